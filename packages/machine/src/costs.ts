@@ -1,0 +1,55 @@
+import { InvalidInputError, type SimTime } from '@hvsim/spec';
+
+/**
+ * What each kind of access costs the accessing VM, in simulated nanoseconds. The defaults are typical of the
+ * hardware in the ESX paper's era and of the reference's modelling guidance; every one can be overridden.
+ */
+export interface CostModel {
+  /** Any guest memory access that hits in the shadow translation (the fast path), including the work around it. */
+  readonly access: SimTime;
+  /** A hidden fault into the hypervisor that does no I/O: an observer trap, a soft fault, a balloon pop. */
+  readonly minorTrap: SimTime;
+  /** Trap, allocate a frame and zero it. */
+  readonly zeroFill: SimTime;
+  /** Trap, allocate a frame and copy a shared page into it. */
+  readonly cowBreak: SimTime;
+  /** Trap and read a page back from host swap (a disk read: the reference gives 5–10 ms). */
+  readonly swapIn: SimTime;
+  /** Latency of a page-out write; asynchronous, so charged to no VM, but the frame is held until then. */
+  readonly swapOutLatency: SimTime;
+  /** A read of the guest's virtual disk (charged by guests through `charge`). */
+  readonly diskRead: SimTime;
+  /** Trap and decompress a page from the compression cache. */
+  readonly decompress: SimTime;
+  /** Trap and raise a discard fault to the guest (its disk re-read is charged separately). */
+  readonly discardFault: SimTime;
+}
+
+export const DEFAULT_COSTS: CostModel = {
+  access: 100,
+  minorTrap: 2_000,
+  zeroFill: 4_000,
+  cowBreak: 5_000,
+  swapIn: 8_000_000,
+  swapOutLatency: 8_000_000,
+  diskRead: 8_000_000,
+  decompress: 10_000,
+  discardFault: 2_000,
+};
+
+/** Defaults with the given overrides, each checked to be a finite, non-negative time. */
+export function resolveCosts(overrides: Partial<CostModel> = {}): CostModel {
+  const costs = { ...DEFAULT_COSTS, ...overrides };
+  for (const [key, value] of Object.entries(costs)) {
+    if (!(Number.isFinite(value) && value >= 0)) {
+      throw new InvalidInputError(`costs.${key}`, `expected a non-negative time in ns, got ${value}`);
+    }
+    if (!(key in DEFAULT_COSTS)) {
+      throw new InvalidInputError(
+        `costs.${key}`,
+        `unknown cost; known: ${Object.keys(DEFAULT_COSTS).join(', ')}`,
+      );
+    }
+  }
+  return costs;
+}

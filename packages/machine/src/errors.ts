@@ -1,0 +1,66 @@
+import { HvsimError, PAGE_STATE_NAMES, type PageState, type Ppn, type VmId } from '@hvsim/spec';
+
+/** No free frame could be found, even after the frame-shortage handler ran. */
+export class OutOfFramesError extends HvsimError {
+  override readonly name = 'OutOfFramesError';
+  constructor(needed: string) {
+    super(
+      'out-of-frames',
+      `no free host frame for ${needed}; reclaim memory before the host runs dry`,
+      'machine',
+    );
+  }
+}
+
+/** Every host swap slot is in use. */
+export class OutOfSwapError extends HvsimError {
+  override readonly name = 'OutOfSwapError';
+  constructor(slots: number) {
+    super('out-of-swap', `all ${slots} host swap slots are in use`, 'machine.swap');
+  }
+}
+
+/** An operation asked for on a page in a state it does not apply to (e.g. swapping out a ballooned page). */
+export class InvalidTransitionError extends HvsimError {
+  override readonly name = 'InvalidTransitionError';
+  constructor(operation: string, vm: VmId, ppn: Ppn, state: PageState, expected: string) {
+    super(
+      'invalid-transition',
+      `${operation} needs a page that is ${expected}, but page ${ppn} of vm ${vm} is ${PAGE_STATE_NAMES[state]}`,
+      operation,
+    );
+  }
+}
+
+/** Two pages were to be shared whose contents differ: the full compare refused. */
+export class ContentMismatchError extends HvsimError {
+  override readonly name = 'ContentMismatchError';
+  constructor(what: string) {
+    super('content-mismatch', `refused to share pages whose contents differ (${what})`, 'share');
+  }
+}
+
+/** An access reached a discarded page and the VM has no discard-fault handler to restore it. */
+export class DiscardFaultError extends HvsimError {
+  override readonly name = 'DiscardFaultError';
+  constructor(vm: VmId, ppn: Ppn) {
+    super(
+      'discard-fault',
+      `page ${ppn} of vm ${vm} was discarded and no guest handler restores it`,
+      'access',
+    );
+  }
+}
+
+/** A page number, VM id or frame number outside what exists. */
+export class OutOfRangeError extends HvsimError {
+  override readonly name = 'OutOfRangeError';
+  constructor(field: string, value: number, limit: string) {
+    super('out-of-range', `expected ${limit}, got ${value}`, field);
+  }
+}
+
+/** The model's own bookkeeping disagrees with itself: a bug in hvsim, never the user's input. */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+}

@@ -1,0 +1,24 @@
+export { CompressionCache, framesFor } from './compression-cache';
+export { CONTENT_STORE_BASE, ContentStore } from './content-store';
+export { type CostModel, DEFAULT_COSTS, resolveCosts } from './costs';
+export {
+  ContentMismatchError,
+  DiscardFaultError,
+  InvalidTransitionError,
+  InvariantViolation,
+  OutOfFramesError,
+  OutOfRangeError,
+  OutOfSwapError,
+} from './errors';
+export { FrameTable } from './frame-table';
+export { checkInvariants } from './invariants';
+export {
+  createMachine,
+  Machine,
+  type MachineOptions,
+  type MemoryFootprint,
+  type VmOptions,
+} from './machine';
+export { RefCounts } from './ref-counts';
+export { SwapDevice } from './swap-device';
+export { MAX_CHANNELS, type VmHandlers, VmMemory } from './vm-memory';

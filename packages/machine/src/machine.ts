@@ -1,0 +1,705 @@
+import {
+  type ContentId,
+  type EventSink,
+  FRAME_STATE_NAMES,
+  type FramePartition,
+  FrameState,
+  InvalidInputError,
+  isContentId,
+  type MachineView,
+  type MemoryBus,
+  type Mpn,
+  NONE,
+  PAGE_SIZE,
+  PAGE_STATE_NAMES,
+  type PagePartition,
+  PageState,
+  type Pages,
+  type Ppn,
+  type RemapApi,
+  type SimTime,
+  type SwapSlot,
+  type VmCounters,
+  type VmId,
+} from '@hvsim/spec';
+import { CompressionCache, framesFor } from './compression-cache';
+import type { ContentStore } from './content-store';
+import { type CostModel, resolveCosts } from './costs';
+import {
+  ContentMismatchError,
+  DiscardFaultError,
+  InvalidTransitionError,
+  OutOfFramesError,
+  OutOfRangeError,
+  OutOfSwapError,
+} from './errors';
+import { FrameTable } from './frame-table';
+import { SwapDevice } from './swap-device';
+import { TrapChannels } from './trap-channels';
+import { Flag, type VmHandlers, VmMemory } from './vm-memory';
+
+export interface MachineOptions {
+  /** Host memory in 4 KiB frames. */
+  readonly frames: Pages;
+  /** Frames the hypervisor keeps for itself. Default 0. */
+  readonly reservedFrames?: Pages;
+  /** Host swap device size in pages. Default 0 (no swap). */
+  readonly swapSlots?: number;
+  /** Overrides of the default costs. */
+  readonly costs?: Partial<CostModel>;
+  /** Real page bytes behind content ids, when the run has them. */
+  readonly contentStore?: ContentStore;
+  /** Where the machine reports VMs added and removed. */
+  readonly emit?: EventSink;
+  /**
+   * Called when a frame is needed and none is free; it should free some (e.g. page out synchronously). If
+   * none is free afterwards the access fails with OutOfFramesError.
+   */
+  readonly onFrameShortage?: (machine: Machine) => void;
+  /** In-frame reference-count value that overflows into the table. 0xffff (16 bits); tests lower it. */
+  readonly refCountLimit?: number;
+}
+
+export interface VmOptions {
+  readonly name?: string;
+  /** Guest-physical memory in pages (the VM's configured size, its max). */
+  readonly pages: Pages;
+  /** Frames the VM costs the hypervisor (frame buffer, monitor). Default 0. */
+  readonly overheadFrames?: Pages;
+}
+
+/** Bytes the model's state takes, from the typed arrays themselves. */
+export interface MemoryFootprint {
+  readonly frameBytes: number;
+  readonly pageBytes: number;
+  readonly swapBytes: number;
+  readonly bytesPerFrame: number;
+  readonly bytesPerPage: number;
+}
+
+const RESIDENT = 'private or shared';
+
+function wholeNumber(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInputError(field, `expected a whole number in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The machine/MMU model of one host: frames, per-VM pmaps with shadow translation and traps, copy-on-write
+ * sharing, host swap and a compression cache, with every access's cost charged to the accessing VM. It owns
+ * every memory invariant: the only way to change its state is through these operations.
+ */
+export class Machine implements MachineView, MemoryBus, RemapApi {
+  readonly contract = 'machine@1';
+  readonly costs: CostModel;
+  readonly contentStore: ContentStore | undefined;
+  readonly traps: TrapChannels;
+  readonly zeroFrame: Mpn;
+  /** Internal state, exposed read-only for the invariant checker and benchmarks. */
+  readonly frames: FrameTable;
+  readonly swap: SwapDevice;
+  readonly compression = new CompressionCache();
+  readonly #vms: (VmMemory | undefined)[] = [];
+  readonly #sharedByContent = new Map<ContentId, Mpn>();
+  readonly #emit: EventSink | undefined;
+  readonly #onFrameShortage: ((machine: Machine) => void) | undefined;
+  readonly #reserved: Pages;
+  #now: SimTime = 0;
+
+  constructor(options: MachineOptions) {
+    const frames = wholeNumber('frames', options.frames, 2, 2 ** 32 - 2);
+    this.#reserved = wholeNumber('reservedFrames', options.reservedFrames ?? 0, 0, frames - 2);
+    const slots = wholeNumber('swapSlots', options.swapSlots ?? 0, 0, 2 ** 32 - 2);
+    const limit = wholeNumber('refCountLimit', options.refCountLimit ?? 0xffff, 2, 0xffff);
+    this.costs = resolveCosts(options.costs);
+    this.contentStore = options.contentStore;
+    this.#emit = options.emit;
+    this.#onFrameShortage = options.onFrameShortage;
+    this.frames = new FrameTable(frames, limit);
+    this.swap = new SwapDevice(slots);
+    for (let i = 0; i < this.#reserved; i++) this.frames.allocate(FrameState.Reserved, 0);
+    this.zeroFrame = this.frames.allocate(FrameState.Shared, 0) as Mpn;
+    this.#sharedByContent.set(0, this.zeroFrame);
+    this.traps = new TrapChannels(
+      (id) => this.#vm(id),
+      () => this.#live(),
+    );
+  }
+
+  // ---- views -------------------------------------------------------------------------------------------
+
+  get totalFrames(): Pages {
+    return this.frames.total;
+  }
+  get freeFrames(): Pages {
+    return this.frames.free;
+  }
+  get reservedFrames(): Pages {
+    return this.#reserved;
+  }
+  get swapSlots(): number {
+    return this.swap.slots;
+  }
+  get usedSwapSlots(): number {
+    return this.swap.used;
+  }
+  get now(): SimTime {
+    return this.#now;
+  }
+  /** Number of shared frames the sharing index holds (the zero page among them). */
+  get sharedFrames(): number {
+    return this.#sharedByContent.size;
+  }
+
+  vms(): readonly VmId[] {
+    return [...this.#live()].map((m) => m.id);
+  }
+  vmName(vm: VmId): string {
+    return this.#vm(vm).name;
+  }
+  pageCount(vm: VmId): Pages {
+    return this.#vm(vm).pages;
+  }
+  pageState(vm: VmId, ppn: Ppn): PageState {
+    const m = this.#vm(vm);
+    return m.state[this.#ppn(m, ppn)] as PageState;
+  }
+  frameOf(vm: VmId, ppn: Ppn): Mpn | undefined {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)];
+    return state === PageState.Private || state === PageState.Shared ? m.loc[ppn] : undefined;
+  }
+  peek(vm: VmId, ppn: Ppn): ContentId | undefined {
+    const m = this.#vm(vm);
+    return this.#peek(m, this.#ppn(m, ppn));
+  }
+  frameState(mpn: Mpn): FrameState {
+    return this.frames.state[this.#mpn(mpn)] as FrameState;
+  }
+  frameContent(mpn: Mpn): ContentId {
+    return this.frames.content[this.#mpn(mpn)]!;
+  }
+  refCount(mpn: Mpn): number {
+    return this.frames.state[this.#mpn(mpn)] === FrameState.Shared ? this.frames.refs.get(mpn) : 0;
+  }
+  /** The shared frame holding `content`, if there is one. */
+  sharedFrameFor(content: ContentId): Mpn | undefined {
+    return this.#sharedByContent.get(content);
+  }
+  pagePartition(vm: VmId): PagePartition {
+    const p = this.#vm(vm).partition;
+    return Object.fromEntries(PAGE_STATE_NAMES.map((name, i) => [name, p[i]!])) as PagePartition;
+  }
+  framePartition(): FramePartition {
+    const c = this.frames.counts;
+    return Object.fromEntries(FRAME_STATE_NAMES.map((name, i) => [name, c[i]!])) as FramePartition;
+  }
+  counters(vm: VmId): Readonly<VmCounters> {
+    return this.#vm(vm).counters;
+  }
+  vmTime(vm: VmId): SimTime {
+    return this.#vm(vm).counters.time;
+  }
+  overheadFrames(vm: VmId): Pages {
+    return this.#vm(vm).overheadFrames.length;
+  }
+  compressionFrames(vm: VmId): Pages {
+    return this.#vm(vm).compressionFrames.length;
+  }
+  compressedBytes(vm: VmId): number {
+    return this.#vm(vm).compressedBytes;
+  }
+  /** Internal pmap of a VM, read-only by convention (for the invariant checker). */
+  memoryOf(vm: VmId): VmMemory {
+    return this.#vm(vm);
+  }
+  /** Content ids of shared frames, as the sharing index holds them (for the invariant checker). */
+  sharingIndex(): ReadonlyMap<ContentId, Mpn> {
+    return this.#sharedByContent;
+  }
+
+  memoryFootprint(): MemoryFootprint {
+    const f = this.frames;
+    const frameBytes =
+      f.state.byteLength + f.content.byteLength + f.refs.small.byteLength + f.freeStack.byteLength;
+    let pageBytes = 0;
+    let pages = 0;
+    for (const m of this.#live()) {
+      pageBytes += m.flags.byteLength + m.state.byteLength + m.loc.byteLength;
+      pages += m.pages;
+    }
+    const s = this.swap;
+    const swapBytes =
+      s.content.byteLength + s.inFlightFrame.byteLength + s.generation.byteLength + s.slots * 4;
+    return {
+      frameBytes,
+      pageBytes,
+      swapBytes,
+      bytesPerFrame: frameBytes / f.total,
+      bytesPerPage: pages === 0 ? 0 : pageBytes / pages,
+    };
+  }
+
+  // ---- VMs and time ------------------------------------------------------------------------------------
+
+  /** Powers on a VM: an unbacked pmap of `pages`, and its overhead frames taken now. */
+  addVm(options: VmOptions): VmId {
+    const pages = wholeNumber('vm.pages', options.pages, 1, 2 ** 32 - 2);
+    const overhead = wholeNumber('vm.overheadFrames', options.overheadFrames ?? 0, 0);
+    if (overhead > this.frames.free) {
+      throw new OutOfFramesError(`${overhead} overhead frames (${this.frames.free} free)`);
+    }
+    const id = this.#vms.length as VmId;
+    const memory = new VmMemory(id, options.name ?? `vm${id}`, pages);
+    for (let i = 0; i < overhead; i++) {
+      memory.overheadFrames.push(this.frames.allocate(FrameState.Overhead, 0) as Mpn);
+    }
+    this.#vms.push(memory);
+    this.#emit?.({ time: this.#now, source: 'machine', kind: 'vm-added', vm: id, data: { pages, overhead } });
+    return id;
+  }
+
+  /** Powers off a VM: every frame, slot and cache entry it held is freed. */
+  removeVm(vm: VmId): void {
+    const m = this.#vm(vm);
+    for (let ppn = 0; ppn < m.pages; ppn++) this.#releaseBacking(m, ppn);
+    for (const mpn of m.overheadFrames) this.frames.release(mpn);
+    this.#vms[vm] = undefined;
+    this.#emit?.({ time: this.#now, source: 'machine', kind: 'vm-removed', vm });
+  }
+
+  setHandlers(vm: VmId, handlers: VmHandlers): void {
+    this.#vm(vm).handlers = handlers;
+  }
+
+  /** Advances host time; page-out writes due by then complete and free their frames. */
+  advanceTo(time: SimTime): void {
+    if (!(time >= this.#now)) {
+      throw new InvalidInputError('time', `expected a time ≥ now (${this.#now}), got ${time}`);
+    }
+    this.#now = time;
+    this.swap.complete(time, (mpn) => this.frames.release(mpn));
+  }
+
+  /** Waits for every page-out write in flight (the host blocks on its swap device), freeing their frames. */
+  flushSwapWrites(): void {
+    this.swap.complete(Number.POSITIVE_INFINITY, (mpn) => this.frames.release(mpn));
+  }
+
+  charge(vm: VmId, ns: SimTime): void {
+    if (!(ns >= 0)) throw new InvalidInputError('ns', `expected a non-negative time, got ${ns}`);
+    this.#vm(vm).counters.time += ns;
+  }
+
+  // ---- guest accesses ----------------------------------------------------------------------------------
+
+  read(vm: VmId, ppn: Ppn): ContentId {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    const c = m.counters;
+    c.accesses++;
+    c.time += this.costs.access;
+    if ((m.flags[ppn]! & (Flag.NotPresent | this.traps.accessBits)) === 0)
+      return this.frames.content[m.loc[ppn]!]!;
+    return this.#slowAccess(m, ppn, false, 0);
+  }
+
+  write(vm: VmId, ppn: Ppn, content: ContentId): void {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    if (!isContentId(content)) {
+      throw new InvalidInputError(
+        'content',
+        `expected a content id (a safe non-negative integer), got ${content}`,
+      );
+    }
+    const c = m.counters;
+    c.accesses++;
+    c.writes++;
+    c.time += this.costs.access;
+    if (m.flags[ppn] === 0) this.frames.content[m.loc[ppn]!] = content;
+    else this.#slowAccess(m, ppn, true, content);
+  }
+
+  accessBatch(vm: VmId, ppns: Uint32Array, writes: Uint8Array, contents: Float64Array, count: number): void {
+    const m = this.#vm(vm);
+    if (count > ppns.length || count > writes.length || count > contents.length) {
+      throw new OutOfRangeError('count', count, 'at most the length of the batch arrays');
+    }
+    const flags = m.flags;
+    const loc = m.loc;
+    const frameContent = this.frames.content;
+    const pages = m.pages;
+    let readMask = Flag.NotPresent | this.traps.accessBits;
+    let writeCount = 0;
+    for (let i = 0; i < count; i++) {
+      const ppn = ppns[i]!;
+      if (ppn >= pages) throw new OutOfRangeError(`ppns[${i}]`, ppn, `a page of vm ${vm} in [0, ${pages})`);
+      const f = flags[ppn]!;
+      if (writes[i] === 0) {
+        if ((f & readMask) === 0) continue;
+        this.#slowAccess(m, ppn, false, 0);
+      } else {
+        writeCount++;
+        if (f === 0) frameContent[loc[ppn]!] = contents[i]!;
+        else this.#slowAccess(m, ppn, true, contents[i]!);
+      }
+      // A trap handler may have registered or released a channel.
+      readMask = Flag.NotPresent | this.traps.accessBits;
+    }
+    const c = m.counters;
+    c.accesses += count;
+    c.writes += writeCount;
+    c.time += count * this.costs.access;
+  }
+
+  /** Everything that leaves the fast path: observer traps first, then whatever the page's state needs. */
+  #slowAccess(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId): ContentId {
+    const c = m.counters;
+    const costs = this.costs;
+    c.slowAccesses++;
+    const bits = m.flags[ppn]! & (write ? this.traps.allBits : this.traps.accessBits);
+    if (bits !== 0) {
+      c.traps++;
+      c.time += costs.minorTrap;
+      this.traps.fire(m, ppn, bits, write);
+    }
+    for (;;) {
+      switch (m.state[ppn]) {
+        case PageState.Private: {
+          const mpn = m.loc[ppn]!;
+          if (write) this.frames.content[mpn] = content;
+          return this.frames.content[mpn]!;
+        }
+        case PageState.Shared:
+          if (!write) return this.frames.content[m.loc[ppn]!]!;
+          c.cowBreaks++;
+          c.time += this.#breakShare(m, ppn) ? costs.cowBreak : costs.minorTrap;
+          break;
+        case PageState.Unbacked:
+          m.setState(ppn, PageState.Private, this.#allocate(FrameState.Private, 0, 'a zero-fill'));
+          c.zeroFills++;
+          c.time += costs.zeroFill;
+          break;
+        case PageState.Swapped:
+          this.#swapIn(m, ppn);
+          break;
+        case PageState.Ballooned:
+          c.balloonPops++;
+          c.time += costs.minorTrap;
+          m.setState(ppn, PageState.Unbacked, NONE);
+          m.handlers.onBalloonPop?.(ppn);
+          break;
+        case PageState.Compressed:
+          this.#decompress(m, ppn);
+          break;
+        case PageState.Discarded: {
+          const handler = m.handlers.onDiscardFault;
+          if (!handler) throw new DiscardFaultError(m.id, ppn);
+          c.discardFaults++;
+          c.time += costs.discardFault;
+          m.setState(ppn, PageState.Unbacked, NONE);
+          handler(ppn);
+          break;
+        }
+      }
+    }
+  }
+
+  // ---- remap operations --------------------------------------------------------------------------------
+
+  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn): Mpn {
+    const a = this.#vm(vm);
+    const b = this.#vm(ontoVm);
+    this.#resident('share', a, this.#ppn(a, ppn));
+    this.#resident('share', b, this.#ppn(b, ontoPpn));
+    const content = this.#peek(a, ppn)!;
+    if (content !== this.#peek(b, ontoPpn)) {
+      throw new ContentMismatchError(`vm ${vm} page ${ppn} and vm ${ontoVm} page ${ontoPpn}`);
+    }
+    let target = this.#sharedByContent.get(content);
+    if (target === undefined) {
+      // No shared copy yet: the page shared onto becomes it (it is private, or it would be in the index).
+      target = b.loc[ontoPpn]!;
+      this.frames.relabel(target, FrameState.Shared);
+      this.frames.refs.set(target, 1);
+      this.#sharedByContent.set(content, target);
+      b.setState(ontoPpn, PageState.Shared, target);
+    }
+    this.#mapShared(b, ontoPpn, target);
+    this.#mapShared(a, ppn, target);
+    return target;
+  }
+
+  shareWithFrame(vm: VmId, ppn: Ppn, mpn: Mpn): void {
+    const m = this.#vm(vm);
+    this.#resident('shareWithFrame', m, this.#ppn(m, ppn));
+    if (this.frames.state[this.#mpn(mpn)] !== FrameState.Shared) {
+      throw new OutOfRangeError('mpn', mpn, 'a shared frame');
+    }
+    if (this.#peek(m, ppn) !== this.frames.content[mpn]) {
+      throw new ContentMismatchError(`vm ${vm} page ${ppn} and frame ${mpn}`);
+    }
+    this.#mapShared(m, ppn, mpn);
+  }
+
+  breakShare(vm: VmId, ppn: Ppn): Mpn {
+    const m = this.#vm(vm);
+    this.#resident('breakShare', m, this.#ppn(m, ppn));
+    if (m.state[ppn] === PageState.Shared) this.#breakShare(m, ppn);
+    return m.loc[ppn]!;
+  }
+
+  balloon(vm: VmId, ppn: Ppn): void {
+    const m = this.#vm(vm);
+    if (m.state[this.#ppn(m, ppn)] === PageState.Ballooned) {
+      throw new InvalidTransitionError('balloon', vm, ppn, PageState.Ballooned, 'not ballooned');
+    }
+    this.#releaseBacking(m, ppn);
+    m.setState(ppn, PageState.Ballooned, NONE);
+  }
+
+  unballoon(vm: VmId, ppn: Ppn): void {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if (state !== PageState.Ballooned)
+      throw new InvalidTransitionError('unballoon', vm, ppn, state, 'ballooned');
+    m.setState(ppn, PageState.Unbacked, NONE);
+  }
+
+  swapOut(vm: VmId, ppn: Ppn): SwapSlot {
+    const m = this.#vm(vm);
+    this.#resident('swapOut', m, this.#ppn(m, ppn));
+    const slot = this.swap.allocate(this.frames.content[m.loc[ppn]!]!);
+    if (slot === -1) throw new OutOfSwapError(this.swap.slots);
+    const freed = this.#detachFrame(m, ppn);
+    if (freed !== -1) this.frames.relabel(freed, FrameState.InFlight);
+    this.swap.startWrite(slot, freed === -1 ? NONE : freed, this.#now + this.costs.swapOutLatency);
+    m.setState(ppn, PageState.Swapped, slot);
+    m.counters.swapOuts++;
+    return slot;
+  }
+
+  swapIn(vm: VmId, ppn: Ppn): Mpn {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if (state !== PageState.Swapped) throw new InvalidTransitionError('swapIn', vm, ppn, state, 'swapped');
+    this.#swapIn(m, ppn);
+    return m.loc[ppn]!;
+  }
+
+  compress(vm: VmId, ppn: Ppn, compressedBytes: number): void {
+    const m = this.#vm(vm);
+    this.#resident('compress', m, this.#ppn(m, ppn));
+    wholeNumber('compressedBytes', compressedBytes, 1, PAGE_SIZE);
+    const content = this.frames.content[m.loc[ppn]!]!;
+    const grows = framesFor(m.compressedBytes + compressedBytes) > m.compressionFrames.length;
+    // A page whose frame this frees gives the cache its frame, so compressing never needs a free frame.
+    const freesFrame = m.state[ppn] === PageState.Private || this.#lastMapper(m.loc[ppn]!);
+    if (grows && !freesFrame)
+      m.compressionFrames.push(this.#allocate(FrameState.Compressed, 0, 'compression'));
+    const freed = this.#detachFrame(m, ppn);
+    if (freed !== -1) {
+      if (grows) {
+        this.frames.relabel(freed, FrameState.Compressed);
+        this.frames.content[freed] = 0;
+        m.compressionFrames.push(freed);
+      } else this.frames.release(freed);
+    }
+    m.compressedBytes += compressedBytes;
+    m.setState(ppn, PageState.Compressed, this.compression.allocate(content, compressedBytes));
+    m.counters.compressions++;
+  }
+
+  decompress(vm: VmId, ppn: Ppn): Mpn {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if (state !== PageState.Compressed) {
+      throw new InvalidTransitionError('decompress', vm, ppn, state, 'compressed');
+    }
+    this.#decompress(m, ppn);
+    return m.loc[ppn]!;
+  }
+
+  discard(vm: VmId, ppn: Ppn): void {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if (state === PageState.Unbacked || state === PageState.Ballooned || state === PageState.Discarded) {
+      throw new InvalidTransitionError('discard', vm, ppn, state, 'holding contents');
+    }
+    this.#releaseBacking(m, ppn);
+    m.setState(ppn, PageState.Discarded, NONE);
+    m.counters.discards++;
+  }
+
+  drop(vm: VmId, ppn: Ppn): void {
+    const m = this.#vm(vm);
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if (state === PageState.Ballooned)
+      throw new InvalidTransitionError('drop', vm, ppn, state, 'not ballooned');
+    this.#releaseBacking(m, ppn);
+    m.setState(ppn, PageState.Unbacked, NONE);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------
+
+  #allocate(state: FrameState, content: ContentId, purpose: string): Mpn {
+    let mpn = this.frames.allocate(state, content);
+    if (mpn === -1 && this.#onFrameShortage) {
+      this.#onFrameShortage(this);
+      mpn = this.frames.allocate(state, content);
+    }
+    if (mpn === -1) throw new OutOfFramesError(purpose);
+    return mpn;
+  }
+
+  /** True when the shared frame's only mapper is the page about to leave it (and it is not the zero page). */
+  #lastMapper(mpn: Mpn): boolean {
+    return mpn !== this.zeroFrame && this.frames.refs.get(mpn) === 1;
+  }
+
+  /**
+   * Unmaps a resident page's frame; returns the frame when nothing maps it any more (the caller frees or
+   * re-labels it), else -1. The page's state is the caller's to set.
+   */
+  #detachFrame(m: VmMemory, ppn: Ppn): Mpn | -1 {
+    const mpn = m.loc[ppn]!;
+    if (m.state[ppn] === PageState.Private) return mpn;
+    if (this.frames.refs.decrement(mpn) > 0 || mpn === this.zeroFrame) return -1;
+    this.#sharedByContent.delete(this.frames.content[mpn]!);
+    return mpn;
+  }
+
+  /** Frees whatever holds the page's contents (frame, swap slot, cache entry). */
+  #releaseBacking(m: VmMemory, ppn: Ppn): void {
+    switch (m.state[ppn]) {
+      case PageState.Private:
+      case PageState.Shared: {
+        const freed = this.#detachFrame(m, ppn);
+        if (freed !== -1) this.frames.release(freed);
+        break;
+      }
+      case PageState.Swapped: {
+        const inFlight = this.swap.release(m.loc[ppn]!);
+        if (inFlight !== -1) this.frames.release(inFlight);
+        break;
+      }
+      case PageState.Compressed:
+        this.#releaseCompressed(m, m.loc[ppn]!);
+        break;
+    }
+  }
+
+  #mapShared(m: VmMemory, ppn: Ppn, target: Mpn): void {
+    if (m.state[ppn] === PageState.Shared && m.loc[ppn] === target) return;
+    const freed = this.#detachFrame(m, ppn);
+    if (freed !== -1) this.frames.release(freed);
+    this.frames.refs.increment(target);
+    m.setState(ppn, PageState.Shared, target);
+  }
+
+  /** Gives a shared page a private frame; returns whether it had to copy (false: it was the last mapper). */
+  #breakShare(m: VmMemory, ppn: Ppn): boolean {
+    const old = m.loc[ppn]!;
+    if (this.#lastMapper(old)) {
+      this.#detachFrame(m, ppn);
+      this.frames.relabel(old, FrameState.Private);
+      m.setState(ppn, PageState.Private, old);
+      return false;
+    }
+    const copy = this.#allocate(FrameState.Private, this.frames.content[old]!, 'a copy-on-write break');
+    this.#detachFrame(m, ppn);
+    m.setState(ppn, PageState.Private, copy);
+    return true;
+  }
+
+  #swapIn(m: VmMemory, ppn: Ppn): void {
+    const slot = m.loc[ppn]!;
+    const c = m.counters;
+    const inFlight = this.swap.cancelWrite(slot);
+    if (inFlight !== -1) {
+      // The write has not completed: the frame still holds the page, take it back without I/O.
+      this.frames.relabel(inFlight, FrameState.Private);
+      this.swap.release(slot);
+      m.setState(ppn, PageState.Private, inFlight);
+      c.softFaults++;
+      c.time += this.costs.minorTrap;
+      return;
+    }
+    const mpn = this.#allocate(FrameState.Private, this.swap.content[slot]!, 'a swap-in');
+    this.swap.release(slot);
+    m.setState(ppn, PageState.Private, mpn);
+    c.swapIns++;
+    c.time += this.costs.swapIn;
+  }
+
+  #decompress(m: VmMemory, ppn: Ppn): void {
+    const entry = m.loc[ppn]!;
+    const mpn = this.#allocate(FrameState.Private, this.compression.content[entry]!, 'a decompression');
+    this.#releaseCompressed(m, entry);
+    m.setState(ppn, PageState.Private, mpn);
+    m.counters.decompressions++;
+    m.counters.time += this.costs.decompress;
+  }
+
+  #releaseCompressed(m: VmMemory, entry: number): void {
+    m.compressedBytes -= this.compression.bytes[entry]!;
+    this.compression.release(entry);
+    while (m.compressionFrames.length > framesFor(m.compressedBytes)) {
+      this.frames.release(m.compressionFrames.pop()!);
+    }
+  }
+
+  #peek(m: VmMemory, ppn: Ppn): ContentId | undefined {
+    const loc = m.loc[ppn]!;
+    switch (m.state[ppn]) {
+      case PageState.Private:
+      case PageState.Shared:
+        return this.frames.content[loc]!;
+      case PageState.Swapped:
+        return this.swap.content[loc]!;
+      case PageState.Compressed:
+        return this.compression.content[loc]!;
+      case PageState.Discarded:
+        return undefined;
+      default:
+        return 0;
+    }
+  }
+
+  #resident(operation: string, m: VmMemory, ppn: Ppn): void {
+    const state = m.state[ppn] as PageState;
+    if (state !== PageState.Private && state !== PageState.Shared) {
+      throw new InvalidTransitionError(operation, m.id, ppn, state, RESIDENT);
+    }
+  }
+
+  #vm(vm: VmId): VmMemory {
+    const m = this.#vms[vm];
+    if (m === undefined) throw new OutOfRangeError('vm', vm, 'the id of a powered-on VM');
+    return m;
+  }
+
+  *#live(): Generator<VmMemory> {
+    for (const m of this.#vms) if (m !== undefined) yield m;
+  }
+
+  #ppn(m: VmMemory, ppn: Ppn): Ppn {
+    if (!(Number.isInteger(ppn) && ppn >= 0 && ppn < m.pages)) {
+      throw new OutOfRangeError('ppn', ppn, `a page of vm ${m.id} in [0, ${m.pages})`);
+    }
+    return ppn;
+  }
+
+  #mpn(mpn: Mpn): Mpn {
+    if (!(Number.isInteger(mpn) && mpn >= 0 && mpn < this.frames.total)) {
+      throw new OutOfRangeError('mpn', mpn, `a frame in [0, ${this.frames.total})`);
+    }
+    return mpn;
+  }
+}
+
+/** Creates a host's machine. */
+export const createMachine = (options: MachineOptions): Machine => new Machine(options);

@@ -1,0 +1,90 @@
+import { type Mpn, NONE, PageState, type Ppn, type VmCounters, type VmId } from '@hvsim/spec';
+
+/** Shadow-translation flag bits, one byte per page. A page with no bit set is a fast-path hit for any access. */
+export const Flag = {
+  /** Not backed by a frame: every access goes to the hypervisor. */
+  NotPresent: 1,
+  /** Write-protected (mapped copy-on-write): writes go to the hypervisor. */
+  WriteProtect: 2,
+} as const;
+
+/** Observer trap channels use the remaining six bits. */
+export const CHANNEL_SHIFT = 2;
+export const MAX_CHANNELS = 6;
+export const CHANNEL_BITS = ((1 << MAX_CHANNELS) - 1) << CHANNEL_SHIFT;
+
+/** Translation flags each page state implies. */
+const STATE_FLAGS = Uint8Array.of(
+  Flag.NotPresent, // unbacked
+  0, // private
+  Flag.WriteProtect, // shared
+  Flag.NotPresent, // swapped
+  Flag.NotPresent, // ballooned
+  Flag.NotPresent, // compressed
+  Flag.NotPresent, // discarded
+);
+
+export const stateFlags = (state: PageState): number => STATE_FLAGS[state]!;
+
+export interface VmHandlers {
+  /** The VM touched a ballooned page: the guest's balloon driver should learn it lost that page. */
+  onBalloonPop?: (ppn: Ppn) => void;
+  /** The VM touched a discarded page: the guest must restore it (re-read from disk) by writing it. */
+  onDiscardFault?: (ppn: Ppn) => void;
+}
+
+export const emptyCounters = (): VmCounters => ({
+  accesses: 0,
+  writes: 0,
+  slowAccesses: 0,
+  traps: 0,
+  zeroFills: 0,
+  cowBreaks: 0,
+  swapIns: 0,
+  swapOuts: 0,
+  softFaults: 0,
+  balloonPops: 0,
+  compressions: 0,
+  decompressions: 0,
+  discards: 0,
+  discardFaults: 0,
+  time: 0,
+});
+
+/**
+ * One VM's pmap in struct-of-arrays form: per guest-physical page a flag byte (the shadow translation), a
+ * state byte and a location (frame, swap slot or compression entry). 6 bytes per page.
+ */
+export class VmMemory {
+  readonly flags: Uint8Array;
+  readonly state: Uint8Array;
+  readonly loc: Uint32Array;
+  /** Pages per PageState. */
+  readonly partition = new Float64Array(7);
+  readonly counters: VmCounters = emptyCounters();
+  readonly overheadFrames: Mpn[] = [];
+  /** Frames the VM's compression cache holds, and the compressed bytes in it. */
+  readonly compressionFrames: Mpn[] = [];
+  compressedBytes = 0;
+  handlers: VmHandlers = {};
+
+  constructor(
+    readonly id: VmId,
+    readonly name: string,
+    readonly pages: number,
+  ) {
+    this.flags = new Uint8Array(pages).fill(Flag.NotPresent);
+    this.state = new Uint8Array(pages);
+    this.loc = new Uint32Array(pages).fill(NONE);
+    this.partition[PageState.Unbacked] = pages;
+  }
+
+  /** Moves a page to a new state and location, keeping its trap bits and the partition counts. */
+  setState(ppn: Ppn, state: PageState, loc: number): void {
+    this.partition[this.state[ppn]!]!--;
+    this.partition[state]!++;
+    this.state[ppn] = state;
+    this.loc[ppn] = loc;
+    this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]!;
+  }
+}

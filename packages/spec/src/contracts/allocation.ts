@@ -1,0 +1,34 @@
+import { definer } from '../define';
+import type { Pages } from '../units';
+import type { CreateContext } from './context';
+
+/** What the allocation policy knows of one VM: its parameters and its activity. */
+export interface AllocationVm {
+  readonly min: Pages;
+  readonly max: Pages;
+  readonly shares: number;
+  /** Estimated active pages (from a demand detector). */
+  readonly activePages: Pages;
+  /** Pages it holds now. */
+  readonly allocated: Pages;
+}
+
+export interface AllocationInput {
+  /** Memory the targets may add up to. */
+  readonly available: Pages;
+  readonly vms: readonly AllocationVm[];
+}
+
+/**
+ * Pure function from VM parameters and activity to a target per VM (same order as `input.vms`), with
+ * min ≤ target ≤ max and the targets never adding up to more than is available.
+ */
+export interface AllocationPolicy {
+  readonly contract: 'allocation-policy@1';
+  readonly name: string;
+  targets(input: AllocationInput): Float64Array;
+}
+
+export const defineAllocationPolicy = definer<'allocation-policy@1', CreateContext, AllocationPolicy>(
+  'allocation-policy@1',
+);

@@ -1,0 +1,77 @@
+import { definer } from '../define';
+import type { ContentId, Ppn, VmId } from '../ids';
+import type { MachineView, MemoryBus } from '../machine';
+import type { Pages } from '../units';
+import type { CreateContext } from './context';
+import type { OpBatch } from './workload';
+
+/** The guest's balloon driver: pins guest pages through the guest's own allocator and hands them to the host. */
+export interface BalloonDriver {
+  /** False while the guest boots, or when the driver is uninstalled or disabled. */
+  readonly available: boolean;
+  /** Pages the balloon holds now. */
+  readonly size: Pages;
+  /** Most pages the balloon may hold. */
+  readonly limit: Pages;
+  /** Tries to take `pages` more; returns how many it took (the rate limit and the guest may allow fewer). */
+  inflate(pages: Pages): Pages;
+  /** Gives back up to `pages`; returns how many. */
+  deflate(pages: Pages): Pages;
+  /** The host saw a ballooned page touched: the guest used it after all. */
+  onPop(ppn: Ppn): void;
+}
+
+/** A reference to a block of a base disk image, what a sharing-aware block device keys pages by. */
+export interface DiskBlock {
+  readonly image: string;
+  readonly block: number;
+}
+
+/** Hooks a guest calls so enlightenments of later layers can act (sharing-aware reads, copies, page states). */
+export interface GuestHooks {
+  /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
+  onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
+  /** The guest copied one page onto another (Disco's copy routine). */
+  onCopy?(vm: VmId, dst: Ppn, src: Ppn): void;
+}
+
+/** The usage states a cooperative guest reports for its pages (CMM2). */
+export const GuestPageUsage = { Stable: 0, Unused: 1, Volatile: 2, PotentiallyVolatile: 3 } as const;
+export type GuestPageUsage = (typeof GuestPageUsage)[keyof typeof GuestPageUsage];
+
+export interface GuestCounters {
+  /** Ops of the workload completed. */
+  ops: number;
+  /** Reads and writes of the guest's own swap. */
+  guestSwapIns: number;
+  guestSwapOuts: number;
+  /** The guest wrote to its swap a page the host had already swapped out (double paging). */
+  doublePagings: number;
+  diskReads: number;
+  diskWrites: number;
+}
+
+/** A guest operating system's memory manager inside one VM. */
+export interface GuestOs {
+  readonly contract: 'guest-os@1';
+  readonly vm: VmId;
+  readonly booted: boolean;
+  /** Runs the batch's ops against guest-physical memory through the memory bus; returns ops completed. */
+  execute(batch: OpBatch): number;
+  /** The host discarded a volatile page the guest now touched: the guest must re-read it from disk. */
+  onDiscardFault(ppn: Ppn): void;
+  readonly balloon: BalloonDriver | undefined;
+  /** The usage state the guest reports for a page, when it cooperates (CMM2); undefined otherwise. */
+  pageUsage?(ppn: Ppn): GuestPageUsage;
+  counters(): Readonly<GuestCounters>;
+}
+
+export interface GuestContext extends CreateContext {
+  readonly vm: VmId;
+  readonly pages: Pages;
+  readonly bus: MemoryBus;
+  readonly machine: MachineView;
+  readonly hooks: GuestHooks;
+}
+
+export const defineGuestOs = definer<'guest-os@1', GuestContext, GuestOs>('guest-os@1');

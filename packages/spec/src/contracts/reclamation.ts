@@ -1,0 +1,74 @@
+import { definer } from '../define';
+import type { VmId } from '../ids';
+import type { MachineView, RemapApi } from '../machine';
+import type { Pages, SimTime } from '../units';
+import type { CreateContext } from './context';
+
+export interface MechanismAttachment {
+  readonly machine: MachineView;
+  readonly remap: RemapApi;
+}
+
+/** Something that takes memory from a VM and gives it back: balloon, host swap, compression, CMM. */
+export interface ReclamationMechanism {
+  readonly contract: 'reclamation-mechanism@1';
+  readonly name: string;
+  attach(attachment: MechanismAttachment): void;
+  /** Whether it can act on this VM now (a balloon is unavailable while the guest boots). */
+  available(vm: VmId): boolean;
+  /** Tries to take `pages` from the VM; returns how many it took (or started taking). */
+  reclaim(vm: VmId, pages: Pages): Pages;
+  /** Gives up to `pages` back; returns how many. */
+  release(vm: VmId, pages: Pages): Pages;
+}
+
+/** What a reclamation policy sees of one VM. */
+export interface VmObservation {
+  readonly vm: VmId;
+  readonly pages: Pages;
+  /** Pages backed by frames (private + shared). */
+  readonly allocated: Pages;
+  /** The allocation policy's target for it. */
+  readonly target: Pages;
+  readonly activePages: Pages;
+  /** Names of the mechanisms available for it now. */
+  readonly mechanisms: readonly string[];
+}
+
+export interface HostObservation {
+  readonly now: SimTime;
+  readonly totalFrames: Pages;
+  readonly freeFrames: Pages;
+  readonly vms: readonly VmObservation[];
+}
+
+/** One step of a plan: take (positive) or give back (negative) pages of a VM through a mechanism. */
+export interface ReclamationAction {
+  readonly vm: VmId;
+  readonly mechanism: string;
+  readonly pages: Pages;
+}
+
+export interface ReclamationPlan {
+  readonly actions: readonly ReclamationAction[];
+  /** VMs that must not run until they are back under target (ESX's low state). */
+  readonly blocked: readonly VmId[];
+  /** The policy's state after this plan (e.g. `high`, `soft`), for metrics. */
+  readonly state?: string;
+}
+
+/** A pure function from observations to a plan; the kernel applies plans. */
+export interface ReclamationPolicy {
+  readonly contract: 'reclamation-policy@1';
+  readonly name: string;
+  plan(observation: HostObservation): ReclamationPlan;
+}
+
+export const defineReclamationMechanism = definer<
+  'reclamation-mechanism@1',
+  CreateContext,
+  ReclamationMechanism
+>('reclamation-mechanism@1');
+export const defineReclamationPolicy = definer<'reclamation-policy@1', CreateContext, ReclamationPolicy>(
+  'reclamation-policy@1',
+);

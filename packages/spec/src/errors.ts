@@ -1,0 +1,25 @@
+/**
+ * A mistake a user can make (a bad size, impossible parameters, a wrong option): the message names the field
+ * and what was expected, so a scenario author can fix the input without reading a stack trace.
+ */
+export class HvsimError extends Error {
+  override readonly name: string = 'HvsimError';
+  /** Stable machine-readable code, e.g. `invalid-size`. */
+  readonly code: string;
+  /** Where the bad value came from: an option path, a scenario path or a file and line. */
+  readonly field: string | undefined;
+
+  constructor(code: string, message: string, field?: string) {
+    super(field === undefined ? message : `${field}: ${message}`);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** A value that does not fit what a field expects. */
+export class InvalidInputError extends HvsimError {
+  override readonly name = 'InvalidInputError';
+  constructor(field: string, message: string) {
+    super('invalid-input', message, field);
+  }
+}

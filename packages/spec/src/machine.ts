@@ -1,0 +1,194 @@
+import type { ContentId, Mpn, Ppn, SwapSlot, VmId } from './ids';
+import type { Pages, SimTime } from './units';
+
+/**
+ * What backs a guest-physical page. Each VM's pages partition exactly into these states (DESIGN invariant).
+ */
+export const PageState = {
+  /** Never touched or given back: no frame; reads as zero (a touch allocates a zeroed frame). */
+  Unbacked: 0,
+  /** Backed by a frame only this page maps. */
+  Private: 1,
+  /** Mapped copy-on-write onto a shared frame. */
+  Shared: 2,
+  /** Contents on the host swap device. */
+  Swapped: 3,
+  /** Taken by the balloon driver: no frame; reads as zero after a pop. */
+  Ballooned: 4,
+  /** Contents in the VM's compression cache. */
+  Compressed: 5,
+  /** A volatile page the host discarded (CMM2): the next access raises a discard fault. */
+  Discarded: 6,
+} as const;
+export type PageState = (typeof PageState)[keyof typeof PageState];
+export const PAGE_STATE_NAMES = [
+  'unbacked',
+  'private',
+  'shared',
+  'swapped',
+  'ballooned',
+  'compressed',
+  'discarded',
+] as const satisfies readonly string[];
+export type PageStateName = (typeof PAGE_STATE_NAMES)[number];
+
+/** What a host frame is used for. Frames are conserved: these partition the host's frames. */
+export const FrameState = {
+  Free: 0,
+  /** Backs exactly one guest page. */
+  Private: 1,
+  /** Copy-on-write frame mapped by its reference count of pages (the zero page among them). */
+  Shared: 2,
+  /** Being written to swap: freed when the write completes. */
+  InFlight: 3,
+  /** Hypervisor code and data. */
+  Reserved: 4,
+  /** A VM's overhead (frame buffer, monitor structures). */
+  Overhead: 5,
+  /** Holds compressed pages of a VM's compression cache. */
+  Compressed: 6,
+} as const;
+export type FrameState = (typeof FrameState)[keyof typeof FrameState];
+export const FRAME_STATE_NAMES = [
+  'free',
+  'private',
+  'shared',
+  'inFlight',
+  'reserved',
+  'overhead',
+  'compressed',
+] as const satisfies readonly string[];
+export type FrameStateName = (typeof FRAME_STATE_NAMES)[number];
+
+/** Pages of one VM in each state; the values sum to the VM's page count. */
+export type PagePartition = Record<PageStateName, Pages>;
+/** Host frames in each state; the values sum to the host's frame count. */
+export type FramePartition = Record<FrameStateName, Pages>;
+
+/** Counters of what a VM's accesses and the host's operations on it did. Monotone, reset never. */
+export interface VmCounters {
+  /** Guest memory accesses (reads + writes). */
+  accesses: number;
+  writes: number;
+  /** Accesses that needed the hypervisor (left the translation fast path). */
+  slowAccesses: number;
+  /** Observer traps delivered (sampling, cold-page tracking…). */
+  traps: number;
+  zeroFills: number;
+  cowBreaks: number;
+  swapIns: number;
+  swapOuts: number;
+  /** Accesses to a page whose swap write was still in flight: its frame was taken back without I/O. */
+  softFaults: number;
+  balloonPops: number;
+  compressions: number;
+  decompressions: number;
+  discards: number;
+  discardFaults: number;
+  /** Simulated time charged to this VM's clock, in ns. */
+  time: SimTime;
+}
+
+/** Called when a trapped page is accessed; the trap is already disarmed (traps are one-shot). */
+export type TrapHandler = (vm: VmId, ppn: Ppn, write: boolean) => void;
+
+/** A registered trap channel: an index the owner passes to arm and disarm. */
+export type TrapChannel = number;
+
+/** Which accesses fire a channel's traps. */
+export type TrapMode = 'access' | 'write';
+
+/**
+ * The trap API (shadow translation with trap bits): arm a trap on a page and be called back on the next
+ * access to it. This is how samplers invalidate mappings, how cold pages are tracked, and how access bits are
+ * emulated. Channels are few (the machine has a handful of trap bits per page); each owner registers one.
+ */
+export interface TrapApi {
+  /** Claims a trap bit. Throws when every bit is taken. */
+  register(name: string, handler: TrapHandler, mode?: TrapMode): TrapChannel;
+  /** Releases a channel and disarms its traps on every page. */
+  unregister(channel: TrapChannel): void;
+  arm(channel: TrapChannel, vm: VmId, ppn: Ppn): void;
+  disarm(channel: TrapChannel, vm: VmId, ppn: Ppn): void;
+  isArmed(channel: TrapChannel, vm: VmId, ppn: Ppn): boolean;
+}
+
+/** Read-only view of the machine, for observers and policies. */
+export interface MachineView {
+  readonly contract: 'machine@1';
+  readonly totalFrames: Pages;
+  readonly freeFrames: Pages;
+  readonly swapSlots: number;
+  readonly usedSwapSlots: number;
+  /** Host simulated time: the kernel advances it; I/O completes against it. */
+  readonly now: SimTime;
+  /** The shared frame that holds the zero page. */
+  readonly zeroFrame: Mpn;
+  vms(): readonly VmId[];
+  pageCount(vm: VmId): Pages;
+  pageState(vm: VmId, ppn: Ppn): PageState;
+  /** The frame behind a resident page, or undefined when it has none. */
+  frameOf(vm: VmId, ppn: Ppn): Mpn | undefined;
+  /**
+   * The page's contents as the host holds them, without touching it (no fault, no trap, no cost): what a
+   * sharing scanner hashes. Undefined for a discarded page, whose contents are gone.
+   */
+  peek(vm: VmId, ppn: Ppn): ContentId | undefined;
+  frameState(mpn: Mpn): FrameState;
+  frameContent(mpn: Mpn): ContentId;
+  refCount(mpn: Mpn): number;
+  pagePartition(vm: VmId): PagePartition;
+  framePartition(): FramePartition;
+  counters(vm: VmId): Readonly<VmCounters>;
+  /** Simulated time charged to the VM. */
+  vmTime(vm: VmId): SimTime;
+}
+
+/**
+ * Guest memory accesses, as a guest OS issues them. Reads return contents; the cost of each access (fast-path
+ * hit or whatever trap it took) is charged to the VM's clock.
+ */
+export interface MemoryBus {
+  read(vm: VmId, ppn: Ppn): ContentId;
+  write(vm: VmId, ppn: Ppn, content: ContentId): void;
+  /**
+   * A batch of accesses in one tight loop: `ppns[i]` is read, or written with `contents[i]` when `writes[i]`
+   * is non-zero. Only flagged pages leave the fast path.
+   */
+  accessBatch(vm: VmId, ppns: Uint32Array, writes: Uint8Array, contents: Float64Array, count: number): void;
+  /** Charges work done outside memory (a guest's disk read, compute) to the VM's clock. */
+  charge(vm: VmId, ns: SimTime): void;
+}
+
+/**
+ * Remap operations: how sharing, ballooning, swapping, compression and CMM act on the machine. Every one keeps
+ * every memory invariant; callers never touch the model's arrays.
+ */
+export interface RemapApi {
+  /**
+   * Maps page `ppn` of `vm` copy-on-write onto the frame of page `ontoPpn` of `ontoVm` (which becomes shared
+   * if it was private). Both must be resident and hold equal contents: the full compare is done here, so no
+   * caller can ever share differing contents. Returns the shared frame.
+   */
+  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn): Mpn;
+  /** Maps a resident page copy-on-write onto an existing shared frame (the zero page among them). */
+  shareWithFrame(vm: VmId, ppn: Ppn, mpn: Mpn): void;
+  /** Gives a shared page a private copy of its frame (what a write fault does). No-op for a private page. */
+  breakShare(vm: VmId, ppn: Ppn): Mpn;
+  /** The balloon driver took the page: its backing is freed and its contents are gone. */
+  balloon(vm: VmId, ppn: Ppn): void;
+  /** The balloon driver gave the page back: it is unbacked and reads as zero. */
+  unballoon(vm: VmId, ppn: Ppn): void;
+  /** Starts writing a resident page to host swap; a private frame is freed when the write completes. */
+  swapOut(vm: VmId, ppn: Ppn): SwapSlot;
+  /** Reads a swapped page back (what an access to it does), charging the VM. */
+  swapIn(vm: VmId, ppn: Ppn): Mpn;
+  /** Moves a resident page into the VM's compression cache, taking `compressedBytes` of it. */
+  compress(vm: VmId, ppn: Ppn, compressedBytes: number): void;
+  /** Brings a compressed page back into a frame, charging the VM. */
+  decompress(vm: VmId, ppn: Ppn): Mpn;
+  /** Discards a page the guest marked volatile (CMM2): no I/O; its next access raises a discard fault. */
+  discard(vm: VmId, ppn: Ppn): void;
+  /** Drops a page the guest marked unused: its backing is freed and it reads as zero. */
+  drop(vm: VmId, ppn: Ppn): void;
+}

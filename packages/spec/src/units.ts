@@ -1,0 +1,132 @@
+import { InvalidInputError } from './errors';
+
+/** Bytes in one page (and one frame). Everything inside hvsim counts pages; bytes appear only at the edges. */
+export const PAGE_SIZE = 4096;
+
+/** A count of 4 KiB pages or frames. */
+export type Pages = number;
+/** A count of bytes. */
+export type Bytes = number;
+/** Simulated time in nanoseconds (a float64 counts exactly to 104 days). */
+export type SimTime = number;
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1000 ** 4,
+  tib: 1024 ** 4,
+};
+
+const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i;
+
+/**
+ * Parses "256MiB", "1.5 GiB", "4096" (bytes) or a number of bytes. `k`, `m`, `g`, `t` without a `b` are
+ * binary units, as in most hypervisor configuration files; `KB`, `MB`… are decimal.
+ */
+export function parseSize(input: string | number, field = 'size'): Bytes {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0 || !Number.isInteger(input)) {
+      throw new InvalidInputError(field, `expected a whole, non-negative number of bytes, got ${input}`);
+    }
+    return input;
+  }
+  const match = SIZE_PATTERN.exec(input);
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new InvalidInputError(
+      field,
+      `expected a size such as "256MiB", "1.5GiB" or a number of bytes, got ${JSON.stringify(input)}`,
+    );
+  }
+  const bytes = Number(match[1]) * unit;
+  if (!Number.isInteger(bytes) || !Number.isSafeInteger(bytes)) {
+    throw new InvalidInputError(field, `expected a whole number of bytes, got ${JSON.stringify(input)}`);
+  }
+  return bytes;
+}
+
+/** Parses a size (see {@link parseSize}) that must be a whole number of 4 KiB pages, and returns pages. */
+export function parsePages(input: string | number, field = 'size'): Pages {
+  const bytes = parseSize(input, field);
+  if (bytes % PAGE_SIZE !== 0) {
+    throw new InvalidInputError(field, `expected a multiple of 4 KiB pages, got ${bytes} bytes`);
+  }
+  return bytes / PAGE_SIZE;
+}
+
+export const pagesToBytes = (pages: Pages): Bytes => pages * PAGE_SIZE;
+
+/** Pages needed to hold `bytes` (rounded up). */
+export const bytesToPages = (bytes: Bytes): Pages => Math.ceil(bytes / PAGE_SIZE);
+
+/** "256 MiB"-style rendering with binary units, for reports. */
+export function formatBytes(bytes: Bytes): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || Number.isInteger(value) ? 0 : value < 10 ? 2 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** Simulated-time constructors: `time.ms(5)` is 5 ms in nanoseconds. */
+export const time = {
+  ns: (n: number): SimTime => n,
+  us: (n: number): SimTime => n * 1e3,
+  ms: (n: number): SimTime => n * 1e6,
+  s: (n: number): SimTime => n * 1e9,
+  min: (n: number): SimTime => n * 60e9,
+} as const;
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  min: 60e9,
+  h: 3600e9,
+};
+
+const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|min|h)\s*$/;
+
+/** Parses "30s", "15 s", "250ms", "2min" into simulated nanoseconds; a number is taken as nanoseconds. */
+export function parseDuration(input: string | number, field = 'duration'): SimTime {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0) {
+      throw new InvalidInputError(field, `expected a non-negative duration in nanoseconds, got ${input}`);
+    }
+    return input;
+  }
+  const match = DURATION_PATTERN.exec(input);
+  if (!match) {
+    throw new InvalidInputError(
+      field,
+      `expected a duration such as "30s", "250ms" or "2min", got ${JSON.stringify(input)}`,
+    );
+  }
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}
+
+/** "1.5 s", "250 ms", "12 µs" rendering of simulated time, for reports. */
+export function formatDuration(t: SimTime): string {
+  if (t >= 60e9) return `${(t / 60e9).toFixed(1)} min`;
+  if (t >= 1e9) return `${(t / 1e9).toFixed(2)} s`;
+  if (t >= 1e6) return `${(t / 1e6).toFixed(2)} ms`;
+  if (t >= 1e3) return `${(t / 1e3).toFixed(2)} µs`;
+  return `${t.toFixed(0)} ns`;
+}

@@ -1,0 +1,26 @@
+import { readdirSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+const conditions = ['@hvsim/source', 'module', 'node', 'import', 'default'];
+
+// One project per package; `extends: true` makes each inherit the source condition and the setup file.
+const projects = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(group, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => ({
+      extends: true as const,
+      test: { name: entry.name, root: `${group}/${entry.name}`, include: ['src/**/*.test.ts'] },
+    })),
+);
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
+    projects: [
+      ...projects,
+      { extends: true, test: { name: 'workspace', root: '.', include: ['scripts/**/*.test.ts'] } },
+    ],
+  },
+});
