@@ -8,6 +8,18 @@ function check(condition: boolean, message: () => string): void {
   if (!condition) throw new InvariantViolation(message());
 }
 
+/** Counts recomputed from the arrays equal the counts the model keeps, state by state. */
+function checkCounts(
+  what: string,
+  names: readonly string[],
+  counted: Float64Array,
+  kept: Float64Array,
+): void {
+  for (let i = 0; i < names.length; i++) {
+    check(counted[i] === kept[i], () => `${what} ${names[i]}: ${counted[i]} counted, ${kept[i]} kept`);
+  }
+}
+
 /**
  * Recomputes every memory invariant of DESIGN.md from the raw arrays and compares it with the model's own
  * bookkeeping: frame conservation, the exact partition of each VM's pages, reference count = mappers, one
@@ -21,12 +33,7 @@ export function checkInvariants(machine: Machine): void {
   // Frame conservation: the state array, the kept counts and the free stack agree.
   const counted = new Float64Array(FRAME_STATE_NAMES.length);
   for (let mpn = 0; mpn < total; mpn++) counted[frames.state[mpn]!]!++;
-  counted.forEach((n, state) =>
-    check(
-      n === frames.counts[state],
-      () => `${FRAME_STATE_NAMES[state]} frames: ${n} counted, ${frames.counts[state]} kept`,
-    ),
-  );
+  checkCounts('frames', FRAME_STATE_NAMES, counted, frames.counts);
   check(counted.reduce((a, b) => a + b, 0) === total, () => 'frame states do not sum to the total');
   check(frames.freeTop === counted[FrameState.Free], () => 'free stack size differs from free frames');
   const onStack = new Uint8Array(total);
@@ -92,12 +99,7 @@ export function checkInvariants(machine: Machine): void {
           check(loc === NONE, () => `${where()} holds a location`);
       }
     }
-    partition.forEach((n, state) =>
-      check(
-        n === m.partition[state],
-        () => `vm ${vm}: ${PAGE_STATE_NAMES[state]} pages ${n} counted, ${m.partition[state]} kept`,
-      ),
-    );
+    checkCounts(`vm ${vm} pages`, PAGE_STATE_NAMES, partition, m.partition);
     check(
       bytes === m.compressedBytes,
       () => `vm ${vm}: compressed bytes ${bytes} counted, ${m.compressedBytes} kept`,

@@ -33,6 +33,7 @@ import {
   OutOfRangeError,
   OutOfSwapError,
 } from './errors';
+import { fastAccesses, fastWrites } from './fast-path';
 import { FrameTable } from './frame-table';
 import { SwapDevice } from './swap-device';
 import { TrapChannels } from './trap-channels';
@@ -328,26 +329,18 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     if (count > ppns.length || count > writes.length || count > contents.length) {
       throw new OutOfRangeError('count', count, 'at most the length of the batch arrays');
     }
-    const flags = m.flags;
-    const loc = m.loc;
     const frameContent = this.frames.content;
-    const pages = m.pages;
-    let readMask = Flag.NotPresent | this.traps.accessBits;
     let writeCount = 0;
-    for (let i = 0; i < count; i++) {
-      const ppn = ppns[i]!;
-      if (ppn >= pages) throw new OutOfRangeError(`ppns[${i}]`, ppn, `a page of vm ${vm} in [0, ${pages})`);
-      const f = flags[ppn]!;
-      if (writes[i] === 0) {
-        if ((f & readMask) === 0) continue;
-        this.#slowAccess(m, ppn, false, 0);
-      } else {
-        writeCount++;
-        if (f === 0) frameContent[loc[ppn]!] = contents[i]!;
-        else this.#slowAccess(m, ppn, true, contents[i]!);
-      }
-      // A trap handler may have registered or released a channel.
-      readMask = Flag.NotPresent | this.traps.accessBits;
+    let i = 0;
+    while (i < count) {
+      i = fastAccesses(m.flags, m.loc, frameContent, ppns, writes, contents, i, count, this.#readMask());
+      writeCount += fastWrites;
+      if (i === count) break;
+      const ppn = this.#ppn(m, ppns[i]!);
+      const write = writes[i] !== 0;
+      if (write) writeCount++;
+      this.#slowAccess(m, ppn, write, contents[i]!);
+      i++;
     }
     const c = m.counters;
     c.accesses += count;
@@ -544,6 +537,11 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
+
+  /** Flag bits that send a read to the hypervisor: not present, or armed by an access-mode trap channel. */
+  #readMask(): number {
+    return Flag.NotPresent | this.traps.accessBits;
+  }
 
   #allocate(state: FrameState, content: ContentId, purpose: string): Mpn {
     let mpn = this.frames.allocate(state, content);

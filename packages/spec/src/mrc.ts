@@ -2,7 +2,7 @@ import { InvalidInputError } from './errors';
 import type { Pages } from './units';
 
 /**
- * A miss-ratio curve: for each cache size (pages, strictly increasing), the fraction of references that would
+ * A miss-ratio curve: for each cache size (pages, positive and strictly increasing), the fraction of references that would
  * miss in an LRU memory of that size. Detectors publish it; the MEB balancer consumes it.
  */
 export interface MissRatioCurve {
@@ -19,6 +19,9 @@ export function validateMissRatioCurve(curve: MissRatioCurve, field = 'missRatio
   if (sizes.length !== missRatios.length || sizes.length === 0) {
     throw new InvalidInputError(field, 'expected sizes and missRatios of the same, non-zero length');
   }
+  // missRatioAt puts the point (0, 1) below the first size, so the first size must be above 0.
+  if (!(sizes[0]! > 0))
+    throw new InvalidInputError(`${field}.sizes[0]`, `expected a positive size, got ${sizes[0]}`);
   for (let i = 0; i < sizes.length; i++) {
     const m = missRatios[i]!;
     if (!(m >= 0 && m <= 1))

@@ -54,6 +54,7 @@ function stateFrom(a: number, b: number): number[] {
 class Stream implements RandomStream {
   readonly #rng: JumpableRandomGenerator;
   readonly #key: number;
+  readonly #salt: number;
 
   constructor(
     readonly id: string,
@@ -61,6 +62,7 @@ class Stream implements RandomStream {
     salt: number,
   ) {
     this.#key = key;
+    this.#salt = salt;
     this.#rng = xoroshiro128plusFromState(stateFrom(key, salt));
   }
 
@@ -81,8 +83,9 @@ class Stream implements RandomStream {
   }
 
   split(name: string): RandomStream {
-    const key = mix32(this.#key ^ fnv1a(name));
-    return new Stream(`${this.id}/${name}`, key, fnv1a(name));
+    // Both halves of the parent's identity go into the child's, so distinct seeds give distinct children.
+    const hash = fnv1a(name);
+    return new Stream(`${this.id}/${name}`, mix32(this.#key ^ hash), mix32(this.#salt ^ hash));
   }
 }
 

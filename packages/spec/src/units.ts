@@ -48,8 +48,12 @@ export function parseSize(input: string | number, field = 'size'): Bytes {
       `expected a size such as "256MiB", "1.5GiB" or a number of bytes, got ${JSON.stringify(input)}`,
     );
   }
-  const bytes = Number(match[1]) * unit;
-  if (!Number.isInteger(bytes) || !Number.isSafeInteger(bytes)) {
+  // Exact decimal arithmetic: in floats "1.001KB" would be 1000.9999999999999 bytes.
+  const [whole, fraction = ''] = match[1]!.split('.');
+  const scaled = BigInt(whole! + fraction) * BigInt(unit);
+  const divisor = 10n ** BigInt(fraction.length);
+  const bytes = Number(scaled / divisor);
+  if (scaled % divisor !== 0n || !Number.isSafeInteger(bytes)) {
     throw new InvalidInputError(field, `expected a whole number of bytes, got ${JSON.stringify(input)}`);
   }
   return bytes;

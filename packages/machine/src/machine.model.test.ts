@@ -1,0 +1,316 @@
+/**
+ * Model-based test of the machine against a deliberately simple reference: a map from (vm, page) to the
+ * content last written. Random sequences of reads, writes and every remap operation run on both; after each
+ * command every page must hold what the reference says (data integrity and isolation) and every bookkeeping
+ * invariant must hold (conservation, partition, refcount = mappers, one shared frame per content, swap slots =
+ * swapped pages). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ */
+import { PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ContentMismatchError, InvalidTransitionError } from './errors';
+import { checkInvariants } from './invariants';
+import { createMachine, type Machine } from './machine';
+
+const VM_PAGES = [4, 3, 3];
+const TOTAL_PAGES = VM_PAGES.reduce((a, b) => a + b, 0);
+
+interface Reference {
+  /** Content last written per page (absent: zero). */
+  readonly content: Map<string, number>;
+  readonly ballooned: Set<string>;
+  readonly discarded: Set<string>;
+  /** What a discarded page's guest would re-read from its disk. */
+  readonly disk: Map<string, number>;
+}
+
+interface Real {
+  readonly machine: Machine;
+  readonly vms: VmId[];
+  discardFaults: number;
+}
+
+const key = (vm: number, ppn: Ppn) => `${vm}:${ppn}`;
+
+/** What a read of the page must return according to the reference. */
+function expected(model: Reference, k: string): number {
+  if (model.ballooned.has(k)) return 0;
+  if (model.discarded.has(k)) return model.disk.get(k)!;
+  return model.content.get(k) ?? 0;
+}
+
+/** An access pops a balloon (the page then reads zero) or restores a discarded page from disk. */
+function accessed(model: Reference, k: string): void {
+  if (model.ballooned.delete(k)) model.content.delete(k);
+  if (model.discarded.delete(k)) model.content.set(k, model.disk.get(k)!);
+}
+
+function checkAll(model: Reference, real: Real): void {
+  const { machine, vms } = real;
+  checkInvariants(machine);
+  vms.forEach((vm, v) => {
+    const partition = machine.pagePartition(vm);
+    expect(Object.values(partition).reduce((a, b) => a + b, 0)).toBe(VM_PAGES[v]);
+    for (let ppn = 0; ppn < VM_PAGES[v]!; ppn++) {
+      const k = key(v, ppn);
+      const state = machine.pageState(vm, ppn);
+      if (model.discarded.has(k)) {
+        expect(state).toBe(PageState.Discarded);
+        expect(machine.peek(vm, ppn)).toBeUndefined();
+      } else if (model.ballooned.has(k)) {
+        expect(state).toBe(PageState.Ballooned);
+      } else {
+        expect(machine.peek(vm, ppn), `contents of ${k}`).toBe(model.content.get(k) ?? 0);
+      }
+    }
+  });
+  const frames = machine.framePartition();
+  expect(Object.values(frames).reduce((a, b) => a + b, 0)).toBe(machine.totalFrames);
+}
+
+type Run = (model: Reference, real: Real) => void;
+
+class Op implements fc.Command<Reference, Real> {
+  constructor(
+    private readonly label: string,
+    private readonly body: Run,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  run(model: Reference, real: Real): void {
+    this.body(model, real);
+    checkAll(model, real);
+  }
+  toString(): string {
+    return this.label;
+  }
+}
+
+/** Runs an operation that the page's current state may refuse; a refusal must change nothing. */
+function attempt(allowed: boolean, action: () => void, refusal: new (...args: never[]) => Error): boolean {
+  if (allowed) {
+    action();
+    return true;
+  }
+  expect(action).toThrow(refusal);
+  return false;
+}
+
+const resident = (s: PageState) => s === PageState.Private || s === PageState.Shared;
+
+const page = fc
+  .integer({ min: 0, max: VM_PAGES.length - 1 })
+  .chain((v) => fc.record({ v: fc.constant(v), ppn: fc.integer({ min: 0, max: VM_PAGES[v]! - 1 }) }));
+const content = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.maxSafeNat());
+
+const commands = [
+  fc.tuple(page, content).map(
+    ([{ v, ppn }, c]) =>
+      new Op(`write(${v},${ppn},${c})`, (model, real) => {
+        const k = key(v, ppn);
+        const faults = real.discardFaults;
+        const wasDiscarded = model.discarded.has(k);
+        real.machine.write(real.vms[v]!, ppn, c);
+        accessed(model, k);
+        model.content.set(k, c);
+        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`read(${v},${ppn})`, (model, real) => {
+        const k = key(v, ppn);
+        expect(real.machine.read(real.vms[v]!, ppn)).toBe(expected(model, k));
+        accessed(model, k);
+      }),
+  ),
+  fc.array(fc.tuple(page, fc.boolean(), content), { minLength: 1, maxLength: 12 }).map(
+    (accesses) =>
+      new Op(`batch(${accesses.length})`, (model, real) => {
+        // One batch per VM, in the order the accesses were drawn.
+        for (let v = 0; v < VM_PAGES.length; v++) {
+          const mine = accesses.filter(([p]) => p.v === v);
+          const ppns = Uint32Array.from(mine, ([p]) => p.ppn);
+          const writes = Uint8Array.from(mine, ([, w]) => (w ? 1 : 0));
+          const contents = Float64Array.from(mine, ([, , c]) => c);
+          real.machine.accessBatch(real.vms[v]!, ppns, writes, contents, mine.length);
+          for (const [p, w, c] of mine) {
+            accessed(model, key(v, p.ppn));
+            if (w) model.content.set(key(v, p.ppn), c);
+          }
+        }
+      }),
+  ),
+  fc.tuple(page, page).map(
+    ([a, b]) =>
+      new Op(`share(${a.v},${a.ppn} onto ${b.v},${b.ppn})`, (_model, real) => {
+        const { machine, vms } = real;
+        const [va, vb] = [vms[a.v]!, vms[b.v]!];
+        const both = resident(machine.pageState(va, a.ppn)) && resident(machine.pageState(vb, b.ppn));
+        if (both && machine.peek(va, a.ppn) !== machine.peek(vb, b.ppn)) {
+          expect(() => machine.share(va, a.ppn, vb, b.ppn)).toThrow(ContentMismatchError);
+          return;
+        }
+        if (attempt(both, () => machine.share(va, a.ppn, vb, b.ppn), InvalidTransitionError)) {
+          expect(machine.frameOf(va, a.ppn)).toBe(machine.frameOf(vb, b.ppn));
+        }
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`shareZero(${v},${ppn})`, (_model, real) => {
+        const { machine, vms } = real;
+        const vm = vms[v]!;
+        const ok = resident(machine.pageState(vm, ppn));
+        if (ok && machine.peek(vm, ppn) !== 0) {
+          expect(() => machine.shareWithFrame(vm, ppn, machine.zeroFrame)).toThrow(ContentMismatchError);
+        } else attempt(ok, () => machine.shareWithFrame(vm, ppn, machine.zeroFrame), InvalidTransitionError);
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`breakShare(${v},${ppn})`, (_model, real) => {
+        const vm = real.vms[v]!;
+        const ok = resident(real.machine.pageState(vm, ppn));
+        if (attempt(ok, () => real.machine.breakShare(vm, ppn), InvalidTransitionError)) {
+          expect(real.machine.pageState(vm, ppn)).toBe(PageState.Private);
+        }
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`swapOut(${v},${ppn})`, (_model, real) => {
+        const vm = real.vms[v]!;
+        const ok = resident(real.machine.pageState(vm, ppn));
+        attempt(ok, () => real.machine.swapOut(vm, ppn), InvalidTransitionError);
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`swapIn(${v},${ppn})`, (_model, real) => {
+        const vm = real.vms[v]!;
+        const ok = real.machine.pageState(vm, ppn) === PageState.Swapped;
+        attempt(ok, () => real.machine.swapIn(vm, ppn), InvalidTransitionError);
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`balloon(${v},${ppn})`, (model, real) => {
+        const vm = real.vms[v]!;
+        const k = key(v, ppn);
+        const ok = !model.ballooned.has(k);
+        if (attempt(ok, () => real.machine.balloon(vm, ppn), InvalidTransitionError)) {
+          model.ballooned.add(k);
+          model.discarded.delete(k);
+          model.content.delete(k);
+        }
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`unballoon(${v},${ppn})`, (model, real) => {
+        const k = key(v, ppn);
+        const ok = model.ballooned.has(k);
+        if (attempt(ok, () => real.machine.unballoon(real.vms[v]!, ppn), InvalidTransitionError)) {
+          model.ballooned.delete(k);
+        }
+      }),
+  ),
+  fc.tuple(page, fc.integer({ min: 1, max: PAGE_SIZE })).map(
+    ([{ v, ppn }, bytes]) =>
+      new Op(`compress(${v},${ppn},${bytes})`, (_model, real) => {
+        const vm = real.vms[v]!;
+        const ok = resident(real.machine.pageState(vm, ppn));
+        attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`decompress(${v},${ppn})`, (_model, real) => {
+        const vm = real.vms[v]!;
+        const ok = real.machine.pageState(vm, ppn) === PageState.Compressed;
+        attempt(ok, () => real.machine.decompress(vm, ppn), InvalidTransitionError);
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`discard(${v},${ppn})`, (model, real) => {
+        const vm = real.vms[v]!;
+        const k = key(v, ppn);
+        const state = real.machine.pageState(vm, ppn);
+        const ok =
+          state !== PageState.Unbacked && state !== PageState.Ballooned && state !== PageState.Discarded;
+        if (attempt(ok, () => real.machine.discard(vm, ppn), InvalidTransitionError)) {
+          // A volatile page is clean: its disk holds what it held.
+          model.disk.set(k, model.content.get(k) ?? 0);
+          model.discarded.add(k);
+        }
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`drop(${v},${ppn})`, (model, real) => {
+        const k = key(v, ppn);
+        const ok = !model.ballooned.has(k);
+        if (attempt(ok, () => real.machine.drop(real.vms[v]!, ppn), InvalidTransitionError)) {
+          model.content.delete(k);
+          model.discarded.delete(k);
+        }
+      }),
+  ),
+  fc.integer({ min: 0, max: 12_000_000 }).map(
+    (dt) =>
+      new Op(`advance(${dt})`, (_model, real) => {
+        real.machine.advanceTo(real.machine.now + dt);
+      }),
+  ),
+  fc.constant(
+    new Op('flushSwapWrites', (_model, real) => {
+      real.machine.flushSwapWrites();
+      expect(real.machine.framePartition().inFlight).toBe(0);
+    }),
+  ),
+];
+
+function setup(refCountLimit: number): () => { model: Reference; real: Real } {
+  return () => {
+    const disk = new Map<string, number>();
+    const machine = createMachine({
+      frames: 2 * TOTAL_PAGES + 8,
+      reservedFrames: 3,
+      swapSlots: TOTAL_PAGES,
+      refCountLimit,
+    });
+    const real: Real = { machine, vms: [], discardFaults: 0 };
+    VM_PAGES.forEach((pages, v) => {
+      const vm = machine.addVm({ pages, overheadFrames: v });
+      machine.setHandlers(vm, {
+        // The guest re-reads a discarded page from its disk by writing it back.
+        onDiscardFault: (ppn) => {
+          real.discardFaults++;
+          machine.write(vm, ppn, disk.get(key(v, ppn))!);
+        },
+      });
+      real.vms.push(vm);
+    });
+    return { model: { content: new Map(), ballooned: new Set(), discarded: new Set(), disk }, real };
+  };
+}
+
+const replayPath = process.env['FC_REPLAY_PATH'];
+
+describe('machine against a reference map', () => {
+  it.each([
+    ['16-bit reference counts', 0xffff],
+    ['reference counts overflowing at 3', 3],
+  ])('keeps data and every invariant under random operations (%s)', (_name, limit) => {
+    fc.assert(
+      fc.property(
+        fc.commands(commands, { maxCommands: 100, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+        (cmds) => fc.modelRun(setup(limit), cmds),
+      ),
+      { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 200) },
+    );
+  });
+});
