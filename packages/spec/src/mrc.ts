@@ -20,8 +20,9 @@ export function validateMissRatioCurve(curve: MissRatioCurve, field = 'missRatio
     throw new InvalidInputError(field, 'expected sizes and missRatios of the same, non-zero length');
   }
   // missRatioAt puts the point (0, 1) below the first size, so the first size must be above 0.
-  if (!(sizes[0]! > 0))
+  if (!(sizes[0]! > 0)) {
     throw new InvalidInputError(`${field}.sizes[0]`, `expected a positive size, got ${sizes[0]}`);
+  }
   for (let i = 0; i < sizes.length; i++) {
     const m = missRatios[i]!;
     if (!(m >= 0 && m <= 1))

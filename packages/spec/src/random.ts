@@ -71,6 +71,9 @@ class Stream implements RandomStream {
   }
 
   nextInt(bound: number): number {
+    if (!(Number.isInteger(bound) && bound >= 1 && bound <= 2 ** 32)) {
+      throw new InvalidInputError('bound', `expected a whole number in [1, 2^32], got ${bound}`);
+    }
     return uniformInt(this.#rng, 0, bound - 1);
   }
 

@@ -78,12 +78,13 @@ export function formatBytes(bytes: Bytes): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+  const digits = () => (unit === 0 || Number.isInteger(value) ? 0 : Math.abs(value) < 10 ? 2 : 1);
+  // Move up a unit while the value, as it would print, reaches 1024 (1048575 B is "1.0 MiB", not "1024.0 KiB").
+  while (Math.abs(Number(value.toFixed(digits()))) >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  const digits = unit === 0 || Number.isInteger(value) ? 0 : value < 10 ? 2 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
+  return `${value.toFixed(digits())} ${units[unit]}`;
 }
 
 /** Simulated-time constructors: `time.ms(5)` is 5 ms in nanoseconds. */
