@@ -1,7 +1,7 @@
 /**
  * The translation fast path: a tight loop over a batch of accesses that only tests each page's flag byte.
  * It is a standalone function over typed arrays (no `this`, no calls) so V8 keeps one small, monomorphic
- * optimised loop; it stops at the first access that needs the hypervisor and returns its index.
+ * optimised loop; it stops at the first access that needs the hypervisor (or is invalid) and returns its index.
  */
 
 /** Writes done by the last call (a module slot, so the loop needs no result object). */
@@ -28,8 +28,11 @@ export function fastAccesses(
     if (writes[i] === 0) {
       if ((f & readMask) !== 0) break;
     } else {
-      if (f !== 0) break;
-      frameContent[loc[ppn]!] = contents[i]!;
+      const content = contents[i]!;
+      // Not a content id (negative, fractional, NaN, too large): the caller reports it.
+      if (f !== 0 || !(content >= 0 && content <= Number.MAX_SAFE_INTEGER && content === Math.floor(content)))
+        break;
+      frameContent[loc[ppn]!] = content;
       w++;
     }
   }

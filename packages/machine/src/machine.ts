@@ -330,22 +330,42 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       throw new OutOfRangeError('count', count, 'at most the length of the batch arrays');
     }
     const frameContent = this.frames.content;
+    // Accesses are counted as they are made, so a batch that fails part-way counts what it did.
+    let done = 0;
     let writeCount = 0;
-    let i = 0;
-    while (i < count) {
-      i = fastAccesses(m.flags, m.loc, frameContent, ppns, writes, contents, i, count, this.#readMask());
-      writeCount += fastWrites;
-      if (i === count) break;
-      const ppn = this.#ppn(m, ppns[i]!);
-      const write = writes[i] !== 0;
-      if (write) writeCount++;
-      this.#slowAccess(m, ppn, write, contents[i]!);
-      i++;
+    try {
+      while (done < count) {
+        const stop = fastAccesses(
+          m.flags,
+          m.loc,
+          frameContent,
+          ppns,
+          writes,
+          contents,
+          done,
+          count,
+          this.#readMask(),
+        );
+        writeCount += fastWrites;
+        done = stop;
+        if (stop === count) break;
+        const ppn = ppns[stop]!;
+        if (ppn >= m.pages)
+          throw new OutOfRangeError(`ppns[${stop}]`, ppn, `a page of vm ${vm} in [0, ${m.pages})`);
+        const write = writes[stop] !== 0;
+        if (write && !isContentId(contents[stop]!)) {
+          throw new InvalidInputError(`contents[${stop}]`, `expected a content id, got ${contents[stop]}`);
+        }
+        done = stop + 1;
+        if (write) writeCount++;
+        this.#slowAccess(m, ppn, write, contents[stop]!);
+      }
+    } finally {
+      const c = m.counters;
+      c.accesses += done;
+      c.writes += writeCount;
+      c.time += done * this.costs.access;
     }
-    const c = m.counters;
-    c.accesses += count;
-    c.writes += writeCount;
-    c.time += count * this.costs.access;
   }
 
   /** Everything that leaves the fast path: observer traps first, then whatever the page's state needs. */
@@ -366,16 +386,22 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
           if (write) this.frames.content[mpn] = content;
           return this.frames.content[mpn]!;
         }
-        case PageState.Shared:
+        case PageState.Shared: {
           if (!write) return this.frames.content[m.loc[ppn]!]!;
+          const copied = this.#breakShare(m, ppn);
+          if (copied === undefined) break;
           c.cowBreaks++;
-          c.time += this.#breakShare(m, ppn) ? costs.cowBreak : costs.minorTrap;
+          c.time += copied ? costs.cowBreak : costs.minorTrap;
           break;
-        case PageState.Unbacked:
-          m.setState(ppn, PageState.Private, this.#allocate(FrameState.Private, 0, 'a zero-fill'));
+        }
+        case PageState.Unbacked: {
+          const mpn = this.#allocate(FrameState.Private, 0, 'a zero-fill');
+          if (this.#changed(m, ppn, PageState.Unbacked, NONE, mpn)) break;
+          m.setState(ppn, PageState.Private, mpn);
           c.zeroFills++;
           c.time += costs.zeroFill;
           break;
+        }
         case PageState.Swapped:
           this.#swapIn(m, ppn);
           break;
@@ -441,7 +467,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   breakShare(vm: VmId, ppn: Ppn): Mpn {
     const m = this.#vm(vm);
     this.#resident('breakShare', m, this.#ppn(m, ppn));
-    if (m.state[ppn] === PageState.Shared) this.#breakShare(m, ppn);
+    while (m.state[ppn] === PageState.Shared) this.#breakShare(m, ppn);
+    this.#resident('breakShare', m, ppn);
     return m.loc[ppn]!;
   }
 
@@ -479,7 +506,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const m = this.#vm(vm);
     const state = m.state[this.#ppn(m, ppn)] as PageState;
     if (state !== PageState.Swapped) throw new InvalidTransitionError('swapIn', vm, ppn, state, 'swapped');
-    this.#swapIn(m, ppn);
+    while (m.state[ppn] === PageState.Swapped) this.#swapIn(m, ppn);
+    this.#resident('swapIn', m, ppn);
     return m.loc[ppn]!;
   }
 
@@ -487,19 +515,28 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const m = this.#vm(vm);
     this.#resident('compress', m, this.#ppn(m, ppn));
     wholeNumber('compressedBytes', compressedBytes, 1, PAGE_SIZE);
+    // The cache may need one more frame. A page that frees its own frame hands it to the cache; otherwise a
+    // frame is allocated first, and the page checked again (the shortage handler may have moved it).
+    let spare: Mpn | -1 = -1;
+    if (this.#cacheGrows(m, compressedBytes) && !this.#freesFrame(m, ppn)) {
+      spare = this.#allocate(FrameState.Compressed, 0, 'the compression cache');
+      const state = m.state[ppn] as PageState;
+      if (state !== PageState.Private && state !== PageState.Shared) {
+        this.frames.release(spare);
+        throw new InvalidTransitionError('compress', vm, ppn, state, RESIDENT);
+      }
+    }
     const content = this.frames.content[m.loc[ppn]!]!;
-    const grows = framesFor(m.compressedBytes + compressedBytes) > m.compressionFrames.length;
-    // A page whose frame this frees gives the cache its frame, so compressing never needs a free frame.
-    const freesFrame = m.state[ppn] === PageState.Private || this.#lastMapper(m.loc[ppn]!);
-    if (grows && !freesFrame)
-      m.compressionFrames.push(this.#allocate(FrameState.Compressed, 0, 'compression'));
     const freed = this.#detachFrame(m, ppn);
-    if (freed !== -1) {
-      if (grows) {
-        this.frames.relabel(freed, FrameState.Compressed);
-        this.frames.content[freed] = 0;
-        m.compressionFrames.push(freed);
-      } else this.frames.release(freed);
+    const forCache = this.#cacheGrows(m, compressedBytes) ? (spare !== -1 ? spare : freed) : -1;
+    for (const mpn of [spare, freed]) {
+      if (mpn === -1) continue;
+      if (mpn !== forCache) this.frames.release(mpn);
+      else {
+        this.frames.relabel(mpn, FrameState.Compressed);
+        this.frames.content[mpn] = 0;
+        m.compressionFrames.push(mpn);
+      }
     }
     m.compressedBytes += compressedBytes;
     m.setState(ppn, PageState.Compressed, this.compression.allocate(content, compressedBytes));
@@ -512,7 +549,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     if (state !== PageState.Compressed) {
       throw new InvalidTransitionError('decompress', vm, ppn, state, 'compressed');
     }
-    this.#decompress(m, ppn);
+    while (m.state[ppn] === PageState.Compressed) this.#decompress(m, ppn);
+    this.#resident('decompress', m, ppn);
     return m.loc[ppn]!;
   }
 
@@ -551,6 +589,26 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     }
     if (mpn === -1) throw new OutOfFramesError(purpose);
     return mpn;
+  }
+
+  /**
+   * After an allocation: whether the shortage handler moved the page away from (state, loc) meanwhile. If so
+   * the new frame is released, and the caller dispatches on the page's new state.
+   */
+  #changed(m: VmMemory, ppn: Ppn, state: PageState, loc: number, allocated: Mpn): boolean {
+    if (m.state[ppn] === state && m.loc[ppn] === loc) return false;
+    this.frames.release(allocated);
+    return true;
+  }
+
+  /** Whether unmapping this resident page frees its frame. */
+  #freesFrame(m: VmMemory, ppn: Ppn): boolean {
+    return m.state[ppn] === PageState.Private || this.#lastMapper(m.loc[ppn]!);
+  }
+
+  /** Whether `bytes` more need one more frame in the VM's compression cache. */
+  #cacheGrows(m: VmMemory, bytes: number): boolean {
+    return framesFor(m.compressedBytes + bytes) > m.compressionFrames.length;
   }
 
   /** True when the shared frame's only mapper is the page about to leave it (and it is not the zero page). */
@@ -598,8 +656,11 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     m.setState(ppn, PageState.Shared, target);
   }
 
-  /** Gives a shared page a private frame; returns whether it had to copy (false: it was the last mapper). */
-  #breakShare(m: VmMemory, ppn: Ppn): boolean {
+  /**
+   * Gives a shared page a private frame; returns whether it had to copy (false: it was the last mapper and
+   * keeps the frame), or undefined when the shortage handler moved the page while a frame was found.
+   */
+  #breakShare(m: VmMemory, ppn: Ppn): boolean | undefined {
     const old = m.loc[ppn]!;
     if (this.#lastMapper(old)) {
       this.#detachFrame(m, ppn);
@@ -608,7 +669,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       return false;
     }
     const copy = this.#allocate(FrameState.Private, this.frames.content[old]!, 'a copy-on-write break');
-    this.#detachFrame(m, ppn);
+    if (this.#changed(m, ppn, PageState.Shared, old, copy)) return undefined;
+    // The handler may have unmapped the other mappers meanwhile: then this page frees the old frame.
+    const freed = this.#detachFrame(m, ppn);
+    if (freed !== -1) this.frames.release(freed);
     m.setState(ppn, PageState.Private, copy);
     return true;
   }
@@ -627,6 +691,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       return;
     }
     const mpn = this.#allocate(FrameState.Private, this.swap.content[slot]!, 'a swap-in');
+    if (this.#changed(m, ppn, PageState.Swapped, slot, mpn)) return;
     this.swap.release(slot);
     m.setState(ppn, PageState.Private, mpn);
     c.swapIns++;
@@ -636,6 +701,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   #decompress(m: VmMemory, ppn: Ppn): void {
     const entry = m.loc[ppn]!;
     const mpn = this.#allocate(FrameState.Private, this.compression.content[entry]!, 'a decompression');
+    if (this.#changed(m, ppn, PageState.Compressed, entry, mpn)) return;
     this.#releaseCompressed(m, entry);
     m.setState(ppn, PageState.Private, mpn);
     m.counters.decompressions++;
