@@ -7,7 +7,8 @@ export interface Figure {
   readonly name: string;
   readonly unit: string;
   readonly value: number;
-  readonly target: number;
+  /** The issue's target; a figure without one is reported for information. */
+  readonly target?: number;
   /** Whether the target is a floor (throughput) or a ceiling (memory, slowdown). */
   readonly better: 'higher' | 'lower';
   /** How it was measured, for the reader of the JSON. */
@@ -15,7 +16,7 @@ export interface Figure {
 }
 
 export const meets = (f: Figure): boolean =>
-  f.better === 'higher' ? f.value >= f.target : f.value <= f.target;
+  f.target === undefined || (f.better === 'higher' ? f.value >= f.target : f.value <= f.target);
 
 export interface ThroughputOptions {
   /** Milliseconds to sample for (default 2000). */
@@ -66,8 +67,11 @@ export function report(suite: string, figures: readonly Figure[]): void {
     figures.map((f) => ({
       figure: f.name,
       measured: `${formatNumber(f.value)} ${f.unit}`,
-      target: `${f.better === 'higher' ? '≥' : '≤'} ${formatNumber(f.target)} ${f.unit}`,
-      result: meets(f) ? 'pass' : 'MISS',
+      target:
+        f.target === undefined
+          ? '(information)'
+          : `${f.better === 'higher' ? '≥' : '≤'} ${formatNumber(f.target)} ${f.unit}`,
+      result: f.target === undefined ? '' : meets(f) ? 'pass' : 'MISS',
     })),
   );
   const out = join(repositoryRoot(), 'bench-results');

@@ -7,12 +7,12 @@
 /** Writes done by the last call (a module slot, so the loop needs no result object). */
 export let fastWrites = 0;
 
+/** `ops[i]` is a page number, with the top bit set for a write (see `accessOp` in the spec). */
 export function fastAccesses(
   flags: Uint8Array,
   loc: Uint32Array,
   frameContent: Float64Array,
-  ppns: Uint32Array,
-  writes: Uint8Array,
+  ops: Uint32Array,
   contents: Float64Array,
   from: number,
   to: number,
@@ -22,10 +22,11 @@ export function fastAccesses(
   let w = 0;
   let i = from;
   for (; i < to; i++) {
-    const ppn = ppns[i]!;
+    const op = ops[i]!;
+    const ppn = op & 0x7fffffff;
     if (ppn >= pages) break;
     const f = flags[ppn]!;
-    if (writes[i] === 0) {
+    if (op === ppn) {
       if ((f & readMask) !== 0) break;
     } else {
       const content = contents[i]!;

@@ -5,7 +5,7 @@
  * invariant must hold (conservation, partition, refcount = mappers, one shared frame per content, swap slots =
  * swapped pages). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
-import { PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
+import { accessOp, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ContentMismatchError, InvalidTransitionError } from './errors';
@@ -131,10 +131,9 @@ const commands = [
         // One batch per VM, in the order the accesses were drawn.
         for (let v = 0; v < VM_PAGES.length; v++) {
           const mine = accesses.filter(([p]) => p.v === v);
-          const ppns = Uint32Array.from(mine, ([p]) => p.ppn);
-          const writes = Uint8Array.from(mine, ([, w]) => (w ? 1 : 0));
+          const ops = Uint32Array.from(mine, ([p, w]) => accessOp(p.ppn, w));
           const contents = Float64Array.from(mine, ([, , c]) => c);
-          real.machine.accessBatch(real.vms[v]!, ppns, writes, contents, mine.length);
+          real.machine.accessBatch(real.vms[v]!, ops, contents, mine.length);
           for (const [p, w, c] of mine) {
             accessed(model, key(v, p.ppn));
             if (w) model.content.set(key(v, p.ppn), c);

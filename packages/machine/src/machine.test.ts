@@ -11,6 +11,7 @@ import {
   OutOfRangeError,
 } from '@hvsim/machine';
 import {
+  accessOp,
   type FramePartition,
   FrameState,
   HvsimError,
@@ -1229,8 +1230,7 @@ describe('accessBatch', () => {
     const s = scenario();
     s.machine.accessBatch(
       s.vm,
-      Uint32Array.from(ops, (o) => o.ppn),
-      Uint8Array.from(ops, (o) => (o.write ? 1 : 0)),
+      Uint32Array.from(ops, (o) => accessOp(o.ppn, o.write)),
       Float64Array.from(ops, (o) => o.content),
       ops.length,
     );
@@ -1270,8 +1270,7 @@ describe('accessBatch', () => {
     const s = scenario();
     s.machine.accessBatch(
       s.vm,
-      Uint32Array.from(ops, (o) => o.ppn),
-      Uint8Array.from(ops, (o) => (o.write ? 1 : 0)),
+      Uint32Array.from(ops, (o) => accessOp(o.ppn, o.write)),
       Float64Array.from(ops, (o) => o.content),
       2,
     );
@@ -1291,7 +1290,7 @@ describe('accessBatch', () => {
         machine.traps.arm(late, vm, 1);
       });
       machine.traps.arm(first, vm, 0);
-      if (batch) machine.accessBatch(vm, Uint32Array.of(0, 1), Uint8Array.of(0, 0), new Float64Array(2), 2);
+      if (batch) machine.accessBatch(vm, Uint32Array.of(0, 1), new Float64Array(2), 2);
       else {
         machine.read(vm, 0);
         machine.read(vm, 1);

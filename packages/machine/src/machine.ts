@@ -21,6 +21,7 @@ import {
   type SwapSlot,
   type VmCounters,
   type VmId,
+  WRITE_ACCESS,
 } from '@hvsim/spec';
 import { CompressionCache, framesFor } from './compression-cache';
 import type { ContentStore } from './content-store';
@@ -247,7 +248,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   /** Powers on a VM: an unbacked pmap of `pages`, and its overhead frames taken now. */
   addVm(options: VmOptions): VmId {
-    const pages = wholeNumber('vm.pages', options.pages, 1, 2 ** 32 - 2);
+    const pages = wholeNumber('vm.pages', options.pages, 1, WRITE_ACCESS - 1);
     const overhead = wholeNumber('vm.overheadFrames', options.overheadFrames ?? 0, 0);
     if (overhead > this.frames.free) {
       throw new OutOfFramesError(`${overhead} overhead frames (${this.frames.free} free)`);
@@ -324,10 +325,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     else this.#slowAccess(m, ppn, true, content);
   }
 
-  accessBatch(vm: VmId, ppns: Uint32Array, writes: Uint8Array, contents: Float64Array, count: number): void {
+  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void {
     const m = this.#vm(vm);
-    if (count > ppns.length || count > writes.length || count > contents.length) {
-      throw new OutOfRangeError('count', count, 'at most the length of the batch arrays');
+    if (!(Number.isInteger(count) && count >= 0 && count <= ops.length && count <= contents.length)) {
+      throw new OutOfRangeError('count', count, 'a whole number up to the length of the batch arrays');
     }
     const frameContent = this.frames.content;
     // Accesses are counted as they are made, so a batch that fails part-way counts what it did.
@@ -335,24 +336,15 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     let writeCount = 0;
     try {
       while (done < count) {
-        const stop = fastAccesses(
-          m.flags,
-          m.loc,
-          frameContent,
-          ppns,
-          writes,
-          contents,
-          done,
-          count,
-          this.#readMask(),
-        );
+        const stop = fastAccesses(m.flags, m.loc, frameContent, ops, contents, done, count, this.#readMask());
         writeCount += fastWrites;
         done = stop;
         if (stop === count) break;
-        const ppn = ppns[stop]!;
+        const op = ops[stop]!;
+        const ppn = op & ~WRITE_ACCESS;
+        const write = op !== ppn;
         if (ppn >= m.pages)
-          throw new OutOfRangeError(`ppns[${stop}]`, ppn, `a page of vm ${vm} in [0, ${m.pages})`);
-        const write = writes[stop] !== 0;
+          throw new OutOfRangeError(`ops[${stop}]`, ppn, `a page of vm ${vm} in [0, ${m.pages})`);
         if (write && !isContentId(contents[stop]!)) {
           throw new InvalidInputError(`contents[${stop}]`, `expected a content id, got ${contents[stop]}`);
         }

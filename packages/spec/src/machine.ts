@@ -144,6 +144,12 @@ export interface MachineView {
   vmTime(vm: VmId): SimTime;
 }
 
+/** The bit of a batched access op that marks a write; the low 31 bits are the page number. */
+export const WRITE_ACCESS = 0x8000_0000;
+
+/** Encodes one access of a batch: the guest-physical page, with {@link WRITE_ACCESS} set for a write. */
+export const accessOp = (ppn: Ppn, write = false): number => (write ? (ppn | WRITE_ACCESS) >>> 0 : ppn);
+
 /**
  * Guest memory accesses, as a guest OS issues them. Reads return contents; the cost of each access (fast-path
  * hit or whatever trap it took) is charged to the VM's clock.
@@ -152,10 +158,10 @@ export interface MemoryBus {
   read(vm: VmId, ppn: Ppn): ContentId;
   write(vm: VmId, ppn: Ppn, content: ContentId): void;
   /**
-   * A batch of accesses in one tight loop: `ppns[i]` is read, or written with `contents[i]` when `writes[i]`
-   * is non-zero. Only flagged pages leave the fast path.
+   * A batch of accesses in one tight loop: `ops[i]` (see {@link accessOp}) reads a page, or writes
+   * `contents[i]` to it. Only flagged pages leave the fast path.
    */
-  accessBatch(vm: VmId, ppns: Uint32Array, writes: Uint8Array, contents: Float64Array, count: number): void;
+  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void;
   /** Charges work done outside memory (a guest's disk read, compute) to the VM's clock. */
   charge(vm: VmId, ns: SimTime): void;
 }
