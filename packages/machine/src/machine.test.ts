@@ -1383,8 +1383,11 @@ describe('onFrameShortage', () => {
     checkInvariants(machine);
   });
 
-  it('a COW break survives a handler that pages out the other mapper of the shared frame', () => {
-    // A simple pager: pages out pages 0 and 2, then waits for the writes.
+  /**
+   * A full 4-frame host whose pages 0 and 1 share a frame; the shortage handler pages out pages 0 and 2 (the
+   * other mapper of that frame among them) and waits for the writes.
+   */
+  function fullHostWithPager() {
     let vm = 0 as VmId;
     const onFrameShortage = vi.fn((m: Machine) => {
       m.swapOut(vm, 0);
@@ -1399,6 +1402,11 @@ describe('onFrameShortage', () => {
     machine.write(vm, 2, 7);
     machine.write(vm, 3, 8);
     expect(machine.freeFrames).toBe(0);
+    return { machine, vm, onFrameShortage, frame };
+  }
+
+  it('a COW break survives a handler that pages out the other mapper of the shared frame', () => {
+    const { machine, vm, onFrameShortage, frame } = fullHostWithPager();
 
     machine.write(vm, 1, 9);
     expect(onFrameShortage).toHaveBeenCalledTimes(1);
@@ -1411,20 +1419,7 @@ describe('onFrameShortage', () => {
     expectFrames(machine, { free: 1, private: 2, shared: 1 });
   });
   it('compressing a shared page survives a handler that pages out the other mapper', () => {
-    let vm = 0 as VmId;
-    const onFrameShortage = vi.fn((m: Machine) => {
-      m.swapOut(vm, 0);
-      m.swapOut(vm, 2);
-      m.flushSwapWrites();
-    });
-    const machine = createMachine({ frames: 4, swapSlots: 4, onFrameShortage });
-    vm = machine.addVm({ pages: 4 });
-    machine.write(vm, 0, 5);
-    machine.write(vm, 1, 5);
-    machine.share(vm, 1, vm, 0);
-    machine.write(vm, 2, 7);
-    machine.write(vm, 3, 8);
-    expect(machine.freeFrames).toBe(0);
+    const { machine, vm, onFrameShortage } = fullHostWithPager();
 
     machine.compress(vm, 1, 100);
     expect(onFrameShortage).toHaveBeenCalledTimes(1);
