@@ -303,8 +303,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const c = m.counters;
     c.accesses++;
     c.time += this.costs.access;
-    if ((m.flags[ppn]! & (Flag.NotPresent | this.traps.accessBits)) === 0)
-      return this.frames.content[m.loc[ppn]!]!;
+    if ((m.flags[ppn]! & this.#readMask()) === 0) return this.frames.content[m.loc[ppn]!]!;
     return this.#slowAccess(m, ppn, false, 0);
   }
 
