@@ -16,6 +16,7 @@ import {
   InvalidOptionsError,
   parseSize,
   type SimEvent,
+  type VmId,
   type Workload,
   type WorkloadContext,
 } from '@hvsim/spec';
@@ -161,8 +162,8 @@ describe('create', () => {
         return { contract: 'workload@1', name: 'sequential', fill: () => 0 };
       },
     });
-    definition.create({ size: '4KiB' }, { ...context(), vmPages: 256 });
-    definition.create({ size: 8192 }, { ...context(), vmPages: 512 });
+    definition.create({ size: '4KiB' }, { ...context(), vm: 0 as VmId, vmPages: 256 });
+    definition.create({ size: 8192 }, { ...context(), vm: 0 as VmId, vmPages: 512 });
     expect(seen).toEqual([4096, 256, 8192, 512]);
   });
 
@@ -235,7 +236,7 @@ describe('invalid options', () => {
     const error = invalidOptions(() =>
       definition.create(
         { sampler: { rate: 'fast' as never }, phases: [{ pages: 1 }, { pages: 1.5 }] },
-        { ...context(), vmPages: 1 },
+        { ...context(), vm: 0 as VmId, vmPages: 1 },
       ),
     );
     expect(error.issues.map((i) => i.path).sort()).toEqual(['phases.1.pages', 'sampler.rate']);

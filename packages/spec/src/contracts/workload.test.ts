@@ -48,16 +48,8 @@ describe('createOpBatch', () => {
 describe('OpKind', () => {
   const values = Object.values(OpKind);
 
-  test('has seven distinct values', () => {
-    expect(Object.keys(OpKind)).toEqual([
-      'Read',
-      'Write',
-      'FileRead',
-      'FileWrite',
-      'Alloc',
-      'Free',
-      'Compute',
-    ]);
+  test('has six distinct values', () => {
+    expect(Object.keys(OpKind)).toEqual(['Read', 'Write', 'FileRead', 'FileWrite', 'Free', 'Compute']);
     expect(new Set(values).size).toBe(values.length);
   });
 
@@ -71,6 +63,6 @@ describe('OpKind', () => {
   });
 
   test('values are stable (they are written into traces)', () => {
-    expect(OpKind).toEqual({ Read: 0, Write: 1, FileRead: 2, FileWrite: 3, Alloc: 4, Free: 5, Compute: 6 });
+    expect(OpKind).toEqual({ Read: 0, Write: 1, FileRead: 2, FileWrite: 3, Free: 4, Compute: 5 });
   });
 });

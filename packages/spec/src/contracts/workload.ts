@@ -1,10 +1,11 @@
 import { definer } from '../define';
-import type { Pages } from '../units';
+import type { VmId } from '../ids';
+import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
 
 /** What a workload asks of its guest, one op at a time. */
 export const OpKind = {
-  /** Read the anonymous page at virtual page `target`. */
+  /** Read the anonymous page at virtual page `target` (first touch allocates it, as demand paging does). */
   Read: 0,
   /** Write `content` to the anonymous page at virtual page `target`. */
   Write: 1,
@@ -12,12 +13,10 @@ export const OpKind = {
   FileRead: 2,
   /** Write `content` to block `target` of the virtual disk (through the page cache). */
   FileWrite: 3,
-  /** Allocate `target` more pages of anonymous memory. */
-  Alloc: 4,
-  /** Free the anonymous page at virtual page `target`. */
-  Free: 5,
+  /** Free the anonymous page at virtual page `target` (the guest returns its page to the free list). */
+  Free: 4,
   /** Compute for `target` ns without touching memory. */
-  Compute: 6,
+  Compute: 5,
 } as const;
 export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 
@@ -49,12 +48,14 @@ export interface Workload {
   readonly name: string;
   /**
    * Fills `batch` from index 0 and sets `batch.length`; returns the number of ops written. Zero means the
-   * workload has finished.
+   * workload has finished. `now` is the VM's simulated time, for workloads that follow a schedule.
    */
-  fill(batch: OpBatch): number;
+  fill(batch: OpBatch, now: SimTime): number;
 }
 
 export interface WorkloadContext extends CreateContext {
+  /** The VM the workload runs in: content models use it to keep each VM's private contents distinct. */
+  readonly vm: VmId;
   /** Memory of the VM the workload runs in, so sizes given as fractions can be resolved. */
   readonly vmPages: Pages;
 }
