@@ -17,8 +17,10 @@ export interface CostModel {
   readonly swapIn: SimTime;
   /** Latency of a page-out write; asynchronous, so charged to no VM, but the frame is held until then. */
   readonly swapOutLatency: SimTime;
-  /** A read of the guest's virtual disk (charged by guests through `charge`). */
+  /** A read of the guest's virtual disk that the guest waits for (page cache miss, guest swap-in). */
   readonly diskRead: SimTime;
+  /** A write to the guest's virtual disk that the guest waits for (write-back or guest swap-out in reclaim). */
+  readonly diskWrite: SimTime;
   /** Trap and decompress a page from the compression cache. */
   readonly decompress: SimTime;
   /** Trap and raise a discard fault to the guest (its disk re-read is charged separately). */
@@ -33,6 +35,7 @@ export const DEFAULT_COSTS: CostModel = {
   swapIn: 8_000_000,
   swapOutLatency: 8_000_000,
   diskRead: 8_000_000,
+  diskWrite: 8_000_000,
   decompress: 10_000,
   discardFault: 2_000,
 };

@@ -1521,3 +1521,14 @@ describe('ContentStore', () => {
     checkInvariants(machine);
   });
 });
+
+describe('virtual disk I/O', () => {
+  it('counts and charges a guest disk read and write at the cost model', () => {
+    const machine = createMachine({ frames: 8, costs: { diskRead: 5_000_000, diskWrite: 7_000_000 } });
+    const vm = machine.addVm({ pages: 2 });
+    machine.diskRead(vm);
+    machine.diskWrite(vm);
+    machine.diskWrite(vm);
+    expect(machine.counters(vm)).toMatchObject({ diskReads: 1, diskWrites: 2, time: 19_000_000 });
+  });
+});

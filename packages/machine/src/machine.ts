@@ -295,6 +295,18 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#vm(vm).counters.time += ns;
   }
 
+  diskRead(vm: VmId): void {
+    const c = this.#vm(vm).counters;
+    c.diskReads++;
+    c.time += this.costs.diskRead;
+  }
+
+  diskWrite(vm: VmId): void {
+    const c = this.#vm(vm).counters;
+    c.diskWrites++;
+    c.time += this.costs.diskWrite;
+  }
+
   // ---- guest accesses ----------------------------------------------------------------------------------
 
   read(vm: VmId, ppn: Ppn): ContentId {

@@ -48,6 +48,8 @@ export const emptyCounters = (): VmCounters => ({
   decompressions: 0,
   discards: 0,
   discardFaults: 0,
+  diskReads: 0,
+  diskWrites: 0,
   time: 0,
 });
 

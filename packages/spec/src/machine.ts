@@ -85,6 +85,9 @@ export interface VmCounters {
   decompressions: number;
   discards: number;
   discardFaults: number;
+  /** Reads and writes of the VM's virtual disk (its page cache and its own swap), charged by its guest. */
+  diskReads: number;
+  diskWrites: number;
   /** Simulated time charged to this VM's clock, in ns. */
   time: SimTime;
 }
@@ -162,8 +165,12 @@ export interface MemoryBus {
    * `contents[i]` to it. Only flagged pages leave the fast path.
    */
   accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void;
-  /** Charges work done outside memory (a guest's disk read, compute) to the VM's clock. */
+  /** Charges work done outside memory (compute) to the VM's clock. */
   charge(vm: VmId, ns: SimTime): void;
+  /** The guest read a block of its virtual disk and waited for it: counted and charged at the disk's cost. */
+  diskRead(vm: VmId): void;
+  /** The guest wrote a block to its virtual disk and waited for it: counted and charged at the disk's cost. */
+  diskWrite(vm: VmId): void;
 }
 
 /**

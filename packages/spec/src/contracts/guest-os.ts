@@ -1,6 +1,6 @@
 import { definer } from '../define';
 import type { ContentId, Ppn, VmId } from '../ids';
-import type { MachineView, MemoryBus } from '../machine';
+import type { MachineView, MemoryBus, RemapApi } from '../machine';
 import type { Pages } from '../units';
 import type { CreateContext } from './context';
 import type { OpBatch } from './workload';
@@ -66,11 +66,15 @@ export interface GuestOs {
   counters(): Readonly<GuestCounters>;
 }
 
+/** The backdoor a balloon driver tells the hypervisor through which pages it took and gave back. */
+export type BalloonBackdoor = Pick<RemapApi, 'balloon' | 'unballoon'>;
+
 export interface GuestContext extends CreateContext {
   readonly vm: VmId;
   readonly pages: Pages;
   readonly bus: MemoryBus;
   readonly machine: MachineView;
+  readonly backdoor: BalloonBackdoor;
   readonly hooks: GuestHooks;
 }
 
