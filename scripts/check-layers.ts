@@ -83,7 +83,7 @@ const IMPORT = /(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]|import\(
 /** Whether a file is library code (what users import) rather than a test, benchmark or example. */
 const isLibraryFile = (path: string) =>
   /[/\\]src[/\\]/.test(path) &&
-  !/\.(test|bench)\.[mc]?[jt]sx?$/.test(path) &&
+  !/\.(test|bench|fixture)\.[mc]?[jt]sx?$/.test(path) &&
   !/[/\\]testing[/\\]/.test(path);
 
 /** Every layering violation in the workspace at `root`, as readable lines. */

@@ -1,8 +1,8 @@
-import { type ContentId, InvalidInputError, PAGE_SIZE, ZERO_CONTENT } from '@hvsim/spec';
+import { type ContentId, InvalidInputError, PAGE_SIZE, REAL_CONTENT_BASE, ZERO_CONTENT } from '@hvsim/spec';
 import { xxh64 } from '@node-rs/xxhash';
 
-/** Interned contents get ids from here up, clear of the small ids synthetic content models hand out. */
-export const CONTENT_STORE_BASE = 2 ** 52;
+/** Interned contents get ids from here up, clear of synthetic and disk-image contents (see the spec). */
+export const CONTENT_STORE_BASE = REAL_CONTENT_BASE;
 
 const CHUNK_PAGES = 1024;
 

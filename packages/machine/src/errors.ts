@@ -59,8 +59,3 @@ export class OutOfRangeError extends HvsimError {
     super('out-of-range', `expected ${limit}, got ${value}`, field);
   }
 }
-
-/** The model's own bookkeeping disagrees with itself: a bug in hvsim, never the user's input. */
-export class InvariantViolation extends Error {
-  override readonly name = 'InvariantViolation';
-}

@@ -5,7 +5,6 @@ export {
   ContentMismatchError,
   DiscardFaultError,
   InvalidTransitionError,
-  InvariantViolation,
   OutOfFramesError,
   OutOfRangeError,
   OutOfSwapError,

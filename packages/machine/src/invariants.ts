@@ -1,6 +1,12 @@
-import { FRAME_STATE_NAMES, FrameState, NONE, PAGE_STATE_NAMES, PageState } from '@hvsim/spec';
+import {
+  FRAME_STATE_NAMES,
+  FrameState,
+  InvariantViolation,
+  NONE,
+  PAGE_STATE_NAMES,
+  PageState,
+} from '@hvsim/spec';
 import { framesFor } from './compression-cache';
-import { InvariantViolation } from './errors';
 import type { Machine } from './machine';
 import { CHANNEL_BITS, stateFlags } from './vm-memory';
 

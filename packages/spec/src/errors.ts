@@ -23,3 +23,8 @@ export class InvalidInputError extends HvsimError {
     super('invalid-input', message, field);
   }
 }
+
+/** A model's own bookkeeping disagrees with itself: a bug in hvsim, never the user's input. */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+}

@@ -1,0 +1,116 @@
+import type { BalloonBackdoor, BalloonDriver as BalloonDriverContract, Pages, Ppn } from '@hvsim/spec';
+import type { GuestKernel } from './guest-kernel';
+import { GuestOutOfMemoryError, PageUse } from './page-use';
+
+export interface BalloonSettings {
+  /** Most of the VM's memory the balloon may hold, as a fraction (ESX 2.x: 0.5; ESXi: 0.65). */
+  readonly limitFraction: number;
+  /** Most pages it inflates or deflates per second of VM time. */
+  readonly pagesPerSecond: number;
+  /** Whether the driver is installed in the guest at all. */
+  readonly installed: boolean;
+}
+
+/**
+ * The balloon driver (ESX's vmmemctl): it inflates by allocating pinned pages through the guest's own
+ * allocator, so the guest frees or pages out memory by its own policy, and tells the hypervisor through the
+ * backdoor which pages it holds. It is unavailable while the guest boots, and can be disabled or uninstalled.
+ */
+export class BalloonDriver implements BalloonDriverContract {
+  readonly limit: Pages;
+  readonly #pages: number[] = [];
+  readonly #kernel: GuestKernel;
+  readonly #backdoor: BalloonBackdoor;
+  readonly #rate: number;
+  #installed: boolean;
+  #enabled = true;
+  #windowStart = 0;
+  #movedInWindow = 0;
+  /** Pages the host saw touched after the driver let go of them without deflating (a pop). */
+  pops = 0;
+
+  constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
+    this.#kernel = kernel;
+    this.#backdoor = backdoor;
+    this.#rate = settings.pagesPerSecond;
+    this.#installed = settings.installed;
+    this.limit = Math.floor(settings.limitFraction * vmPages);
+  }
+
+  get available(): boolean {
+    return this.#installed && this.#enabled && this.#kernel.booted;
+  }
+
+  get installed(): boolean {
+    return this.#installed;
+  }
+
+  get size(): Pages {
+    return this.#pages.length;
+  }
+
+  inflate(pages: Pages): Pages {
+    let n = Math.min(pages, this.limit - this.size, this.#budget());
+    let taken = 0;
+    while (n-- > 0) {
+      let ppn: Ppn;
+      try {
+        ppn = this.#kernel.allocate(PageUse.Balloon);
+      } catch (error) {
+        if (error instanceof GuestOutOfMemoryError) break; // the guest has nothing left to give
+        throw error;
+      }
+      this.#backdoor.balloon(this.#kernel.vm, ppn);
+      this.#pages.push(ppn);
+      taken++;
+    }
+    this.#movedInWindow += taken;
+    return taken;
+  }
+
+  deflate(pages: Pages): Pages {
+    let n = Math.min(pages, this.size, this.#budget());
+    const given = n;
+    while (n-- > 0) {
+      const ppn = this.#pages.pop()!;
+      this.#backdoor.unballoon(this.#kernel.vm, ppn);
+      this.#kernel.release(ppn, true); // a page given back reads as zero
+    }
+    this.#movedInWindow += given;
+    return given;
+  }
+
+  onPop(_ppn: Ppn): void {
+    this.pops++;
+  }
+
+  /** Stops the driver; its pages stay in the balloon until it is enabled and deflates. */
+  disable(): void {
+    this.#enabled = false;
+  }
+
+  enable(): void {
+    this.#enabled = true;
+  }
+
+  /**
+   * Unloads the driver: the guest takes its pages back without telling the hypervisor, which finds out
+   * through a pop when the guest next touches each one.
+   */
+  uninstall(): void {
+    for (const ppn of this.#pages) this.#kernel.release(ppn, false);
+    this.#pages.length = 0;
+    this.#installed = false;
+  }
+
+  /** Pages it may still move in the current second of VM time; 0 when unavailable. */
+  #budget(): number {
+    if (!this.available) return 0;
+    const now = this.#kernel.vmTime();
+    if (now - this.#windowStart >= 1e9) {
+      this.#windowStart = now;
+      this.#movedInWindow = 0;
+    }
+    return Math.max(0, this.#rate - this.#movedInWindow);
+  }
+}

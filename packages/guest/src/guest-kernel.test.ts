@@ -1,0 +1,272 @@
+import { checkInvariants } from '@hvsim/machine';
+import { createOpBatch, HvsimError, InvalidOptionsError, imageBlockContent, OpKind } from '@hvsim/spec';
+import { describe, expect, it, vi } from 'vitest';
+import { testGuest } from './guest.fixture';
+import type { GuestKernel } from './guest-kernel';
+import { checkGuestInvariants } from './invariants';
+import { GuestOutOfMemoryError, PageUse } from './page-use';
+
+type Op = [kind: number, target: number, content?: number];
+
+function run(guest: GuestKernel, ...ops: Op[]): void {
+  const batch = createOpBatch(ops.length);
+  ops.forEach(([kind, target, content = 0], i) => {
+    batch.kind[i] = kind;
+    batch.target[i] = target;
+    batch.content[i] = content;
+  });
+  batch.length = ops.length;
+  guest.execute(batch);
+  checkGuestInvariants(guest);
+}
+
+const W = (vpn: number, c: number): Op => [OpKind.Write, vpn, c];
+const R = (vpn: number): Op => [OpKind.Read, vpn];
+
+describe('anonymous memory', () => {
+  it('Linux clears a new anonymous page when it allocates it, then writes', () => {
+    const { machine, guest } = testGuest({ guest: { kernel: 2, bootTime: 0 } });
+    const before = { ...machine.counters(guest.vm) };
+    run(guest, W(5, 42));
+    const after = machine.counters(guest.vm);
+    expect(after.writes - before.writes).toBe(2); // clear_page, then the workload's write
+    expect(after.zeroFills - before.zeroFills).toBe(1);
+    expect(guest.peekVirtual(5)).toBe(42);
+    expect(guest.peekVirtual(6)).toBe(0);
+  });
+
+  it('Linux touches only its kernel at boot; Windows zeroes all its memory', () => {
+    const linux = testGuest({ kind: 'linux', pages: 32, guest: { kernel: 4 } });
+    expect(linux.machine.pagePartition(linux.guest.vm).private).toBe(4);
+    const windows = testGuest({ kind: 'windows', pages: 32, guest: { kernel: 4 } });
+    expect(windows.machine.pagePartition(windows.guest.vm).private).toBe(32);
+    for (let ppn = 4; ppn < 32; ppn++) expect(windows.machine.peek(windows.guest.vm, ppn)).toBe(0);
+  });
+
+  it('kernel pages hold the blocks of the disk image, identical across VMs of one image', () => {
+    const a = testGuest({ guest: { kernel: 3, image: 'debian' } });
+    const b = testGuest({ guest: { kernel: 3, image: 'debian' } });
+    for (let ppn = 0; ppn < 3; ppn++) {
+      expect(a.machine.peek(a.guest.vm, ppn)).toBe(imageBlockContent('debian', ppn));
+      expect(b.machine.peek(b.guest.vm, ppn)).toBe(a.machine.peek(a.guest.vm, ppn));
+      expect(a.guest.use[ppn]).toBe(PageUse.Kernel);
+    }
+  });
+
+  it("Windows' zero-page thread clears freed pages while idle, and reuses them without clearing", () => {
+    const { machine, guest } = testGuest({
+      kind: 'windows',
+      guest: { kernel: 2, bootTime: 0, zeroPageRate: 1 },
+    });
+    run(guest, W(0, 7));
+    const ppn = guest.pageTable[0]!;
+    run(guest, [OpKind.Free, 0]);
+    expect(guest.dirtyFree.size).toBe(1);
+    expect(machine.peek(guest.vm, ppn)).toBe(7); // freed, not yet cleared
+    run(guest, [OpKind.Compute, 1e6]); // 1 ms idle at 1 page/ms
+    expect(machine.peek(guest.vm, ppn)).toBe(0);
+    expect(guest.dirtyFree.size).toBe(0);
+    const writes = machine.counters(guest.vm).writes;
+    run(guest, W(1, 9));
+    expect(machine.counters(guest.vm).writes - writes).toBe(1); // no clearing write
+  });
+
+  it('Compute charges the VM its time', () => {
+    const { machine, guest } = testGuest({ guest: { bootTime: 0 } });
+    const t = machine.vmTime(guest.vm);
+    run(guest, [OpKind.Compute, 5e6]);
+    expect(machine.vmTime(guest.vm) - t).toBe(5e6);
+  });
+
+  it('pages out to guest swap when memory is full and pages back in with the right contents', () => {
+    const { machine, guest } = testGuest({
+      pages: 16,
+      guest: { kernel: 2, swap: 64, addressSpace: 64, bootTime: 0 },
+    });
+    for (let vpn = 0; vpn < 40; vpn++) run(guest, W(vpn, 100 + vpn));
+    const c = guest.counters();
+    expect(c.guestSwapOuts).toBeGreaterThanOrEqual(40 - 14);
+    for (let vpn = 0; vpn < 40; vpn++) expect(guest.peekVirtual(vpn)).toBe(100 + vpn);
+    const ins = c.guestSwapIns;
+    run(guest, R(0));
+    expect(guest.counters().guestSwapIns).toBe(ins + 1);
+    expect(guest.peekVirtual(0)).toBe(100);
+    expect(machine.counters(guest.vm).diskReads).toBe(guest.counters().diskReads);
+    expect(machine.counters(guest.vm).diskWrites).toBe(guest.counters().diskWrites);
+    checkInvariants(machine);
+  });
+
+  it('counts double paging: the guest pages out a page the host already swapped', () => {
+    const { machine, guest } = testGuest({
+      pages: 8,
+      guest: { kernel: 1, swap: 16, addressSpace: 16, bootTime: 0 },
+    });
+    for (let vpn = 0; vpn < 7; vpn++) run(guest, W(vpn, 10 + vpn));
+    for (let ppn = 1; ppn < 8; ppn++) machine.swapOut(guest.vm, ppn);
+    machine.flushSwapWrites();
+    const hostSwapIns = machine.counters(guest.vm).swapIns;
+    run(guest, W(7, 99)); // memory is full: the guest evicts its LRU page, which the host had swapped
+    expect(guest.counters().doublePagings).toBe(1);
+    expect(machine.counters(guest.vm).swapIns).toBeGreaterThan(hostSwapIns);
+    for (let vpn = 0; vpn < 8; vpn++) expect(guest.peekVirtual(vpn)).toBe(vpn === 7 ? 99 : 10 + vpn);
+  });
+
+  it('fails with GuestOutOfMemoryError when nothing can be reclaimed', () => {
+    const { guest } = testGuest({ pages: 8, guest: { kernel: 1, swap: 0, addressSpace: 16, bootTime: 0 } });
+    for (let vpn = 0; vpn < 7; vpn++) run(guest, W(vpn, 1));
+    expect(() => run(guest, W(7, 1))).toThrow(GuestOutOfMemoryError);
+  });
+
+  it('refuses a virtual page outside the address space, naming it', () => {
+    const { guest } = testGuest({ guest: { addressSpace: 8, bootTime: 0 } });
+    expect(() => run(guest, W(8, 1))).toThrow(/virtual page in \[0, 8\), got 8/);
+  });
+});
+
+describe('page cache', () => {
+  it('reads a block from disk on a miss, then hits, and tells the sharing hook', () => {
+    const onDiskRead = vi.fn();
+    const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 }, hooks: { onDiskRead } });
+    run(guest, [OpKind.FileRead, 3], [OpKind.FileRead, 3]);
+    expect(guest.counters().diskReads).toBe(1);
+    const ppn = guest.cachedBlock[3]!;
+    expect(machine.peek(guest.vm, ppn)).toBe(imageBlockContent('img', 3));
+    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(
+      guest.vm,
+      ppn,
+      { image: 'img', block: 3 },
+      imageBlockContent('img', 3),
+    );
+  });
+
+  it('a written block is dirty and written back when evicted', () => {
+    const { guest } = testGuest({ pages: 8, guest: { kernel: 1, swap: 0, disk: 64, bootTime: 0 } });
+    run(guest, [OpKind.FileWrite, 0, 77]);
+    expect(guest.dirty[guest.cachedBlock[0]!]).toBe(1);
+    expect(guest.counters().diskReads).toBe(0); // a full overwrite reads nothing
+    for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]);
+    expect(guest.cachedBlock[0]).toBe(-1);
+    expect(guest.disk[0]).toBe(77);
+    expect(guest.counters().diskWrites).toBe(1);
+    expect(guest.peekBlock(0)).toBe(77);
+  });
+
+  it('a discarded clean page is re-read from disk on its next access', () => {
+    const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 } });
+    run(guest, [OpKind.FileRead, 2]);
+    const ppn = guest.cachedBlock[2]!;
+    machine.discard(guest.vm, ppn);
+    run(guest, [OpKind.FileRead, 2]);
+    expect(guest.counters().diskReads).toBe(2);
+    expect(machine.peek(guest.vm, ppn)).toBe(imageBlockContent('img', 2));
+    expect(machine.counters(guest.vm).discardFaults).toBe(1);
+  });
+
+  it('a discard fault on a dirty page is reported, never papered over', () => {
+    const { machine, guest } = testGuest({ guest: { bootTime: 0 } });
+    run(guest, [OpKind.FileWrite, 2, 5]);
+    machine.discard(guest.vm, guest.cachedBlock[2]!);
+    expect(() => run(guest, [OpKind.FileRead, 2])).toThrow(HvsimError);
+  });
+});
+
+describe('balloon driver', () => {
+  it('is unavailable while the guest boots', () => {
+    const { machine, guest } = testGuest({
+      guest: { bootTime: '1s', balloon: { limit: 0.5, rate: 1, installed: true } },
+    });
+    expect(guest.booted).toBe(false);
+    expect(guest.balloon.inflate(4)).toBe(0);
+    machine.charge(guest.vm, 1e9);
+    expect(guest.booted).toBe(true);
+    expect(guest.balloon.inflate(4)).toBe(4);
+  });
+
+  it('inflates through the guest allocator: the guest pages out to make room', () => {
+    const { machine, guest } = testGuest({
+      pages: 16,
+      guest: {
+        kernel: 2,
+        swap: 32,
+        addressSpace: 32,
+        bootTime: 0,
+        balloon: { limit: 0.5, rate: 1, installed: true },
+      },
+    });
+    for (let vpn = 0; vpn < 14; vpn++) run(guest, W(vpn, 50 + vpn));
+    expect(guest.balloon.inflate(8)).toBe(8);
+    expect(machine.pagePartition(guest.vm).ballooned).toBe(8);
+    expect(guest.counters().guestSwapOuts).toBe(8);
+    for (let vpn = 0; vpn < 14; vpn++) expect(guest.peekVirtual(vpn)).toBe(50 + vpn);
+    checkGuestInvariants(guest);
+    checkInvariants(machine);
+  });
+
+  it('keeps to its limit and its rate per second of VM time', () => {
+    const { machine, guest } = testGuest({
+      pages: 100,
+      guest: { bootTime: 0, balloon: { limit: 0.3, rate: 0.1, installed: true } },
+    });
+    expect(guest.balloon.limit).toBe(30);
+    expect(guest.balloon.inflate(50)).toBe(10); // 10 pages per second
+    expect(guest.balloon.inflate(50)).toBe(0);
+    machine.charge(guest.vm, 1e9);
+    expect(guest.balloon.inflate(50)).toBe(10);
+    machine.charge(guest.vm, 1e9);
+    machine.charge(guest.vm, 1e9);
+    expect(guest.balloon.inflate(50)).toBe(10);
+    machine.charge(guest.vm, 1e9);
+    expect(guest.balloon.inflate(50)).toBe(0); // at its limit of 30
+    expect(guest.balloon.deflate(5)).toBe(5);
+    expect(machine.pagePartition(guest.vm).ballooned).toBe(25);
+  });
+
+  it('can be disabled and enabled', () => {
+    const { guest } = testGuest({
+      guest: { bootTime: 0, balloon: { limit: 0.5, rate: 1, installed: true } },
+    });
+    guest.balloon.disable();
+    expect(guest.balloon.available).toBe(false);
+    expect(guest.balloon.inflate(2)).toBe(0);
+    guest.balloon.enable();
+    expect(guest.balloon.inflate(2)).toBe(2);
+  });
+
+  it('uninstalled, its pages go back to the guest, and the host sees pops when they are touched', () => {
+    const { machine, guest } = testGuest({
+      pages: 16,
+      guest: { kernel: 2, bootTime: 0, balloon: { limit: 0.65, rate: 1, installed: true } },
+    });
+    expect(guest.balloon.inflate(14)).toBe(10); // limit 0.65 of 16
+    guest.balloon.uninstall();
+    expect(guest.balloon.available).toBe(false);
+    for (let vpn = 0; vpn < 14; vpn++) run(guest, W(vpn, 1));
+    expect(machine.counters(guest.vm).balloonPops).toBe(10);
+    expect(guest.balloon.pops).toBe(10);
+    expect(machine.pagePartition(guest.vm).ballooned).toBe(0);
+    checkInvariants(machine);
+  });
+});
+
+describe('options', () => {
+  it('names the field at fault', () => {
+    expect(() => testGuest({ guest: { kernel: -1 } })).toThrow(InvalidOptionsError);
+    expect(() => testGuest({ guest: { kernel: -1 } })).toThrow(/kernel/);
+    expect(() => testGuest({ guest: { bootTime: 'soon' } })).toThrow(/bootTime/);
+    expect(() => testGuest({ guest: { balloon: { limit: 2, rate: 0.1, installed: true } } })).toThrow(
+      /balloon\.limit/,
+    );
+  });
+
+  it('refuses a kernel as large as the VM', () => {
+    expect(() => testGuest({ pages: 8, guest: { kernel: 8 } })).toThrow(/fewer kernel pages/);
+  });
+
+  it('resolves sizes as fractions, pages or size strings', () => {
+    const { guest } = testGuest({ pages: 256, guest: { kernel: 0.25, swap: '512KiB', disk: 1000 } });
+    expect(guest.settings.kernelPages).toBe(64);
+    expect(guest.settings.swapPages).toBe(128);
+    expect(guest.settings.diskBlocks).toBe(1000);
+    expect(guest.settings.addressSpacePages).toBe(512);
+  });
+});

@@ -1,0 +1,403 @@
+import {
+  accessOp,
+  type ContentId,
+  type GuestContext,
+  type GuestCounters,
+  type GuestHooks,
+  type GuestOs,
+  HvsimError,
+  type MachineView,
+  type MemoryBus,
+  type OpBatch,
+  OpKind,
+  PageState,
+  type Ppn,
+  type SimTime,
+  type VmId,
+} from '@hvsim/spec';
+import { BalloonDriver, type BalloonSettings } from './balloon-driver';
+import { FreeStack } from './free-stack';
+import { LruList, LruLists } from './lru';
+import { GuestOutOfMemoryError, PageUse } from './page-use';
+
+/** Page-table entry of a virtual page never touched (or freed): it reads as zero. */
+const UNMAPPED = -1;
+/** Page-table entries ≤ SWAPPED_BASE hold a guest swap slot: slot = SWAPPED_BASE - entry. */
+const SWAPPED_BASE = -2;
+
+/** Habits that differ between guest kinds. */
+export interface GuestHabits {
+  /** Zero every physical page at boot (Windows does; Linux does not). */
+  readonly zeroAtBoot: boolean;
+  /**
+   * Pages a zero-page thread clears per millisecond of idle (Compute) time, so freed pages return zeroed
+   * (Windows). 0: no such thread; a new anonymous page is cleared when it is allocated (Linux's clear_page).
+   */
+  readonly zeroPagesPerIdleMs: number;
+}
+
+export interface GuestSettings {
+  readonly kind: string;
+  readonly habits: GuestHabits;
+  /** Pages the guest kernel pins for itself, loaded from the first blocks of its disk image. */
+  readonly kernelPages: number;
+  /** Virtual pages processes may use (anonymous memory can exceed RAM: the rest goes to guest swap). */
+  readonly addressSpacePages: number;
+  /** Slots of the guest's own swap area on its virtual disk. */
+  readonly swapPages: number;
+  /** Blocks of the virtual disk. */
+  readonly diskBlocks: number;
+  /** Name of the base disk image, for sharing-aware block devices. */
+  readonly image: string;
+  /** Contents of each disk block as the image ships it. */
+  readonly diskContent: (block: number) => ContentId;
+  /** VM time the guest takes to boot; the balloon driver is unavailable until then. */
+  readonly bootTime: SimTime;
+  readonly balloon: BalloonSettings;
+}
+
+/**
+ * A guest operating system's memory manager over the VM's guest-physical pages: free lists, anonymous memory
+ * behind guest page tables, a page cache of virtual-disk blocks, a two-list LRU for its own reclaim, guest
+ * swap, and a balloon driver. Every access reaches the machine through the memory bus; runs of accesses that
+ * need no guest fault go as one batch.
+ */
+export class GuestKernel implements GuestOs {
+  readonly contract = 'guest-os@1';
+  readonly vm: VmId;
+  readonly settings: GuestSettings;
+  readonly balloon: BalloonDriver;
+  /** Per guest-physical page: its use and owner (virtual page or disk block). */
+  readonly use: Uint8Array;
+  readonly owner: Float64Array;
+  readonly lru: LruLists;
+  /** Free pages known to hold zeros, and free pages that may not. */
+  readonly zeroed: FreeStack;
+  readonly dirtyFree: FreeStack;
+  /** Guest page table: virtual page → page, UNMAPPED, or a swap slot. */
+  readonly pageTable: Int32Array;
+  /** Page cache: block → page or -1; a dirty bit per page; what the disk holds per block. */
+  readonly cachedBlock: Int32Array;
+  readonly dirty: Uint8Array;
+  readonly disk: Float64Array;
+  readonly swapContent: Float64Array;
+  readonly swapFree: FreeStack;
+  readonly #counters: GuestCounters = {
+    ops: 0,
+    guestSwapIns: 0,
+    guestSwapOuts: 0,
+    doublePagings: 0,
+    diskReads: 0,
+    diskWrites: 0,
+  };
+  readonly #bus: MemoryBus;
+  readonly #machine: MachineView;
+  readonly #hooks: GuestHooks;
+  readonly #bootedAt: SimTime;
+  // Accesses resolved to pages but not yet sent: flushed before anything that may read or move a page.
+  readonly #ops: Uint32Array;
+  readonly #contents: Float64Array;
+  #pending = 0;
+
+  constructor(context: GuestContext, settings: GuestSettings, batchCapacity = 4096) {
+    const pages = context.pages;
+    if (settings.kernelPages >= pages) {
+      throw new HvsimError(
+        'invalid-options',
+        `expected fewer kernel pages than the VM's ${pages} pages, got ${settings.kernelPages}`,
+        'guest.kernelPages',
+      );
+    }
+    this.vm = context.vm;
+    this.settings = settings;
+    this.#bus = context.bus;
+    this.#machine = context.machine;
+    this.#hooks = context.hooks;
+    this.use = new Uint8Array(pages);
+    this.owner = new Float64Array(pages);
+    this.lru = new LruLists(pages);
+    this.zeroed = new FreeStack(pages);
+    this.dirtyFree = new FreeStack(pages);
+    this.pageTable = new Int32Array(settings.addressSpacePages).fill(UNMAPPED);
+    this.cachedBlock = new Int32Array(settings.diskBlocks).fill(-1);
+    this.dirty = new Uint8Array(pages);
+    this.disk = Float64Array.from({ length: settings.diskBlocks }, (_, b) => settings.diskContent(b));
+    this.swapContent = new Float64Array(settings.swapPages);
+    this.swapFree = new FreeStack(settings.swapPages);
+    for (let slot = settings.swapPages - 1; slot >= 0; slot--) this.swapFree.push(slot);
+    this.#ops = new Uint32Array(batchCapacity);
+    this.#contents = new Float64Array(batchCapacity);
+    this.balloon = new BalloonDriver(this, context.backdoor, settings.balloon, pages);
+    this.#bootedAt = this.#boot(pages);
+  }
+
+  get booted(): boolean {
+    return this.#machine.vmTime(this.vm) >= this.#bootedAt;
+  }
+
+  /** Free pages of either kind. */
+  get freePages(): number {
+    return this.zeroed.size + this.dirtyFree.size;
+  }
+
+  counters(): Readonly<GuestCounters> {
+    return this.#counters;
+  }
+
+  /** What virtual page `vpn` holds, without touching it (no fault, no cost): for checks and reports. */
+  peekVirtual(vpn: number): ContentId {
+    const entry = this.pageTable[vpn]!;
+    if (entry >= 0) return this.#machine.peek(this.vm, entry)!;
+    return entry === UNMAPPED ? 0 : this.swapContent[SWAPPED_BASE - entry]!;
+  }
+
+  /** What disk block `block` holds as the guest sees it (its cached copy first), without touching it. */
+  peekBlock(block: number): ContentId {
+    const ppn = this.cachedBlock[block]!;
+    return ppn >= 0 ? this.#machine.peek(this.vm, ppn)! : this.disk[block]!;
+  }
+
+  execute(batch: OpBatch): number {
+    const { kind, target, content } = batch;
+    for (let i = 0; i < batch.length; i++) {
+      const t = target[i]!;
+      switch (kind[i]) {
+        case OpKind.Read:
+          this.#queue(this.#anonPage(t), false, 0);
+          break;
+        case OpKind.Write:
+          this.#queue(this.#anonPage(t), true, content[i]!);
+          break;
+        case OpKind.FileRead:
+          this.#queue(this.#cachePage(t, true), false, 0);
+          break;
+        case OpKind.FileWrite: {
+          const ppn = this.#cachePage(t, false);
+          this.dirty[ppn] = 1;
+          this.#queue(ppn, true, content[i]!);
+          break;
+        }
+        case OpKind.Free:
+          this.#freeVirtual(t);
+          break;
+        case OpKind.Compute:
+          this.#bus.charge(this.vm, t);
+          this.#idle(t);
+          break;
+        default:
+          throw new HvsimError(
+            'invalid-op',
+            `expected an op kind of OpKind, got ${kind[i]}`,
+            `batch.kind[${i}]`,
+          );
+      }
+    }
+    this.#flush();
+    this.#counters.ops += batch.length;
+    return batch.length;
+  }
+
+  onDiscardFault(ppn: Ppn): void {
+    // Only clean page-cache pages are ever volatile: re-read the block from the disk.
+    if (this.use[ppn] !== PageUse.Cache || this.dirty[ppn]) {
+      throw new HvsimError('lost-data', `page ${ppn} was discarded but is not a clean cache page`, 'guest');
+    }
+    this.#counters.diskReads++;
+    this.#bus.diskRead(this.vm);
+    this.#bus.write(this.vm, ppn, this.disk[this.owner[ppn]!]!);
+  }
+
+  // ---- allocation and reclaim (also used by the balloon driver) ----------------------------------------
+
+  /**
+   * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:
+   * from the zeroed list, or cleared now (a write of zeros the host sees).
+   */
+  allocate(use: PageUse): Ppn {
+    this.#flush();
+    if (this.freePages === 0) this.#reclaim();
+    let ppn: Ppn;
+    if (use === PageUse.Anon) {
+      ppn = this.zeroed.pop();
+      // Linux keeps no zeroed list (clear_page runs on every new anonymous page); Windows clears one only
+      // when its zero-page thread has not.
+      const clear = ppn === -1 || this.settings.habits.zeroPagesPerIdleMs === 0;
+      if (ppn === -1) ppn = this.dirtyFree.pop();
+      if (clear) this.#bus.write(this.vm, ppn, 0);
+    } else {
+      ppn = this.dirtyFree.pop();
+      if (ppn === -1) ppn = this.zeroed.pop();
+    }
+    this.use[ppn] = use;
+    return ppn;
+  }
+
+  /** VM time, by which the balloon driver paces itself. */
+  vmTime(): SimTime {
+    return this.#machine.vmTime(this.vm);
+  }
+
+  /** Returns a page to the free lists (dirty: it may hold old contents). */
+  release(ppn: Ppn, zeroed: boolean): void {
+    this.lru.remove(ppn);
+    this.use[ppn] = PageUse.Free;
+    this.dirty[ppn] = 0;
+    (zeroed ? this.zeroed : this.dirtyFree).push(ppn);
+  }
+
+  /** Evicts one page by the guest's own LRU policy (second chance on the inactive list). */
+  #reclaim(): void {
+    const lru = this.lru;
+    let budget = 2 * (lru.size(LruList.Active) + lru.size(LruList.Inactive)) + 1;
+    while (budget-- > 0) {
+      lru.balance();
+      const victim =
+        lru.tail(LruList.Inactive) === -1 ? lru.tail(LruList.Active) : lru.tail(LruList.Inactive);
+      if (victim === -1) break;
+      if (lru.referenced[victim]) {
+        lru.moveToHead(LruList.Active, victim);
+        continue;
+      }
+      if (this.#evict(victim)) return;
+      lru.moveToHead(LruList.Active, victim); // an anonymous page with no swap slot left
+    }
+    throw new GuestOutOfMemoryError(
+      this.vm,
+      `${this.lru.size(LruList.Active) + this.lru.size(LruList.Inactive)} pages on the LRU, ` +
+        `${this.swapFree.size} swap slots free`,
+    );
+  }
+
+  #evict(ppn: Ppn): boolean {
+    const vm = this.vm;
+    if (this.use[ppn] === PageUse.Cache) {
+      const block = this.owner[ppn]!;
+      if (this.dirty[ppn]) {
+        this.disk[block] = this.#bus.read(vm, ppn);
+        this.#counters.diskWrites++;
+        this.#bus.diskWrite(vm);
+      }
+      this.cachedBlock[block] = -1;
+      this.release(ppn, false);
+      return true;
+    }
+    const slot = this.swapFree.pop();
+    if (slot === -1) return false;
+    // Double paging: the guest pages out a page the host had already swapped, so it is read back first.
+    if (this.#machine.pageState(vm, ppn) === PageState.Swapped) this.#counters.doublePagings++;
+    this.swapContent[slot] = this.#bus.read(vm, ppn);
+    this.#counters.guestSwapOuts++;
+    this.#counters.diskWrites++;
+    this.#bus.diskWrite(vm);
+    this.pageTable[this.owner[ppn]!] = SWAPPED_BASE - slot;
+    this.release(ppn, false);
+    return true;
+  }
+
+  // ---- ops ---------------------------------------------------------------------------------------------
+
+  #queue(ppn: Ppn, write: boolean, content: ContentId): void {
+    this.lru.referenced[ppn] = 1;
+    if (this.#pending === this.#ops.length) this.#flush();
+    this.#ops[this.#pending] = accessOp(ppn, write);
+    this.#contents[this.#pending++] = content;
+  }
+
+  #flush(): void {
+    if (this.#pending === 0) return;
+    const n = this.#pending;
+    this.#pending = 0;
+    this.#bus.accessBatch(this.vm, this.#ops, this.#contents, n);
+  }
+
+  /** The page behind a virtual page: demand-allocated on first touch, or brought back from guest swap. */
+  #anonPage(vpn: number): Ppn {
+    const entry = this.pageTable[vpn];
+    if (entry === undefined || !Number.isInteger(vpn)) {
+      throw new HvsimError(
+        'invalid-op',
+        `expected a virtual page in [0, ${this.pageTable.length}), got ${vpn}`,
+        'workload target',
+      );
+    }
+    if (entry >= 0) return entry;
+    const ppn = this.allocate(PageUse.Anon);
+    this.owner[ppn] = vpn;
+    if (entry <= SWAPPED_BASE) {
+      const slot = SWAPPED_BASE - entry;
+      this.#counters.guestSwapIns++;
+      this.#counters.diskReads++;
+      this.#bus.diskRead(this.vm);
+      this.#bus.write(this.vm, ppn, this.swapContent[slot]!);
+      this.swapFree.push(slot);
+    }
+    this.pageTable[vpn] = ppn;
+    this.lru.pushHead(LruList.Active, ppn);
+    return ppn;
+  }
+
+  /** The page caching a disk block, read from the disk on a miss when `fill` (a full overwrite needs no read). */
+  #cachePage(block: number, fill: boolean): Ppn {
+    const cached = this.cachedBlock[block];
+    if (cached === undefined || !Number.isInteger(block)) {
+      throw new HvsimError(
+        'invalid-op',
+        `expected a disk block in [0, ${this.cachedBlock.length}), got ${block}`,
+        'workload target',
+      );
+    }
+    if (cached >= 0) return cached;
+    const ppn = this.allocate(PageUse.Cache);
+    this.owner[ppn] = block;
+    this.cachedBlock[block] = ppn;
+    this.lru.pushHead(LruList.Inactive, ppn);
+    if (fill) {
+      const content = this.disk[block]!;
+      this.#counters.diskReads++;
+      this.#bus.diskRead(this.vm);
+      this.#bus.write(this.vm, ppn, content);
+      this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
+    }
+    return ppn;
+  }
+
+  #freeVirtual(vpn: number): void {
+    this.#flush();
+    const entry = this.pageTable[vpn];
+    if (entry === undefined) {
+      throw new HvsimError(
+        'invalid-op',
+        `expected a virtual page in [0, ${this.pageTable.length}), got ${vpn}`,
+        'workload target',
+      );
+    }
+    if (entry >= 0) this.release(entry, false);
+    else if (entry <= SWAPPED_BASE) this.swapFree.push(SWAPPED_BASE - entry);
+    this.pageTable[vpn] = UNMAPPED;
+  }
+
+  /** Idle time: a zero-page thread clears freed pages, so they return zeroed (Windows). */
+  #idle(ns: number): void {
+    const rate = this.settings.habits.zeroPagesPerIdleMs;
+    if (rate === 0) return;
+    this.#flush();
+    let n = Math.min(this.dirtyFree.size, Math.floor((ns / 1e6) * rate));
+    while (n-- > 0) {
+      const ppn = this.dirtyFree.pop();
+      this.#bus.write(this.vm, ppn, 0);
+      this.zeroed.push(ppn);
+    }
+  }
+
+  /** Loads the kernel from the image's first blocks; zeroes the rest of memory if the kind does. */
+  #boot(pages: number): SimTime {
+    const { kernelPages, habits, diskContent } = this.settings;
+    for (let ppn = pages - 1; ppn >= kernelPages; ppn--) this.zeroed.push(ppn);
+    for (let ppn = 0; ppn < kernelPages; ppn++) {
+      this.use[ppn] = PageUse.Kernel;
+      this.#bus.write(this.vm, ppn, diskContent(ppn));
+    }
+    if (habits.zeroAtBoot) for (let ppn = kernelPages; ppn < pages; ppn++) this.#bus.write(this.vm, ppn, 0);
+    return this.#machine.vmTime(this.vm) + this.settings.bootTime;
+  }
+}

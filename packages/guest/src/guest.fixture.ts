@@ -1,0 +1,41 @@
+import { createMachine, type Machine } from '@hvsim/machine';
+import { createRandom, type GuestHooks } from '@hvsim/spec';
+import type { GuestKernel } from './guest-kernel';
+import { linuxGuest } from './linux';
+import type { GuestOptions } from './options';
+import { windowsGuest } from './windows';
+
+export interface TestGuestOptions {
+  readonly kind?: 'linux' | 'windows';
+  readonly pages?: number;
+  readonly frames?: number;
+  readonly swapSlots?: number;
+  readonly guest?: Partial<GuestOptions> & { zeroPageRate?: number };
+  readonly hooks?: GuestHooks;
+}
+
+/** A guest on a machine of its own, wired as the host kernel wires them (balloon pops reach the driver). */
+export function testGuest(options: TestGuestOptions = {}): { machine: Machine; guest: GuestKernel } {
+  const pages = options.pages ?? 32;
+  const machine = createMachine({
+    frames: options.frames ?? 4 * pages + 8,
+    swapSlots: options.swapSlots ?? 4 * pages,
+  });
+  const vm = machine.addVm({ pages });
+  const definition = options.kind === 'windows' ? windowsGuest : linuxGuest;
+  const guest = definition.create(options.guest ?? {}, {
+    vm,
+    pages,
+    bus: machine,
+    machine,
+    backdoor: machine,
+    hooks: options.hooks ?? {},
+    random: createRandom(1).split('guest'),
+    emit: () => {},
+  }) as GuestKernel;
+  machine.setHandlers(vm, {
+    onBalloonPop: (ppn) => guest.balloon.onPop(ppn),
+    onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
+  });
+  return { machine, guest };
+}

@@ -1,0 +1,149 @@
+/**
+ * Model-based test of a guest on a machine: random workload ops, balloon moves and host page-outs run against
+ * a reference of what each virtual page and disk block must hold. After every step the guest never lost or
+ * duplicated a page, every virtual page and block reads back its last write (whatever the balloon took or the
+ * host swapped), and the machine's own invariants hold. Replay with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ */
+import { checkInvariants, type Machine } from '@hvsim/machine';
+import { createOpBatch, imageBlockContent, OpKind, PageState } from '@hvsim/spec';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { testGuest } from './guest.fixture';
+import type { GuestKernel } from './guest-kernel';
+import { checkGuestInvariants } from './invariants';
+
+const PAGES = 24;
+const ADDRESS_SPACE = 40;
+const BLOCKS = 24;
+
+interface Reference {
+  readonly anon: Map<number, number>;
+  readonly blocks: Map<number, number>;
+  readonly image: string;
+}
+
+interface Real {
+  readonly machine: Machine;
+  readonly guest: GuestKernel;
+}
+
+function checkAll(model: Reference, { machine, guest }: Real): void {
+  checkInvariants(machine);
+  checkGuestInvariants(guest);
+  for (let vpn = 0; vpn < ADDRESS_SPACE; vpn++) {
+    expect(guest.peekVirtual(vpn), `virtual page ${vpn}`).toBe(model.anon.get(vpn) ?? 0);
+  }
+  for (let block = 0; block < BLOCKS; block++) {
+    expect(guest.peekBlock(block), `block ${block}`).toBe(
+      model.blocks.get(block) ?? imageBlockContent(model.image, block),
+    );
+  }
+}
+
+class Step implements fc.Command<Reference, Real> {
+  constructor(
+    private readonly label: string,
+    private readonly body: (model: Reference, real: Real) => void,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  run(model: Reference, real: Real): void {
+    this.body(model, real);
+    checkAll(model, real);
+  }
+  toString(): string {
+    return this.label;
+  }
+}
+
+const op = fc.oneof(
+  fc.record({ kind: fc.constant(OpKind.Read), target: fc.nat(ADDRESS_SPACE - 1), content: fc.constant(0) }),
+  fc.record({ kind: fc.constant(OpKind.Write), target: fc.nat(ADDRESS_SPACE - 1), content: fc.nat(5) }),
+  fc.record({ kind: fc.constant(OpKind.FileRead), target: fc.nat(BLOCKS - 1), content: fc.constant(0) }),
+  fc.record({ kind: fc.constant(OpKind.FileWrite), target: fc.nat(BLOCKS - 1), content: fc.nat(5) }),
+  fc.record({ kind: fc.constant(OpKind.Free), target: fc.nat(ADDRESS_SPACE - 1), content: fc.constant(0) }),
+  fc.record({
+    kind: fc.constant(OpKind.Compute),
+    target: fc.constantFrom(1e6, 1e9),
+    content: fc.constant(0),
+  }),
+);
+
+const commands = [
+  fc.array(op, { minLength: 1, maxLength: 20 }).map(
+    (ops) =>
+      new Step(`ops(${ops.map((o) => `${o.kind}:${o.target}`).join(' ')})`, (model, { guest }) => {
+        const batch = createOpBatch(ops.length);
+        ops.forEach((o, i) => {
+          batch.kind[i] = o.kind;
+          batch.target[i] = o.target;
+          batch.content[i] = o.content;
+        });
+        batch.length = ops.length;
+        expect(guest.execute(batch)).toBe(ops.length);
+        for (const o of ops) {
+          if (o.kind === OpKind.Write) model.anon.set(o.target, o.content);
+          if (o.kind === OpKind.Free) model.anon.delete(o.target);
+          if (o.kind === OpKind.FileWrite) model.blocks.set(o.target, o.content);
+        }
+      }),
+  ),
+  fc.nat(8).map(
+    (n) =>
+      new Step(`inflate(${n})`, (_model, { guest }) => {
+        const before = guest.balloon.size;
+        const taken = guest.balloon.inflate(n);
+        expect(guest.balloon.size).toBe(before + taken);
+        expect(guest.balloon.size).toBeLessThanOrEqual(guest.balloon.limit);
+      }),
+  ),
+  fc.nat(8).map(
+    (n) =>
+      new Step(`deflate(${n})`, (_model, { guest }) => {
+        const before = guest.balloon.size;
+        expect(before - guest.balloon.deflate(n)).toBe(guest.balloon.size);
+      }),
+  ),
+  fc.nat(PAGES - 1).map(
+    (ppn) =>
+      new Step(`host swaps out page ${ppn}`, (_model, { machine, guest }) => {
+        const state = machine.pageState(guest.vm, ppn);
+        if (state === PageState.Private || state === PageState.Shared) machine.swapOut(guest.vm, ppn);
+      }),
+  ),
+  fc.constant(
+    new Step('time passes', (_model, { machine }) => {
+      machine.advanceTo(machine.now + 10_000_000);
+    }),
+  ),
+];
+
+const replayPath = process.env['FC_REPLAY_PATH'];
+
+describe('guest against a reference of virtual pages and disk blocks', () => {
+  it.each(['linux', 'windows'] as const)('%s never loses a page or a write', (kind) => {
+    fc.assert(
+      fc.property(
+        fc.commands(commands, { maxCommands: 60, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+        (cmds) =>
+          fc.modelRun(() => {
+            const real = testGuest({
+              kind,
+              pages: PAGES,
+              guest: {
+                kernel: 2,
+                swap: 64,
+                addressSpace: ADDRESS_SPACE,
+                disk: BLOCKS,
+                bootTime: 0,
+                balloon: { limit: 0.5, rate: 0.5, installed: true },
+              },
+            });
+            return { model: { anon: new Map(), blocks: new Map(), image: `${kind}-base` }, real };
+          }, cmds),
+      ),
+      { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 100) },
+    );
+  });
+});

@@ -1,0 +1,15 @@
+export { BalloonDriver, type BalloonSettings } from './balloon-driver';
+export { FreeStack } from './free-stack';
+export { type GuestHabits, GuestKernel, type GuestSettings } from './guest-kernel';
+export { linuxGuest } from './linux';
+export { LruList, LruLists } from './lru';
+export { type GuestOptions, guestOptions, guestSettings } from './options';
+export { GuestOutOfMemoryError, PageUse } from './page-use';
+export { windowsGuest } from './windows';
+
+import { linuxGuest } from './linux';
+import { windowsGuest } from './windows';
+
+/** Every guest kind, for the scenario registry. */
+export const guestDefinitions = [linuxGuest, windowsGuest] as const;
+export { checkGuestInvariants } from './invariants';

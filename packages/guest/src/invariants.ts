@@ -1,0 +1,91 @@
+import { InvariantViolation } from '@hvsim/spec';
+import type { GuestKernel } from './guest-kernel';
+import { LruList } from './lru';
+import { PageUse } from './page-use';
+
+function check(condition: boolean, message: () => string): void {
+  if (!condition) throw new InvariantViolation(message());
+}
+
+/**
+ * Recomputes the guest's bookkeeping from its arrays: every page is exactly one of free (once, on one free
+ * list), kernel, anonymous (mapped by exactly one virtual page), cached (by exactly one block) or ballooned;
+ * the LRU holds exactly the anonymous and cached pages; guest swap slots are either free or held by exactly
+ * one virtual page. Never lost, never duplicated. For tests and the kernel's debug mode.
+ */
+export function checkGuestInvariants(guest: GuestKernel): void {
+  const pages = guest.use.length;
+  const claims = new Uint8Array(pages);
+  const claim = (ppn: number, why: string) => {
+    check(ppn >= 0 && ppn < pages && claims[ppn] === 0, () => `page ${ppn} claimed twice (${why})`);
+    claims[ppn] = 1;
+  };
+  for (const ppn of guest.zeroed) {
+    check(guest.use[ppn] === PageUse.Free, () => `zeroed-list page ${ppn} is in use`);
+    claim(ppn, 'zeroed free list');
+  }
+  for (const ppn of guest.dirtyFree) {
+    check(guest.use[ppn] === PageUse.Free, () => `free-list page ${ppn} is in use`);
+    claim(ppn, 'free list');
+  }
+  const slots = new Uint8Array(guest.swapContent.length);
+  for (const slot of guest.swapFree) {
+    check(slots[slot] === 0, () => `swap slot ${slot} free twice`);
+    slots[slot] = 1;
+  }
+  guest.pageTable.forEach((entry, vpn) => {
+    if (entry >= 0) {
+      check(
+        guest.use[entry] === PageUse.Anon && guest.owner[entry] === vpn,
+        () => `vpn ${vpn} maps page ${entry} it does not own`,
+      );
+      claim(entry, `virtual page ${vpn}`);
+    } else if (entry <= -2) {
+      const slot = -2 - entry;
+      check(slots[slot] === 0, () => `swap slot ${slot} of vpn ${vpn} is free or shared`);
+      slots[slot] = 1;
+    }
+  });
+  check(
+    slots.every((s) => s === 1),
+    () => 'a swap slot is neither free nor held',
+  );
+  guest.cachedBlock.forEach((ppn, block) => {
+    if (ppn < 0) return;
+    check(
+      guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block,
+      () => `block ${block} maps page ${ppn} it does not own`,
+    );
+    claim(ppn, `block ${block}`);
+  });
+  let onLru = 0;
+  for (const list of [LruList.Active, LruList.Inactive]) {
+    for (const ppn of guest.lru.pages(list)) {
+      onLru++;
+      check(
+        guest.use[ppn] === PageUse.Anon || guest.use[ppn] === PageUse.Cache,
+        () => `LRU holds page ${ppn} of use ${guest.use[ppn]}`,
+      );
+    }
+  }
+  let kernel = 0;
+  let balloon = 0;
+  let reclaimable = 0;
+  for (let ppn = 0; ppn < pages; ppn++) {
+    const use = guest.use[ppn];
+    if (use === PageUse.Kernel) kernel++;
+    else if (use === PageUse.Balloon) balloon++;
+    else if (use === PageUse.Anon || use === PageUse.Cache) reclaimable++;
+    if (use === PageUse.Kernel || use === PageUse.Balloon) claim(ppn, 'pinned');
+  }
+  check(onLru === reclaimable, () => `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`);
+  check(
+    kernel === guest.settings.kernelPages,
+    () => `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
+  );
+  check(balloon === guest.balloon.size, () => `balloon pages ${balloon}, driver holds ${guest.balloon.size}`);
+  check(
+    claims.every((c) => c === 1),
+    () => 'a page is neither free nor in use',
+  );
+}
