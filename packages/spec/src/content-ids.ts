@@ -3,15 +3,15 @@ import type { ContentId } from './ids';
 /**
  * How the 53-bit content-id space is divided, so that every model of page contents stays apart:
  * - 0 is the zero page;
- * - [1, 2^51): synthetic contents of workload content models;
- * - [2^51, 2^52): blocks of disk images — every VM booted from the same image reads the same contents;
+ * - [1, 2^48) and [2^49, 2^52): synthetic contents of workload content models;
+ * - [2^48, 2^49): blocks of disk images — every VM booted from the same image reads the same contents;
  * - [2^52, 2^53): real bytes interned by a content store.
  */
-export const DISK_IMAGE_CONTENT_BASE = 2 ** 51;
+export const DISK_IMAGE_CONTENT_BASE = 2 ** 48;
 export const REAL_CONTENT_BASE = 2 ** 52;
 
 const BLOCKS_PER_IMAGE = 2 ** 32;
-const IMAGE_SLOTS = 2 ** 19;
+const IMAGE_SLOTS = 2 ** 16;
 
 /** 32-bit FNV-1a of an image name. */
 function imageHash(image: string): number {
@@ -20,6 +20,6 @@ function imageHash(image: string): number {
   return h >>> 0;
 }
 
-/** The contents of block `block` of disk image `image` as shipped (2^19 image slots by name hash). */
+/** The contents of block `block` of disk image `image` as shipped (2^16 image slots by name hash). */
 export const imageBlockContent = (image: string, block: number): ContentId =>
   DISK_IMAGE_CONTENT_BASE + (imageHash(image) % IMAGE_SLOTS) * BLOCKS_PER_IMAGE + block;
