@@ -2,7 +2,7 @@ import { createMachine, type Machine } from '@hvsim/machine';
 import { createRandom, type GuestHooks } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
 import { linuxGuest } from './linux';
-import type { GuestOptions } from './options';
+import type { GuestOptionsInput } from './options';
 import { windowsGuest } from './windows';
 
 export interface TestGuestOptions {
@@ -10,7 +10,7 @@ export interface TestGuestOptions {
   readonly pages?: number;
   readonly frames?: number;
   readonly swapSlots?: number;
-  readonly guest?: Partial<GuestOptions> & { zeroPageRate?: number };
+  readonly guest?: GuestOptionsInput & { zeroPageRate?: number };
   readonly hooks?: GuestHooks;
 }
 

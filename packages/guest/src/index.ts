@@ -3,7 +3,7 @@ export { FreeStack } from './free-stack';
 export { type GuestHabits, GuestKernel, type GuestSettings } from './guest-kernel';
 export { linuxGuest } from './linux';
 export { LruList, LruLists } from './lru';
-export { type GuestOptions, guestOptions, guestSettings } from './options';
+export { type GuestOptions, type GuestOptionsInput, guestOptions, guestSettings } from './options';
 export { GuestOutOfMemoryError, PageUse } from './page-use';
 export { windowsGuest } from './windows';
 

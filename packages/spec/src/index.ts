@@ -12,5 +12,6 @@ export * from './events';
 export * from './ids';
 export * from './machine';
 export * from './mrc';
+export * from './option-schemas';
 export * from './random';
 export * from './units';

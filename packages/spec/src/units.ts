@@ -135,17 +135,3 @@ export function formatDuration(t: SimTime): string {
   if (t >= 1e3) return `${(t / 1e3).toFixed(2)} µs`;
   return `${t.toFixed(0)} ns`;
 }
-
-/**
- * A size relative to a whole, as options give it: a number in (0, 1) is a fraction of `whole` (rounded
- * down), a whole number ≥ 1 is pages, and a string is a size such as "256MiB" (whole pages).
- */
-export function resolvePages(value: string | number, whole: Pages, field = 'size'): Pages {
-  if (typeof value === 'string') return parsePages(value, field);
-  if (value > 0 && value < 1) return Math.floor(value * whole);
-  if (Number.isInteger(value) && value >= 0) return value;
-  throw new InvalidInputError(
-    field,
-    `expected pages (a whole number), a fraction between 0 and 1, or a size such as "256MiB", got ${value}`,
-  );
-}

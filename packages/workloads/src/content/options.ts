@@ -1,0 +1,130 @@
+import { InvalidOptionsError, type WorkloadContext } from '@hvsim/spec';
+import { z } from 'zod';
+import type { ContentModel, ContentModelName } from './content-model';
+import { DuplicateContent } from './duplicate';
+import { MAX_DUPLICATE_POOL, MAX_OS_IMAGES } from './layout';
+import { DEFAULT_MIX, MixContent } from './mix';
+import { OsImageContent } from './os-image';
+import { UniqueContent } from './unique';
+import { ZeroContent } from './zero';
+
+const MODEL_NAMES = [
+  'zero',
+  'unique',
+  'os-image',
+  'duplicate',
+  'mix',
+] as const satisfies readonly ContentModelName[];
+
+const image = () =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OS_IMAGES - 1)
+    .default(0)
+    .describe(`which OS image, 0–${MAX_OS_IMAGES - 1}: VMs with the same image share its pages`);
+
+const pool = () =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DUPLICATE_POOL)
+    .default(32)
+    .describe('distinct contents in the per-VM pool of duplicates (fewer means more repeats)');
+
+const fraction = (value: number, what: string) =>
+  z.number().min(0).max(1).default(value).describe(`fraction of pages that ${what} (default ${value})`);
+
+const models = z.discriminatedUnion('model', [
+  z.object({ model: z.literal('zero').describe('every write stores zeros') }),
+  z.object({ model: z.literal('unique').describe('every write stores a content nothing else ever stores') }),
+  z.object({
+    model: z.literal('os-image').describe('a page holds the same content in every VM with the same image'),
+    image: image(),
+  }),
+  z.object({
+    model: z.literal('duplicate').describe('pages repeat a small pool of contents private to the VM'),
+    pool: pool(),
+  }),
+  z
+    .object({
+      model: z.literal('mix').describe('each page is zero, os-image, duplicate or unique by a stable hash'),
+      zero: fraction(DEFAULT_MIX.zero, 'hold zeros'),
+      osImage: fraction(DEFAULT_MIX.osImage, 'are common to the OS image across VMs'),
+      duplicate: fraction(DEFAULT_MIX.duplicate, 'repeat other pages of the same VM'),
+      pool: pool(),
+      image: image(),
+      salt: z
+        .number()
+        .int()
+        .default(0)
+        .describe('reshuffles which pages fall in which class; VMs must agree on it to share OS-image pages'),
+    })
+    .refine((m) => m.zero + m.osImage + m.duplicate <= 1 + 1e-9, {
+      message: 'zero + osImage + duplicate must not exceed 1 (the rest of the pages are unique)',
+    }),
+]);
+
+/**
+ * The `content` option generators embed: a model name (`"unique"`) or an object naming the model and its
+ * parameters (`{ model: "mix", zero: 0.1, osImage: 0.3, duplicate: 0.1 }`).
+ */
+export const contentOptions = z
+  .union(
+    [
+      z
+        .enum(MODEL_NAMES)
+        .transform((model) => ({ model }))
+        .pipe(models),
+      models,
+    ],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `expected a content model — one of ${MODEL_NAMES.map((m) => `"${m}"`).join(', ')} — or an object such as { model: "mix", zero: 0.05 }`
+          : undefined,
+    },
+  )
+  .describe(
+    'what writes store: "zero", "unique", "os-image", "duplicate" or "mix", or an object with the model and its parameters',
+  );
+
+export type ContentOptions = z.output<typeof contentOptions>;
+export type ContentOptionsInput = z.input<typeof contentOptions>;
+
+/** Builds the content model the options describe, for the VM of `ctx`. */
+export function createContentModel(options: ContentOptions, ctx: Pick<WorkloadContext, 'vm'>): ContentModel {
+  switch (options.model) {
+    case 'zero':
+      return new ZeroContent();
+    case 'unique':
+      return new UniqueContent(ctx.vm);
+    case 'os-image':
+      return new OsImageContent(options.image);
+    case 'duplicate':
+      return new DuplicateContent(ctx.vm, options.pool);
+    case 'mix':
+      return new MixContent(
+        ctx.vm,
+        { zero: options.zero, osImage: options.osImage, duplicate: options.duplicate },
+        { pool: options.pool, image: options.image, salt: options.salt },
+      );
+  }
+}
+
+/** Parses raw content options (a name or an object) and builds the model: for callers outside a definition. */
+export function contentModel(options: ContentOptionsInput, ctx: Pick<WorkloadContext, 'vm'>): ContentModel {
+  const parsed = contentOptions.safeParse(options);
+  if (!parsed.success) {
+    throw new InvalidOptionsError(
+      'content',
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.length === 0 ? '(root)' : issue.path.join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  return createContentModel(parsed.data, ctx);
+}

@@ -1,0 +1,143 @@
+import {
+  defineWorkload,
+  type OpBatch,
+  OpKind,
+  type RandomStream,
+  requiredDurationOption,
+  requiredSizeOption,
+  resolvePages,
+  type SimTime,
+  sizeOption,
+} from '@hvsim/spec';
+import { z } from 'zod';
+import { createContentModel } from '../content/options';
+import { finish, writeCompute } from './compute';
+import { withLimits } from './limits';
+import {
+  contentOption,
+  limitOptions,
+  offsetOption,
+  writeFractionOption,
+  zipfExponentOption,
+} from './options';
+import { randomPermutation, ZipfSampler } from './zipf-sampler';
+
+const phaseOptions = z.object({
+  duration: requiredDurationOption('how long the phase lasts'),
+  offset: sizeOption("start of the phase's working set, counted from the workload's offset", {
+    default: 0,
+    allowZero: true,
+  }),
+  pages: requiredSizeOption("the phase's working set; 0 makes an idle phase that only computes", {
+    allowZero: true,
+  }),
+  distribution: z
+    .enum(['uniform', 'zipf'])
+    .default('uniform')
+    .describe('how pages of the working set are picked: "uniform" or "zipf" (default "uniform")'),
+  alpha: zipfExponentOption(0.99),
+  writeFraction: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("fraction of the phase's accesses that are writes (default: the workload's writeFraction)"),
+});
+
+export const phasedOptions = z.object({
+  phases: z
+    .array(phaseOptions)
+    .min(1)
+    .refine(
+      (phases) => phases.some((p) => p.duration > 0),
+      'expected at least one phase that lasts longer than 0',
+    )
+    .prefault([
+      { duration: '5min', pages: 0.1 },
+      { duration: '5min', offset: 0.1, pages: 0.5, distribution: 'zipf' },
+    ])
+    .describe(
+      'the phases in order, each { duration, offset, pages, distribution, alpha, writeFraction } ' +
+        '(default: 5 min on 10% of the VM, then 5 min of Zipf over 50%)',
+    ),
+  repeat: z
+    .boolean()
+    .default(true)
+    .describe('start again with the first phase after the last (default true); false finishes instead'),
+  offset: offsetOption(),
+  writeFraction: writeFractionOption(),
+  content: contentOption(),
+  ...limitOptions,
+});
+
+interface Phase {
+  readonly end: SimTime;
+  readonly base: number;
+  readonly pages: number;
+  readonly writeBelow: number;
+  readonly pageRandom: RandomStream;
+  /** Zipf phases: the sampler of ranks and the page of each rank. */
+  readonly sampler: ZipfSampler | undefined;
+  readonly pageOfRank: Uint32Array | undefined;
+}
+
+/**
+ * A working set that moves: each phase has its own region (offset and size) and distribution, and lasts a
+ * given simulated time from the workload's first fill; the phases cycle. The phase is chosen at the start of
+ * each fill, so a change lands within one batch of its time. A phase of 0 pages is idle and computes.
+ */
+export const phased = defineWorkload({
+  name: 'phased',
+  description: 'Moves between working sets (offset, size, uniform or Zipf) on a schedule of phases, cycling.',
+  options: phasedOptions,
+  create(options, ctx) {
+    const model = createContentModel(options.content, ctx);
+    const writeRandom = ctx.random.split('writes');
+    let end = 0;
+    const phases: Phase[] = options.phases.map((p, i) => {
+      const random = ctx.random.split(`phase:${i}`);
+      const pages = resolvePages(p.pages, ctx.vmPages);
+      const zipf = p.distribution === 'zipf' && pages > 0;
+      end += p.duration;
+      return {
+        end,
+        base: options.offset + resolvePages(p.offset, ctx.vmPages),
+        pages,
+        writeBelow: (p.writeFraction ?? options.writeFraction) * 2 ** 32,
+        pageRandom: random.split('pages'),
+        sampler: zipf ? new ZipfSampler(pages, p.alpha, random.split('ranks')) : undefined,
+        pageOfRank: zipf ? randomPermutation(pages, random.split('permutation')) : undefined,
+      };
+    });
+    const cycle = end;
+    let start = Number.NaN;
+
+    const fill = (batch: OpBatch, now: SimTime): number => {
+      if (Number.isNaN(start)) start = now;
+      const elapsed = now - start;
+      if (cycle === 0 || (!options.repeat && elapsed >= cycle)) return finish(batch, 0);
+      const t = elapsed % cycle;
+      let phase = phases[0]!;
+      for (const p of phases) {
+        phase = p;
+        if (t < p.end) break;
+      }
+      if (phase.pages === 0) return finish(batch, writeCompute(batch, 0, phase.end - t));
+      const { kind, target, content, capacity } = batch;
+      const { base, pages, writeBelow, pageRandom, sampler, pageOfRank } = phase;
+      for (let i = 0; i < capacity; i++) {
+        const vpn = base + (sampler ? pageOfRank![sampler.next()]! : pageRandom.nextInt(pages));
+        target[i] = vpn;
+        if (writeRandom.nextU32() < writeBelow) {
+          kind[i] = OpKind.Write;
+          content[i] = model.contentFor(vpn);
+        } else {
+          kind[i] = OpKind.Read;
+          content[i] = 0;
+        }
+      }
+      return finish(batch, capacity);
+    };
+    return withLimits({ contract: 'workload@1', name: 'phased', fill }, options);
+  },
+});

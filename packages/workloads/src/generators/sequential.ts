@@ -1,0 +1,49 @@
+import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import { z } from 'zod';
+import { createContentModel } from '../content/options';
+import { finish } from './compute';
+import { withLimits } from './limits';
+import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
+
+export const sequentialOptions = z.object({
+  pages: sizeOption('region scanned, page after page, looping', { default: 0.5 }),
+  offset: offsetOption(),
+  writeFraction: writeFractionOption(),
+  content: contentOption(),
+  ...limitOptions,
+});
+
+/**
+ * A looping scan: pages offset, offset+1, …, offset+pages−1, then from the start again. Once the region
+ * outgrows memory, LRU evicts every page just before it is needed: the classic worst case of recency.
+ */
+export const sequential = defineWorkload({
+  name: 'sequential',
+  description: 'Scans a region page after page, looping, reading or writing each page.',
+  options: sequentialOptions,
+  create(options, ctx) {
+    const pages = resolvePages(options.pages, ctx.vmPages);
+    const offset = options.offset;
+    const writeRandom = ctx.random.split('writes');
+    const writeBelow = options.writeFraction * 2 ** 32;
+    const model = createContentModel(options.content, ctx);
+    let next = 0;
+    const fill = (batch: OpBatch): number => {
+      const { kind, target, content, capacity } = batch;
+      for (let i = 0; i < capacity; i++) {
+        const vpn = offset + next;
+        if (++next === pages) next = 0;
+        target[i] = vpn;
+        if (writeRandom.nextU32() < writeBelow) {
+          kind[i] = OpKind.Write;
+          content[i] = model.contentFor(vpn);
+        } else {
+          kind[i] = OpKind.Read;
+          content[i] = 0;
+        }
+      }
+      return finish(batch, capacity);
+    };
+    return withLimits({ contract: 'workload@1', name: 'sequential', fill }, options);
+  },
+});

@@ -1,0 +1,45 @@
+import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import { z } from 'zod';
+import { createContentModel } from '../content/options';
+import { finish } from './compute';
+import { withLimits } from './limits';
+import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
+
+export const uniformOptions = z.object({
+  pages: sizeOption('working set, accessed uniformly at random', { default: 0.5 }),
+  offset: offsetOption(),
+  writeFraction: writeFractionOption(),
+  content: contentOption(),
+  ...limitOptions,
+});
+
+/** Every page of the working set equally likely: no locality at all, the harshest pattern for any cache. */
+export const uniform = defineWorkload({
+  name: 'uniform',
+  description: 'Reads and writes pages of a working set uniformly at random.',
+  options: uniformOptions,
+  create(options, ctx) {
+    const pages = resolvePages(options.pages, ctx.vmPages);
+    const offset = options.offset;
+    const pageRandom = ctx.random.split('pages');
+    const writeRandom = ctx.random.split('writes');
+    const writeBelow = options.writeFraction * 2 ** 32;
+    const model = createContentModel(options.content, ctx);
+    const fill = (batch: OpBatch): number => {
+      const { kind, target, content, capacity } = batch;
+      for (let i = 0; i < capacity; i++) {
+        const vpn = offset + pageRandom.nextInt(pages);
+        target[i] = vpn;
+        if (writeRandom.nextU32() < writeBelow) {
+          kind[i] = OpKind.Write;
+          content[i] = model.contentFor(vpn);
+        } else {
+          kind[i] = OpKind.Read;
+          content[i] = 0;
+        }
+      }
+      return finish(batch, capacity);
+    };
+    return withLimits({ contract: 'workload@1', name: 'uniform', fill }, options);
+  },
+});

@@ -1,0 +1,59 @@
+import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import { z } from 'zod';
+import { createContentModel } from '../content/options';
+import { finish } from './compute';
+import { withLimits } from './limits';
+import {
+  contentOption,
+  limitOptions,
+  offsetOption,
+  writeFractionOption,
+  zipfExponentOption,
+} from './options';
+import { randomPermutation, ZipfSampler } from './zipf-sampler';
+
+export const zipfOptions = z.object({
+  pages: sizeOption('working set, accessed with Zipf skew', { default: 0.5 }),
+  alpha: zipfExponentOption(0.99),
+  offset: offsetOption(),
+  writeFraction: writeFractionOption(),
+  content: contentOption(),
+  ...limitOptions,
+});
+
+/**
+ * Skewed popularity: the page of rank k (from 1) is accessed with probability ∝ 1/k^alpha. Ranks map to pages
+ * through a seeded random permutation, so hot pages are scattered over the working set rather than packed at
+ * its start (which would flatter any policy that works on ranges).
+ */
+export const zipf = defineWorkload({
+  name: 'zipf',
+  description:
+    'Reads and writes pages of a working set with Zipf-distributed popularity, hot pages scattered.',
+  options: zipfOptions,
+  create(options, ctx) {
+    const pages = resolvePages(options.pages, ctx.vmPages);
+    const offset = options.offset;
+    const pageOfRank = randomPermutation(pages, ctx.random.split('permutation'));
+    const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'));
+    const writeRandom = ctx.random.split('writes');
+    const writeBelow = options.writeFraction * 2 ** 32;
+    const model = createContentModel(options.content, ctx);
+    const fill = (batch: OpBatch): number => {
+      const { kind, target, content, capacity } = batch;
+      for (let i = 0; i < capacity; i++) {
+        const vpn = offset + pageOfRank[sampler.next()]!;
+        target[i] = vpn;
+        if (writeRandom.nextU32() < writeBelow) {
+          kind[i] = OpKind.Write;
+          content[i] = model.contentFor(vpn);
+        } else {
+          kind[i] = OpKind.Read;
+          content[i] = 0;
+        }
+      }
+      return finish(batch, capacity);
+    };
+    return withLimits({ contract: 'workload@1', name: 'zipf', fill }, options);
+  },
+});

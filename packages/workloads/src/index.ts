@@ -1,0 +1,45 @@
+import { bufferPool } from './generators/buffer-pool';
+import { fileServer } from './generators/file-server';
+import { growingHeap } from './generators/growing-heap';
+import { idle } from './generators/idle';
+import { phased } from './generators/phased';
+import { sequential } from './generators/sequential';
+import { toucher } from './generators/toucher';
+import { uniform } from './generators/uniform';
+import { zipf } from './generators/zipf';
+
+export * from './content/index';
+export { BackgroundTouches } from './generators/background';
+export { bufferPool, bufferPoolOptions } from './generators/buffer-pool';
+export { COMPUTE_SLICE, finish, writeCompute } from './generators/compute';
+export { fileServer, fileServerOptions } from './generators/file-server';
+export { growingHeap, growingHeapOptions } from './generators/growing-heap';
+export { idle, idleOptions } from './generators/idle';
+export { type Limits, withLimits } from './generators/limits';
+export { OpQueue } from './generators/op-queue';
+export {
+  contentOption,
+  limitOptions,
+  offsetOption,
+  writeFractionOption,
+  zipfExponentOption,
+} from './generators/options';
+export { phased, phasedOptions } from './generators/phased';
+export { sequential, sequentialOptions } from './generators/sequential';
+export { FIGURE_6_SCHEDULE, toucher, toucherOptions } from './generators/toucher';
+export { uniform, uniformOptions } from './generators/uniform';
+export { zipf, zipfOptions } from './generators/zipf';
+export { randomPermutation, ZipfSampler, zipfPmf } from './generators/zipf-sampler';
+
+/** Every workload generator this package defines, for the scenario registry. */
+export const workloadDefinitions = [
+  uniform,
+  zipf,
+  sequential,
+  phased,
+  toucher,
+  idle,
+  fileServer,
+  bufferPool,
+  growingHeap,
+] as const;
