@@ -7,6 +7,7 @@ import { sequential } from './generators/sequential';
 import { toucher } from './generators/toucher';
 import { uniform } from './generators/uniform';
 import { zipf } from './generators/zipf';
+import { trace } from './traces/index';
 
 export * from './content/index';
 export { BackgroundTouches } from './generators/background';
@@ -31,8 +32,10 @@ export { uniform, uniformOptions } from './generators/uniform';
 export { zipf, zipfOptions } from './generators/zipf';
 export { randomPermutation, ZipfSampler, zipfPmf } from './generators/zipf-sampler';
 
-/** Every workload generator this package defines, for the scenario registry. */
-export const workloadDefinitions = [
+export * from './traces/index';
+
+/** Every synthetic generator this package defines. */
+export const generatorDefinitions = [
   uniform,
   zipf,
   sequential,
@@ -43,3 +46,6 @@ export const workloadDefinitions = [
   bufferPool,
   growingHeap,
 ] as const;
+
+/** Every workload definition — the generators and trace replay — for the scenario registry. */
+export const workloadDefinitions = [...generatorDefinitions, trace] as const;

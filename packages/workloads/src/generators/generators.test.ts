@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { InvalidOptionsError, type OpBatch, OpKind, type Workload } from '@hvsim/spec';
-import { COMPUTE_SLICE, CONTENT_STORE_BASE, workloadDefinitions } from '@hvsim/workloads';
+import { COMPUTE_SLICE, CONTENT_STORE_BASE, generatorDefinitions } from '@hvsim/workloads';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { drive, workloadContext } from './test-support';
@@ -33,14 +33,14 @@ const SMALL: Record<string, Record<string, unknown>> = {
 };
 
 const create = (name: string, seed = 1, extra: Record<string, unknown> = {}): Workload => {
-  const definition = workloadDefinitions.find((d) => d.name === name)!;
+  const definition = generatorDefinitions.find((d) => d.name === name)!;
   return definition.create(
     { ...SMALL[name], ...extra } as never,
     workloadContext({ seed, vmPages: VM_PAGES }),
   );
 };
 
-const NAMES = workloadDefinitions.map((d) => d.name);
+const NAMES = generatorDefinitions.map((d) => d.name);
 
 /** The ops of a run of `ops` ops (or until 100 ms of simulated time), as one array of tuples. */
 function trace(workload: Workload, ops = 5000, capacity = 97) {
@@ -67,14 +67,14 @@ describe('every generator', () => {
       'buffer-pool',
       'growing-heap',
     ]);
-    for (const d of workloadDefinitions) {
+    for (const d of generatorDefinitions) {
       expect(d.contract).toBe('workload@1');
       expect(d.description.length).toBeGreaterThan(10);
     }
   });
 
   test.each(NAMES)('%s describes every option, for the CLI', (name) => {
-    const definition = workloadDefinitions.find((d) => d.name === name)!;
+    const definition = generatorDefinitions.find((d) => d.name === name)!;
     const shape = (definition.options as z.ZodObject).shape;
     for (const [key, schema] of Object.entries(shape)) {
       expect((schema as z.ZodType).description, `${name}.${key}`).toBeTruthy();
@@ -170,7 +170,7 @@ describe('every generator', () => {
   });
 
   test.each(NAMES)('%s rejects a bad option, naming it', (name) => {
-    const definition = workloadDefinitions.find((d) => d.name === name)!;
+    const definition = generatorDefinitions.find((d) => d.name === name)!;
     const ctx = workloadContext();
     const message = (options: Record<string, unknown>) => {
       try {
