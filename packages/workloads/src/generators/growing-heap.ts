@@ -9,6 +9,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
+import { AccessWriter } from './access-writer';
 import { finish, writeCompute } from './compute';
 import { withLimits } from './limits';
 import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
@@ -55,9 +56,8 @@ export const growingHeap = defineWorkload({
       options.retain === undefined ? Number.POSITIVE_INFINITY : resolvePages(options.retain, ctx.vmPages);
     const offset = options.offset;
     const model = createContentModel(options.content, ctx);
+    const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const ageRandom = ctx.random.split('ages');
-    const writeRandom = ctx.random.split('writes');
-    const writeBelow = options.writeFraction * 2 ** 32;
     let start = Number.NaN;
     let allocated = 0; // pages [0, allocated) have been touched
     let freed = 0; // pages [0, freed) have been freed
@@ -100,14 +100,7 @@ export const growingHeap = defineWorkload({
         let age = Math.floor(-mean * Math.log1p(-ageRandom.nextFloat() * mass));
         if (age >= live) age = live - 1; // rounding at the far end
         const vpn = newest - age;
-        target[i] = vpn;
-        if (writeRandom.nextU32() < writeBelow) {
-          kind[i] = OpKind.Write;
-          content[i] = model.contentFor(vpn);
-        } else {
-          kind[i] = OpKind.Read;
-          content[i] = 0;
-        }
+        access.put(batch, i, vpn);
       }
       return finish(batch, capacity);
     };

@@ -1,7 +1,6 @@
 import {
   defineWorkload,
   type OpBatch,
-  OpKind,
   type RandomStream,
   requiredDurationOption,
   requiredSizeOption,
@@ -11,6 +10,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
+import { AccessWriter } from './access-writer';
 import { finish, writeCompute } from './compute';
 import { withLimits } from './limits';
 import {
@@ -74,7 +74,7 @@ interface Phase {
   readonly end: SimTime;
   readonly base: number;
   readonly pages: number;
-  readonly writeBelow: number;
+  readonly writeFraction: number;
   readonly pageRandom: RandomStream;
   /** Zipf phases: the sampler of ranks and the page of each rank. */
   readonly sampler: ZipfSampler | undefined;
@@ -92,7 +92,7 @@ export const phased = defineWorkload({
   options: phasedOptions,
   create(options, ctx) {
     const model = createContentModel(options.content, ctx);
-    const writeRandom = ctx.random.split('writes');
+    const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     let end = 0;
     const phases: Phase[] = options.phases.map((p, i) => {
       const random = ctx.random.split(`phase:${i}`);
@@ -103,7 +103,7 @@ export const phased = defineWorkload({
         end,
         base: options.offset + resolvePages(p.offset, ctx.vmPages),
         pages,
-        writeBelow: (p.writeFraction ?? options.writeFraction) * 2 ** 32,
+        writeFraction: p.writeFraction ?? options.writeFraction,
         pageRandom: random.split('pages'),
         sampler: zipf ? new ZipfSampler(pages, p.alpha, random.split('ranks')) : undefined,
         pageOfRank: zipf ? randomPermutation(pages, random.split('permutation')) : undefined,
@@ -123,18 +123,12 @@ export const phased = defineWorkload({
         if (t < p.end) break;
       }
       if (phase.pages === 0) return finish(batch, writeCompute(batch, 0, phase.end - t));
-      const { kind, target, content, capacity } = batch;
-      const { base, pages, writeBelow, pageRandom, sampler, pageOfRank } = phase;
+      const { capacity } = batch;
+      const { base, pages, pageRandom, sampler, pageOfRank } = phase;
+      access.setWriteFraction(phase.writeFraction);
       for (let i = 0; i < capacity; i++) {
         const vpn = base + (sampler ? pageOfRank![sampler.next()]! : pageRandom.nextInt(pages));
-        target[i] = vpn;
-        if (writeRandom.nextU32() < writeBelow) {
-          kind[i] = OpKind.Write;
-          content[i] = model.contentFor(vpn);
-        } else {
-          kind[i] = OpKind.Read;
-          content[i] = 0;
-        }
+        access.put(batch, i, vpn);
       }
       return finish(batch, capacity);
     };

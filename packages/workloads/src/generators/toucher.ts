@@ -11,6 +11,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
+import { AccessWriter } from './access-writer';
 import { BackgroundTouches } from './background';
 import { finish, writeCompute } from './compute';
 import { withLimits } from './limits';
@@ -115,8 +116,7 @@ export const toucher = defineWorkload({
     const period = options.period;
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const model = createContentModel(options.content, ctx);
-    const writeRandom = ctx.random.split('writes');
-    const writeBelow = options.writeFraction * 2 ** 32;
+    const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const background = new BackgroundTouches(
       offset + Math.max(...stepPages),
       resolvePages(options.background.pages, ctx.vmPages),
@@ -181,14 +181,7 @@ export const toucher = defineWorkload({
       }
       while (passAt < passPages && i < capacity) {
         const vpn = offset + passAt++;
-        target[i] = vpn;
-        if (writeRandom.nextU32() < writeBelow) {
-          kind[i] = OpKind.Write;
-          content[i] = model.contentFor(vpn);
-        } else {
-          kind[i] = OpKind.Read;
-          content[i] = 0;
-        }
+        access.put(batch, i, vpn);
         i++;
       }
       if (passAt > held) held = passAt;

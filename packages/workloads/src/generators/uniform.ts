@@ -1,6 +1,7 @@
-import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import { defineWorkload, type OpBatch, resolvePages, sizeOption } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
+import { AccessWriter } from './access-writer';
 import { finish } from './compute';
 import { withLimits } from './limits';
 import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
@@ -22,21 +23,13 @@ export const uniform = defineWorkload({
     const pages = resolvePages(options.pages, ctx.vmPages);
     const offset = options.offset;
     const pageRandom = ctx.random.split('pages');
-    const writeRandom = ctx.random.split('writes');
-    const writeBelow = options.writeFraction * 2 ** 32;
     const model = createContentModel(options.content, ctx);
+    const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const fill = (batch: OpBatch): number => {
-      const { kind, target, content, capacity } = batch;
+      const { capacity } = batch;
       for (let i = 0; i < capacity; i++) {
         const vpn = offset + pageRandom.nextInt(pages);
-        target[i] = vpn;
-        if (writeRandom.nextU32() < writeBelow) {
-          kind[i] = OpKind.Write;
-          content[i] = model.contentFor(vpn);
-        } else {
-          kind[i] = OpKind.Read;
-          content[i] = 0;
-        }
+        access.put(batch, i, vpn);
       }
       return finish(batch, capacity);
     };
