@@ -1,7 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
-import { InvalidInputError, type VmId } from '@hvsim/spec';
+import { InvalidInputError, REAL_CONTENT_BASE, type VmId } from '@hvsim/spec';
 import {
-  CONTENT_STORE_BASE,
   contentOrigin,
   DUPLICATE_BASE,
   DUPLICATE_SLOTS_PER_VM,
@@ -28,8 +27,8 @@ describe('content id layout', () => {
   test('class ranges tile [2^49, 2^52) without overlap, and stay below the content store', () => {
     expect(OS_IMAGE_BASE + MAX_OS_IMAGES * OS_IMAGE_PAGES).toBe(DUPLICATE_BASE);
     expect(DUPLICATE_BASE + MAX_CONTENT_VMS * DUPLICATE_SLOTS_PER_VM).toBe(UNIQUE_BASE);
-    expect(UNIQUE_BASE + MAX_CONTENT_VMS * UNIQUE_IDS_PER_VM).toBe(CONTENT_STORE_BASE);
-    expect(CONTENT_STORE_BASE).toBe(2 ** 52);
+    expect(UNIQUE_BASE + MAX_CONTENT_VMS * UNIQUE_IDS_PER_VM).toBe(REAL_CONTENT_BASE);
+    expect(REAL_CONTENT_BASE).toBe(2 ** 52);
     expect(MAX_DUPLICATE_POOL).toBeLessThanOrEqual(DUPLICATE_SLOTS_PER_VM);
   });
 
@@ -54,7 +53,7 @@ describe('content id layout', () => {
     expect(contentOrigin(0)).toEqual({ class: 'zero' });
     expect(contentOrigin(1)).toEqual({ class: 'other' });
     expect(contentOrigin(OS_IMAGE_BASE - 1)).toEqual({ class: 'other' });
-    expect(contentOrigin(CONTENT_STORE_BASE)).toEqual({ class: 'other' });
+    expect(contentOrigin(REAL_CONTENT_BASE)).toEqual({ class: 'other' });
     expect(contentOrigin(0.5)).toEqual({ class: 'other' });
   });
 
@@ -68,7 +67,7 @@ describe('content id layout', () => {
         [mb, b],
       ] as const) {
         const id = model.contentFor(vpn);
-        expect(Number.isSafeInteger(id) && id < CONTENT_STORE_BASE).toBe(true);
+        expect(Number.isSafeInteger(id) && id < REAL_CONTENT_BASE).toBe(true);
         expect(seen.has(id)).toBe(false);
         seen.add(id);
         expect(contentOrigin(id)).toEqual({ class: 'unique', vm });

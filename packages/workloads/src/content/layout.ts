@@ -1,4 +1,4 @@
-import { type ContentId, InvalidInputError, type VmId } from '@hvsim/spec';
+import { type ContentId, InvalidInputError, REAL_CONTENT_BASE, type VmId } from '@hvsim/spec';
 
 /**
  * Content id layout of the synthetic content models. Ids are safe integers below 2^52: ids from 2^52 on
@@ -19,8 +19,6 @@ import { type ContentId, InvalidInputError, type VmId } from '@hvsim/spec';
 export const OS_IMAGE_BASE = 2 ** 49;
 export const DUPLICATE_BASE = 2 ** 50;
 export const UNIQUE_BASE = 2 ** 51;
-/** First id of the real-bytes content store; every synthetic id is below it. */
-export const CONTENT_STORE_BASE = 2 ** 52;
 
 /** VM ids the layout separates: [0, MAX_CONTENT_VMS). */
 export const MAX_CONTENT_VMS = 4096;
@@ -59,7 +57,7 @@ export interface ContentOrigin {
  */
 export function contentOrigin(id: ContentId): ContentOrigin {
   if (id === 0) return { class: 'zero' };
-  if (!Number.isSafeInteger(id) || id < OS_IMAGE_BASE || id >= CONTENT_STORE_BASE) return { class: 'other' };
+  if (!Number.isSafeInteger(id) || id < OS_IMAGE_BASE || id >= REAL_CONTENT_BASE) return { class: 'other' };
   if (id < DUPLICATE_BASE)
     return { class: 'os-image', image: Math.floor((id - OS_IMAGE_BASE) / OS_IMAGE_PAGES) };
   if (id < UNIQUE_BASE) {

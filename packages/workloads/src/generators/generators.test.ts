@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
-import { InvalidOptionsError, type OpBatch, OpKind, type Workload } from '@hvsim/spec';
-import { COMPUTE_SLICE, CONTENT_STORE_BASE, generatorDefinitions } from '@hvsim/workloads';
+import { InvalidOptionsError, type OpBatch, OpKind, REAL_CONTENT_BASE, type Workload } from '@hvsim/spec';
+import { COMPUTE_SLICE, generatorDefinitions } from '@hvsim/workloads';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
 import { drive, workloadContext } from './test-support';
@@ -116,7 +116,7 @@ describe('every generator', () => {
         }
         if (kind === OpKind.Write || kind === OpKind.FileWrite) {
           check(
-            Number.isSafeInteger(content) && content >= 0 && content < CONTENT_STORE_BASE,
+            Number.isSafeInteger(content) && content >= 0 && content < REAL_CONTENT_BASE,
             'content id',
             kind,
             target,
