@@ -11,6 +11,7 @@ export * from './errors';
 export * from './events';
 export * from './ids';
 export * from './machine';
+export * from './metrics';
 export * from './mrc';
 export * from './option-schemas';
 export * from './random';
