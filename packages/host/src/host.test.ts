@@ -1,0 +1,114 @@
+import { linuxGuest, windowsGuest } from '@hvsim/guest';
+import { parsePages, type SimEvent, time } from '@hvsim/spec';
+import { idle, zipf } from '@hvsim/workloads';
+import { describe, expect, it } from 'vitest';
+import { createHost, type HostConfig, type VmConfig } from './host';
+
+const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
+  name,
+  pages: parsePages('4MiB'),
+  guest: { definition: linuxGuest, options: { bootTime: '10ms' } },
+  workload: { definition: zipf, options: { pages: 0.8 } },
+  ...extra,
+});
+
+/** Three 4 MiB VMs on 6 MiB of host memory: overcommitted 2×. Short quanta, so runs of 100 ms say much. */
+const overcommitted = (extra: Partial<HostConfig> = {}): HostConfig => ({
+  frames: parsePages('6MiB'),
+  swapPages: parsePages('16MiB'),
+  seed: 7,
+  quantum: time.ms(1),
+  metricInterval: time.ms(25),
+  vms: [vm('a'), vm('b'), vm('c')],
+  ...extra,
+});
+
+const series = (host: ReturnType<typeof createHost>, vmName: string | undefined, name: string) =>
+  host.metrics().series.find((s) => s.vm === vmName && s.name === name)!.values;
+
+describe('host kernel', () => {
+  it('runs overcommitted VMs with every machine invariant holding after every quantum', () => {
+    const host = createHost(overcommitted({ checkInvariants: true }));
+    host.run(time.ms(100));
+    const stats = host.stats();
+    expect(stats.simulatedTime).toBe(time.ms(100));
+    for (const v of stats.vms) {
+      expect(v.poweredOn).toBe(true);
+      expect(v.ops).toBeGreaterThan(1000);
+    }
+    expect(host.machine.usedSwapSlots).toBeGreaterThan(0); // the host paged to fit 12 MiB into 6
+    expect([...host.metrics().times]).toEqual([0, 25, 50, 75, 100].map((ms) => time.ms(ms)));
+    for (const name of ['a', 'b', 'c']) {
+      // A VM waiting on host swap-ins (8 ms each) may complete nothing in one interval, but it progresses.
+      expect(series(host, name, 'throughput').reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(series(host, name, 'allocated').at(-1)).toBeGreaterThan(0);
+      expect(series(host, name, 'swapped').at(-1)).toBeGreaterThan(0);
+    }
+    expect(series(host, undefined, 'free').length).toBe(5);
+  });
+
+  it('keeps every VM within a quantum of host time', () => {
+    const host = createHost(overcommitted());
+    host.run(time.ms(50));
+    for (const name of ['a', 'b', 'c']) {
+      const clock = host.machine.vmTime(host.vmId(name)!);
+      expect(clock).toBeGreaterThanOrEqual(time.ms(50));
+      expect(clock).toBeLessThan(time.ms(50) + time.s(1)); // at most one overrunning batch of faults
+    }
+  });
+
+  it('is deterministic: same configuration and seed, byte-identical metrics and event log', () => {
+    const run = (seed: number) => {
+      const host = createHost(overcommitted({ seed }));
+      host.run(time.ms(50));
+      const table = host.metrics();
+      const { machine } = host;
+      return JSON.stringify({
+        times: [...table.times],
+        series: table.series.map((s) => ({ ...s, values: [...s.values] })),
+        events: host.events,
+        contents: machine
+          .vms()
+          .map((v) => Array.from({ length: machine.pageCount(v) }, (_, p) => machine.peek(v, p))),
+      });
+    };
+    expect(run(11)).toBe(run(11));
+    expect(run(11)).not.toBe(run(12));
+  });
+
+  it('refuses a VM whose minimum does not fit, and logs why', () => {
+    const host = createHost(
+      overcommitted({ vms: [vm('a', { min: parsePages('4MiB') }), vm('b', { min: parsePages('4MiB') })] }),
+    );
+    const refused = host.events.filter((e: SimEvent) => e.kind === 'admission-refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.data).toMatchObject({ name: 'b' });
+    expect(String(refused[0]!.data!['reason'])).toMatch(/min \+ overhead/);
+    expect(host.stats().vms.map((v) => v.poweredOn)).toEqual([true, false]);
+  });
+
+  it('powers VMs on and off on schedule, freeing their memory', () => {
+    const host = createHost(
+      overcommitted({
+        vms: [
+          vm('early', { powerOff: time.ms(20) }),
+          vm('late', { powerOn: time.ms(10), workload: { definition: idle, options: {} } }),
+          vm('win', { guest: { definition: windowsGuest, options: { bootTime: '10ms' } } }),
+        ],
+      }),
+    );
+    expect(host.vmId('late')).toBeUndefined();
+    host.run(time.ms(15));
+    expect(host.vmId('late')).toBeDefined();
+    host.run(time.ms(30));
+    expect(host.events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['power-on', 'power-off', 'vm-added', 'vm-removed']),
+    );
+    expect(host.machine.vms()).toHaveLength(2);
+    expect(host.stats().vms.find((v) => v.name === 'early')!.poweredOn).toBe(false);
+  });
+
+  it('refuses two VMs with one name, naming the field', () => {
+    expect(() => createHost(overcommitted({ vms: [vm('a'), vm('a')] }))).toThrow(/vms\[1\]\.name/);
+  });
+});

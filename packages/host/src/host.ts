@@ -1,0 +1,314 @@
+import { type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
+import {
+  type CreateContext,
+  createRandom,
+  type Definition,
+  type DemandDetector,
+  type GuestContext,
+  type GuestOs,
+  HvsimError,
+  type MetricsTable,
+  type Pages,
+  type SimEvent,
+  type SimTime,
+  time,
+  type VmId,
+  type Workload,
+  type WorkloadContext,
+} from '@hvsim/spec';
+import type { z } from 'zod';
+import { emergencyPager } from './emergency-pager';
+import { MetricsRecorder } from './metrics-recorder';
+import { Scheduler } from './scheduler';
+import { VmRunner } from './vm-runner';
+
+/** A named factory with its options, as a scenario names it. */
+export interface Use<Kind extends string, Context, Instance> {
+  readonly definition: Definition<Kind, z.ZodType, Context, Instance>;
+  readonly options?: unknown;
+}
+
+export interface VmConfig {
+  readonly name: string;
+  /** Configured memory (the VM's max), in pages. */
+  readonly pages: Pages;
+  /** Memory the VM is guaranteed (admission reserves it). Default 0. */
+  readonly min?: Pages;
+  readonly shares?: number;
+  /** Frames the VM costs the hypervisor. Default 0. */
+  readonly overheadPages?: Pages;
+  readonly guest: Use<'guest-os@1', GuestContext, GuestOs>;
+  readonly workload: Use<'workload@1', WorkloadContext, Workload>;
+  readonly detector?: Use<'detector@1', CreateContext, DemandDetector>;
+  /** Host time the VM powers on (default 0) and off (default: never). */
+  readonly powerOn?: SimTime;
+  readonly powerOff?: SimTime;
+}
+
+export interface HostConfig {
+  /** Host memory in frames. */
+  readonly frames: Pages;
+  readonly reservedFrames?: Pages;
+  /** Host swap in pages. */
+  readonly swapPages?: Pages;
+  readonly costs?: Partial<CostModel>;
+  readonly seed: number;
+  readonly vms: readonly VmConfig[];
+  /** Host time a VM runs before the others get their turn (default 10 ms). */
+  readonly quantum?: SimTime;
+  /** Sample period of the metrics (default 1 s). */
+  readonly metricInterval?: SimTime;
+  /** Check every machine invariant after every quantum (slow: for tests). */
+  readonly checkInvariants?: boolean;
+}
+
+/** Totals of a run, for summaries. */
+export interface RunStats {
+  readonly simulatedTime: SimTime;
+  /** Guest memory operations (workload ops) completed on every VM. */
+  readonly ops: number;
+  readonly vms: readonly {
+    readonly name: string;
+    readonly ops: number;
+    readonly poweredOn: boolean;
+    readonly finished: boolean;
+  }[];
+}
+
+/** A VM's place in the host: its runner once powered on. */
+interface VmSlot {
+  readonly config: VmConfig;
+  runner?: VmRunner;
+  detector?: DemandDetector;
+  refused: boolean;
+  off: boolean;
+  lastOps: number;
+  lastSlow: number;
+  lastSwapIns: number;
+}
+
+/**
+ * The simulation kernel: it owns host time, runs each VM's workload through its guest in quanta on its own
+ * clock, powers VMs on (with admission control) and off, fires periodic tasks, records metrics and an event
+ * log, and checks the machine's invariants in debug mode. Policies plug into later slots of this kernel.
+ */
+export class Host {
+  readonly machine: Machine;
+  readonly events: SimEvent[] = [];
+  readonly #slots: VmSlot[];
+  readonly #scheduler = new Scheduler();
+  readonly #metrics = new MetricsRecorder();
+  readonly #config: HostConfig;
+  readonly #random;
+  readonly #quantum: SimTime;
+  readonly #interval: SimTime;
+  #now: SimTime = 0;
+
+  constructor(config: HostConfig) {
+    this.#config = config;
+    this.#random = createRandom(config.seed);
+    this.#quantum = config.quantum ?? time.ms(10);
+    this.#interval = config.metricInterval ?? time.s(1);
+    const emit = (event: SimEvent) => this.events.push(event);
+    this.machine = createMachine({
+      frames: config.frames,
+      reservedFrames: config.reservedFrames ?? 0,
+      swapSlots: config.swapPages ?? 0,
+      ...(config.costs === undefined ? {} : { costs: config.costs }),
+      emit,
+      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager')),
+    });
+    const names = new Set<string>();
+    this.#slots = config.vms.map((vm, i) => {
+      if (names.has(vm.name)) {
+        throw new HvsimError(
+          'duplicate-vm',
+          `two VMs are named ${JSON.stringify(vm.name)}`,
+          `vms[${i}].name`,
+        );
+      }
+      names.add(vm.name);
+      return { config: vm, refused: false, off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
+    });
+    this.#scheduler.every({ name: 'metrics', period: this.#interval, run: (t) => this.#sample(t) }, 0);
+    this.#powerOnDue();
+    this.#sample(0);
+  }
+
+  get now(): SimTime {
+    return this.#now;
+  }
+
+  /** Runs the host until host time `until`, calling `onProgress` after every quantum. */
+  run(until: SimTime, onProgress?: (now: SimTime) => void): void {
+    while (this.#now < until) {
+      const next = Math.min(this.#now + this.#quantum, until, this.#scheduler.next);
+      const running = this.#running();
+      for (const slot of running) slot.runner!.runUntil(next, this.#quantum);
+      this.machine.advanceTo(next);
+      this.#now = next;
+      for (const slot of running) slot.detector?.tick(this.machine.vmTime(slot.runner!.vm));
+      this.#scheduler.runDue(next);
+      this.#powerOnDue();
+      this.#powerOffDue();
+      if (this.#config.checkInvariants) checkInvariants(this.machine);
+      onProgress?.(next);
+    }
+  }
+
+  metrics(): MetricsTable {
+    return this.#metrics.table();
+  }
+
+  stats(): RunStats {
+    const vms = this.#slots.map((slot) => ({
+      name: slot.config.name,
+      ops: slot.runner?.guest.counters().ops ?? 0,
+      poweredOn: slot.runner !== undefined && !slot.off,
+      finished: slot.runner?.finished ?? false,
+    }));
+    return { simulatedTime: this.#now, ops: vms.reduce((sum, vm) => sum + vm.ops, 0), vms };
+  }
+
+  /** The VM's guest, once powered on. */
+  guest(name: string): GuestOs | undefined {
+    return this.#slots.find((s) => s.config.name === name)?.runner?.guest;
+  }
+
+  vmId(name: string): VmId | undefined {
+    return this.#slots.find((s) => s.config.name === name)?.runner?.vm;
+  }
+
+  /** Slots of the VMs powered on now. */
+  #running(): VmSlot[] {
+    return this.#slots.filter((s) => s.runner !== undefined && !s.off);
+  }
+
+  #emit(kind: string, vm: VmId | undefined, data?: Record<string, number | string | boolean>): void {
+    this.events.push({
+      time: this.#now,
+      source: 'host',
+      kind,
+      ...(vm === undefined ? {} : { vm }),
+      ...(data === undefined ? {} : { data }),
+    });
+  }
+
+  /** Admission: every powered-on VM's min plus overhead fits in memory; every max − min fits in swap. */
+  #admits(config: VmConfig): string | undefined {
+    const on = this.#running().map((s) => s.config);
+    const reserve = (c: VmConfig) => (c.min ?? 0) + (c.overheadPages ?? 0);
+    const memory = this.machine.totalFrames - this.machine.reservedFrames - 1; // the zero page
+    const swap = this.machine.swapSlots;
+    const reserved = on.reduce((sum, c) => sum + reserve(c), 0) + reserve(config);
+    const swappable =
+      on.reduce((sum, c) => sum + c.pages - (c.min ?? 0), 0) + config.pages - (config.min ?? 0);
+    if (reserved > memory)
+      return `min + overhead of the running VMs would be ${reserved} pages, memory is ${memory}`;
+    if (swappable > swap) return `max − min of the running VMs would be ${swappable} pages, swap is ${swap}`;
+    return undefined;
+  }
+
+  #powerOnDue(): void {
+    for (const slot of this.#slots) {
+      const config = slot.config;
+      if (slot.runner || slot.refused || (config.powerOn ?? 0) > this.#now) continue;
+      const refusal = this.#admits(config);
+      if (refusal) {
+        slot.refused = true;
+        this.#emit('admission-refused', undefined, { name: config.name, reason: refusal });
+        continue;
+      }
+      slot.runner = this.#powerOn(config);
+      this.#emit('power-on', slot.runner.vm, { name: config.name });
+    }
+  }
+
+  #powerOn(config: VmConfig): VmRunner {
+    const machine = this.machine;
+    const vm = machine.addVm({
+      name: config.name,
+      pages: config.pages,
+      overheadFrames: config.overheadPages ?? 0,
+    });
+    const random = this.#random.split(`vm:${config.name}`);
+    const emit = (event: SimEvent) => this.events.push(event);
+    const guest = config.guest.definition.create(config.guest.options, {
+      vm,
+      pages: config.pages,
+      bus: machine,
+      machine,
+      backdoor: machine,
+      hooks: {},
+      random: random.split('guest'),
+      emit,
+    });
+    machine.setHandlers(vm, {
+      onBalloonPop: (ppn) => guest.balloon?.onPop(ppn),
+      onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
+    });
+    const workload = config.workload.definition.create(config.workload.options, {
+      vm,
+      vmPages: config.pages,
+      random: random.split('workload'),
+      emit,
+    });
+    const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit);
+    const slot = this.#slots.find((s) => s.config === config)!;
+    if (config.detector) {
+      slot.detector = config.detector.definition.create(config.detector.options, {
+        random: random.split('detector'),
+        emit,
+      });
+      slot.detector.attach({ vm, machine, traps: machine.traps });
+    }
+    return runner;
+  }
+
+  #powerOffDue(): void {
+    for (const slot of this.#slots) {
+      if (!slot.runner || slot.off || (slot.config.powerOff ?? Number.POSITIVE_INFINITY) > this.#now)
+        continue;
+      slot.detector?.detach();
+      this.machine.removeVm(slot.runner.vm);
+      slot.off = true;
+      this.#emit('power-off', slot.runner.vm, { name: slot.config.name });
+    }
+  }
+
+  /** One row of metrics: per VM what it holds and how fast it ran since the last row; host free memory. */
+  #sample(t: SimTime): void {
+    const m = this.#metrics;
+    const machine = this.machine;
+    m.beginRow(t);
+    const seconds = this.#interval / 1e9;
+    for (const slot of this.#running()) {
+      const name = slot.config.name;
+      const runner = slot.runner!;
+      const p = machine.pagePartition(runner.vm);
+      const c = machine.counters(runner.vm);
+      const g = runner.guest.counters();
+      m.record('allocated', 'pages', name, p.private + p.shared);
+      m.record('shared', 'pages', name, p.shared);
+      m.record('swapped', 'pages', name, p.swapped);
+      m.record('ballooned', 'pages', name, p.ballooned);
+      m.record('compressed', 'pages', name, p.compressed);
+      m.record('throughput', 'ops/s', name, (g.ops - slot.lastOps) / seconds);
+      m.record('faults', 'faults/s', name, (c.slowAccesses - slot.lastSlow) / seconds);
+      m.record('host-swap-ins', 'pages/s', name, (c.swapIns - slot.lastSwapIns) / seconds);
+      m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
+      m.record('double-paging', 'pages', name, g.doublePagings);
+      if (slot.detector) m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
+      slot.lastOps = g.ops;
+      slot.lastSlow = c.slowAccesses;
+      slot.lastSwapIns = c.swapIns;
+    }
+    const frames = machine.framePartition();
+    m.record('free', 'pages', undefined, frames.free);
+    m.record('shared-frames', 'pages', undefined, frames.shared);
+    m.record('swap-used', 'pages', undefined, machine.usedSwapSlots);
+  }
+}
+
+/** Creates a host from its configuration; VMs due at time 0 power on at once. */
+export const createHost = (config: HostConfig): Host => new Host(config);
