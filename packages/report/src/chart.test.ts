@@ -1,0 +1,172 @@
+import { HvsimError, InvalidInputError, type MetricsTable } from '@hvsim/spec';
+import { describe, expect, it } from 'vitest';
+import { comparisonChart, PNG_SIGNATURE, renderPng, renderSvg, timeSeriesChart } from './chart';
+
+const table: MetricsTable = {
+  times: Float64Array.from([0, 1e9, 2e9, 3e9]),
+  series: [
+    { name: 'allocated', unit: 'pages', vm: 'vm1', values: Float64Array.from([100, 200, 300, 250]) },
+    { name: 'allocated', unit: 'pages', vm: 'vm2', values: Float64Array.from([300, 250, Number.NaN, 100]) },
+    { name: 'throughput', unit: 'ops/s', vm: 'vm1', values: Float64Array.from([1, 2, 3, 4]) },
+    { name: 'free', unit: 'pages', values: Float64Array.from([600, 550, 500, 650]) },
+  ],
+};
+
+const allocated = timeSeriesChart(table, {
+  title: 'Allocated memory',
+  yTitle: 'pages',
+  series: (s) => s.unit === 'pages',
+  width: 200,
+  height: 100,
+});
+
+/** A spec as the plain JSON it is, to look into without vega-lite's union types. */
+// biome-ignore lint/suspicious/noExplicitAny: test access into nested JSON
+type Json = any;
+const json = (spec: object): Json => JSON.parse(JSON.stringify(spec));
+
+const count = (text: string, needle: string): number => text.split(needle).length - 1;
+const LINE = 'aria-roledescription="line mark"';
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+describe('timeSeriesChart', () => {
+  it('builds a line chart over time in seconds, one colour per selected series', () => {
+    const spec = json(allocated);
+    expect(spec['$schema']).toMatch(/vega-lite\/v6/);
+    expect(spec['title']).toBe('Allocated memory');
+    expect([spec['width'], spec['height']]).toEqual([200, 100]);
+    expect(spec['mark']).toMatchObject({ type: 'line' });
+    expect(spec['encoding'].x).toMatchObject({ field: 'time_s', type: 'quantitative', title: 'time (s)' });
+    expect(spec['encoding'].y).toMatchObject({ field: 'value', type: 'quantitative', title: 'pages' });
+    expect(spec['encoding'].color).toMatchObject({ field: 'series', type: 'nominal' });
+    expect(spec['encoding'].color.scale.domain).toEqual(['vm1/allocated', 'vm2/allocated', 'host/free']);
+    const values = spec['data'].values as { time_s: number; value: number | null; series: string }[];
+    expect(values).toHaveLength(12);
+    expect(values.slice(4, 8)).toEqual([
+      { time_s: 0, value: 300, series: 'vm2/allocated' },
+      { time_s: 1, value: 250, series: 'vm2/allocated' },
+      { time_s: 2, value: null, series: 'vm2/allocated' },
+      { time_s: 3, value: 100, series: 'vm2/allocated' },
+    ]);
+  });
+
+  it('adds the unit to labels two selected series would share', () => {
+    const spec = json(
+      timeSeriesChart(
+        {
+          times: Float64Array.from([0]),
+          series: [
+            { name: 'x', unit: 'pages', values: Float64Array.from([1]) },
+            { name: 'x', unit: 'MiB', values: Float64Array.from([1]) },
+          ],
+        },
+        { title: 't', yTitle: 'y', series: () => true },
+      ),
+    );
+    expect(spec['encoding'].color.scale.domain).toEqual(['host/x (pages)', 'host/x (MiB)']);
+  });
+
+  it('rejects a selection that matches nothing and sizes that are not pixels', () => {
+    expect(() => timeSeriesChart(table, { title: 't', yTitle: 'y', series: () => false })).toThrow(
+      InvalidInputError,
+    );
+    expect(() => timeSeriesChart(table, { title: 't', yTitle: 'y', series: () => true, width: 0 })).toThrow(
+      /width: expected a whole number of pixels/,
+    );
+  });
+});
+
+describe('comparisonChart', () => {
+  const spec = json(
+    comparisonChart(
+      [
+        { label: 'ESX paper', kind: 'published', points: [1, 2, 3].map((x) => ({ x, y: x * 1.1 })) },
+        { label: 'hvsim', kind: 'simulated', points: [1, 2, 3].map((x) => ({ x, y: x })) },
+        { label: 'hvsim, no sharing', kind: 'simulated', points: [1, 3].map((x) => ({ x, y: x / 2 })) },
+      ],
+      { title: 'Throughput vs. memory', xTitle: 'memory (MiB)', yTitle: 'ops/s', width: 200, height: 100 },
+    ),
+  );
+
+  it('layers simulated lines and published points on shared axes', () => {
+    expect(spec['layer'].map((layer: Json) => [layer.mark.type, layer.transform[0].filter.equal])).toEqual([
+      ['line', 'simulated'],
+      ['point', 'published'],
+    ]);
+    expect(spec['encoding'].x.title).toBe('memory (MiB)');
+    expect(spec['encoding'].y.title).toBe('ops/s');
+    expect(spec['encoding'].color.scale.domain).toEqual(['ESX paper', 'hvsim', 'hvsim, no sharing']);
+    expect(spec['data'].values).toHaveLength(8);
+  });
+
+  it('renders one line per simulated series and one mark per published point', async () => {
+    const svg = await renderSvg(spec);
+    expect(count(svg, LINE)).toBe(2);
+    expect(count(svg, 'aria-roledescription="point"')).toBe(3);
+    expect(svg).toContain('Throughput vs. memory');
+  });
+
+  it('rejects duplicate labels and unknown kinds, naming the entry', () => {
+    const one = { label: 'a', kind: 'simulated' as const, points: [] };
+    const options = { title: 't', xTitle: 'x', yTitle: 'y' };
+    expect(() => comparisonChart([one, one], options)).toThrow('series[1].label');
+    expect(() => comparisonChart([{ ...one, kind: 'paper' as 'published' }], options)).toThrow(
+      'series[0].kind',
+    );
+  });
+});
+
+describe('renderSvg', () => {
+  it('draws the title and one path per series, identically on every render', async () => {
+    const [first, second] = await Promise.all([renderSvg(allocated), renderSvg(allocated)]);
+    expect(first.startsWith('<svg')).toBe(true);
+    expect(first).toContain('>Allocated memory</text>');
+    expect(count(first, LINE)).toBe(3);
+    expect(second).toBe(first);
+    expect(await renderSvg(allocated)).toBe(first);
+  });
+
+  it('numbers clip-path ids per render, so clipped charts are deterministic too', async () => {
+    const clipped = { ...allocated, mark: { type: 'line', clip: true } };
+    const first = await renderSvg(clipped);
+    expect(first).toContain('id="clip1"');
+    expect(await renderSvg(clipped)).toBe(first);
+  });
+
+  it('turns a spec vega cannot use into an HvsimError', async () => {
+    await expect(renderSvg({ data: { values: [] }, mark: 'nonsense' })).rejects.toThrow(HvsimError);
+    await expect(
+      renderSvg({
+        data: { url: '/etc/hostname' },
+        mark: 'point',
+        encoding: { x: { field: 'a', type: 'quantitative' } },
+      }),
+    ).rejects.toThrow(/inline data only/);
+  });
+});
+
+describe('renderPng', () => {
+  it('gives a PNG of the requested width', async () => {
+    const png = renderPng(await renderSvg(allocated), { width: 300 });
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png).width).toBe(300);
+  });
+
+  it('keeps the SVG size without a width and draws without any font', async () => {
+    const svg = await renderSvg(allocated);
+    const svgWidth = Number(/width="(\d+)"/.exec(svg)![1]);
+    const png = renderPng(svg, { loadSystemFonts: false, fontFamily: 'No Such Font' });
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png).width).toBe(svgWidth);
+  });
+
+  it('turns bad SVG into an HvsimError', () => {
+    expect(() => renderPng('not svg')).toThrow(HvsimError);
+    expect(() => renderPng('<svg/>', { width: -1 })).toThrow(InvalidInputError);
+  });
+});

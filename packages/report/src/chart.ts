@@ -1,0 +1,302 @@
+import { HvsimError, InvalidInputError, type MetricSeries, type MetricsTable } from '@hvsim/spec';
+import { Resvg } from '@resvg/resvg-js';
+import { loader, parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { seriesColumn, seriesLabel } from './csv';
+
+/** A chart as hvsim builds it: a vega-lite spec with its data inline. */
+export type ChartSpec = TopLevelSpec;
+
+const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const DEFAULT_WIDTH = 640;
+const DEFAULT_HEIGHT = 320;
+
+export interface TimeSeriesChartOptions {
+  readonly title: string;
+  /** Which series of the table to draw, one line each. */
+  readonly series: (series: MetricSeries) => boolean;
+  readonly yTitle: string;
+  /** Width of the plot area in pixels (default 640). */
+  readonly width?: number;
+  /** Height of the plot area in pixels (default 320). */
+  readonly height?: number;
+}
+
+function checkSize(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidInputError(field, `expected a whole number of pixels above 0, got ${value}`);
+  }
+  return value;
+}
+
+/** A float as chart data: `null` (a gap vega-lite leaves out) for `NaN` and the infinities. */
+const chartNumber = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/**
+ * A line chart of selected series of a metrics table over host simulated time: x is time in seconds, each
+ * selected series is one line, coloured and named in the legend by its label (`<vm>/<name>`, with the unit
+ * added where two selected series would share a label), in the table's order.
+ */
+export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOptions): ChartSpec {
+  const width = checkSize(options.width, DEFAULT_WIDTH, 'width');
+  const height = checkSize(options.height, DEFAULT_HEIGHT, 'height');
+  const selected = table.series.filter(options.series);
+  if (selected.length === 0) {
+    throw new InvalidInputError('series', `no series of the table matched (it has ${table.series.length})`);
+  }
+  const labelCounts = new Map<string, number>();
+  for (const series of selected) {
+    labelCounts.set(seriesLabel(series), (labelCounts.get(seriesLabel(series)) ?? 0) + 1);
+  }
+  const labels = selected.map((series) =>
+    labelCounts.get(seriesLabel(series))! > 1 ? seriesColumn(series) : seriesLabel(series),
+  );
+  const values: { time_s: number; value: number | null; series: string }[] = [];
+  selected.forEach((series, index) => {
+    if (series.values.length !== table.times.length) {
+      throw new InvalidInputError(
+        `series ${seriesLabel(series)}`,
+        `expected ${table.times.length} values, one per sample time, got ${series.values.length}`,
+      );
+    }
+    for (let row = 0; row < table.times.length; row++) {
+      values.push({
+        time_s: table.times[row]! / 1e9,
+        value: chartNumber(series.values[row]!),
+        series: labels[index]!,
+      });
+    }
+  });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: options.title,
+    width,
+    height,
+    background: 'white',
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
+      y: { field: 'value', type: 'quantitative', title: options.yTitle },
+      color: { field: 'series', type: 'nominal', title: 'series', scale: { domain: labels }, sort: labels },
+    },
+  };
+}
+
+/** One curve of a comparison: a simulated result, or reference points published in a paper. */
+export interface ComparisonSeries {
+  readonly label: string;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** `simulated` draws a line through the points (in the order given); `published` draws the points as marks. */
+  readonly kind: 'published' | 'simulated';
+}
+
+export interface ComparisonChartOptions {
+  readonly title: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Scale of the x axis (default `linear`). */
+  readonly xScale?: 'linear' | 'log';
+  /** Scale of the y axis (default `linear`). */
+  readonly yScale?: 'linear' | 'log';
+}
+
+/**
+ * A chart for the reproduce framework: simulated series as lines, published reference points as filled
+ * marks, on shared axes; colours and the legend follow the series' labels in the order given.
+ */
+export function comparisonChart(
+  series: readonly ComparisonSeries[],
+  options: ComparisonChartOptions,
+): ChartSpec {
+  const width = checkSize(options.width, DEFAULT_WIDTH, 'width');
+  const height = checkSize(options.height, DEFAULT_HEIGHT, 'height');
+  if (series.length === 0) throw new InvalidInputError('series', 'expected at least one series to compare');
+  const labels: string[] = [];
+  const values: { label: string; kind: string; x: number | null; y: number | null; order: number }[] = [];
+  series.forEach((entry, index) => {
+    if (entry.kind !== 'published' && entry.kind !== 'simulated') {
+      throw new InvalidInputError(
+        `series[${index}].kind`,
+        `expected "published" or "simulated", got ${JSON.stringify(entry.kind)}`,
+      );
+    }
+    if (labels.includes(entry.label)) {
+      throw new InvalidInputError(
+        `series[${index}].label`,
+        `label ${JSON.stringify(entry.label)} is used twice`,
+      );
+    }
+    labels.push(entry.label);
+    entry.points.forEach((point, order) => {
+      values.push({
+        label: entry.label,
+        kind: entry.kind,
+        x: chartNumber(point.x),
+        y: chartNumber(point.y),
+        order,
+      });
+    });
+  });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: options.title,
+    width,
+    height,
+    background: 'white',
+    data: { values },
+    encoding: {
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: options.xTitle,
+        scale: { type: options.xScale ?? 'linear', nice: false },
+      },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: options.yTitle,
+        scale: { type: options.yScale ?? 'linear' },
+      },
+      color: { field: 'label', type: 'nominal', title: null, scale: { domain: labels }, sort: labels },
+    },
+    layer: [
+      {
+        transform: [{ filter: { field: 'kind', equal: 'simulated' } }],
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: { order: { field: 'order', type: 'quantitative' } },
+      },
+      {
+        transform: [{ filter: { field: 'kind', equal: 'published' } }],
+        mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+      },
+    ],
+  };
+}
+
+/**
+ * A vega/vega-lite logger that keeps errors (and vega's "Loading failed" warning, which is one here) for the
+ * caller and drops everything else, so rendering never writes to the console.
+ */
+function collectingLogger() {
+  let level = 0;
+  const errors: string[] = [];
+  const text = (args: readonly unknown[]): string =>
+    args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' ');
+  const logger = {
+    errors,
+    level(value?: number) {
+      if (value === undefined) return level;
+      level = value;
+      return logger;
+    },
+    error(...args: readonly unknown[]) {
+      errors.push(text(args));
+      return logger;
+    },
+    warn(...args: readonly unknown[]) {
+      if (args[0] === 'Loading failed') errors.push(text(args));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+/**
+ * Gives every SVG definition id (clip paths, gradients) a number by order of appearance: vega counts them in
+ * module-wide counters, so without this two renders of one chart in one process would differ.
+ */
+function numberDefinitionIds(svg: string): string {
+  const ids = new Map<string, string>();
+  const counts = { clip: 0, gradient_: 0 };
+  return svg.replace(
+    /(id="|url\(#|href="#)(p_)?(clip|gradient_)(\d+)/g,
+    (_match, before: string, pattern: string | undefined, kind: 'clip' | 'gradient_', number: string) => {
+      const key = kind + number;
+      let renamed = ids.get(key);
+      if (renamed === undefined) {
+        renamed = `${kind}${++counts[kind]}`;
+        ids.set(key, renamed);
+      }
+      return `${before}${pattern ?? ''}${renamed}`;
+    },
+  );
+}
+
+/**
+ * Renders a vega-lite spec to SVG text in Node: vega-lite compiles it, a headless vega view (renderer
+ * `none`, no network or file access: data must be inline) lays it out, and its SVG is returned. Text is
+ * measured by vega's estimate, so the same spec gives the same bytes on every machine and every call.
+ */
+export async function renderSvg(spec: object): Promise<string> {
+  const log = collectingLogger();
+  const fail = (stage: string, detail: string): HvsimError =>
+    new HvsimError('invalid-chart', `${stage}: ${detail}`, 'spec');
+  let view: View;
+  try {
+    const compiled = compile(spec as TopLevelSpec, { logger: log }).spec;
+    const noFiles = loader();
+    noFiles.sanitize = (uri: string) =>
+      Promise.reject(fail('data', `charts take inline data only, not ${JSON.stringify(uri)}`));
+    view = new View(parse(compiled), { renderer: 'none', logger: log, loader: noFiles });
+  } catch (error) {
+    if (error instanceof HvsimError) throw error;
+    throw fail('vega-lite could not compile the chart', (error as Error).message);
+  }
+  try {
+    const svg = await view.toSVG();
+    if (log.errors.length > 0) throw fail('vega could not render the chart', log.errors.join('; '));
+    return numberDefinitionIds(svg);
+  } catch (error) {
+    if (error instanceof HvsimError) throw error;
+    throw fail('vega could not render the chart', (error as Error).message);
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface PngOptions {
+  /** Width of the image in pixels; the height follows the SVG's aspect ratio (default: the SVG's own size). */
+  readonly width?: number;
+  /** Font for `sans-serif` text and the default font (default `DejaVu Sans`, Debian's fonts-dejavu-core). */
+  readonly fontFamily?: string;
+  /** Look up the system's fonts (default true). */
+  readonly loadSystemFonts?: boolean;
+  /** Font files to load as well, e.g. one shipped with a project. */
+  readonly fontFiles?: readonly string[];
+  /** Background colour behind the SVG (default: none, the SVG's own; hvsim charts have a white one). */
+  readonly background?: string;
+}
+
+/** The bytes every PNG file starts with. */
+export const PNG_SIGNATURE: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Rasterises SVG text to a PNG with resvg. Without a usable font (no system fonts and none given) the
+ * text is left out but the rest of the image is drawn.
+ */
+export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
+  const width = checkSize(options.width, 0, 'width');
+  const family = options.fontFamily ?? 'DejaVu Sans';
+  try {
+    const resvg = new Resvg(svg, {
+      fitTo: width === 0 ? { mode: 'original' } : { mode: 'width', value: width },
+      font: {
+        loadSystemFonts: options.loadSystemFonts ?? true,
+        fontFiles: [...(options.fontFiles ?? [])],
+        defaultFontFamily: family,
+        sansSerifFamily: family,
+      },
+      ...(options.background === undefined ? {} : { background: options.background }),
+      logLevel: 'off',
+    });
+    return resvg.render().asPng();
+  } catch (error) {
+    throw new HvsimError('invalid-svg', `resvg could not render the SVG: ${(error as Error).message}`, 'svg');
+  }
+}

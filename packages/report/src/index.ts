@@ -1,0 +1,4 @@
+export * from './chart';
+export * from './csv';
+export * from './outputs';
+export * from './table';

@@ -1,0 +1,92 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HvsimError, InvalidInputError, type MetricsTable, type SimEvent } from '@hvsim/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timeSeriesChart } from './chart';
+import { eventsFromJsonLines, metricsFromJson, metricsToCsv } from './csv';
+import { writeRunOutputs } from './outputs';
+
+const metrics: MetricsTable = {
+  times: Float64Array.from([0, 1e9, 2e9]),
+  series: [
+    { name: 'allocated', unit: 'pages', vm: 'vm1', values: Float64Array.from([1, 2, 3]) },
+    { name: 'free', unit: 'pages', values: Float64Array.from([9, 8, 7]) },
+  ],
+};
+const events: SimEvent[] = [{ time: 0, source: 'machine', kind: 'vm-added', data: { name: 'vm1' } }];
+const chart = timeSeriesChart(metrics, {
+  title: 'Memory',
+  yTitle: 'pages',
+  series: () => true,
+  width: 120,
+  height: 60,
+});
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hvsim-report-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('writeRunOutputs', () => {
+  it('creates the folder and writes metrics, events and each chart as SVG and PNG', async () => {
+    const dir = join(root, 'run', 'nested');
+    const written = await writeRunOutputs(
+      dir,
+      { metrics, events, charts: [{ name: 'memory', spec: chart }] },
+      { png: { width: 240 } },
+    );
+    expect(written).toEqual(
+      ['metrics.json', 'metrics.csv', 'events.jsonl', 'memory.svg', 'memory.png'].map((name) =>
+        join(dir, name),
+      ),
+    );
+    expect((await readdir(dir)).sort()).toEqual(
+      ['events.jsonl', 'memory.png', 'memory.svg', 'metrics.csv', 'metrics.json'].sort(),
+    );
+    expect(metricsFromJson(await readFile(join(dir, 'metrics.json'), 'utf8'))).toEqual(metrics);
+    expect(await readFile(join(dir, 'metrics.csv'), 'utf8')).toBe(metricsToCsv(metrics));
+    expect(eventsFromJsonLines(await readFile(join(dir, 'events.jsonl'), 'utf8'))).toEqual(events);
+    expect(await readFile(join(dir, 'memory.svg'), 'utf8')).toContain('>Memory</text>');
+    const png = await readFile(join(dir, 'memory.png'));
+    expect(png.readUInt32BE(16)).toBe(240);
+  });
+
+  it('writes only the data files when there are no charts', async () => {
+    const dir = join(root, 'plain');
+    expect(await writeRunOutputs(dir, { metrics, events: [], charts: [] })).toHaveLength(3);
+    expect(await readFile(join(dir, 'events.jsonl'), 'utf8')).toBe('');
+  });
+
+  it('reports a folder it cannot create as an HvsimError naming the path', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const dir = join(file, 'run');
+    const error = await writeRunOutputs(dir, { metrics, events, charts: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HvsimError);
+    expect((error as HvsimError).code).toBe('output-write-failed');
+    expect((error as HvsimError).field).toBe(dir);
+    expect((error as HvsimError).message).toContain(dir);
+  });
+
+  it('rejects chart names that are not plain file names, or used twice, before writing', async () => {
+    const dir = join(root, 'never');
+    await expect(
+      writeRunOutputs(dir, { metrics, events, charts: [{ name: '../x', spec: chart }] }),
+    ).rejects.toThrow(InvalidInputError);
+    await expect(
+      writeRunOutputs(dir, {
+        metrics,
+        events,
+        charts: [
+          { name: 'a', spec: chart },
+          { name: 'a', spec: chart },
+        ],
+      }),
+    ).rejects.toThrow('charts[1].name');
+    await expect(readdir(dir)).rejects.toThrow();
+  });
+});

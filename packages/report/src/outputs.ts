@@ -1,0 +1,82 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HvsimError, InvalidInputError, type MetricsTable, type SimEvent } from '@hvsim/spec';
+import { type PngOptions, renderPng, renderSvg } from './chart';
+import { eventsToJsonLines, metricsToCsv, metricsToJson } from './csv';
+
+/** What a run leaves behind for a report. */
+export interface RunOutputs {
+  readonly metrics: MetricsTable;
+  readonly events: readonly SimEvent[];
+  /** Charts to render, each to `<name>.svg` and `<name>.png`; a spec is a vega-lite spec (see `chart.ts`). */
+  readonly charts: readonly { readonly name: string; readonly spec: object }[];
+}
+
+export interface WriteRunOutputsOptions {
+  /** How the PNGs are drawn (width, fonts). */
+  readonly png?: PngOptions;
+}
+
+/** A chart name must be a plain file name: letters, digits, `.`, `_`, `-`, not starting with a dot. */
+const CHART_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/**
+ * Writes a run's outputs into `dir` (created with its parents): `metrics.json`, `metrics.csv`,
+ * `events.jsonl`, then `<name>.svg` and `<name>.png` for each chart. Returns the written paths in that
+ * order. A folder or file that cannot be written is an {@link HvsimError} (`output-write-failed`) naming
+ * the path; a bad chart name or a chart that does not render fails before anything is written.
+ */
+export async function writeRunOutputs(
+  dir: string,
+  run: RunOutputs,
+  options: WriteRunOutputsOptions = {},
+): Promise<string[]> {
+  const names = new Set<string>();
+  run.charts.forEach((chart, index) => {
+    if (!CHART_NAME.test(chart.name)) {
+      throw new InvalidInputError(
+        `charts[${index}].name`,
+        `expected a file name of letters, digits, ".", "_" and "-", got ${JSON.stringify(chart.name)}`,
+      );
+    }
+    if (names.has(chart.name)) {
+      throw new InvalidInputError(
+        `charts[${index}].name`,
+        `the name ${JSON.stringify(chart.name)} is used twice`,
+      );
+    }
+    names.add(chart.name);
+  });
+
+  const files: [name: string, content: string | Uint8Array][] = [
+    ['metrics.json', metricsToJson(run.metrics)],
+    ['metrics.csv', metricsToCsv(run.metrics)],
+    ['events.jsonl', eventsToJsonLines(run.events)],
+  ];
+  for (const chart of run.charts) {
+    const svg = await renderSvg(chart.spec);
+    files.push([`${chart.name}.svg`, svg], [`${chart.name}.png`, renderPng(svg, options.png)]);
+  }
+
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw writeFailed(dir, error);
+  }
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    const path = join(dir, name);
+    try {
+      await writeFile(path, content);
+    } catch (error) {
+      throw writeFailed(path, error);
+    }
+    written.push(path);
+  }
+  return written;
+}
+
+function writeFailed(path: string, error: unknown): HvsimError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new HvsimError('output-write-failed', `cannot write the run's outputs (${reason})`, path);
+}
