@@ -1,0 +1,10 @@
+export { type LoadedScenario, loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from './load';
+export { type AnyDefinition, defaultRegistry, Registry, RegistryError, SCENARIO_CONTRACTS } from './registry';
+export {
+  type Scenario,
+  type ScenarioInput,
+  scenarioJsonSchema,
+  scenarioSchema,
+  type VmEntry,
+  vmSchema,
+} from './schema';

@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHost } from '@hvsim/host';
+import { parsePages, time } from '@hvsim/spec';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, parseScenario, ScenarioError } from './load';
+import { defaultRegistry } from './registry';
+import { scenarioJsonSchema } from './schema';
+
+const GOOD = `
+name: two kinds of VM
+seed: 5
+duration: 50ms
+host:
+  memory: 64MiB
+  swap: 128MiB
+  quantum: 1ms
+vms:
+  - name: web
+    count: 2
+    memory: 16MiB
+    overhead: 1MiB
+    guest: { kind: linux, bootTime: 5ms }
+    workload: { kind: zipf, pages: 0.5, alpha: 1.1 }
+  - name: desktop
+    memory: 16MiB
+    guest: windows
+    workload: idle
+    powerOn: 10ms
+`;
+
+async function problems(text: string): Promise<{ path: string; message: string }[]> {
+  try {
+    await parseScenario(text, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return [...(error as ScenarioError).issues];
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('scenario files', () => {
+  it('turn into a host configuration, with sizes in pages and copies named', async () => {
+    const { host, duration, scenario } = await parseScenario(GOOD, 'good.yaml');
+    expect(duration).toBe(time.ms(50));
+    expect(scenario.name).toBe('two kinds of VM');
+    expect(host.frames).toBe(parsePages('64MiB'));
+    expect(host.swapPages).toBe(parsePages('128MiB'));
+    expect(host.quantum).toBe(time.ms(1));
+    expect(host.vms.map((v) => v.name)).toEqual(['web1', 'web2', 'desktop']);
+    expect(host.vms[0]).toMatchObject({ pages: 4096, overheadPages: 256 });
+    expect(host.vms[0]!.workload.definition.name).toBe('zipf');
+    expect(host.vms[0]!.workload.options).toEqual({ pages: 0.5, alpha: 1.1 });
+    expect(host.vms[2]!.guest.definition.name).toBe('windows');
+    expect(host.vms[2]!.powerOn).toBe(time.ms(10));
+  });
+
+  it('run in a host', async () => {
+    const { host: config, duration } = await parseScenario(GOOD, 'good.yaml');
+    const host = createHost(config);
+    host.run(duration);
+    expect(host.stats().vms.every((v) => v.poweredOn)).toBe(true);
+    expect(host.stats().ops).toBeGreaterThan(0);
+  });
+
+  it('may be JSON', async () => {
+    const json = JSON.stringify({
+      duration: '1s',
+      host: { memory: '8MiB' },
+      vms: [{ name: 'a', memory: '4MiB', workload: 'uniform' }],
+    });
+    expect((await parseScenario(json, 'a.json')).host.vms).toHaveLength(1);
+  });
+
+  it('name the path and what was expected for every problem at once', async () => {
+    const found = await problems(`
+duration: soon
+host: { memory: lots }
+vms:
+  - name: a
+    memory: 4MiB
+    workload: { kind: zipf, pages: -3 }
+  - name: b
+    memory: 4MiB
+    guest: beos
+    workload: { kind: nonsense }
+    colour: blue
+`);
+    const paths = found.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['duration', 'host.memory', 'vms[1]']));
+    expect(found.find((p) => p.path === 'host.memory')!.message).toMatch(/"256MiB"/);
+    expect(found.find((p) => p.path === 'vms[1]')!.message).toMatch(/colour/);
+  });
+
+  it('name an unknown kind with the known ones, and a bad option by its path', async () => {
+    const found = await problems(`
+host: { memory: 8MiB }
+vms:
+  - { name: a, memory: 4MiB, workload: { kind: zipf, pages: -3 } }
+  - { name: b, memory: 4MiB, guest: beos, workload: { kind: nonsense } }
+`);
+    expect(found.map((p) => p.path)).toEqual([
+      'vms[0].workload.pages',
+      'vms[1].guest.kind',
+      'vms[1].workload.kind',
+    ]);
+    expect(found[1]!.message).toMatch(/no guest-os@1 named "beos"; known: linux, windows/);
+    expect(found[2]!.message).toMatch(/known: .*zipf/);
+  });
+
+  it('refuse duplicate VM names, including copies', async () => {
+    const found = await problems(`
+host: { memory: 8MiB }
+vms:
+  - { name: a1, memory: 1MiB, workload: idle }
+  - { name: a, count: 2, memory: 1MiB, workload: idle }
+`);
+    expect(found).toEqual([{ path: 'vms', message: 'two VMs are named "a1"' }]);
+  });
+
+  it('report a YAML syntax error by line', async () => {
+    const found = await problems('host: { memory: 8MiB\nvms: [');
+    expect(found[0]!.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('read from a file, with plugins resolved next to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    const plugin = join(import.meta.dirname, 'fixtures', 'plugin.mjs');
+    const file = join(dir, 's.yaml');
+    writeFileSync(
+      file,
+      `host: { memory: 8MiB }\nplugins: [${JSON.stringify(plugin)}]\nvms:\n  - { name: p, memory: 1MiB, workload: { kind: pinger, page: 3 } }\n`,
+    );
+    const registry = defaultRegistry();
+    const { host } = await loadScenario(file, registry);
+    expect(host.vms[0]!.workload.definition.name).toBe('pinger');
+    expect(registry.list().map((d) => d.name)).toContain('pinger');
+  });
+
+  it('refuse a plugin that defines nothing, and an unreadable file', async () => {
+    const empty = join(import.meta.dirname, 'fixtures', 'empty-plugin.mjs');
+    await expect(
+      parseScenario(
+        `host: { memory: 8MiB }\nplugins: [${JSON.stringify(empty)}]\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+        'x',
+      ),
+    ).rejects.toThrow(/exports no definitions/);
+    await expect(loadScenario('/nonexistent/s.yaml')).rejects.toThrow(/cannot read the scenario file/);
+  });
+
+  it('export a JSON Schema for editors', () => {
+    const schema = scenarioJsonSchema() as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['host', 'vms', 'duration', 'seed']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['host', 'vms']));
+  });
+});

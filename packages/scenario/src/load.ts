@@ -1,0 +1,183 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { HostConfig, VmConfig } from '@hvsim/host';
+import { HvsimError, type SimTime } from '@hvsim/spec';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
+import { type Scenario, scenarioSchema, type VmEntry } from './schema';
+
+/** One thing wrong with a scenario: where in the file, and what was expected. */
+export interface ScenarioIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A scenario that cannot run: every issue found, each naming its path in the file. */
+export class ScenarioError extends HvsimError {
+  override readonly name = 'ScenarioError';
+  readonly issues: readonly ScenarioIssue[];
+
+  constructor(source: string, issues: readonly ScenarioIssue[]) {
+    super(
+      'invalid-scenario',
+      `${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n${issues
+        .map((i) => `  ${i.path}: ${i.message}`)
+        .join('\n')}`,
+      source,
+    );
+    this.issues = issues;
+  }
+}
+
+/** A validated scenario and the host configuration it describes. */
+export interface LoadedScenario {
+  readonly source: string;
+  readonly scenario: Scenario;
+  readonly host: HostConfig;
+  readonly duration: SimTime;
+}
+
+/** `vms[1].workload.pages` from a zod issue path. */
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  ) || '(root)';
+
+const issuesOf = (error: z.ZodError, prefix: readonly PropertyKey[] = []): ScenarioIssue[] =>
+  error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+
+/**
+ * Reads a scenario file (YAML, or JSON which YAML includes), loads its plugins relative to the file, and
+ * validates it with every named factory's own options. Every problem is reported at once, by path.
+ */
+export async function loadScenario(
+  path: string,
+  registry: Registry = defaultRegistry(),
+): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new HvsimError(
+      'unreadable-scenario',
+      `cannot read the scenario file (${(error as Error).message})`,
+      path,
+    );
+  }
+  return parseScenario(text, path, registry, dirname(resolve(path)));
+}
+
+/** Validates scenario text; `baseDir` is where relative plugin paths start. */
+export async function parseScenario(
+  text: string,
+  source: string,
+  registry: Registry = defaultRegistry(),
+  baseDir: string = process.cwd(),
+): Promise<LoadedScenario> {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(
+      source,
+      document.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
+        message: e.message.split('\n')[0]!,
+      })),
+    );
+  }
+  const parsed = scenarioSchema.safeParse(document.toJS());
+  if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.error));
+  const scenario = parsed.data;
+  for (const [i, plugin] of scenario.plugins.entries()) {
+    const specifier =
+      plugin.startsWith('.') || isAbsolute(plugin) ? pathToFileURL(resolve(baseDir, plugin)).href : plugin;
+    let module: Record<string, unknown>;
+    try {
+      module = await import(specifier);
+    } catch (error) {
+      throw new ScenarioError(source, [
+        { path: `plugins[${i}]`, message: `cannot load ${plugin}: ${(error as Error).message}` },
+      ]);
+    }
+    registry.registerModule(module, plugin);
+  }
+  return { source, scenario, host: hostConfig(scenario, registry, source), duration: scenario.duration };
+}
+
+/** Resolves a named factory and checks its options now, so a bad option is reported before the run. */
+function resolveUse(
+  registry: Registry,
+  contract: string,
+  use: { kind: string; options: Record<string, unknown> },
+  path: (string | number)[],
+  issues: ScenarioIssue[],
+): { definition: AnyDefinition; options: unknown } | undefined {
+  let definition: AnyDefinition;
+  try {
+    definition = registry.get(contract, use.kind, formatPath([...path, 'kind']));
+  } catch (error) {
+    const e = error as HvsimError;
+    issues.push({ path: e.field ?? formatPath(path), message: e.message.slice((e.field ?? '').length + 2) });
+    return undefined;
+  }
+  const checked = definition.options.safeParse(use.options);
+  if (!checked.success) {
+    issues.push(...issuesOf(checked.error, path));
+    return undefined;
+  }
+  return { definition, options: use.options };
+}
+
+function hostConfig(scenario: Scenario, registry: Registry, source: string): HostConfig {
+  const issues: ScenarioIssue[] = [];
+  const vms: VmConfig[] = [];
+  scenario.vms.forEach((entry: VmEntry, i) => {
+    const guest = resolveUse(registry, SCENARIO_CONTRACTS.guest, entry.guest, ['vms', i, 'guest'], issues);
+    const workload = resolveUse(
+      registry,
+      SCENARIO_CONTRACTS.workload,
+      entry.workload,
+      ['vms', i, 'workload'],
+      issues,
+    );
+    const detector = entry.detector
+      ? resolveUse(registry, SCENARIO_CONTRACTS.detector, entry.detector, ['vms', i, 'detector'], issues)
+      : undefined;
+    if (!guest || !workload || (entry.detector && !detector)) return;
+    for (let copy = 0; copy < entry.count; copy++) {
+      vms.push({
+        name: entry.count === 1 ? entry.name : `${entry.name}${copy + 1}`,
+        pages: entry.memory,
+        ...(entry.min === undefined ? {} : { min: entry.min }),
+        ...(entry.shares === undefined ? {} : { shares: entry.shares }),
+        ...(entry.overhead === undefined ? {} : { overheadPages: entry.overhead }),
+        guest,
+        workload,
+        ...(detector ? { detector } : {}),
+        ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
+        ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
+      } as VmConfig);
+    }
+  });
+  const names = new Set<string>();
+  for (const vm of vms) {
+    if (names.has(vm.name))
+      issues.push({ path: 'vms', message: `two VMs are named ${JSON.stringify(vm.name)}` });
+    names.add(vm.name);
+  }
+  if (issues.length > 0) throw new ScenarioError(source, issues);
+  const { host } = scenario;
+  return {
+    frames: host.memory,
+    seed: scenario.seed,
+    vms,
+    ...(host.reserved === undefined ? {} : { reservedFrames: host.reserved }),
+    ...(host.swap === undefined ? {} : { swapPages: host.swap }),
+    ...(host.quantum === undefined ? {} : { quantum: host.quantum }),
+    ...(host.metricInterval === undefined ? {} : { metricInterval: host.metricInterval }),
+    ...(host.costs === undefined ? {} : { costs: host.costs }),
+  };
+}

@@ -1,0 +1,95 @@
+import { durationOption, optionalDurationOption, parsePages } from '@hvsim/spec';
+import { z } from 'zod';
+
+const SIZE_HELP = 'a size such as "256MiB" or a whole number of pages';
+
+/** An absolute memory size: "4GiB" or pages. */
+const size = (description: string) =>
+  z
+    .union([z.string(), z.number()], { error: `expected ${SIZE_HELP}` })
+    .transform((input, ctx): number => {
+      if (typeof input === 'number') {
+        if (Number.isInteger(input) && input >= 0) return input;
+        ctx.issues.push({ code: 'custom', message: `expected ${SIZE_HELP}, got ${input}`, input });
+        return z.NEVER;
+      }
+      try {
+        return parsePages(input);
+      } catch {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected ${SIZE_HELP}, got ${JSON.stringify(input)}`,
+          input,
+        });
+        return z.NEVER;
+      }
+    })
+    .describe(`${description} — ${SIZE_HELP}`);
+
+/** A named factory: `zipf`, or `{ kind: zipf, pages: 0.5 }` with the factory's own options beside `kind`. */
+const use = (description: string) =>
+  z
+    .union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })], {
+      error: "expected a registered name, or an object with `kind` and that kind's options",
+    })
+    .transform((input): { kind: string; options: Record<string, unknown> } =>
+      typeof input === 'string'
+        ? { kind: input, options: {} }
+        : (({ kind, ...options }) => ({ kind, options }))(input),
+    )
+    .describe(description);
+
+export const vmSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"')
+    .describe('unique name of the VM (with `count`, a number is appended)'),
+  count: z.number().int().min(1).default(1).describe('how many identical VMs this entry stands for'),
+  memory: size("configured memory (the VM's max)"),
+  min: size('memory the VM is guaranteed').optional(),
+  shares: z.number().positive().optional().describe('proportional-share weight'),
+  overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
+  guest: use('the guest OS: linux or windows, with options').prefault('linux'),
+  workload: use('what runs in the VM: a generator or a trace, with options'),
+  detector: use('a demand detector, with options').optional(),
+  powerOn: optionalDurationOption('host time the VM powers on (default 0)'),
+  powerOff: optionalDurationOption('host time the VM powers off (default never)'),
+});
+
+export const scenarioSchema = z.strictObject({
+  $schema: z.string().optional().describe('the JSON Schema this file follows (for editors)'),
+  name: z.string().optional().describe('a title for reports'),
+  description: z.string().optional(),
+  seed: z.number().int().default(1).describe('seed of every random stream: same seed, same run'),
+  duration: durationOption('host time to simulate', { default: '60s' }),
+  host: z.strictObject({
+    memory: size('host memory'),
+    reserved: size('memory the hypervisor keeps for itself').optional(),
+    swap: size('host swap').optional(),
+    quantum: optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
+    metricInterval: optionalDurationOption('how often metrics are sampled (default 1s)'),
+    costs: z
+      .record(z.string(), z.number().nonnegative())
+      .optional()
+      .describe('cost overrides in ns, e.g. { swapIn: 5000000 }'),
+  }),
+  vms: z.array(vmSchema).min(1, 'expected at least one VM'),
+  plugins: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('modules (paths relative to the scenario file, or package names) exporting definitions'),
+  outputs: z
+    .strictObject({
+      dir: z.string().optional().describe('folder for metrics, event log and charts'),
+      charts: z.boolean().default(true).describe('whether to draw charts'),
+    })
+    .prefault({}),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type VmEntry = z.output<typeof vmSchema>;
+
+/** JSON Schema of scenario files, for editor completion and validation. */
+export const scenarioJsonSchema = (): object =>
+  z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
