@@ -123,6 +123,25 @@ describe('anonymous memory', () => {
   });
 });
 
+describe('deadlines', () => {
+  it('stops a batch at the first slow op past the deadline and resumes where it stopped', () => {
+    const { machine, guest } = testGuest({ guest: { bootTime: 0, disk: 64 } });
+    const batch = createOpBatch(10);
+    for (let i = 0; i < 10; i++) {
+      batch.kind[i] = OpKind.FileRead;
+      batch.target[i] = i;
+    }
+    batch.length = 10;
+    const start = machine.vmTime(guest.vm);
+    const next = guest.execute(batch, 0, start + 1); // the first disk read (8 ms) passes the deadline
+    expect(next).toBe(1);
+    expect(guest.counters().ops).toBe(1);
+    expect(guest.execute(batch, next)).toBe(10);
+    expect(guest.counters().ops).toBe(10);
+    expect(guest.counters().diskReads).toBe(10);
+  });
+});
+
 describe('page cache', () => {
   it('reads a block from disk on a miss, then hits, and tells the sharing hook', () => {
     const onDiskRead = vi.fn();

@@ -98,6 +98,8 @@ export class GuestKernel implements GuestOs {
   readonly #ops: Uint32Array;
   readonly #contents: Float64Array;
   #pending = 0;
+  /** Set when an op did work that takes simulated time beyond an access (fault, disk I/O, compute). */
+  #slow = false;
 
   constructor(context: GuestContext, settings: GuestSettings, batchCapacity = 4096) {
     const pages = context.pages;
@@ -157,9 +159,9 @@ export class GuestKernel implements GuestOs {
     return ppn >= 0 ? this.#machine.peek(this.vm, ppn)! : this.disk[block]!;
   }
 
-  execute(batch: OpBatch): number {
+  execute(batch: OpBatch, from = 0, until: SimTime = Number.POSITIVE_INFINITY): number {
     const { kind, target, content } = batch;
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = from; i < batch.length; i++) {
       const t = target[i]!;
       switch (kind[i]) {
         case OpKind.Read:
@@ -181,6 +183,7 @@ export class GuestKernel implements GuestOs {
           this.#freeVirtual(t);
           break;
         case OpKind.Compute:
+          this.#slow = true;
           this.#bus.charge(this.vm, t);
           this.#idle(t);
           break;
@@ -191,9 +194,18 @@ export class GuestKernel implements GuestOs {
             `batch.kind[${i}]`,
           );
       }
+      // Time only jumps at a fault, a disk access or a compute op: only then can the deadline have passed.
+      if (this.#slow) {
+        this.#slow = false;
+        this.#flush();
+        if (this.#machine.vmTime(this.vm) >= until) {
+          this.#counters.ops += i + 1 - from;
+          return i + 1;
+        }
+      }
     }
     this.#flush();
-    this.#counters.ops += batch.length;
+    this.#counters.ops += batch.length - from;
     return batch.length;
   }
 
@@ -214,6 +226,7 @@ export class GuestKernel implements GuestOs {
    * from the zeroed list, or cleared now (a write of zeros the host sees).
    */
   allocate(use: PageUse): Ppn {
+    this.#slow = true;
     this.#flush();
     if (this.freePages === 0) this.#reclaim();
     let ppn: Ppn;
@@ -298,7 +311,10 @@ export class GuestKernel implements GuestOs {
 
   #queue(ppn: Ppn, write: boolean, content: ContentId): void {
     this.lru.referenced[ppn] = 1;
-    if (this.#pending === this.#ops.length) this.#flush();
+    if (this.#pending === this.#ops.length) {
+      this.#flush();
+      this.#slow = true; // the flushed accesses may have waited on host swap-ins
+    }
     this.#ops[this.#pending] = accessOp(ppn, write);
     this.#contents[this.#pending++] = content;
   }

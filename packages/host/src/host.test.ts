@@ -53,7 +53,8 @@ describe('host kernel', () => {
     for (const name of ['a', 'b', 'c']) {
       const clock = host.machine.vmTime(host.vmId(name)!);
       expect(clock).toBeGreaterThanOrEqual(time.ms(50));
-      expect(clock).toBeLessThan(time.ms(50) + time.s(1)); // at most one overrunning batch of faults
+      // The guest stops at the first fault past the deadline: a few disk or swap waits at most.
+      expect(clock).toBeLessThan(time.ms(50) + time.ms(40));
     }
   });
 

@@ -144,7 +144,7 @@ export class Host {
     while (this.#now < until) {
       const next = Math.min(this.#now + this.#quantum, until, this.#scheduler.next);
       const running = this.#running();
-      for (const slot of running) slot.runner!.runUntil(next, this.#quantum);
+      for (const slot of running) slot.runner!.runUntil(next);
       this.machine.advanceTo(next);
       this.#now = next;
       for (const slot of running) slot.detector?.tick(this.machine.vmTime(slot.runner!.vm));

@@ -10,19 +10,19 @@ import {
   type Workload,
 } from '@hvsim/spec';
 
-/** Ops per batch when the VM is running smoothly, and when a batch overran its quantum (faults, disk I/O). */
-const LARGE_BATCH = 4096;
-const SMALL_BATCH = 64;
+/** Ops per batch the workload fills at a time. */
+const BATCH = 4096;
 
 /**
- * Runs one VM's workload through its guest in batches until the VM's own clock reaches a target. A VM that is
- * blocked, or whose workload has finished, idles: its clock advances without memory work, so every VM keeps
- * pace with the host clock.
+ * Runs one VM's workload through its guest until the VM's own clock reaches a target. The guest stops in the
+ * middle of a batch when a fault or disk access carries the clock past the target; the rest of the batch runs
+ * next time. A VM that is blocked, or whose workload has finished, idles: its clock advances without memory
+ * work, so every VM keeps pace with the host clock.
  */
 export class VmRunner {
-  readonly #large: OpBatch = createOpBatch(LARGE_BATCH);
-  readonly #small: OpBatch = createOpBatch(SMALL_BATCH);
-  #useSmall = false;
+  readonly #batch: OpBatch = createOpBatch(BATCH);
+  /** Next op of the current batch to run (the batch is used up when it reaches its length). */
+  #cursor = 0;
   #finished = false;
   blocked = false;
 
@@ -47,22 +47,24 @@ export class VmRunner {
     return this.poweredOnAt + this.machine.vmTime(this.vm);
   }
 
-  /** Runs until the VM's clock reaches host time `until`; a batch overrunning `quantum` makes batches small. */
-  runUntil(until: SimTime, quantum: SimTime): void {
+  /** Runs until the VM's clock reaches host time `until`. */
+  runUntil(until: SimTime): void {
+    const batch = this.#batch;
+    const deadline = until - this.poweredOnAt;
     for (let now = this.clock; now < until; now = this.clock) {
       if (this.blocked || this.#finished) {
         this.bus.charge(this.vm, until - now);
         return;
       }
-      const batch = this.#useSmall ? this.#small : this.#large;
-      const vmTime = this.machine.vmTime(this.vm);
-      if (this.workload.fill(batch, vmTime) === 0) {
-        this.#finished = true;
-        this.emit({ time: now, source: 'host', kind: 'workload-finished', vm: this.vm });
-        continue;
+      if (this.#cursor >= batch.length) {
+        this.#cursor = 0;
+        if (this.workload.fill(batch, this.machine.vmTime(this.vm)) === 0) {
+          this.#finished = true;
+          this.emit({ time: now, source: 'host', kind: 'workload-finished', vm: this.vm });
+          continue;
+        }
       }
-      this.guest.execute(batch);
-      this.#useSmall = this.machine.vmTime(this.vm) - vmTime > quantum;
+      this.#cursor = this.guest.execute(batch, this.#cursor, deadline);
     }
   }
 }

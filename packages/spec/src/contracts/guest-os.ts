@@ -1,7 +1,7 @@
 import { definer } from '../define';
 import type { ContentId, Ppn, VmId } from '../ids';
 import type { MachineView, MemoryBus, RemapApi } from '../machine';
-import type { Pages } from '../units';
+import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
 import type { OpBatch } from './workload';
 
@@ -56,8 +56,12 @@ export interface GuestOs {
   readonly contract: 'guest-os@1';
   readonly vm: VmId;
   readonly booted: boolean;
-  /** Runs the batch's ops against guest-physical memory through the memory bus; returns ops completed. */
-  execute(batch: OpBatch): number;
+  /**
+   * Runs the batch's ops from index `from` against guest-physical memory through the memory bus, stopping
+   * early once the VM's clock reaches `until` (a fault or disk read can take milliseconds); returns the index
+   * of the next op to run — `batch.length` when the batch is done.
+   */
+  execute(batch: OpBatch, from?: number, until?: SimTime): number;
   /** The host discarded a volatile page the guest now touched: the guest must re-read it from disk. */
   onDiscardFault(ppn: Ppn): void;
   readonly balloon: BalloonDriver | undefined;

@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ScenarioError } from '@hvsim/scenario';
+import { HvsimError } from '@hvsim/spec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Io, main } from './cli';
+import { experiments, figure } from './experiments';
+
+const SMALL = join(import.meta.dirname, 'fixtures', 'small.yaml');
+const BROKEN = join(import.meta.dirname, 'fixtures', 'broken.yaml');
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: false };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-cli-'));
+
+describe('hvsim run', () => {
+  it('prints a summary that says how much was simulated and how fast', async () => {
+    const io = capture();
+    expect(await main(['run', SMALL], io)).toBe(0);
+    const text = io.stdout.join('');
+    expect(text).toMatch(/^small\n/);
+    expect(text).toMatch(/throughput \(ops\/s\)/);
+    expect(text).toMatch(/simulated 0\.06 s and .* guest memory operations in .* s of wall time: .*ops\/s/);
+  });
+
+  it('prints the summary as JSON for scripts, and writes metrics, events and charts', async () => {
+    const io = capture();
+    const out = tmp();
+    expect(await main(['run', SMALL, '--json', '--out', out], io)).toBe(0);
+    const summary = JSON.parse(io.stdout.join(''));
+    expect(summary).toMatchObject({ scenario: 'small', simulatedSeconds: 0.06 });
+    expect(summary.ops).toBeGreaterThan(0);
+    expect(summary.vms.map((v: { name: string }) => v.name)).toEqual(['a', 'b']);
+    expect(summary.outputs.map((p: string) => p.slice(out.length + 1)).sort()).toEqual(
+      [
+        'allocation.png',
+        'allocation.svg',
+        'events.jsonl',
+        'host-free.png',
+        'host-free.svg',
+        'metrics.csv',
+        'metrics.json',
+        'swapped.png',
+        'swapped.svg',
+        'throughput.png',
+        'throughput.svg',
+      ].sort(),
+    );
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8')).toMatch(/^time_s,a\/allocated \(pages\)/);
+  });
+
+  it('is deterministic: two runs write byte-identical metrics and event logs', async () => {
+    const [one, two] = [tmp(), tmp()];
+    await main(['run', SMALL, '--out', one, '--no-charts'], capture());
+    await main(['run', SMALL, '--out', two, '--no-charts'], capture());
+    for (const file of ['metrics.json', 'metrics.csv', 'events.jsonl']) {
+      expect(readFileSync(join(one, file), 'utf8')).toBe(readFileSync(join(two, file), 'utf8'));
+    }
+  });
+
+  it('refuses a broken scenario with every problem named by its path', async () => {
+    const error = await main(['run', BROKEN], capture()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).issues.map((i) => i.path)).toEqual(['host.memory']);
+  });
+});
+
+describe('hvsim validate, list, schema', () => {
+  it('validates a good scenario and refuses a broken one', async () => {
+    const io = capture();
+    expect(await main(['validate', SMALL], io)).toBe(0);
+    expect(io.stdout.join('')).toMatch(/valid — 2 VMs, 0\.06 s of host time/);
+    await expect(main(['validate', BROKEN], capture())).rejects.toThrow(/host\.memory/);
+  });
+
+  it('lists the registered factories with their options', async () => {
+    const io = capture();
+    await main(['list', '--json'], io);
+    const list = JSON.parse(io.stdout.join(''));
+    const zipf = list.find((d: { name: string }) => d.name === 'zipf');
+    expect(zipf.contract).toBe('workload@1');
+    expect(zipf.options.alpha).toMatch(/Zipf exponent/);
+    expect(list.map((d: { name: string }) => d.name)).toEqual(
+      expect.arrayContaining(['linux', 'windows', 'trace']),
+    );
+  });
+
+  it('prints the JSON Schema of scenario files', async () => {
+    const io = capture();
+    await main(['schema'], io);
+    expect(JSON.parse(io.stdout.join('')).properties.vms).toBeDefined();
+  });
+
+  it('answers an unknown command with usage and a non-zero exit', async () => {
+    const io = capture();
+    expect(await main(['frobnicate'], io)).not.toBe(0);
+    expect(io.stderr.join('')).toMatch(/unknown command/);
+  });
+});
+
+describe('hvsim reproduce', () => {
+  afterEach(() => {
+    experiments.length = 0;
+  });
+
+  it('lists, runs and checks experiments, failing when a figure is outside its tolerance', async () => {
+    experiments.push({
+      name: 'toy',
+      title: 'a toy experiment',
+      run: async () => ({
+        figures: [figure('ratio', '', 0.95, 0.96, 0.015), figure('level', 'MB', 100, 120, 8)],
+      }),
+    });
+    const list = capture();
+    await main(['reproduce'], list);
+    expect(list.stdout.join('')).toBe('toy  a toy experiment\n');
+    const io = capture();
+    expect(await main(['reproduce', 'toy', '--json'], io)).toBe(1);
+    expect(JSON.parse(io.stdout.join(''))).toEqual({
+      name: 'toy',
+      figures: [
+        { label: 'ratio', unit: '', published: 0.95, simulated: 0.96, tolerance: 0.015, pass: true },
+        { label: 'level', unit: 'MB', published: 100, simulated: 120, tolerance: 8, pass: false },
+      ],
+    });
+    await expect(main(['reproduce', 'nope'], capture())).rejects.toThrow(HvsimError);
+  });
+});
+
+describe('the hvsim command', () => {
+  it('prints a user error without a stack trace and exits 2', () => {
+    const root = resolve(import.meta.dirname, '..', '..', '..');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@hvsim/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'main.ts'),
+        'validate',
+        BROKEN,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^hvsim: .*broken\.yaml: a problem:\n {2}host\.memory: expected a size/);
+    expect(result.stderr).not.toMatch(/ at /);
+  });
+});

@@ -1,0 +1,176 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderPng, renderSvg } from '@hvsim/report';
+import {
+  defaultRegistry,
+  type LoadedScenario,
+  loadScenario,
+  parseScenario,
+  scenarioJsonSchema,
+} from '@hvsim/scenario';
+import { HvsimError } from '@hvsim/spec';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { DEMO_SCENARIO } from './demo';
+import { experiments } from './experiments';
+import { type RunSummary, runScenario } from './run';
+import { formatFigures, formatSummary } from './summary';
+
+/** Where the CLI writes: swapped out by tests. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Whether stderr is a terminal (a progress bar is shown only there). */
+  readonly tty: boolean;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  tty: process.stderr.isTTY === true,
+};
+
+interface RunFlags {
+  readonly out?: string | undefined;
+  readonly json?: boolean;
+  readonly charts?: boolean;
+  readonly quiet?: boolean;
+}
+
+async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Promise<RunSummary> {
+  const bar =
+    io.tty && !flags.quiet && !flags.json
+      ? new SingleBar({
+          format: 'simulating [{bar}] {percentage}% | ETA {eta}s',
+          stream: process.stderr,
+          hideCursor: true,
+        })
+      : undefined;
+  bar?.start(100, 0);
+  const summary = await runScenario(loaded, {
+    onProgress: (fraction) => bar?.update(Math.round(100 * fraction)),
+    ...(flags.out === undefined ? {} : { out: flags.out }),
+    charts: flags.charts !== false,
+  });
+  bar?.stop();
+  io.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+  return summary;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('hvsim')
+    .description('Simulate how a hypervisor manages the memory of overcommitted virtual machines.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('run')
+    .description('run a scenario file (YAML or JSON)')
+    .argument('<scenario>', 'path of the scenario file')
+    .option('-o, --out <dir>', 'write metrics (JSON, CSV), the event log and charts (SVG, PNG) here')
+    .option('--json', 'print the summary as JSON')
+    .option('--no-charts', 'do not draw charts')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (path: string, flags: RunFlags) => {
+      const loaded = await loadScenario(path);
+      await runAndReport(loaded, { ...flags, out: flags.out ?? loaded.scenario.outputs.dir }, io);
+    });
+
+  program
+    .command('demo')
+    .description('run the embedded default scenario: four VMs overcommitted 1.5× with host paging')
+    .option('-o, --out <dir>', 'write metrics, the event log and charts here', 'hvsim-demo')
+    .option('--json', 'print the summary as JSON')
+    .option('--no-charts', 'do not draw charts')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (flags: RunFlags) => {
+      await runAndReport(await parseScenario(DEMO_SCENARIO, 'demo'), flags, io);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file without running it')
+    .argument('<scenario>', 'path of the scenario file')
+    .action(async (path: string) => {
+      const { host, duration } = await loadScenario(path);
+      io.out(`${path}: valid — ${host.vms.length} VMs, ${duration / 1e9} s of host time\n`);
+    });
+
+  program
+    .command('list')
+    .description('list the registered guests, workloads and policies with their options')
+    .option('--json', 'print the list as JSON')
+    .action((flags: { json?: boolean }) => {
+      const definitions = defaultRegistry().list();
+      const rows = definitions.map((d) => ({
+        contract: d.contract,
+        name: d.name,
+        description: d.description,
+        options: Object.fromEntries(
+          Object.entries((d.options as { shape?: Record<string, { description?: string }> }).shape ?? {}).map(
+            ([key, schema]) => [key, schema.description ?? ''],
+          ),
+        ),
+      }));
+      if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      else {
+        for (const row of rows) {
+          io.out(`${row.contract}  ${row.name}\n  ${row.description}\n`);
+          for (const [key, text] of Object.entries(row.options)) io.out(`    ${key}: ${text}\n`);
+        }
+      }
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (for editor completion)')
+    .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
+
+  program
+    .command('reproduce')
+    .description("list the papers' experiments, or run one and check it against the published figures")
+    .argument('[name]', 'the experiment, e.g. esx-fig2')
+    .option('--json', 'print { name, figures } as JSON')
+    .option('-o, --out <dir>', 'folder for the chart', '.')
+    .action(async (name: string | undefined, flags: { json?: boolean; out: string }) => {
+      if (name === undefined) {
+        if (experiments.length === 0) io.out('no experiments are registered yet\n');
+        for (const e of experiments) io.out(`${e.name}  ${e.title}\n`);
+        return;
+      }
+      const experiment = experiments.find((e) => e.name === name);
+      if (!experiment) {
+        throw new HvsimError(
+          'unknown-experiment',
+          `no experiment named ${JSON.stringify(name)}; known: ${experiments.map((e) => e.name).join(', ') || '(none)'}`,
+          'reproduce',
+        );
+      }
+      const result = await experiment.run();
+      if (result.chart) {
+        const svg = await renderSvg(result.chart);
+        await writeFile(join(flags.out, `${name}.svg`), svg);
+        await writeFile(join(flags.out, `${name}.png`), renderPng(svg));
+      }
+      io.out(
+        flags.json
+          ? `${JSON.stringify({ name, figures: result.figures }, null, 2)}\n`
+          : `${experiment.title}\n\n${formatFigures(result.figures)}\n`,
+      );
+      if (!result.figures.every((f) => f.pass)) code = 1;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    // commander's own exits (help, version, a usage error) carry their exit code.
+    if (error && typeof error === 'object' && 'exitCode' in error && 'code' in error) {
+      return (error as { exitCode: number }).exitCode;
+    }
+    throw error;
+  }
+  return code;
+}

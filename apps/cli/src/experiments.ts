@@ -1,0 +1,48 @@
+/**
+ * The home of the papers' experiments: each reproduces a published result and says, figure by figure,
+ * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
+ */
+
+/** One published number beside the simulated one. */
+export interface ExperimentFigure {
+  readonly label: string;
+  readonly unit: string;
+  readonly published: number;
+  readonly simulated: number;
+  /** Largest accepted |simulated − published|, in the figure's unit. */
+  readonly tolerance: number;
+  readonly pass: boolean;
+}
+
+export interface ExperimentResult {
+  readonly figures: readonly ExperimentFigure[];
+  /** A vega-lite chart of published against simulated (see `comparisonChart` in the report package). */
+  readonly chart?: object;
+}
+
+export interface Experiment {
+  /** What `hvsim reproduce <name>` takes, e.g. `esx-fig2`. */
+  readonly name: string;
+  /** The paper and figure, for the listing. */
+  readonly title: string;
+  run(): Promise<ExperimentResult>;
+}
+
+/** A figure, passing when the simulated value is within the tolerance of the published one. */
+export const figure = (
+  label: string,
+  unit: string,
+  published: number,
+  simulated: number,
+  tolerance: number,
+): ExperimentFigure => ({
+  label,
+  unit,
+  published,
+  simulated,
+  tolerance,
+  pass: Number.isFinite(simulated) && Math.abs(simulated - published) <= tolerance,
+});
+
+/** Every registered experiment. */
+export const experiments: Experiment[] = [];

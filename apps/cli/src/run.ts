@@ -1,0 +1,114 @@
+import { createHost, type RunStats } from '@hvsim/host';
+import { timeSeriesChart, writeRunOutputs } from '@hvsim/report';
+import type { LoadedScenario } from '@hvsim/scenario';
+import { type MetricsTable, PAGE_SIZE } from '@hvsim/spec';
+
+/** What a run did and how fast it was simulated: the CLI's summary, and `--json` output. */
+export interface RunSummary {
+  readonly scenario: string;
+  readonly simulatedSeconds: number;
+  /** Guest memory operations completed, all VMs. */
+  readonly ops: number;
+  readonly wallSeconds: number;
+  /** Guest memory operations simulated per wall-clock second. */
+  readonly opsPerSecond: number;
+  readonly vms: readonly {
+    readonly name: string;
+    readonly poweredOn: boolean;
+    readonly ops: number;
+    /** Mean throughput over the run, ops per simulated second. */
+    readonly throughput: number;
+    readonly allocatedMiB: number;
+    readonly swappedMiB: number;
+    readonly sharedMiB: number;
+    readonly doublePaging: number;
+  }[];
+  readonly hostFreeMiB: number;
+  readonly hostSwapUsedMiB: number;
+  readonly events: number;
+  readonly outputs: readonly string[];
+}
+
+export interface RunOptions {
+  /** Called with the fraction done as the run advances (for a progress bar). */
+  readonly onProgress?: (fraction: number) => void;
+  /** Folder for metrics, event log and charts; none: write nothing. */
+  readonly out?: string;
+  readonly charts?: boolean;
+}
+
+const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
+
+const last = (table: MetricsTable, vm: string | undefined, name: string): number =>
+  table.series.find((s) => s.vm === vm && s.name === name)?.values.at(-1) ?? 0;
+
+/** Runs a loaded scenario to its duration; writes its outputs when asked. */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunSummary> {
+  const host = createHost(loaded.host);
+  const duration = loaded.duration;
+  let reported = -1;
+  const started = performance.now();
+  host.run(duration, (now) => {
+    const percent = Math.floor((100 * now) / duration);
+    if (percent !== reported) {
+      reported = percent;
+      options.onProgress?.(now / duration);
+    }
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const metrics = host.metrics();
+  const stats: RunStats = host.stats();
+  const outputs = options.out
+    ? await writeRunOutputs(options.out, {
+        metrics,
+        events: host.events,
+        charts: options.charts === false ? [] : defaultCharts(metrics),
+      })
+    : [];
+  const seconds = stats.simulatedTime / 1e9;
+  return {
+    scenario: loaded.scenario.name ?? loaded.source,
+    simulatedSeconds: seconds,
+    ops: stats.ops,
+    wallSeconds,
+    opsPerSecond: stats.ops / wallSeconds,
+    vms: stats.vms.map((vm) => ({
+      name: vm.name,
+      poweredOn: vm.poweredOn,
+      ops: vm.ops,
+      throughput: seconds > 0 ? vm.ops / seconds : 0,
+      allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
+      swappedMiB: mib(last(metrics, vm.name, 'swapped')),
+      sharedMiB: mib(last(metrics, vm.name, 'shared')),
+      doublePaging: last(metrics, vm.name, 'double-paging'),
+    })),
+    hostFreeMiB: mib(host.machine.freeFrames),
+    hostSwapUsedMiB: mib(host.machine.usedSwapSlots),
+    events: host.events.length,
+    outputs,
+  };
+}
+
+/** Allocation and activity over time per VM, and the host's free memory. */
+function defaultCharts(metrics: MetricsTable): { name: string; spec: object }[] {
+  const chart = (
+    name: string,
+    title: string,
+    yTitle: string,
+    pick: (s: { name: string; vm?: string }) => boolean,
+  ) => ({
+    name,
+    spec: timeSeriesChart(metrics, { title, yTitle, series: pick }),
+  });
+  return [
+    chart('allocation', 'Memory each VM holds', 'pages', (s) => s.vm !== undefined && s.name === 'allocated'),
+    chart(
+      'swapped',
+      'Memory of each VM in host swap',
+      'pages',
+      (s) => s.vm !== undefined && s.name === 'swapped',
+    ),
+    chart('throughput', 'Throughput of each VM', 'ops per simulated second', (s) => s.name === 'throughput'),
+    chart('host-free', 'Free host memory', 'pages', (s) => s.vm === undefined && s.name === 'free'),
+  ];
+}

@@ -1,0 +1,49 @@
+import { formatSi, formatTable } from '@hvsim/report';
+import type { ExperimentFigure } from './experiments';
+import type { RunSummary } from './run';
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** The end-of-run summary: per VM, then how much was simulated and how fast. */
+export function formatSummary(summary: RunSummary): string {
+  const vms = formatTable(
+    summary.vms.map((vm) => ({
+      vm: vm.name,
+      on: vm.poweredOn ? 'yes' : 'no',
+      ops: vm.ops,
+      'throughput (ops/s)': Math.round(vm.throughput),
+      'allocated MiB': round(vm.allocatedMiB),
+      'swapped MiB': round(vm.swappedMiB),
+      'shared MiB': round(vm.sharedMiB),
+      'double paging': vm.doublePaging,
+    })),
+  );
+  const lines = [
+    summary.scenario,
+    '',
+    vms,
+    '',
+    `host: ${round(summary.hostFreeMiB)} MiB free, ${round(summary.hostSwapUsedMiB)} MiB in swap; ${summary.events} events logged`,
+    `simulated ${round(summary.simulatedSeconds, 3)} s and ${formatSi(summary.ops, 'guest memory operations')} ` +
+      `in ${round(summary.wallSeconds, 2)} s of wall time: ${formatSi(summary.opsPerSecond, 'ops/s')}`,
+  ];
+  if (summary.outputs.length > 0)
+    lines.push(`wrote ${summary.outputs.length} files to ${dirOf(summary.outputs[0]!)}`);
+  return lines.join('\n');
+}
+
+const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
+
+/** An experiment's figures, published beside simulated, with tolerance and verdict. */
+export function formatFigures(figures: readonly ExperimentFigure[]): string {
+  return formatTable(
+    figures.map((f) => ({
+      figure: f.label,
+      unit: f.unit,
+      published: f.published,
+      simulated: round(f.simulated, 3),
+      tolerance: `± ${f.tolerance}`,
+      result: f.pass ? 'pass' : 'FAIL',
+    })),
+  );
+}
