@@ -59,7 +59,7 @@ describe('anonymous memory', () => {
       guest: { kernel: 2, bootTime: 0, zeroPageRate: 1 },
     });
     run(guest, W(0, 7));
-    const ppn = guest.pageTable[0]!;
+    const ppn = guest.pageOf(0);
     run(guest, [OpKind.Free, 0]);
     expect(guest.dirtyFree.size).toBe(1);
     expect(machine.peek(guest.vm, ppn)).toBe(7); // freed, not yet cleared
@@ -148,7 +148,7 @@ describe('page cache', () => {
     const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 }, hooks: { onDiskRead } });
     run(guest, [OpKind.FileRead, 3], [OpKind.FileRead, 3]);
     expect(guest.counters().diskReads).toBe(1);
-    const ppn = guest.cachedBlock[3]!;
+    const ppn = guest.cachedPage(3);
     expect(machine.peek(guest.vm, ppn)).toBe(imageBlockContent('img', 3));
     expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(
       guest.vm,
@@ -161,11 +161,11 @@ describe('page cache', () => {
   it('a written block is dirty and written back when evicted', () => {
     const { guest } = testGuest({ pages: 8, guest: { kernel: 1, swap: 0, disk: 64, bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 0, 77]);
-    expect(guest.dirty[guest.cachedBlock[0]!]).toBe(1);
+    expect(guest.dirty[guest.cachedPage(0)]).toBe(1);
     expect(guest.counters().diskReads).toBe(0); // a full overwrite reads nothing
     for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]);
-    expect(guest.cachedBlock[0]).toBe(-1);
-    expect(guest.disk[0]).toBe(77);
+    expect(guest.cachedPage(0)).toBe(-1);
+    expect(guest.onDisk(0)).toBe(77);
     expect(guest.counters().diskWrites).toBe(1);
     expect(guest.peekBlock(0)).toBe(77);
   });
@@ -173,7 +173,7 @@ describe('page cache', () => {
   it('a discarded clean page is re-read from disk on its next access', () => {
     const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 } });
     run(guest, [OpKind.FileRead, 2]);
-    const ppn = guest.cachedBlock[2]!;
+    const ppn = guest.cachedPage(2);
     machine.discard(guest.vm, ppn);
     run(guest, [OpKind.FileRead, 2]);
     expect(guest.counters().diskReads).toBe(2);
@@ -184,7 +184,7 @@ describe('page cache', () => {
   it('a discard fault on a dirty page is reported, never papered over', () => {
     const { machine, guest } = testGuest({ guest: { bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 2, 5]);
-    machine.discard(guest.vm, guest.cachedBlock[2]!);
+    machine.discard(guest.vm, guest.cachedPage(2));
     expect(() => run(guest, [OpKind.FileRead, 2])).toThrow(HvsimError);
   });
 });

@@ -20,10 +20,10 @@ import { FreeStack } from './free-stack';
 import { LruList, LruLists } from './lru';
 import { GuestOutOfMemoryError, PageUse } from './page-use';
 
-/** Page-table entry of a virtual page never touched (or freed): it reads as zero. */
-const UNMAPPED = -1;
-/** Page-table entries ≤ SWAPPED_BASE hold a guest swap slot: slot = SWAPPED_BASE - entry. */
-const SWAPPED_BASE = -2;
+// Page-table entries: 0 for a virtual page never touched (or freed), which reads as zero; ppn + 1 for a
+// resident page; -(slot + 1) for a page in guest swap. Zero meaning "nothing" keeps the arrays untouched —
+// and so out of the process's resident memory — until used.
+const UNMAPPED = 0;
 
 /** Habits that differ between guest kinds. */
 export interface GuestHabits {
@@ -74,12 +74,12 @@ export class GuestKernel implements GuestOs {
   /** Free pages known to hold zeros, and free pages that may not. */
   readonly zeroed: FreeStack;
   readonly dirtyFree: FreeStack;
-  /** Guest page table: virtual page → page, UNMAPPED, or a swap slot. */
-  readonly pageTable: Int32Array;
-  /** Page cache: block → page or -1; a dirty bit per page; what the disk holds per block. */
-  readonly cachedBlock: Int32Array;
+  readonly #pageTable: Int32Array;
+  /** Page cache: block → page + 1 (0: not cached); a dirty bit per page. */
+  readonly #cache: Int32Array;
   readonly dirty: Uint8Array;
-  readonly disk: Float64Array;
+  /** Blocks written back, as content + 1 (0: the block still holds its image's contents). */
+  #written: Float64Array | undefined;
   readonly swapContent: Float64Array;
   readonly swapFree: FreeStack;
   readonly #counters: GuestCounters = {
@@ -120,10 +120,9 @@ export class GuestKernel implements GuestOs {
     this.lru = new LruLists(pages);
     this.zeroed = new FreeStack(pages);
     this.dirtyFree = new FreeStack(pages);
-    this.pageTable = new Int32Array(settings.addressSpacePages).fill(UNMAPPED);
-    this.cachedBlock = new Int32Array(settings.diskBlocks).fill(-1);
+    this.#pageTable = new Int32Array(settings.addressSpacePages);
+    this.#cache = new Int32Array(settings.diskBlocks);
     this.dirty = new Uint8Array(pages);
-    this.disk = Float64Array.from({ length: settings.diskBlocks }, (_, b) => settings.diskContent(b));
     this.swapContent = new Float64Array(settings.swapPages);
     this.swapFree = new FreeStack(settings.swapPages);
     for (let slot = settings.swapPages - 1; slot >= 0; slot--) this.swapFree.push(slot);
@@ -146,17 +145,41 @@ export class GuestKernel implements GuestOs {
     return this.#counters;
   }
 
+  /** The page behind virtual page `vpn`, or -1 when it is not resident. */
+  pageOf(vpn: number): Ppn | -1 {
+    const entry = this.#pageTable[vpn]!;
+    return entry > 0 ? entry - 1 : -1;
+  }
+
+  /** The guest swap slot holding virtual page `vpn`, or -1 when it is not swapped. */
+  swapSlotOf(vpn: number): number | -1 {
+    const entry = this.#pageTable[vpn]!;
+    return entry < 0 ? -entry - 1 : -1;
+  }
+
+  /** The page caching disk block `block`, or -1. */
+  cachedPage(block: number): Ppn | -1 {
+    return this.#cache[block]! - 1;
+  }
+
+  /** What disk block `block` holds on the disk itself (not its cached copy). */
+  onDisk(block: number): ContentId {
+    const written = this.#written?.[block] ?? 0;
+    return written === 0 ? this.settings.diskContent(block) : written - 1;
+  }
+
   /** What virtual page `vpn` holds, without touching it (no fault, no cost): for checks and reports. */
   peekVirtual(vpn: number): ContentId {
-    const entry = this.pageTable[vpn]!;
-    if (entry >= 0) return this.#machine.peek(this.vm, entry)!;
-    return entry === UNMAPPED ? 0 : this.swapContent[SWAPPED_BASE - entry]!;
+    const ppn = this.pageOf(vpn);
+    if (ppn >= 0) return this.#machine.peek(this.vm, ppn)!;
+    const slot = this.swapSlotOf(vpn);
+    return slot >= 0 ? this.swapContent[slot]! : 0;
   }
 
   /** What disk block `block` holds as the guest sees it (its cached copy first), without touching it. */
   peekBlock(block: number): ContentId {
-    const ppn = this.cachedBlock[block]!;
-    return ppn >= 0 ? this.#machine.peek(this.vm, ppn)! : this.disk[block]!;
+    const ppn = this.cachedPage(block);
+    return ppn >= 0 ? this.#machine.peek(this.vm, ppn)! : this.onDisk(block);
   }
 
   execute(batch: OpBatch, from = 0, until: SimTime = Number.POSITIVE_INFINITY): number {
@@ -216,7 +239,7 @@ export class GuestKernel implements GuestOs {
     }
     this.#counters.diskReads++;
     this.#bus.diskRead(this.vm);
-    this.#bus.write(this.vm, ppn, this.disk[this.owner[ppn]!]!);
+    this.#bus.write(this.vm, ppn, this.onDisk(this.owner[ppn]!));
   }
 
   // ---- allocation and reclaim (also used by the balloon driver) ----------------------------------------
@@ -286,11 +309,12 @@ export class GuestKernel implements GuestOs {
     if (this.use[ppn] === PageUse.Cache) {
       const block = this.owner[ppn]!;
       if (this.dirty[ppn]) {
-        this.disk[block] = this.#bus.read(vm, ppn);
+        this.#written ??= new Float64Array(this.#cache.length);
+        this.#written[block] = this.#bus.read(vm, ppn) + 1;
         this.#counters.diskWrites++;
         this.#bus.diskWrite(vm);
       }
-      this.cachedBlock[block] = -1;
+      this.#cache[block] = 0;
       this.release(ppn, false);
       return true;
     }
@@ -302,7 +326,7 @@ export class GuestKernel implements GuestOs {
     this.#counters.guestSwapOuts++;
     this.#counters.diskWrites++;
     this.#bus.diskWrite(vm);
-    this.pageTable[this.owner[ppn]!] = SWAPPED_BASE - slot;
+    this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
     return true;
   }
@@ -328,47 +352,47 @@ export class GuestKernel implements GuestOs {
 
   /** The page behind a virtual page: demand-allocated on first touch, or brought back from guest swap. */
   #anonPage(vpn: number): Ppn {
-    const entry = this.pageTable[vpn];
+    const entry = this.#pageTable[vpn];
     if (entry === undefined || !Number.isInteger(vpn)) {
       throw new HvsimError(
         'invalid-op',
-        `expected a virtual page in [0, ${this.pageTable.length}), got ${vpn}`,
+        `expected a virtual page in [0, ${this.#pageTable.length}), got ${vpn}`,
         'workload target',
       );
     }
-    if (entry >= 0) return entry;
+    if (entry > 0) return entry - 1;
     const ppn = this.allocate(PageUse.Anon);
     this.owner[ppn] = vpn;
-    if (entry <= SWAPPED_BASE) {
-      const slot = SWAPPED_BASE - entry;
+    if (entry < 0) {
+      const slot = -entry - 1;
       this.#counters.guestSwapIns++;
       this.#counters.diskReads++;
       this.#bus.diskRead(this.vm);
       this.#bus.write(this.vm, ppn, this.swapContent[slot]!);
       this.swapFree.push(slot);
     }
-    this.pageTable[vpn] = ppn;
+    this.#pageTable[vpn] = ppn + 1;
     this.lru.pushHead(LruList.Active, ppn);
     return ppn;
   }
 
   /** The page caching a disk block, read from the disk on a miss when `fill` (a full overwrite needs no read). */
   #cachePage(block: number, fill: boolean): Ppn {
-    const cached = this.cachedBlock[block];
+    const cached = this.#cache[block];
     if (cached === undefined || !Number.isInteger(block)) {
       throw new HvsimError(
         'invalid-op',
-        `expected a disk block in [0, ${this.cachedBlock.length}), got ${block}`,
+        `expected a disk block in [0, ${this.#cache.length}), got ${block}`,
         'workload target',
       );
     }
-    if (cached >= 0) return cached;
+    if (cached > 0) return cached - 1;
     const ppn = this.allocate(PageUse.Cache);
     this.owner[ppn] = block;
-    this.cachedBlock[block] = ppn;
+    this.#cache[block] = ppn + 1;
     this.lru.pushHead(LruList.Inactive, ppn);
     if (fill) {
-      const content = this.disk[block]!;
+      const content = this.onDisk(block);
       this.#counters.diskReads++;
       this.#bus.diskRead(this.vm);
       this.#bus.write(this.vm, ppn, content);
@@ -379,17 +403,17 @@ export class GuestKernel implements GuestOs {
 
   #freeVirtual(vpn: number): void {
     this.#flush();
-    const entry = this.pageTable[vpn];
+    const entry = this.#pageTable[vpn];
     if (entry === undefined) {
       throw new HvsimError(
         'invalid-op',
-        `expected a virtual page in [0, ${this.pageTable.length}), got ${vpn}`,
+        `expected a virtual page in [0, ${this.#pageTable.length}), got ${vpn}`,
         'workload target',
       );
     }
-    if (entry >= 0) this.release(entry, false);
-    else if (entry <= SWAPPED_BASE) this.swapFree.push(SWAPPED_BASE - entry);
-    this.pageTable[vpn] = UNMAPPED;
+    if (entry > 0) this.release(entry - 1, false);
+    else if (entry < 0) this.swapFree.push(-entry - 1);
+    this.#pageTable[vpn] = UNMAPPED;
   }
 
   /** Idle time: a zero-page thread clears freed pages, so they return zeroed (Windows). */

@@ -33,31 +33,33 @@ export function checkGuestInvariants(guest: GuestKernel): void {
     check(slots[slot] === 0, () => `swap slot ${slot} free twice`);
     slots[slot] = 1;
   }
-  guest.pageTable.forEach((entry, vpn) => {
-    if (entry >= 0) {
+  for (let vpn = 0; vpn < guest.settings.addressSpacePages; vpn++) {
+    const ppn = guest.pageOf(vpn);
+    const slot = guest.swapSlotOf(vpn);
+    if (ppn >= 0) {
       check(
-        guest.use[entry] === PageUse.Anon && guest.owner[entry] === vpn,
-        () => `vpn ${vpn} maps page ${entry} it does not own`,
+        guest.use[ppn] === PageUse.Anon && guest.owner[ppn] === vpn,
+        () => `vpn ${vpn} maps page ${ppn} it does not own`,
       );
-      claim(entry, `virtual page ${vpn}`);
-    } else if (entry <= -2) {
-      const slot = -2 - entry;
+      claim(ppn, `virtual page ${vpn}`);
+    } else if (slot >= 0) {
       check(slots[slot] === 0, () => `swap slot ${slot} of vpn ${vpn} is free or shared`);
       slots[slot] = 1;
     }
-  });
+  }
   check(
     slots.every((s) => s === 1),
     () => 'a swap slot is neither free nor held',
   );
-  guest.cachedBlock.forEach((ppn, block) => {
-    if (ppn < 0) return;
+  for (let block = 0; block < guest.settings.diskBlocks; block++) {
+    const ppn = guest.cachedPage(block);
+    if (ppn < 0) continue;
     check(
       guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block,
       () => `block ${block} maps page ${ppn} it does not own`,
     );
     claim(ppn, `block ${block}`);
-  });
+  }
   let onLru = 0;
   for (const list of [LruList.Active, LruList.Inactive]) {
     for (const ppn of guest.lru.pages(list)) {
