@@ -1,14 +1,17 @@
 import { type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
+  type AllocationPolicy,
   type CreateContext,
   createRandom,
-  type Definition,
   type DemandDetector,
   type GuestContext,
   type GuestOs,
   HvsimError,
   type MetricsTable,
   type Pages,
+  type ReclamationMechanism,
+  type ReclamationPolicy,
+  type SharingEngine,
   type SimEvent,
   type SimTime,
   time,
@@ -16,17 +19,18 @@ import {
   type Workload,
   type WorkloadContext,
 } from '@hvsim/spec';
-import type { z } from 'zod';
 import { emergencyPager } from './emergency-pager';
 import { MetricsRecorder } from './metrics-recorder';
+import {
+  DEFAULT_PERIODS,
+  type HostPeriods,
+  type HostPolicies,
+  nullAllocation,
+  nullReclamation,
+} from './policies';
 import { Scheduler } from './scheduler';
+import type { Use } from './use';
 import { VmRunner } from './vm-runner';
-
-/** A named factory with its options, as a scenario names it. */
-export interface Use<Kind extends string, Context, Instance> {
-  readonly definition: Definition<Kind, z.ZodType, Context, Instance>;
-  readonly options?: unknown;
-}
 
 export interface VmConfig {
   readonly name: string;
@@ -60,6 +64,9 @@ export interface HostConfig {
   readonly metricInterval?: SimTime;
   /** Check every machine invariant after every quantum (slow: for tests). */
   readonly checkInvariants?: boolean;
+  /** Allocation, reclamation and sharing; an empty slot runs its null implementation. */
+  readonly policies?: HostPolicies;
+  readonly periods?: Partial<HostPeriods>;
 }
 
 /** Totals of a run, for summaries. */
@@ -85,6 +92,8 @@ interface VmSlot {
   lastOps: number;
   lastSlow: number;
   lastSwapIns: number;
+  /** The allocation target of the last rebalance. */
+  target?: number;
 }
 
 /**
@@ -102,7 +111,12 @@ export class Host {
   readonly #random;
   readonly #quantum: SimTime;
   readonly #interval: SimTime;
+  readonly #allocation: AllocationPolicy;
+  readonly #reclamation: ReclamationPolicy;
+  readonly #mechanisms = new Map<string, ReclamationMechanism>();
+  readonly #sharing: SharingEngine | undefined;
   #now: SimTime = 0;
+  #state: string | undefined;
 
   constructor(config: HostConfig) {
     this.#config = config;
@@ -130,7 +144,38 @@ export class Host {
       names.add(vm.name);
       return { config: vm, refused: false, off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
     });
+    const policies = config.policies ?? {};
+    const periods = { ...DEFAULT_PERIODS, ...config.periods };
+    const context = (name: string): CreateContext => ({ random: this.#random.split(`policy:${name}`), emit });
+    this.#allocation = policies.allocation
+      ? policies.allocation.definition.create(policies.allocation.options, context('allocation'))
+      : nullAllocation;
+    this.#reclamation = policies.reclamation
+      ? policies.reclamation.definition.create(policies.reclamation.options, context('reclamation'))
+      : nullReclamation;
+    for (const use of policies.mechanisms ?? []) {
+      const mechanism = use.definition.create(use.options, context(`mechanism:${use.definition.name}`));
+      mechanism.attach({
+        machine: this.machine,
+        remap: this.machine,
+        guest: (vm) => this.#slotOf(vm)?.runner?.guest,
+      });
+      this.#mechanisms.set(mechanism.name, mechanism);
+    }
+    this.#sharing = policies.sharing?.definition.create(policies.sharing.options, context('sharing'));
+    this.#sharing?.attach({ machine: this.machine, remap: this.machine });
     this.#scheduler.every({ name: 'metrics', period: this.#interval, run: (t) => this.#sample(t) }, 0);
+    this.#scheduler.every(
+      { name: 'rebalance', period: periods.rebalance, run: (t) => this.#rebalance(t) },
+      0,
+    );
+    const sharing = this.#sharing;
+    if (sharing) {
+      this.#scheduler.every(
+        { name: 'share-scan', period: periods.shareScan, run: () => sharing.scan(periods.shareBudget) },
+        0,
+      );
+    }
     this.#powerOnDue();
     this.#sample(0);
   }
@@ -177,6 +222,69 @@ export class Host {
 
   vmId(name: string): VmId | undefined {
     return this.#slots.find((s) => s.config.name === name)?.runner?.vm;
+  }
+
+  #slotOf(vm: VmId): VmSlot | undefined {
+    return this.#running().find((s) => s.runner!.vm === vm);
+  }
+
+  /**
+   * Rebalancing: targets from the allocation policy, a plan from the reclamation policy, applied through the
+   * named mechanisms; the plan's blocked VMs do not run until the next plan.
+   */
+  #rebalance(now: SimTime): void {
+    const machine = this.machine;
+    const running = this.#running();
+    const overhead = running.reduce((sum, s) => sum + (s.config.overheadPages ?? 0), 0);
+    const views = running.map((slot) => {
+      const p = machine.pagePartition(slot.runner!.vm);
+      const allocated = p.private + p.shared;
+      return { slot, allocated, active: slot.detector?.estimate().activePages ?? allocated };
+    });
+    const targets = this.#allocation.targets({
+      available: machine.totalFrames - machine.reservedFrames - 1 - overhead,
+      vms: views.map(({ slot, allocated, active }) => ({
+        min: slot.config.min ?? 0,
+        max: slot.config.pages,
+        shares: slot.config.shares ?? 1,
+        activePages: active,
+        allocated,
+      })),
+    });
+    const plan = this.#reclamation.plan({
+      now,
+      totalFrames: machine.totalFrames,
+      freeFrames: machine.freeFrames,
+      vms: views.map(({ slot, allocated, active }, i) => {
+        const vm = slot.runner!.vm;
+        slot.target = targets[i]!;
+        return {
+          vm,
+          pages: slot.config.pages,
+          allocated,
+          target: targets[i]!,
+          activePages: active,
+          mechanisms: [...this.#mechanisms.values()].filter((m) => m.available(vm)).map((m) => m.name),
+        };
+      }),
+    });
+    for (const action of plan.actions) {
+      const mechanism = this.#mechanisms.get(action.mechanism);
+      if (!mechanism) {
+        throw new HvsimError(
+          'unknown-mechanism',
+          `${this.#reclamation.name} planned with ${JSON.stringify(action.mechanism)}, which the host does not have; it has: ${[...this.#mechanisms.keys()].join(', ') || '(none)'}`,
+          'policies.mechanisms',
+        );
+      }
+      if (action.pages > 0) mechanism.reclaim(action.vm, action.pages);
+      else if (action.pages < 0) mechanism.release(action.vm, -action.pages);
+    }
+    for (const { slot } of views) slot.runner!.blocked = plan.blocked.includes(slot.runner!.vm);
+    if (plan.state !== undefined && plan.state !== this.#state) {
+      this.#emit('state-change', undefined, { from: this.#state ?? 'none', to: plan.state });
+      this.#state = plan.state;
+    }
   }
 
   /** Slots of the VMs powered on now. */
@@ -289,6 +397,7 @@ export class Host {
       const c = machine.counters(runner.vm);
       const g = runner.guest.counters();
       m.record('allocated', 'pages', name, p.private + p.shared);
+      m.record('target', 'pages', name, slot.target ?? slot.config.pages);
       m.record('shared', 'pages', name, p.shared);
       m.record('swapped', 'pages', name, p.swapped);
       m.record('ballooned', 'pages', name, p.ballooned);

@@ -1,12 +1,13 @@
 export { emergencyPager } from './emergency-pager';
-export {
-  createHost,
-  Host,
-  type HostConfig,
-  type RunStats,
-  type Use,
-  type VmConfig,
-} from './host';
+export { createHost, Host, type HostConfig, type RunStats, type VmConfig } from './host';
 export { MetricsRecorder } from './metrics-recorder';
+export {
+  DEFAULT_PERIODS,
+  type HostPeriods,
+  type HostPolicies,
+  nullAllocation,
+  nullReclamation,
+} from './policies';
 export { type PeriodicTask, Scheduler } from './scheduler';
+export type { Use } from './use';
 export { VmRunner } from './vm-runner';

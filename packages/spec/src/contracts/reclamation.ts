@@ -3,10 +3,13 @@ import type { VmId } from '../ids';
 import type { MachineView, RemapApi } from '../machine';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
+import type { GuestOs } from './guest-os';
 
 export interface MechanismAttachment {
   readonly machine: MachineView;
   readonly remap: RemapApi;
+  /** The guest running in a VM (its balloon driver, its page-state hints), when the VM is powered on. */
+  readonly guest: (vm: VmId) => GuestOs | undefined;
 }
 
 /** Something that takes memory from a VM and gives it back: balloon, host swap, compression, CMM. */

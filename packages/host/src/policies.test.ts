@@ -1,0 +1,140 @@
+import { linuxGuest } from '@hvsim/guest';
+import {
+  defineAllocationPolicy,
+  defineReclamationMechanism,
+  defineReclamationPolicy,
+  defineSharingEngine,
+  type HostObservation,
+  parsePages,
+  time,
+  type VmId,
+} from '@hvsim/spec';
+import { uniform } from '@hvsim/workloads';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createHost, type HostConfig } from './host';
+
+const vms = ['a', 'b'].map((name) => ({
+  name,
+  pages: parsePages('2MiB'),
+  min: parsePages('256KiB'),
+  shares: name === 'a' ? 3 : 1,
+  guest: { definition: linuxGuest, options: { bootTime: '1ms' } },
+  workload: { definition: uniform, options: { pages: 0.5 } },
+}));
+
+function recordingPolicies() {
+  const log: string[] = [];
+  const observations: HostObservation[] = [];
+  const allocation = defineAllocationPolicy({
+    name: 'halves',
+    options: z.object({}),
+    create: () => ({
+      contract: 'allocation-policy@1',
+      name: 'halves',
+      targets: (input) => Float64Array.from(input.vms, (vm) => Math.floor(vm.max / 2)),
+    }),
+  });
+  const reclamation = defineReclamationPolicy({
+    name: 'squeeze-b',
+    options: z.object({}),
+    create: () => ({
+      contract: 'reclamation-policy@1',
+      name: 'squeeze-b',
+      plan: (observation) => {
+        observations.push(observation);
+        const b = observation.vms[1]!.vm;
+        return { actions: [{ vm: b, mechanism: 'recorder', pages: 5 }], blocked: [b], state: 'hard' };
+      },
+    }),
+  });
+  const mechanism = defineReclamationMechanism({
+    name: 'recorder',
+    options: z.object({}),
+    create: () => ({
+      contract: 'reclamation-mechanism@1',
+      name: 'recorder',
+      attach: ({ guest }) => log.push(`attached, guest of vm 0 known: ${guest(0 as VmId) !== undefined}`),
+      available: () => true,
+      reclaim: (vm, pages) => {
+        log.push(`reclaim ${vm} ${pages}`);
+        return pages;
+      },
+      release: () => 0,
+    }),
+  });
+  const sharing = defineSharingEngine({
+    name: 'counter',
+    options: z.object({}),
+    create: () => ({
+      contract: 'sharing-engine@1',
+      name: 'counter',
+      attach: () => {},
+      scan: (budget) => {
+        log.push(`scan ${budget}`);
+        return { scanned: 0, shared: 0 };
+      },
+    }),
+  });
+  const config: HostConfig = {
+    frames: parsePages('8MiB'),
+    swapPages: parsePages('8MiB'),
+    seed: 1,
+    quantum: time.ms(1),
+    metricInterval: time.ms(10),
+    vms,
+    policies: {
+      allocation: { definition: allocation },
+      reclamation: { definition: reclamation },
+      mechanisms: [{ definition: mechanism }],
+      sharing: { definition: sharing },
+    },
+    periods: { rebalance: time.ms(10), shareScan: time.ms(5), shareBudget: 7 },
+  };
+  return { config, log, observations };
+}
+
+describe('policy slots', () => {
+  it('rebalance on their period: targets, a plan, its mechanism calls, blocked VMs, state changes', () => {
+    const { config, log, observations } = recordingPolicies();
+    const host = createHost(config);
+    host.run(time.ms(30));
+    expect(observations).toHaveLength(3);
+    expect(observations[0]!.vms.map((v) => v.target)).toEqual([256, 256]);
+    expect(observations[0]!.vms[0]!.mechanisms).toEqual(['recorder']);
+    expect(log.filter((l) => l.startsWith('reclaim'))).toEqual(['reclaim 1 5', 'reclaim 1 5', 'reclaim 1 5']);
+    expect(log.filter((l) => l.startsWith('scan'))).toHaveLength(6);
+    expect(log).toContain('scan 7');
+    expect(host.events.filter((e) => e.kind === 'state-change')).toEqual([
+      expect.objectContaining({ data: { from: 'none', to: 'hard' } }),
+    ]);
+    const target = host.metrics().series.find((s) => s.vm === 'a' && s.name === 'target')!;
+    expect(target.values.at(-1)).toBe(256);
+  });
+
+  it('a blocked VM does not run, while the others do', () => {
+    const { config } = recordingPolicies();
+    const host = createHost(config);
+    host.run(time.ms(10)); // the first plan blocks b
+    const before = host.stats().vms.map((v) => v.ops);
+    host.run(time.ms(30));
+    const after = host.stats().vms.map((v) => v.ops);
+    expect(after[0]).toBeGreaterThan(before[0]!);
+    expect(after[1]).toBe(before[1]);
+  });
+
+  it('runs with none: targets are the maxima and nothing is reclaimed', () => {
+    const { config } = recordingPolicies();
+    const host = createHost({ ...config, policies: {} });
+    host.run(time.ms(20));
+    const target = host.metrics().series.find((s) => s.vm === 'b' && s.name === 'target')!;
+    expect(target.values.at(-1)).toBe(parsePages('2MiB'));
+    expect(host.stats().vms.every((v) => v.ops > 0)).toBe(true);
+  });
+
+  it('names a mechanism a plan asks for that the host does not have', () => {
+    const { config } = recordingPolicies();
+    const host = createHost({ ...config, policies: { ...config.policies, mechanisms: [] } });
+    expect(() => host.run(time.ms(20))).toThrow(/planned with "recorder", which the host does not have/);
+  });
+});
