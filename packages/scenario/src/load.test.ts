@@ -157,3 +157,19 @@ vms:
     expect(schema.required).toEqual(expect.arrayContaining(['host', 'vms']));
   });
 });
+
+describe('policies in scenario files', () => {
+  it('resolve by registered name, and an unknown one lists what is known', async () => {
+    const { host } = await parseScenario(
+      `host: { memory: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      'p.yaml',
+    );
+    expect(host.periods).toEqual({ rebalance: time.s(5), shareBudget: 50 });
+    expect(host.policies).toEqual({ mechanisms: [] });
+    const found = await problems(
+      `host: { memory: 8MiB }\npolicies: { allocation: idle-tax, mechanisms: [balloon] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+    );
+    expect(found.map((p) => p.path)).toEqual(['policies.allocation.kind', 'policies.mechanisms[0].kind']);
+    expect(found[0]!.message).toMatch(/no allocation-policy@1 named "idle-tax"; known: \(none\)/);
+  });
+});

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HostConfig, VmConfig } from '@hvsim/host';
+import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
 import { HvsimError, type SimTime } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -162,6 +162,22 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
       } as VmConfig);
     }
   });
+  const policies = scenario.policies;
+  const policy = (contract: string, use: typeof policies.allocation, key: string) =>
+    use ? resolveUse(registry, contract, use, ['policies', key], issues) : undefined;
+  const allocation = policy(SCENARIO_CONTRACTS.allocation, policies.allocation, 'allocation');
+  const reclamation = policy(SCENARIO_CONTRACTS.reclamation, policies.reclamation, 'reclamation');
+  const sharing = policy(SCENARIO_CONTRACTS.sharing, policies.sharing, 'sharing');
+  const mechanisms = policies.mechanisms.flatMap((use, i) => {
+    const resolved = resolveUse(
+      registry,
+      SCENARIO_CONTRACTS.mechanism,
+      use,
+      ['policies', 'mechanisms', i],
+      issues,
+    );
+    return resolved ? [resolved] : [];
+  });
   const names = new Set<string>();
   for (const vm of vms) {
     if (names.has(vm.name))
@@ -179,5 +195,16 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
     ...(host.quantum === undefined ? {} : { quantum: host.quantum }),
     ...(host.metricInterval === undefined ? {} : { metricInterval: host.metricInterval }),
     ...(host.costs === undefined ? {} : { costs: host.costs }),
+    policies: {
+      ...(allocation ? { allocation } : {}),
+      ...(reclamation ? { reclamation } : {}),
+      ...(sharing ? { sharing } : {}),
+      mechanisms,
+    } as HostPolicies,
+    periods: {
+      ...(policies.rebalance === undefined ? {} : { rebalance: policies.rebalance }),
+      ...(policies.shareScan === undefined ? {} : { shareScan: policies.shareScan }),
+      ...(policies.shareBudget === undefined ? {} : { shareBudget: policies.shareBudget }),
+    },
   };
 }

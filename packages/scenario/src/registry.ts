@@ -11,6 +11,10 @@ export const SCENARIO_CONTRACTS = {
   guest: 'guest-os@1',
   workload: 'workload@1',
   detector: 'detector@1',
+  allocation: 'allocation-policy@1',
+  reclamation: 'reclamation-policy@1',
+  mechanism: 'reclamation-mechanism@1',
+  sharing: 'sharing-engine@1',
 } as const;
 
 /** A name the registry does not know, or a plugin that defines nothing. */

@@ -74,6 +74,23 @@ export const scenarioSchema = z.strictObject({
       .describe('cost overrides in ns, e.g. { swapIn: 5000000 }'),
   }),
   vms: z.array(vmSchema).min(1, 'expected at least one VM'),
+  policies: z
+    .strictObject({
+      allocation: use('how targets are set (none: every VM may grow to its max)').optional(),
+      reclamation: use('when and how memory is taken back (none: only emergency host paging)').optional(),
+      mechanisms: z.array(use('a reclamation mechanism the plans may name')).default([]),
+      sharing: use('a page-sharing engine').optional(),
+      rebalance: optionalDurationOption('how often targets and plans are recomputed (default 15s)'),
+      shareScan: optionalDurationOption('how often the sharing engine scans (default 1s)'),
+      shareBudget: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('pages the sharing engine examines per scan'),
+    })
+    .prefault({})
+    .describe('allocation, reclamation and sharing, by registered name'),
   plugins: z
     .array(z.string().min(1))
     .default([])
