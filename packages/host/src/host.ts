@@ -1,4 +1,4 @@
-import { type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
+import { ContentStore, type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
   type CreateContext,
@@ -103,6 +103,8 @@ interface VmSlot {
  */
 export class Host {
   readonly machine: Machine;
+  /** Real page contents of the run (from files and disk images), shared by every VM. */
+  readonly contents: ContentStore;
   readonly events: SimEvent[] = [];
   readonly #slots: VmSlot[];
   readonly #scheduler = new Scheduler();
@@ -124,7 +126,9 @@ export class Host {
     this.#quantum = config.quantum ?? time.ms(10);
     this.#interval = config.metricInterval ?? time.s(1);
     const emit = (event: SimEvent) => this.events.push(event);
+    this.contents = new ContentStore();
     this.machine = createMachine({
+      contentStore: this.contents,
       frames: config.frames,
       reservedFrames: config.reservedFrames ?? 0,
       swapSlots: config.swapPages ?? 0,
@@ -358,6 +362,7 @@ export class Host {
     const workload = config.workload.definition.create(config.workload.options, {
       vm,
       vmPages: config.pages,
+      contents: this.contents,
       random: random.split('workload'),
       emit,
     });

@@ -1,4 +1,11 @@
-import { type ContentId, InvalidInputError, PAGE_SIZE, REAL_CONTENT_BASE, ZERO_CONTENT } from '@hvsim/spec';
+import {
+  type ContentId,
+  type ContentInterner,
+  InvalidInputError,
+  PAGE_SIZE,
+  REAL_CONTENT_BASE,
+  ZERO_CONTENT,
+} from '@hvsim/spec';
 import { xxh64 } from '@node-rs/xxhash';
 
 /** Interned contents get ids from here up, clear of synthetic and disk-image contents (see the spec). */
@@ -11,7 +18,7 @@ const CHUNK_PAGES = 1024;
  * codec). Bytes are interned: equal pages get one id, so content-id equality stays exact. A page of zeros is
  * always `ZERO_CONTENT`. The index hashes with xxhash64 and compares fully on a hash match.
  */
-export class ContentStore {
+export class ContentStore implements ContentInterner {
   readonly #chunks: Uint8Array[] = [];
   readonly #byHash = new Map<bigint, ContentId[]>();
   #count = 0;

@@ -23,3 +23,14 @@ function imageHash(image: string): number {
 /** The contents of block `block` of disk image `image` as shipped (2^16 image slots by name hash). */
 export const imageBlockContent = (image: string, block: number): ContentId =>
   DISK_IMAGE_CONTENT_BASE + (imageHash(image) % IMAGE_SLOTS) * BLOCKS_PER_IMAGE + block;
+
+/**
+ * Interns real page bytes to content ids. A host keeps one, so equal pages of any VM get one id, and engines
+ * that need the bytes (real hashing, real compression) find them by id.
+ */
+export interface ContentInterner {
+  /** The id of a 4 KiB page of bytes (the zero page is `ZERO_CONTENT`). */
+  intern(page: Uint8Array): ContentId;
+  /** The bytes of an interned id, or undefined for a synthetic one. */
+  bytes(id: ContentId): Uint8Array | undefined;
+}

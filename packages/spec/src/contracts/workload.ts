@@ -1,3 +1,4 @@
+import type { ContentInterner } from '../content-ids';
 import { definer } from '../define';
 import type { VmId } from '../ids';
 import type { Pages, SimTime } from '../units';
@@ -58,6 +59,8 @@ export interface WorkloadContext extends CreateContext {
   readonly vm: VmId;
   /** Memory of the VM the workload runs in, so sizes given as fractions can be resolved. */
   readonly vmPages: Pages;
+  /** The host's store of real page contents, for content models that read files or disk images. */
+  readonly contents?: ContentInterner;
 }
 
 export const defineWorkload = definer<'workload@1', WorkloadContext, Workload>('workload@1');

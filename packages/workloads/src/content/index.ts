@@ -1,5 +1,6 @@
 export type { ContentModel, ContentModelName } from './content-model';
 export { DuplicateContent } from './duplicate';
+export { FileContent } from './file-content';
 export { hashPage } from './hash';
 export * from './layout';
 export { DEFAULT_MIX, MixContent, type MixFractions } from './mix';

@@ -2,6 +2,7 @@ import { InvalidOptionsError, type WorkloadContext } from '@hvsim/spec';
 import { z } from 'zod';
 import type { ContentModel, ContentModelName } from './content-model';
 import { DuplicateContent } from './duplicate';
+import { FileContent } from './file-content';
 import { MAX_DUPLICATE_POOL, MAX_OS_IMAGES } from './layout';
 import { DEFAULT_MIX, MixContent } from './mix';
 import { OsImageContent } from './os-image';
@@ -37,7 +38,7 @@ const pool = () =>
 const fraction = (value: number, what: string) =>
   z.number().min(0).max(1).default(value).describe(`fraction of pages that ${what} (default ${value})`);
 
-const models = z.discriminatedUnion('model', [
+const syntheticModels = [
   z.object({ model: z.literal('zero').describe('every write stores zeros') }),
   z.object({ model: z.literal('unique').describe('every write stores a content nothing else ever stores') }),
   z.object({
@@ -65,6 +66,20 @@ const models = z.discriminatedUnion('model', [
     .refine((m) => m.zero + m.osImage + m.duplicate <= 1 + 1e-9, {
       message: 'zero + osImage + duplicate must not exceed 1 (the rest of the pages are unique)',
     }),
+] as const;
+
+/** The models a bare name can stand for (the file model needs its path). */
+const namedModels = z.discriminatedUnion('model', [...syntheticModels]);
+
+const models = z.discriminatedUnion('model', [
+  ...syntheticModels,
+  z.object({
+    model: z.literal('file').describe('real contents: a file or disk image cut into 4 KiB pages'),
+    path: z
+      .string()
+      .min(1)
+      .describe('the file or disk image (relative paths start at the working directory)'),
+  }),
 ]);
 
 /**
@@ -77,7 +92,7 @@ export const contentOptions = z
       z
         .enum(MODEL_NAMES)
         .transform((model) => ({ model }))
-        .pipe(models),
+        .pipe(namedModels),
       models,
     ],
     {
@@ -95,7 +110,10 @@ export type ContentOptions = z.output<typeof contentOptions>;
 export type ContentOptionsInput = z.input<typeof contentOptions>;
 
 /** Builds the content model the options describe, for the VM of `ctx`. */
-export function createContentModel(options: ContentOptions, ctx: Pick<WorkloadContext, 'vm'>): ContentModel {
+export function createContentModel(
+  options: ContentOptions,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents'>,
+): ContentModel {
   switch (options.model) {
     case 'zero':
       return new ZeroContent();
@@ -111,11 +129,16 @@ export function createContentModel(options: ContentOptions, ctx: Pick<WorkloadCo
         { zero: options.zero, osImage: options.osImage, duplicate: options.duplicate },
         { pool: options.pool, image: options.image, salt: options.salt },
       );
+    case 'file':
+      return new FileContent(options.path, ctx.contents);
   }
 }
 
 /** Parses raw content options (a name or an object) and builds the model: for callers outside a definition. */
-export function contentModel(options: ContentOptionsInput, ctx: Pick<WorkloadContext, 'vm'>): ContentModel {
+export function contentModel(
+  options: ContentOptionsInput,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents'>,
+): ContentModel {
   const parsed = contentOptions.safeParse(options);
   if (!parsed.success) {
     throw new InvalidOptionsError(
