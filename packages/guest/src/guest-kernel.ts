@@ -17,6 +17,7 @@ import {
 } from '@hvsim/spec';
 import { BalloonDriver, type BalloonSettings } from './balloon-driver';
 import { FreeStack } from './free-stack';
+import { checkGuestInvariants } from './invariants';
 import { LruList, LruLists } from './lru';
 import { GuestOutOfMemoryError, PageUse } from './page-use';
 
@@ -143,6 +144,10 @@ export class GuestKernel implements GuestOs {
 
   counters(): Readonly<GuestCounters> {
     return this.#counters;
+  }
+
+  checkInvariants(): void {
+    checkGuestInvariants(this);
   }
 
   /** The page behind virtual page `vpn`, or -1 when it is not resident. */

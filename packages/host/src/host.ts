@@ -200,7 +200,10 @@ export class Host {
       this.#scheduler.runDue(next);
       this.#powerOnDue();
       this.#powerOffDue();
-      if (this.#config.checkInvariants) checkInvariants(this.machine);
+      if (this.#config.checkInvariants) {
+        checkInvariants(this.machine);
+        for (const slot of this.#running()) slot.runner!.guest.checkInvariants?.();
+      }
       onProgress?.(next);
     }
   }

@@ -68,6 +68,8 @@ export interface GuestOs {
   /** The usage state the guest reports for a page, when it cooperates (CMM2); undefined otherwise. */
   pageUsage?(ppn: Ppn): GuestPageUsage;
   counters(): Readonly<GuestCounters>;
+  /** Recomputes the guest's own bookkeeping and throws InvariantViolation on a mismatch (debug runs). */
+  checkInvariants?(): void;
 }
 
 /** The backdoor a balloon driver tells the hypervisor through which pages it took and gave back. */
