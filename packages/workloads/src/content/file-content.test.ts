@@ -31,7 +31,7 @@ describe('file content model', () => {
     expect(ids[1]).toBe(0);
     expect(new Set(ids).size).toBe(4);
     for (const id of [ids[0]!, ids[3]!, ids[4]!]) expect(id).toBeGreaterThanOrEqual(REAL_CONTENT_BASE);
-    ids.forEach((id, p) => expect(store.bytes(id)).toEqual(pages[p]));
+    for (const [p, id] of ids.entries()) expect(store.bytes(id)).toEqual(pages[p]);
     expect(model.contentFor(7)).toBe(ids[2]); // page 7 holds page 7 mod 5
   });
 
