@@ -60,7 +60,7 @@ export const bufferPool = defineWorkload({
     const logBase = options.dataBlock + pages;
     const offset = options.offset;
     const pageOfRank = randomPermutation(pages, ctx.random.split('permutation'));
-    const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'));
+    const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'), { labels: pageOfRank });
     const writeRandom = ctx.random.split('writes');
     const writeBelow = options.writeFraction * 2 ** 32;
     const logPerWrite = options.logPerWrite;
@@ -75,7 +75,7 @@ export const bufferPool = defineWorkload({
       const capacity = batch.capacity;
       let i = queue.drain(batch, 0);
       while (i < capacity) {
-        const page = pageOfRank[sampler.next()]!;
+        const page = sampler.next();
         const vpn = offset + page;
         const write = writeRandom.nextU32() < writeBelow;
         if (loaded[page] === 0) {

@@ -61,7 +61,7 @@ export const fileServer = defineWorkload({
     const requestBlocks = Math.min(resolvePages(options.requestSize, ctx.vmPages), fileBlocks);
     const anonPages = resolvePages(options.anonPages, ctx.vmPages);
     const fileOfRank = randomPermutation(files, ctx.random.split('permutation'));
-    const sampler = new ZipfSampler(files, options.alpha, ctx.random.split('files'));
+    const sampler = new ZipfSampler(files, options.alpha, ctx.random.split('files'), { labels: fileOfRank });
     const requestRandom = ctx.random.split('requests');
     const anonRandom = ctx.random.split('anon');
     const model = createContentModel(options.content, ctx);
@@ -90,7 +90,7 @@ export const fileServer = defineWorkload({
           continue;
         }
         if (left === 0) {
-          file = fileOfRank[sampler.next()]!;
+          file = sampler.next();
           writing = requestRandom.nextU32() >= readBelow;
           left = requestBlocks;
         }

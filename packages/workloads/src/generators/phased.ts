@@ -1,7 +1,6 @@
 import {
   defineWorkload,
   type OpBatch,
-  type RandomStream,
   requiredDurationOption,
   requiredSizeOption,
   resolvePages,
@@ -20,6 +19,7 @@ import {
   writeFractionOption,
   zipfExponentOption,
 } from './options';
+import { UniformIndex } from './uniform-index';
 import { randomPermutation, ZipfSampler } from './zipf-sampler';
 
 const phaseOptions = z.object({
@@ -75,10 +75,9 @@ interface Phase {
   readonly base: number;
   readonly pages: number;
   readonly writeFraction: number;
-  readonly pageRandom: RandomStream;
-  /** Zipf phases: the sampler of ranks and the page of each rank. */
+  /** Uniform phases: the page picker. Zipf phases: the sampler, which gives the page of each drawn rank. */
+  readonly pageIndex: UniformIndex | undefined;
   readonly sampler: ZipfSampler | undefined;
-  readonly pageOfRank: Uint32Array | undefined;
 }
 
 /**
@@ -104,9 +103,12 @@ export const phased = defineWorkload({
         base: options.offset + resolvePages(p.offset, ctx.vmPages),
         pages,
         writeFraction: p.writeFraction ?? options.writeFraction,
-        pageRandom: random.split('pages'),
-        sampler: zipf ? new ZipfSampler(pages, p.alpha, random.split('ranks')) : undefined,
-        pageOfRank: zipf ? randomPermutation(pages, random.split('permutation')) : undefined,
+        pageIndex: pages > 0 && !zipf ? new UniformIndex(pages, random.split('pages')) : undefined,
+        sampler: zipf
+          ? new ZipfSampler(pages, p.alpha, random.split('ranks'), {
+              labels: randomPermutation(pages, random.split('permutation')),
+            })
+          : undefined,
       };
     });
     const cycle = end;
@@ -124,12 +126,11 @@ export const phased = defineWorkload({
       }
       if (phase.pages === 0) return finish(batch, writeCompute(batch, 0, phase.end - t));
       const { capacity } = batch;
-      const { base, pages, pageRandom, sampler, pageOfRank } = phase;
+      const { base, pageIndex, sampler } = phase;
       access.setWriteFraction(phase.writeFraction);
-      for (let i = 0; i < capacity; i++) {
-        const vpn = base + (sampler ? pageOfRank![sampler.next()]! : pageRandom.nextInt(pages));
-        access.put(batch, i, vpn);
-      }
+      if (sampler !== undefined) sampler.fill(batch.target, 0, capacity, base);
+      else pageIndex!.fill(batch.target, 0, capacity, base);
+      access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
     return withLimits({ contract: 'workload@1', name: 'phased', fill }, options);

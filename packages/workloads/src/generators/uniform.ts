@@ -5,6 +5,7 @@ import { AccessWriter } from './access-writer';
 import { finish } from './compute';
 import { withLimits } from './limits';
 import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
+import { UniformIndex } from './uniform-index';
 
 export const uniformOptions = z.object({
   pages: sizeOption('working set, accessed uniformly at random', { default: 0.5 }),
@@ -22,15 +23,13 @@ export const uniform = defineWorkload({
   create(options, ctx) {
     const pages = resolvePages(options.pages, ctx.vmPages);
     const offset = options.offset;
-    const pageRandom = ctx.random.split('pages');
+    const pageIndex = new UniformIndex(pages, ctx.random.split('pages'));
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const fill = (batch: OpBatch): number => {
       const { capacity } = batch;
-      for (let i = 0; i < capacity; i++) {
-        const vpn = offset + pageRandom.nextInt(pages);
-        access.put(batch, i, vpn);
-      }
+      pageIndex.fill(batch.target, 0, capacity, offset);
+      access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
     return withLimits({ contract: 'workload@1', name: 'uniform', fill }, options);

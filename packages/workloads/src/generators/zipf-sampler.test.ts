@@ -2,6 +2,8 @@ import { fc, test } from '@fast-check/vitest';
 import { createRandom, InvalidInputError } from '@hvsim/spec';
 import { randomPermutation, ZipfSampler, zipfPmf } from '@hvsim/workloads';
 import { describe, expect } from 'vitest';
+import { chiSquare, chiSquareBound, scriptedStream } from './random-test-support';
+import { ZIPF_TABLE_MAX_RANKS, ZipfAliasTable } from './zipf-sampler';
 
 const DRAWS = 100_000;
 
@@ -82,4 +84,115 @@ describe('randomPermutation', () => {
       expect(randomPermutation(n, createRandom(seed))).toEqual(perm);
     },
   );
+});
+
+describe('ZipfAliasTable', () => {
+  const CASES: [number, number][] = [
+    [1, 0.99],
+    [2, 0.5],
+    [3, 0],
+    [10, 0],
+    [10, 2],
+    [100, 0.99],
+    [1000, 0.99],
+    [1000, 1],
+    [1000, 1.5],
+    [1000, 3],
+    [4097, 0.7],
+    [32768, 0.99],
+  ];
+
+  test.each(CASES)('n %d, alpha %d: the table holds the exact pmf', (n, alpha) => {
+    const table = new ZipfAliasTable(n, alpha, createRandom(1));
+    const held = table.probabilities();
+    const pmf = zipfPmf(n, alpha);
+    for (let k = 0; k < n; k++)
+      expect(Math.abs(held[k]! - pmf[k]!)).toBeLessThanOrEqual(1e-12 * pmf[k]! + 1e-17);
+  });
+
+  test.each(CASES)('n %d, alpha %d: draws pass χ² against the pmf', (n, alpha) => {
+    const table = new ZipfAliasTable(n, alpha, createRandom(n * 31 + Math.round(alpha * 100)).split('zipf'));
+    const counts = new Float64Array(n);
+    for (let i = 0; i < DRAWS; i++) counts[table.next()]!++;
+    const { chi2, df } = chiSquare(counts, zipfPmf(n, alpha));
+    expect(chi2).toBeLessThan(chiSquareBound(df));
+  });
+
+  test('a column needs more than one draw only when its coin bits equal its threshold', () => {
+    // n = 3, alpha = 0: 4 columns (2 column bits, 30 coin bits); Vose leaves rank 0 whole, rank 1 keeping
+    // 2/3 (the rest from rank 0), rank 2 keeping 1/3 (the rest from rank 1), and column 3 all alias (rank 2).
+    const column = (c: number, coin: number) => c * 2 ** 30 + coin;
+    const whole1 = Math.floor((2 / 3) * 2 ** 30);
+    const draw = (...words: number[]) => new ZipfAliasTable(3, 0, scriptedStream(words)).next();
+    expect(draw(column(0, 2 ** 30 - 1))).toBe(0);
+    expect(draw(column(1, whole1 - 1))).toBe(1);
+    expect(draw(column(1, whole1 + 1))).toBe(0);
+    expect(draw(column(3, 0))).toBe(2);
+    expect(draw(column(3, 2 ** 30 - 1))).toBe(2);
+    // A tie: the next draw continues the comparison with the fraction of the threshold, 0.666…
+    expect(draw(column(1, whole1), 0)).toBe(1);
+    expect(draw(column(1, whole1), 0xffffffff)).toBe(0);
+    const stream = scriptedStream([column(1, whole1), 0xaaaaaaaa, 0]);
+    new ZipfAliasTable(3, 0, stream).next();
+    expect(stream.drawn).toBeGreaterThanOrEqual(2);
+  });
+
+  test('labels replace ranks, and fill writes offset + the draws of next', () => {
+    const n = 500;
+    const labels = randomPermutation(n, createRandom(4));
+    const plain = new ZipfAliasTable(n, 0.99, createRandom(9));
+    const labelled = new ZipfAliasTable(n, 0.99, createRandom(9), labels);
+    const bulk = new ZipfAliasTable(n, 0.99, createRandom(9), labels);
+    const out = new Float64Array(5002);
+    bulk.fill(out, 1, 5001, 100);
+    for (let i = 0; i < 5000; i++) {
+      const rank = plain.next();
+      expect(labelled.next()).toBe(labels[rank]);
+      expect(out[i + 1]).toBe(100 + labels[rank]!);
+    }
+    expect(out[0]).toBe(0);
+    expect(out[5001]).toBe(0);
+  });
+});
+
+describe('ZipfSampler methods', () => {
+  test('uses the table up to maxTableRanks, rejection-inversion above', () => {
+    expect(new ZipfSampler(ZIPF_TABLE_MAX_RANKS, 0.99, createRandom(1)).method).toBe('alias');
+    expect(new ZipfSampler(1000, 0.99, createRandom(1), { maxTableRanks: 999 }).method).toBe(
+      'rejection-inversion',
+    );
+  });
+
+  test.each([
+    [10, 0],
+    [50, 0.99],
+    [1000, 1.2],
+    [1000, 3],
+  ])('the fallback, n %d, alpha %d, also passes χ², with labels', (n, alpha) => {
+    const labels = randomPermutation(n, createRandom(2));
+    const sampler = new ZipfSampler(n, alpha, createRandom(n).split('zipf'), { maxTableRanks: 0, labels });
+    const counts = new Float64Array(n);
+    for (let i = 0; i < DRAWS; i++) counts[sampler.next()]!++;
+    const pmf = zipfPmf(n, alpha);
+    const byLabel = new Float64Array(n);
+    for (let k = 0; k < n; k++) byLabel[labels[k]!] = pmf[k]!;
+    // Compare in rank order, so that the pooled tail is the tail.
+    const { chi2, df } = chiSquare(
+      Array.from(labels, (label) => counts[label]!),
+      Array.from(labels, (label) => byLabel[label]!),
+    );
+    expect(chi2).toBeLessThan(chiSquareBound(df));
+  });
+
+  test.each([0, Number.POSITIVE_INFINITY])('fill matches next (maxTableRanks %d)', (maxTableRanks) => {
+    const one = new ZipfSampler(300, 1.1, createRandom(3), { maxTableRanks });
+    const bulk = new ZipfSampler(300, 1.1, createRandom(3), { maxTableRanks });
+    const out = new Float64Array(1000);
+    bulk.fill(out, 0, 1000, 7);
+    for (let i = 0; i < 1000; i++) expect(out[i]).toBe(7 + one.next());
+  });
+
+  test('rejects labels of the wrong length', () => {
+    expect(() => new ZipfSampler(10, 1, createRandom(1), { labels: new Uint32Array(9) })).toThrow(/labels/);
+  });
 });

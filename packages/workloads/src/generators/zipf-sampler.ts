@@ -1,5 +1,261 @@
 import { InvalidInputError, type RandomStream } from '@hvsim/spec';
 
+/**
+ * Largest n for which ZipfSampler builds an alias table: 2^20 ranks (a 4 GiB working set of 4 KiB pages).
+ * The table has 2^⌈log2 n⌉ columns (n rounded up to a power of two, see ZipfAliasTable) of 16 bytes, so
+ * at most 16 MiB, built in about 0.1 s. A larger n falls back to rejection-inversion, which needs no table
+ * but costs a few logs and exps per draw: beyond 2^20 columns the table outgrows the caches and the TLB's
+ * reach, and measured no faster than the fallback (about 10–17 M draws/s against 9–13 M at 2^21–2^22
+ * columns, for 32–64 MiB), where at 2^15 columns it draws 55–90 M/s and at 2^20 about 33 M/s (one thread).
+ */
+export const ZIPF_TABLE_MAX_RANKS = 2 ** 20;
+
+/** How a ZipfSampler draws: from an alias table, or by rejection-inversion. */
+export type ZipfMethod = 'alias' | 'rejection-inversion';
+
+export interface ZipfSamplerOptions {
+  /** Largest n for which to build a table; above it, rejection-inversion. Default ZIPF_TABLE_MAX_RANKS. */
+  readonly maxTableRanks?: number;
+  /**
+   * What to return for each rank (length n): draws give `labels[rank]` instead of the rank, e.g. the page of
+   * each rank. The alias table folds them into its columns, which saves a lookup per draw.
+   */
+  readonly labels?: Uint32Array;
+}
+
+function checkZipf(n: number, exponent: number, labels: Uint32Array | undefined): void {
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new InvalidInputError('n', `expected a whole number ≥ 1, got ${n}`);
+  if (!(exponent >= 0 && Number.isFinite(exponent))) {
+    throw new InvalidInputError('exponent', `expected a finite number ≥ 0, got ${exponent}`);
+  }
+  if (labels !== undefined && labels.length !== n) {
+    throw new InvalidInputError('labels', `expected one label per rank (${n}), got ${labels.length}`);
+  }
+}
+
+/**
+ * Zipf ranks: rank 0 is drawn with probability ∝ 1, rank k with probability ∝ 1/(k+1)^exponent, for ranks in
+ * [0, n). Draws come from an alias table (ZipfAliasTable: O(1) per draw, no logs or powers, one 32-bit random
+ * number almost always) when n ≤ `maxTableRanks` (default ZIPF_TABLE_MAX_RANKS), else by rejection-inversion
+ * (ZipfRejectionInversion: no table, a few logs and exps per draw). Both give the exact distribution, but
+ * not the same sequence for a seed.
+ */
+export class ZipfSampler {
+  readonly n: number;
+  readonly exponent: number;
+  readonly method: ZipfMethod;
+  readonly #table: ZipfAliasTable | undefined;
+  readonly #fallback: ZipfRejectionInversion | undefined;
+  readonly #labels: Uint32Array | undefined;
+
+  constructor(n: number, exponent: number, random: RandomStream, options: ZipfSamplerOptions = {}) {
+    checkZipf(n, exponent, options.labels);
+    this.n = n;
+    this.exponent = exponent;
+    if (n <= (options.maxTableRanks ?? ZIPF_TABLE_MAX_RANKS)) {
+      this.method = 'alias';
+      this.#table = new ZipfAliasTable(n, exponent, random, options.labels);
+    } else {
+      this.method = 'rejection-inversion';
+      this.#fallback = new ZipfRejectionInversion(n, exponent, random);
+      this.#labels = options.labels;
+    }
+  }
+
+  /** A rank in [0, n) (or its label). */
+  next(): number {
+    const table = this.#table;
+    if (table !== undefined) return table.next();
+    const rank = this.#fallback!.next();
+    return this.#labels === undefined ? rank : this.#labels[rank]!;
+  }
+
+  /** Writes `offset` + a draw to each of out[start], …, out[end − 1]: the same draws as that many `next()`. */
+  fill(out: Float64Array, start: number, end: number, offset = 0): void {
+    const table = this.#table;
+    if (table !== undefined) {
+      table.fill(out, start, end, offset);
+      return;
+    }
+    for (let i = start; i < end; i++) out[i] = offset + this.next();
+  }
+}
+
+/** 2^32. */
+const TWO_32 = 4294967296;
+
+/**
+ * Zipf ranks by Walker's alias method, built in O(n) with Vose's algorithm ("A linear algorithm for
+ * generating random numbers with a given distribution", IEEE TSE 1991). The table has N = 2^b columns, n
+ * rounded up to a power of two (at least 4): columns of ranks ≥ n have no mass of their own and always give
+ * their alias. Each column c keeps rank c with probability q_c and gives rank alias[c] otherwise.
+ *
+ * A draw takes one 32-bit random number u: its top b bits pick the column, exactly uniformly (no modulo
+ * bias, which is why N is a power of two), and its other k = 32 − b bits r are the start of a uniform
+ * fraction U = (r + V)/2^k to compare with q_c (V the bits that follow). The column stores t_c = q_c·2^k:
+ * r < ⌊t_c⌋ means U < q_c whatever V is (keep), r > ⌊t_c⌋ means U > q_c (alias), and only when r = ⌊t_c⌋
+ * (probability ≤ 2^−k) are more 32-bit numbers drawn to go on comparing bit by bit, exactly. So the rank
+ * probabilities are those of the table to the last bit of its doubles; building the table rounds each column
+ * by about 2^−52 of the largest weight times the number of columns, far below any statistical test.
+ *
+ * Memory: 16 bytes a column (a Float64 threshold, a Uint32 keep label and a Uint32 alias label, side by
+ * side so that a draw reads one cache line), so 2^⌈log2 n⌉·16 bytes, built once; a draw allocates nothing.
+ */
+export class ZipfAliasTable {
+  readonly n: number;
+  readonly exponent: number;
+  /** Columns of the table, a power of two ≥ n. */
+  readonly columns: number;
+  readonly #random: RandomStream;
+  /** Bits of a draw left after the column bits: 32 − log2(columns). */
+  readonly #coinBits: number;
+  readonly #coinMask: number;
+  /**
+   * Column c as one 16-byte record, so a draw reads one cache line: at float 2c, t_c = q_c·2^coinBits (the
+   * chance to keep column c's own rank, scaled to the coin bits); at words 4c + 2 and 4c + 3, the label of
+   * column c's own rank and of its alias. Two views of one buffer.
+   */
+  readonly #thresholds: Float64Array;
+  readonly #labels: Uint32Array;
+
+  constructor(n: number, exponent: number, random: RandomStream, labels?: Uint32Array) {
+    checkZipf(n, exponent, labels);
+    if (n > 2 ** 30) throw new InvalidInputError('n', `an alias table takes at most 2^30 ranks, got ${n}`);
+    this.n = n;
+    this.exponent = exponent;
+    this.#random = random;
+    const bits = Math.max(2, Math.ceil(Math.log2(n)));
+    const columns = 2 ** bits;
+    this.columns = columns;
+    this.#coinBits = 32 - bits;
+    this.#coinMask = 2 ** this.#coinBits - 1;
+    // Weights scaled so that they sum to the number of columns.
+    const scaled = new Float64Array(columns);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const w = (k + 1) ** -exponent;
+      scaled[k] = w;
+      total += w;
+    }
+    const scale = columns / total;
+    for (let k = 0; k < n; k++) scaled[k]! *= scale;
+    const alias = new Uint32Array(columns);
+    // Vose: columns under 1 ("small") stack up from the front of `work`, the others ("large") from the back.
+    const work = new Uint32Array(columns);
+    let small = 0;
+    let large = columns;
+    for (let c = 0; c < columns; c++) {
+      if (scaled[c]! < 1) work[small++] = c;
+      else work[--large] = c;
+    }
+    while (small > 0 && large < columns) {
+      const s = work[--small]!;
+      const g = work[large++]!;
+      // Column s keeps its own mass and takes the rest of its 1 from g.
+      alias[s] = g;
+      const rest = scaled[g]! + scaled[s]! - 1;
+      scaled[g] = rest;
+      if (rest < 1) work[small++] = g;
+      else work[--large] = g;
+    }
+    // What is left is full columns, up to rounding: they keep their own rank (never a rank ≥ n, which has
+    // no mass: such a column can only be left over through rounding, and then gives rank 0).
+    while (large < columns) {
+      const g = work[large++]!;
+      scaled[g] = 1;
+      alias[g] = g;
+    }
+    while (small > 0) {
+      const s = work[--small]!;
+      scaled[s] = s < n ? 1 : 0;
+      alias[s] = s < n ? s : 0;
+    }
+    // The keep chances, scaled to the coin bits (exact: a power-of-two scale).
+    const coinScale = 2 ** this.#coinBits;
+    for (let c = 0; c < columns; c++) scaled[c]! *= coinScale;
+    const buffer = new ArrayBuffer(columns * 16);
+    const thresholds = new Float64Array(buffer);
+    const words = new Uint32Array(buffer);
+    for (let c = 0; c < columns; c++) {
+      // Columns ≥ n never keep; label them as their alias.
+      const own = c < n ? c : alias[c]!;
+      thresholds[2 * c] = scaled[c]!;
+      words[4 * c + 2] = labels === undefined ? own : labels[own]!;
+      words[4 * c + 3] = labels === undefined ? alias[c]! : labels[alias[c]!]!;
+    }
+    this.#thresholds = thresholds;
+    this.#labels = words;
+  }
+
+  /** A rank in [0, n) (or its label): rank 0 with probability ∝ 1, rank k with probability ∝ 1/(k+1)^exponent. */
+  next(): number {
+    const u = this.#random.nextU32();
+    const c = u >>> this.#coinBits;
+    const r = u & this.#coinMask;
+    const t = this.#thresholds[2 * c]!;
+    const whole = t | 0; // t ≤ 2^30
+    if (r < whole) return this.#labels[4 * c + 2]!;
+    if (r > whole) return this.#labels[4 * c + 3]!;
+    return this.#tie(c, t - whole);
+  }
+
+  /** Writes `offset` + a draw to each of out[start], …, out[end − 1]: the same draws as that many `next()`. */
+  fill(out: Float64Array, start: number, end: number, offset = 0): void {
+    const random = this.#random;
+    const coinBits = this.#coinBits;
+    const coinMask = this.#coinMask;
+    const thresholds = this.#thresholds;
+    const labels = this.#labels;
+    for (let i = start; i < end; i++) {
+      const u = random.nextU32();
+      const c = u >>> coinBits;
+      const r = u & coinMask;
+      const t = thresholds[2 * c]!;
+      const whole = t | 0;
+      if (r === whole) {
+        out[i] = offset + this.#tie(c, t - whole);
+        continue;
+      }
+      // Without a branch, which would be mispredicted often: all ones iff r < whole (keep).
+      const other = labels[4 * c + 3]!;
+      out[i] = offset + (other ^ ((other ^ labels[4 * c + 2]!) & ((r - whole) >> 31)));
+    }
+  }
+
+  /**
+   * The probability of each value the table draws (ranks, or their labels) below `size` (default n), as the
+   * table holds it: for tests and analysis, O(columns).
+   */
+  probabilities(size = this.n): Float64Array {
+    const out = new Float64Array(size);
+    const unit = 1 / this.columns;
+    const toChance = 2 ** -this.#coinBits;
+    for (let c = 0; c < this.columns; c++) {
+      const q = this.#thresholds[2 * c]! * toChance;
+      const own = this.#labels[4 * c + 2]!;
+      const other = this.#labels[4 * c + 3]!;
+      if (own < size) out[own]! += q * unit;
+      if (other < size) out[other]! += (1 - q) * unit;
+    }
+    return out;
+  }
+
+  /** r = ⌊t_c⌋: keep column c's rank iff the fraction V that follows r is below `f` = t_c − r, in [0, 1). */
+  #tie(c: number, f: number): number {
+    while (f > 0) {
+      f *= TWO_32;
+      const bits = Math.floor(f);
+      f -= bits;
+      const v = this.#random.nextU32();
+      if (v < bits) return this.#labels[4 * c + 2]!;
+      if (v > bits) break;
+    }
+    // V ≥ f: v above p's bits, or equal to all of them.
+    return this.#labels[4 * c + 3]!;
+  }
+}
+
 /** log1p(x)/x, continued to x = 0 by its Taylor series. */
 function helper1(x: number): number {
   return Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1 / 3 - 0.25 * x));
@@ -14,9 +270,10 @@ function helper2(x: number): number {
  * Zipf ranks by rejection-inversion (Hörmann & Derflinger, "Rejection-inversion to generate variates from
  * monotone discrete distributions", TOMACS 1996), in the form Apache Commons RNG uses: the hat integral
  * H(x) = (x^(1−s) − 1)/(1 − s) has a limit at s = 1, so every exponent s ≥ 0 works. Each draw costs O(1)
- * (a few logs and exps, and fewer than 1.1 tries on average), with no table of n entries and no allocation.
+ * (a few logs and exps, and fewer than 1.1 tries on average), with no table of n entries and no allocation:
+ * ZipfSampler's fallback for n too large for a table.
  */
-export class ZipfSampler {
+export class ZipfRejectionInversion {
   readonly n: number;
   readonly exponent: number;
   readonly #random: RandomStream;
@@ -25,11 +282,7 @@ export class ZipfSampler {
   readonly #s: number;
 
   constructor(n: number, exponent: number, random: RandomStream) {
-    if (!(Number.isInteger(n) && n >= 1))
-      throw new InvalidInputError('n', `expected a whole number ≥ 1, got ${n}`);
-    if (!(exponent >= 0 && Number.isFinite(exponent))) {
-      throw new InvalidInputError('exponent', `expected a finite number ≥ 0, got ${exponent}`);
-    }
+    checkZipf(n, exponent, undefined);
     this.n = n;
     this.exponent = exponent;
     this.#random = random;

@@ -25,7 +25,8 @@ export const zipfOptions = z.object({
 /**
  * Skewed popularity: the page of rank k (from 1) is accessed with probability ∝ 1/k^alpha. Ranks map to pages
  * through a seeded random permutation, so hot pages are scattered over the working set rather than packed at
- * its start (which would flatter any policy that works on ranges).
+ * its start (which would flatter any policy that works on ranges). Ranks come from ZipfSampler: an alias table
+ * (one 32-bit draw per op) up to ZIPF_TABLE_MAX_RANKS pages, rejection-inversion above.
  */
 export const zipf = defineWorkload({
   name: 'zipf',
@@ -36,15 +37,13 @@ export const zipf = defineWorkload({
     const pages = resolvePages(options.pages, ctx.vmPages);
     const offset = options.offset;
     const pageOfRank = randomPermutation(pages, ctx.random.split('permutation'));
-    const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'));
+    const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'), { labels: pageOfRank });
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const fill = (batch: OpBatch): number => {
       const { capacity } = batch;
-      for (let i = 0; i < capacity; i++) {
-        const vpn = offset + pageOfRank[sampler.next()]!;
-        access.put(batch, i, vpn);
-      }
+      sampler.fill(batch.target, 0, capacity, offset);
+      access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
     return withLimits({ contract: 'workload@1', name: 'zipf', fill }, options);
