@@ -1,9 +1,9 @@
 /**
- * Workload benchmarks (issue: workloads package; Zipf generation), single thread:
- * - ops the uniform generator writes per second (target ≥ 40 M ops/s);
- * - ops the zipf generator (alpha 0.99, alias-table sampling) writes per second (target ≥ 40 M ops/s): the
- *   simulator must run 20 M guest memory ops/s end to end with Zipf workloads, so generating them has to
- *   take a small share of the time;
+ * Workload benchmarks, single thread, for information (the issues set no target of their own here, but the
+ * simulator must run 20 M guest memory ops/s end to end with Zipf workloads, so generating them has to take a
+ * small share of the time — aim at 40 M ops/s or more):
+ * - ops the uniform generator writes per second;
+ * - ops the zipf generator (alpha 0.99, alias-table sampling) writes per second;
  * - Zipf ranks per second of ZipfSampler alone, from its alias table and from the rejection-inversion
  *   fallback it uses above ZIPF_TABLE_MAX_RANKS (for information).
  *
@@ -16,7 +16,6 @@ import { uniform, ZipfSampler, zipf } from '@hvsim/workloads';
 
 const BATCH = 4096;
 const VM_PAGES = parsePages('256MiB');
-const TARGET = 40e6;
 
 function context() {
   return { random: createRandom(42).split('bench'), emit: () => {}, vm: 0 as VmId, vmPages: VM_PAGES };
@@ -27,7 +26,7 @@ async function opsPerSecond(name: string, workload: Workload, note: string): Pro
   const rate = await throughput(name, BATCH, () => {
     if (workload.fill(batch, 0) !== BATCH) throw new Error(`${name} did not fill its batch`);
   });
-  return { name, unit: 'ops/s', value: rate, target: TARGET, better: 'higher', note };
+  return { name, unit: 'ops/s', value: rate, better: 'higher', note };
 }
 
 async function ranksPerSecond(name: string, sampler: ZipfSampler, note: string): Promise<Figure> {

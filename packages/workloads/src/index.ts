@@ -12,6 +12,7 @@ import { trace } from './traces/index';
 export * from './content/index';
 export { BackgroundTouches } from './generators/background';
 export { bufferPool, bufferPoolOptions } from './generators/buffer-pool';
+export { Coin } from './generators/coin';
 export { COMPUTE_SLICE, finish, writeCompute } from './generators/compute';
 export { fileServer, fileServerOptions } from './generators/file-server';
 export { growingHeap, growingHeapOptions } from './generators/growing-heap';
@@ -29,8 +30,16 @@ export { phased, phasedOptions } from './generators/phased';
 export { sequential, sequentialOptions } from './generators/sequential';
 export { FIGURE_6_SCHEDULE, toucher, toucherOptions } from './generators/toucher';
 export { uniform, uniformOptions } from './generators/uniform';
+export { UniformIndex } from './generators/uniform-index';
 export { zipf, zipfOptions } from './generators/zipf';
-export { randomPermutation, ZipfSampler, zipfPmf } from './generators/zipf-sampler';
+export {
+  randomPermutation,
+  ZIPF_TABLE_MAX_RANKS,
+  ZipfAliasTable,
+  ZipfRejectionInversion,
+  ZipfSampler,
+  zipfPmf,
+} from './generators/zipf-sampler';
 
 export * from './traces/index';
 
