@@ -189,52 +189,84 @@ export class GuestKernel implements GuestOs {
 
   execute(batch: OpBatch, from = 0, until: SimTime = Number.POSITIVE_INFINITY): number {
     const { kind, target, content } = batch;
+    const pageTable = this.#pageTable;
+    const referenced = this.lru.referenced;
+    const ops = this.#ops;
+    const contents = this.#contents;
+    const capacity = ops.length;
+    // The common op, an access to a resident anonymous page, is queued here with the queue's length in a
+    // local; every other op goes through methods that may flush, so the length is stored before and reloaded
+    // after them.
+    let pending = this.#pending;
     for (let i = from; i < batch.length; i++) {
-      const t = target[i]!;
-      switch (kind[i]) {
-        case OpKind.Read:
-          this.#queue(this.#anonPage(t), false, 0);
-          break;
-        case OpKind.Write:
-          this.#queue(this.#anonPage(t), true, content[i]!);
-          break;
-        case OpKind.FileRead:
-          this.#queue(this.#cachePage(t, true), false, 0);
-          break;
-        case OpKind.FileWrite: {
-          const ppn = this.#cachePage(t, false);
-          this.dirty[ppn] = 1;
-          this.#queue(ppn, true, content[i]!);
-          break;
+      const k = kind[i]!;
+      if (k <= OpKind.Write && pending < capacity) {
+        // Undefined for a target out of range, which the slow path reports.
+        const entry = pageTable[target[i]!] ?? 0;
+        if (entry > 0) {
+          const ppn = entry - 1;
+          referenced[ppn] = 1;
+          // Without a branch on the kind, which would be mispredicted often: Read is 0 and Write is 1, so
+          // the kind shifted to the top bit is the write bit of accessOp; a read's content is never looked at.
+          ops[pending] = (ppn | (k << 31)) >>> 0;
+          contents[pending++] = content[i]!;
+          continue;
         }
-        case OpKind.Free:
-          this.#freeVirtual(t);
-          break;
-        case OpKind.Compute:
-          this.#slow = true;
-          this.#bus.charge(this.vm, t);
-          this.#idle(t);
-          break;
-        default:
-          throw new HvsimError(
-            'invalid-op',
-            `expected an op kind of OpKind, got ${kind[i]}`,
-            `batch.kind[${i}]`,
-          );
       }
+      this.#pending = pending;
+      this.#slowOp(batch, i);
+      pending = this.#pending;
       // Time only jumps at a fault, a disk access or a compute op: only then can the deadline have passed.
       if (this.#slow) {
         this.#slow = false;
         this.#flush();
+        pending = 0;
         if (this.#machine.vmTime(this.vm) >= until) {
           this.#counters.ops += i + 1 - from;
           return i + 1;
         }
       }
     }
+    this.#pending = pending;
     this.#flush();
     this.#counters.ops += batch.length - from;
     return batch.length;
+  }
+
+  /** Op `i` of a batch that is not an access to a resident anonymous page with room in the queue. */
+  #slowOp(batch: OpBatch, i: number): void {
+    const t = batch.target[i]!;
+    switch (batch.kind[i]) {
+      case OpKind.Read:
+        this.#queue(this.#anonPage(t), false, 0);
+        break;
+      case OpKind.Write:
+        this.#queue(this.#anonPage(t), true, batch.content[i]!);
+        break;
+      case OpKind.FileRead:
+        this.#queue(this.#cachePage(t, true), false, 0);
+        break;
+      case OpKind.FileWrite: {
+        const ppn = this.#cachePage(t, false);
+        this.dirty[ppn] = 1;
+        this.#queue(ppn, true, batch.content[i]!);
+        break;
+      }
+      case OpKind.Free:
+        this.#freeVirtual(t);
+        break;
+      case OpKind.Compute:
+        this.#slow = true;
+        this.#bus.charge(this.vm, t);
+        this.#idle(t);
+        break;
+      default:
+        throw new HvsimError(
+          'invalid-op',
+          `expected an op kind of OpKind, got ${batch.kind[i]}`,
+          `batch.kind[${i}]`,
+        );
+    }
   }
 
   onDiscardFault(ppn: Ppn): void {

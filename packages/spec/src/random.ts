@@ -1,8 +1,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
-import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { InvalidInputError } from './errors';
+import { Xoroshiro128Plus } from './xoroshiro128plus';
 
 /**
  * A seeded random stream. Every component draws from its own stream, split from the scenario seed by the
@@ -52,7 +51,7 @@ function stateFrom(a: number, b: number): number[] {
 }
 
 class Stream implements RandomStream {
-  readonly #rng: JumpableRandomGenerator;
+  readonly #rng: Xoroshiro128Plus;
   readonly #key: number;
   readonly #salt: number;
 
@@ -63,7 +62,7 @@ class Stream implements RandomStream {
   ) {
     this.#key = key;
     this.#salt = salt;
-    this.#rng = xoroshiro128plusFromState(stateFrom(key, salt));
+    this.#rng = new Xoroshiro128Plus(stateFrom(key, salt));
   }
 
   nextU32(): number {

@@ -1,6 +1,6 @@
 import { type ContentId, InvalidInputError, type VmId } from '@hvsim/spec';
 import type { ContentModel } from './content-model';
-import { hashPage } from './hash';
+import { PageHash } from './hash';
 import { checkContentVm, DUPLICATE_BASE, DUPLICATE_SLOTS_PER_VM, MAX_DUPLICATE_POOL } from './layout';
 
 /** Salt of the page → slot hash, distinct from the mix model's class hash so the two are independent. */
@@ -15,6 +15,7 @@ export class DuplicateContent implements ContentModel {
   readonly model = 'duplicate';
   readonly pool: number;
   readonly #base: number;
+  readonly #slotHash = new PageHash(SLOT_SALT);
 
   constructor(vm: VmId, pool = 32) {
     checkContentVm(vm);
@@ -29,6 +30,6 @@ export class DuplicateContent implements ContentModel {
   }
 
   contentFor(vpn: number): ContentId {
-    return this.#base + (hashPage(vpn, SLOT_SALT) % this.pool);
+    return this.#base + (this.#slotHash.of(vpn) % this.pool);
   }
 }

@@ -15,5 +15,20 @@ export function hashPage(page: number, salt: number): number {
   return fmix32(lo ^ fmix32(hi ^ Math.imul(salt, 0x9e3779b1) ^ 0x5bd1e995));
 }
 
-/** 2^-32: turns a 32-bit hash into a fraction in [0, 1). */
-export const U32_TO_UNIT = 1 / 4294967296;
+/**
+ * `hashPage` with one salt, for hot loops: below 2^32 a page's high word is 0, so the salt's half of the
+ * hash is computed once and a page costs one finaliser.
+ */
+export class PageHash {
+  readonly #salt: number;
+  readonly #key: number;
+
+  constructor(salt: number) {
+    this.#salt = salt;
+    this.#key = fmix32(Math.imul(salt, 0x9e3779b1) ^ 0x5bd1e995);
+  }
+
+  of(page: number): number {
+    return page >= 0 && page < 4294967296 ? fmix32(page ^ this.#key) : hashPage(page, this.#salt);
+  }
+}

@@ -1,7 +1,7 @@
 import { type ContentId, InvalidInputError, type VmId, ZERO_CONTENT } from '@hvsim/spec';
 import type { ContentModel } from './content-model';
 import { DuplicateContent } from './duplicate';
-import { hashPage, U32_TO_UNIT } from './hash';
+import { PageHash } from './hash';
 import { OsImageContent } from './os-image';
 import { UniqueContent } from './unique';
 
@@ -34,8 +34,9 @@ const CLASS_SALT = 0x6d6978;
 export class MixContent implements ContentModel {
   readonly model = 'mix';
   readonly fractions: MixFractions;
-  readonly #salt: number;
-  // Class boundaries on the 32-bit hash: [0, zeroEnd) zero, [zeroEnd, osEnd) os-image, [osEnd, dupEnd) duplicate.
+  readonly #classHash: PageHash;
+  // Class boundaries on the 32-bit hash, scaled by 2^32 (exactly, so comparing the hash with them is comparing
+  // hash / 2^32 with the fractions): [0, zeroEnd) zero, [zeroEnd, osEnd) os-image, [osEnd, dupEnd) duplicate.
   readonly #zeroEnd: number;
   readonly #osEnd: number;
   readonly #dupEnd: number;
@@ -57,10 +58,10 @@ export class MixContent implements ContentModel {
       throw new InvalidInputError('mix', `zero + osImage + duplicate must not exceed 1, got ${total}`);
     }
     this.fractions = fractions;
-    this.#salt = (options.salt ?? 0) ^ CLASS_SALT;
-    this.#zeroEnd = fractions.zero;
-    this.#osEnd = fractions.zero + fractions.osImage;
-    this.#dupEnd = total;
+    this.#classHash = new PageHash((options.salt ?? 0) ^ CLASS_SALT);
+    this.#zeroEnd = fractions.zero * 2 ** 32;
+    this.#osEnd = (fractions.zero + fractions.osImage) * 2 ** 32;
+    this.#dupEnd = total * 2 ** 32;
     this.#osImage = new OsImageContent(options.image);
     this.#duplicate = new DuplicateContent(vm, options.pool);
     this.#unique = new UniqueContent(vm);
@@ -68,7 +69,7 @@ export class MixContent implements ContentModel {
 
   /** The class a page belongs to (the same in every VM). */
   classOf(vpn: number): 'zero' | 'os-image' | 'duplicate' | 'unique' {
-    const u = hashPage(vpn, this.#salt) * U32_TO_UNIT;
+    const u = this.#classHash.of(vpn);
     if (u < this.#zeroEnd) return 'zero';
     if (u < this.#osEnd) return 'os-image';
     if (u < this.#dupEnd) return 'duplicate';
@@ -76,7 +77,7 @@ export class MixContent implements ContentModel {
   }
 
   contentFor(vpn: number): ContentId {
-    const u = hashPage(vpn, this.#salt) * U32_TO_UNIT;
+    const u = this.#classHash.of(vpn);
     if (u < this.#zeroEnd) return ZERO_CONTENT;
     if (u < this.#osEnd) return this.#osImage.contentFor(vpn);
     if (u < this.#dupEnd) return this.#duplicate.contentFor(vpn);
