@@ -137,9 +137,12 @@ describe('ZipfAliasTable', () => {
     expect(stream.drawn).toBeGreaterThanOrEqual(2);
   });
 
-  test('labels replace ranks, and fill writes offset + the draws of next', () => {
+  test.each([
+    ['a permutation of the ranks (folded into the columns)', (rank: number) => rank],
+    ['labels beyond the columns (looked up after the draw)', (rank: number) => rank * 1000 + 2 ** 31],
+  ])('labels replace ranks, and fill writes offset + the draws of next: %s', (_, label) => {
     const n = 500;
-    const labels = randomPermutation(n, createRandom(4));
+    const labels = randomPermutation(n, createRandom(4)).map(label);
     const plain = new ZipfAliasTable(n, 0.99, createRandom(9));
     const labelled = new ZipfAliasTable(n, 0.99, createRandom(9), labels);
     const bulk = new ZipfAliasTable(n, 0.99, createRandom(9), labels);

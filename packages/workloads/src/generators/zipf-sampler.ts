@@ -18,7 +18,8 @@ export interface ZipfSamplerOptions {
   readonly maxTableRanks?: number;
   /**
    * What to return for each rank (length n): draws give `labels[rank]` instead of the rank, e.g. the page of
-   * each rank. The alias table folds them into its columns, which saves a lookup per draw.
+   * each rank. The alias table folds them into its columns when they are all below its number of columns (a
+   * permutation of the ranks is), which saves a lookup per draw.
    */
   readonly labels?: Uint32Array;
 }
@@ -99,8 +100,14 @@ const TWO_32 = 4294967296;
  * probabilities are those of the table to the last bit of its doubles; building the table rounds each column
  * by about 2^−52 of the largest weight times the number of columns, far below any statistical test.
  *
- * Memory: 16 bytes a column (a Float64 threshold, a Uint32 keep label and a Uint32 alias label, side by
- * side so that a draw reads one cache line), so 2^⌈log2 n⌉·16 bytes, built once; a draw allocates nothing.
+ * Memory: 16 bytes a column, built once; a draw allocates nothing and reads 8 of them, in one cache line.
+ * Columns are visited uniformly, so the table is the largest thing a draw keeps in cache, and the hot part
+ * is kept small: column c's own value (its rank, or the rank's label) and ⌊t_c⌋ packed in one 32-bit word
+ * (b + k = 32 bits) and its alias's value in the next; the fractions of the t_c, needed only to break ties,
+ * sit apart. Labels are folded in when they are all below the number of columns (a permutation of the ranks
+ * is); other labels are looked up after the draw. A full column (q_c = 1) is stored as its own alias with
+ * ⌊t_c⌋ = 0, which gives the same value for every u and draws no more numbers, as the full threshold 2^k
+ * would.
  */
 export class ZipfAliasTable {
   readonly n: number;
@@ -112,12 +119,14 @@ export class ZipfAliasTable {
   readonly #coinBits: number;
   readonly #coinMask: number;
   /**
-   * Column c as one 16-byte record, so a draw reads one cache line: at float 2c, t_c = q_c·2^coinBits (the
-   * chance to keep column c's own rank, scaled to the coin bits); at words 4c + 2 and 4c + 3, the label of
-   * column c's own rank and of its alias. Two views of one buffer.
+   * Column c at words 2c and 2c + 1: own value << coinBits | ⌊t_c⌋, where t_c = q_c·2^coinBits is the
+   * chance to keep column c's own rank scaled to the coin bits; and the alias's value.
    */
-  readonly #thresholds: Float64Array;
-  readonly #labels: Uint32Array;
+  readonly #columns: Int32Array;
+  /** t_c − ⌊t_c⌋ per column, for ties. */
+  readonly #fractions: Float64Array;
+  /** Labels to look up after a draw, when they could not be folded into the columns. */
+  readonly #lookup: Uint32Array | undefined;
 
   constructor(n: number, exponent: number, random: RandomStream, labels?: Uint32Array) {
     checkZipf(n, exponent, labels);
@@ -172,20 +181,23 @@ export class ZipfAliasTable {
       alias[s] = s < n ? s : 0;
     }
     // The keep chances, scaled to the coin bits (exact: a power-of-two scale).
-    const coinScale = 2 ** this.#coinBits;
-    for (let c = 0; c < columns; c++) scaled[c]! *= coinScale;
-    const buffer = new ArrayBuffer(columns * 16);
-    const thresholds = new Float64Array(buffer);
-    const words = new Uint32Array(buffer);
+    const coinBits = this.#coinBits;
+    const coinScale = 2 ** coinBits;
+    this.#columns = new Int32Array(2 * columns);
+    this.#fractions = new Float64Array(columns);
+    const fold = labels === undefined || labels.every((label) => label < columns);
+    this.#lookup = fold ? undefined : labels;
+    const value = (rank: number) => (fold && labels !== undefined ? labels[rank]! : rank);
     for (let c = 0; c < columns; c++) {
-      // Columns ≥ n never keep; label them as their alias.
+      const t = scaled[c]! * coinScale;
+      // Columns ≥ n never keep (t = 0); a full column keeps always: store it as its own alias.
+      const full = t >= coinScale;
       const own = c < n ? c : alias[c]!;
-      thresholds[2 * c] = scaled[c]!;
-      words[4 * c + 2] = labels === undefined ? own : labels[own]!;
-      words[4 * c + 3] = labels === undefined ? alias[c]! : labels[alias[c]!]!;
+      const whole = full ? 0 : Math.floor(t);
+      this.#columns[2 * c] = (value(own) << coinBits) | whole;
+      this.#columns[2 * c + 1] = value(full ? own : alias[c]!);
+      this.#fractions[c] = full ? 0 : t - whole;
     }
-    this.#thresholds = thresholds;
-    this.#labels = words;
   }
 
   /** A rank in [0, n) (or its label): rank 0 with probability ∝ 1, rank k with probability ∝ 1/(k+1)^exponent. */
@@ -193,33 +205,35 @@ export class ZipfAliasTable {
     const u = this.#random.nextU32();
     const c = u >>> this.#coinBits;
     const r = u & this.#coinMask;
-    const t = this.#thresholds[2 * c]!;
-    const whole = t | 0; // t ≤ 2^30
-    if (r < whole) return this.#labels[4 * c + 2]!;
-    if (r > whole) return this.#labels[4 * c + 3]!;
-    return this.#tie(c, t - whole);
+    const word = this.#columns[2 * c]!;
+    const whole = word & this.#coinMask;
+    const own = word >>> this.#coinBits;
+    const other = this.#columns[2 * c + 1]!;
+    // Without a branch, which would be mispredicted often: all ones iff r < whole (keep).
+    const value = r === whole ? this.#tie(c, own) : other ^ ((other ^ own) & ((r - whole) >> 31));
+    return this.#lookup === undefined ? value : this.#lookup[value]!;
   }
 
   /** Writes `offset` + a draw to each of out[start], …, out[end − 1]: the same draws as that many `next()`. */
   fill(out: Float64Array, start: number, end: number, offset = 0): void {
+    if (this.#lookup !== undefined) {
+      for (let i = start; i < end; i++) out[i] = offset + this.next();
+      return;
+    }
+    // next(), written out with its fields in locals: the hot loop of every Zipf workload.
     const random = this.#random;
+    const columns = this.#columns;
     const coinBits = this.#coinBits;
     const coinMask = this.#coinMask;
-    const thresholds = this.#thresholds;
-    const labels = this.#labels;
     for (let i = start; i < end; i++) {
       const u = random.nextU32();
       const c = u >>> coinBits;
       const r = u & coinMask;
-      const t = thresholds[2 * c]!;
-      const whole = t | 0;
-      if (r === whole) {
-        out[i] = offset + this.#tie(c, t - whole);
-        continue;
-      }
-      // Without a branch, which would be mispredicted often: all ones iff r < whole (keep).
-      const other = labels[4 * c + 3]!;
-      out[i] = offset + (other ^ ((other ^ labels[4 * c + 2]!) & ((r - whole) >> 31)));
+      const word = columns[2 * c]!;
+      const whole = word & coinMask;
+      const own = word >>> coinBits;
+      const other = columns[2 * c + 1]!;
+      out[i] = offset + (r === whole ? this.#tie(c, own) : other ^ ((other ^ own) & ((r - whole) >> 31)));
     }
   }
 
@@ -230,29 +244,32 @@ export class ZipfAliasTable {
   probabilities(size = this.n): Float64Array {
     const out = new Float64Array(size);
     const unit = 1 / this.columns;
-    const toChance = 2 ** -this.#coinBits;
+    const coinBits = this.#coinBits;
+    const label = (value: number) => (this.#lookup === undefined ? value : this.#lookup[value]!);
     for (let c = 0; c < this.columns; c++) {
-      const q = this.#thresholds[2 * c]! * toChance;
-      const own = this.#labels[4 * c + 2]!;
-      const other = this.#labels[4 * c + 3]!;
+      const word = this.#columns[2 * c]!;
+      const q = ((word & this.#coinMask) + this.#fractions[c]!) * 2 ** -coinBits;
+      const own = label(word >>> coinBits);
+      const other = label(this.#columns[2 * c + 1]!);
       if (own < size) out[own]! += q * unit;
       if (other < size) out[other]! += (1 - q) * unit;
     }
     return out;
   }
 
-  /** r = ⌊t_c⌋: keep column c's rank iff the fraction V that follows r is below `f` = t_c − r, in [0, 1). */
-  #tie(c: number, f: number): number {
+  /** r = ⌊t_c⌋: keep column c's own value `own` iff the fraction V that follows r is below t_c − r, in [0, 1). */
+  #tie(c: number, own: number): number {
+    let f = this.#fractions[c]!;
     while (f > 0) {
       f *= TWO_32;
       const bits = Math.floor(f);
       f -= bits;
       const v = this.#random.nextU32();
-      if (v < bits) return this.#labels[4 * c + 2]!;
+      if (v < bits) return own;
       if (v > bits) break;
     }
     // V ≥ f: v above p's bits, or equal to all of them.
-    return this.#labels[4 * c + 3]!;
+    return this.#columns[2 * c + 1]!;
   }
 }
 
