@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScenarioError } from '@hvsim/scenario';
@@ -27,6 +27,17 @@ describe('hvsim run', () => {
     expect(text).toMatch(/^small\n/);
     expect(text).toMatch(/throughput \(ops\/s\)/);
     expect(text).toMatch(/simulated 0\.06 s and .* guest memory operations in .* s of wall time: .*ops\/s/);
+  });
+
+  it('says why a VM was not powered on', async () => {
+    const file = join(tmp(), 'refused.yaml');
+    writeFileSync(
+      file,
+      'host: { memory: 8MiB }\nduration: 1ms\nvms: [{ name: big, memory: 1MiB, workload: idle }]\n',
+    );
+    const io = capture();
+    expect(await main(['run', file], io)).toBe(0);
+    expect(io.stdout.join('')).toMatch(/big was not powered on: max − min .* swap is 0/);
   });
 
   it('prints the summary as JSON for scripts, and writes metrics, events and charts', async () => {
@@ -89,6 +100,11 @@ describe('hvsim validate, list, schema', () => {
     expect(list.map((d: { name: string }) => d.name)).toEqual(
       expect.arrayContaining(['linux', 'windows', 'trace']),
     );
+    // Nested options, and the options of one trace format only, are listed too.
+    const byName = (name: string) => list.find((d: { name: string }) => d.name === name).options;
+    expect(byName('linux')['balloon.limit']).toMatch(/largest balloon/);
+    expect(byName('trace').format).toMatch(/^one of "lackey" \(valgrind/);
+    expect(byName('trace').objIdCol).toMatch(/\(only with format "csv"\)$/);
   });
 
   it('prints the JSON Schema of scenario files', async () => {

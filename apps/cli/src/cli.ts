@@ -5,6 +5,7 @@ import {
   defaultRegistry,
   type LoadedScenario,
   loadScenario,
+  optionDocs,
   parseScenario,
   scenarioJsonSchema,
 } from '@hvsim/scenario';
@@ -109,11 +110,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         contract: d.contract,
         name: d.name,
         description: d.description,
-        options: Object.fromEntries(
-          Object.entries((d.options as { shape?: Record<string, { description?: string }> }).shape ?? {}).map(
-            ([key, schema]) => [key, schema.description ?? ''],
-          ),
-        ),
+        options: Object.fromEntries(optionDocs(d.options).map((o) => [o.name, o.description])),
       }));
       if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
       else {

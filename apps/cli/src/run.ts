@@ -22,6 +22,8 @@ export interface RunSummary {
     readonly swappedMiB: number;
     readonly sharedMiB: number;
     readonly doublePaging: number;
+    /** Why admission control refused to power the VM on, if it did. */
+    readonly refused?: string;
   }[];
   readonly hostFreeMiB: number;
   readonly hostSwapUsedMiB: number;
@@ -81,6 +83,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       swappedMiB: mib(last(metrics, vm.name, 'swapped')),
       sharedMiB: mib(last(metrics, vm.name, 'shared')),
       doublePaging: last(metrics, vm.name, 'double-paging'),
+      ...(vm.refused === undefined ? {} : { refused: vm.refused }),
     })),
     hostFreeMiB: mib(host.machine.freeFrames),
     hostSwapUsedMiB: mib(host.machine.usedSwapSlots),

@@ -18,10 +18,14 @@ export function formatSummary(summary: RunSummary): string {
       'double paging': vm.doublePaging,
     })),
   );
+  const refusals = summary.vms
+    .filter((vm) => vm.refused !== undefined)
+    .map((vm) => `${vm.name} was not powered on: ${vm.refused}`);
   const lines = [
     summary.scenario,
     '',
-    vms,
+    vms.trimEnd(),
+    ...(refusals.length > 0 ? ['', ...refusals] : []),
     '',
     `host: ${round(summary.hostFreeMiB)} MiB free, ${round(summary.hostSwapUsedMiB)} MiB in swap; ${summary.events} events logged`,
     `simulated ${round(summary.simulatedSeconds, 3)} s and ${formatSi(summary.ops, 'guest memory operations')} ` +

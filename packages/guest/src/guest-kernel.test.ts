@@ -142,6 +142,25 @@ describe('deadlines', () => {
     expect(guest.counters().ops).toBe(10);
     expect(guest.counters().diskReads).toBe(10);
   });
+
+  it('counts memory ops, not the time a workload computes', () => {
+    const { guest } = testGuest({ guest: { bootTime: 0 } });
+    const batch = createOpBatch(6);
+    const kinds = [OpKind.Read, OpKind.Compute, OpKind.Read, OpKind.Compute, OpKind.Free, OpKind.Compute];
+    kinds.forEach((kind, i) => {
+      batch.kind[i] = kind;
+      batch.target[i] = kind === OpKind.Compute ? 1000 : 3;
+    });
+    batch.length = 6;
+    guest.execute(batch, 0, 1); // faults page 3 in, then stops at the first deadline check
+    const before = guest.counters().ops;
+    const start = guest.vmTime();
+    // The deadline stops it after the first Compute op; the rest runs on the second call.
+    expect(guest.execute(batch, 0, start + 1)).toBe(2);
+    expect(guest.counters().ops - before).toBe(1);
+    expect(guest.execute(batch, 2)).toBe(6);
+    expect(guest.counters().ops - before).toBe(3);
+  });
 });
 
 describe('page cache', () => {

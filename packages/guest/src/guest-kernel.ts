@@ -99,6 +99,8 @@ export class GuestKernel implements GuestOs {
   readonly #ops: Uint32Array;
   readonly #contents: Float64Array;
   #pending = 0;
+  /** Compute ops of the batch under way, which `ops` does not count. */
+  #computeOps = 0;
   /** Set when an op did work that takes simulated time beyond an access (fault, disk I/O, compute). */
   #slow = false;
 
@@ -221,16 +223,19 @@ export class GuestKernel implements GuestOs {
         this.#slow = false;
         this.#flush();
         pending = 0;
-        if (this.#machine.vmTime(this.vm) >= until) {
-          this.#counters.ops += i + 1 - from;
-          return i + 1;
-        }
+        if (this.#machine.vmTime(this.vm) >= until) return this.#done(from, i + 1);
       }
     }
     this.#pending = pending;
     this.#flush();
-    this.#counters.ops += batch.length - from;
-    return batch.length;
+    return this.#done(from, batch.length);
+  }
+
+  /** Counts the memory ops among ops from, …, to − 1 of the batch, and returns `to`. */
+  #done(from: number, to: number): number {
+    this.#counters.ops += to - from - this.#computeOps;
+    this.#computeOps = 0;
+    return to;
   }
 
   /** Op `i` of a batch that is not an access to a resident anonymous page with room in the queue. */
@@ -256,6 +261,7 @@ export class GuestKernel implements GuestOs {
         this.#freeVirtual(t);
         break;
       case OpKind.Compute:
+        this.#computeOps++;
         this.#slow = true;
         this.#bus.charge(this.vm, t);
         this.#idle(t);

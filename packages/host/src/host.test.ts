@@ -86,6 +86,8 @@ describe('host kernel', () => {
     expect(refused[0]!.data).toMatchObject({ name: 'b' });
     expect(String(refused[0]!.data!['reason'])).toMatch(/min \+ overhead/);
     expect(host.stats().vms.map((v) => v.poweredOn)).toEqual([true, false]);
+    expect(host.stats().vms[1]!.refused).toBe(refused[0]!.data!['reason']);
+    expect(host.stats().vms[0]).not.toHaveProperty('refused');
   });
 
   it('powers VMs on and off on schedule, freeing their memory', () => {

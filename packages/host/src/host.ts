@@ -67,6 +67,8 @@ export interface HostConfig {
   /** Allocation, reclamation and sharing; an empty slot runs its null implementation. */
   readonly policies?: HostPolicies;
   readonly periods?: Partial<HostPeriods>;
+  /** Where relative file paths in workload options start (see WorkloadContext); default the working directory. */
+  readonly baseDir?: string;
 }
 
 /** Totals of a run, for summaries. */
@@ -79,6 +81,8 @@ export interface RunStats {
     readonly ops: number;
     readonly poweredOn: boolean;
     readonly finished: boolean;
+    /** Why admission control refused to power the VM on, if it did. */
+    readonly refused?: string;
   }[];
 }
 
@@ -87,7 +91,8 @@ interface VmSlot {
   readonly config: VmConfig;
   runner?: VmRunner;
   detector?: DemandDetector;
-  refused: boolean;
+  /** Why admission control refused to power the VM on, if it did. */
+  refused?: string;
   off: boolean;
   lastOps: number;
   lastSlow: number;
@@ -146,7 +151,7 @@ export class Host {
         );
       }
       names.add(vm.name);
-      return { config: vm, refused: false, off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
+      return { config: vm, off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
@@ -218,6 +223,7 @@ export class Host {
       ops: slot.runner?.guest.counters().ops ?? 0,
       poweredOn: slot.runner !== undefined && !slot.off,
       finished: slot.runner?.finished ?? false,
+      ...(slot.refused === undefined ? {} : { refused: slot.refused }),
     }));
     return { simulatedTime: this.#now, ops: vms.reduce((sum, vm) => sum + vm.ops, 0), vms };
   }
@@ -327,10 +333,10 @@ export class Host {
   #powerOnDue(): void {
     for (const slot of this.#slots) {
       const config = slot.config;
-      if (slot.runner || slot.refused || (config.powerOn ?? 0) > this.#now) continue;
+      if (slot.runner || slot.refused !== undefined || (config.powerOn ?? 0) > this.#now) continue;
       const refusal = this.#admits(config);
       if (refusal) {
-        slot.refused = true;
+        slot.refused = refusal;
         this.#emit('admission-refused', undefined, { name: config.name, reason: refusal });
         continue;
       }
@@ -366,6 +372,7 @@ export class Host {
       vm,
       vmPages: config.pages,
       contents: this.contents,
+      ...(this.#config.baseDir === undefined ? {} : { baseDir: this.#config.baseDir }),
       random: random.split('workload'),
       emit,
     });

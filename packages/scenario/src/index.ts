@@ -1,4 +1,5 @@
 export { type LoadedScenario, loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from './load';
+export { type OptionDoc, optionDocs } from './option-docs';
 export { type AnyDefinition, defaultRegistry, Registry, RegistryError, SCENARIO_CONTRACTS } from './registry';
 export {
   type Scenario,

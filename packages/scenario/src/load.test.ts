@@ -138,6 +138,34 @@ vms:
     expect(registry.list().map((d) => d.name)).toContain('pinger');
   });
 
+  it('read the files workloads name relative to the scenario file, whatever the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    writeFileSync(join(dir, 'refs.csv'), 'op,page,content\nr,0\nw,1,7\nr,1\n');
+    writeFileSync(join(dir, 'image.bin'), Buffer.alloc(3 * 4096, 1));
+    const file = join(dir, 's.yaml');
+    writeFileSync(
+      file,
+      [
+        'host: { memory: 8MiB, swap: 8MiB }',
+        'duration: 20ms',
+        'vms:',
+        '  - name: t',
+        '    memory: 1MiB',
+        '    guest: { kind: linux, bootTime: 1ms }',
+        '    workload: { kind: trace, path: refs.csv, format: hvsim-csv, loop: true }',
+        '  - name: f',
+        '    memory: 1MiB',
+        '    guest: { kind: linux, bootTime: 1ms }',
+        '    workload: { kind: uniform, pages: 8, content: { model: file, path: ./image.bin } }',
+      ].join('\n'),
+    );
+    const { host: config, duration } = await loadScenario(file);
+    expect(config.baseDir).toBe(dir);
+    const host = createHost(config);
+    host.run(duration);
+    expect(host.stats().vms.map((v) => v.ops > 0)).toEqual([true, true]);
+  });
+
   it('refuse a plugin that defines nothing, and an unreadable file', async () => {
     const empty = join(import.meta.dirname, 'fixtures', 'empty-plugin.mjs');
     await expect(

@@ -71,7 +71,10 @@ export async function loadScenario(
   return parseScenario(text, path, registry, dirname(resolve(path)));
 }
 
-/** Validates scenario text; `baseDir` is where relative plugin paths start. */
+/**
+ * Validates scenario text; `baseDir` is where relative paths in it start (plugins, and files that workloads
+ * read, such as traces).
+ */
 export async function parseScenario(
   text: string,
   source: string,
@@ -104,7 +107,12 @@ export async function parseScenario(
     }
     registry.registerModule(module, plugin);
   }
-  return { source, scenario, host: hostConfig(scenario, registry, source), duration: scenario.duration };
+  return {
+    source,
+    scenario,
+    host: { ...hostConfig(scenario, registry, source), baseDir },
+    duration: scenario.duration,
+  };
 }
 
 /** Resolves a named factory and checks its options now, so a bad option is reported before the run. */

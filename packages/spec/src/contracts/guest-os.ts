@@ -40,7 +40,10 @@ export const GuestPageUsage = { Stable: 0, Unused: 1, Volatile: 2, PotentiallyVo
 export type GuestPageUsage = (typeof GuestPageUsage)[keyof typeof GuestPageUsage];
 
 export interface GuestCounters {
-  /** Ops of the workload completed. */
+  /**
+   * Memory operations of the workload completed: every op but Compute, which is time the workload spends
+   * elsewhere, not work; throughput is these per simulated second.
+   */
   ops: number;
   /** Reads and writes of the guest's own swap. */
   guestSwapIns: number;

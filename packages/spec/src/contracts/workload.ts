@@ -61,6 +61,11 @@ export interface WorkloadContext extends CreateContext {
   readonly vmPages: Pages;
   /** The host's store of real page contents, for content models that read files or disk images. */
   readonly contents?: ContentInterner;
+  /**
+   * Where relative file paths in the workload's options start: the scenario file's folder, so a scenario
+   * runs the same from any working directory. Absent: the working directory.
+   */
+  readonly baseDir?: string;
 }
 
 export const defineWorkload = definer<'workload@1', WorkloadContext, Workload>('workload@1');

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InvalidOptionsError, type WorkloadContext } from '@hvsim/spec';
 import { z } from 'zod';
 import type { ContentModel, ContentModelName } from './content-model';
@@ -78,7 +79,7 @@ const models = z.discriminatedUnion('model', [
     path: z
       .string()
       .min(1)
-      .describe('the file or disk image (relative paths start at the working directory)'),
+      .describe("the file or disk image (a relative path starts at the scenario file's folder)"),
   }),
 ]);
 
@@ -112,7 +113,7 @@ export type ContentOptionsInput = z.input<typeof contentOptions>;
 /** Builds the content model the options describe, for the VM of `ctx`. */
 export function createContentModel(
   options: ContentOptions,
-  ctx: Pick<WorkloadContext, 'vm' | 'contents'>,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir'>,
 ): ContentModel {
   switch (options.model) {
     case 'zero':
@@ -130,14 +131,14 @@ export function createContentModel(
         { pool: options.pool, image: options.image, salt: options.salt },
       );
     case 'file':
-      return new FileContent(options.path, ctx.contents);
+      return new FileContent(resolve(ctx.baseDir ?? '', options.path), ctx.contents);
   }
 }
 
 /** Parses raw content options (a name or an object) and builds the model: for callers outside a definition. */
 export function contentModel(
   options: ContentOptionsInput,
-  ctx: Pick<WorkloadContext, 'vm' | 'contents'>,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir'>,
 ): ContentModel {
   const parsed = contentOptions.safeParse(options);
   if (!parsed.success) {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineWorkload, type OpBatch, OpKind, type Workload, type WorkloadContext } from '@hvsim/spec';
 import { z } from 'zod';
 import { contentOptions, createContentModel } from '../content/index';
@@ -14,7 +15,7 @@ const common = {
   path: z
     .string({ error: 'expected the path of a trace file' })
     .min(1, 'expected the path of a trace file')
-    .describe('the trace file'),
+    .describe("the trace file (a relative path starts at the scenario file's folder)"),
   dense: z
     .boolean()
     .optional()
@@ -121,7 +122,7 @@ export const trace = defineWorkload({
     const { path, format, loop, content: contentChoice, ...rest } = options;
     // The model first: if it throws, no file is left open.
     const model = createContentModel(contentChoice, ctx);
-    const reader = openTrace(path, format, readerOptions(rest));
+    const reader = openTrace(resolve(ctx.baseDir ?? '', path), format, readerOptions(rest));
     let done = false;
     let loops = 0;
     const close = () => {
