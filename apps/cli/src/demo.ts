@@ -1,7 +1,10 @@
 /**
  * The embedded default scenario of `hvsim demo`: four VMs promised 1.5× the host's memory, with host paging
- * (random victims, as ESX) as the only reclamation — a web server, a database, a batch job whose heap
- * grows, and an idle Windows desktop that zeroed all its memory at boot.
+ * (random victims, as ESX) as the only reclamation — a web server, an analytics job that moves between
+ * working sets, a batch job whose heap outgrows its VM (so its guest swaps, and pages the host already
+ * swapped are paged twice), and an idle Windows desktop that zeroed all its memory at boot. All four run at
+ * full speed until the host's memory is full; then random victims include hot pages, each refault waits on
+ * the disk, and throughput collapses: the case for ballooning and sharing, which the later policies add.
  */
 export const DEMO_SCENARIO = `
 name: demo — four VMs overcommitted 1.5x, host paging only
@@ -17,11 +20,15 @@ vms:
     overhead: 4MiB
     guest: { kind: linux, bootTime: 200ms }
     workload: { kind: zipf, pages: 0.9, alpha: 0.9 }
-  - name: db
+  - name: analytics
     memory: 96MiB
     overhead: 4MiB
     guest: { kind: linux, bootTime: 200ms }
-    workload: { kind: buffer-pool, pages: 0.6 }
+    workload:
+      kind: phased
+      phases:
+        - { duration: 1s, pages: 0.2 }
+        - { duration: 1s, offset: 0.2, pages: 0.4, distribution: zipf }
   - name: batch
     memory: 96MiB
     overhead: 4MiB
