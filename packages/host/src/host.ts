@@ -29,6 +29,7 @@ import {
   nullReclamation,
 } from './policies';
 import { Scheduler } from './scheduler';
+import { SharedTraps } from './shared-traps';
 import type { Use } from './use';
 import { VmRunner } from './vm-runner';
 
@@ -122,6 +123,8 @@ export class Host {
   readonly #reclamation: ReclamationPolicy;
   readonly #mechanisms = new Map<string, ReclamationMechanism>();
   readonly #sharing: SharingEngine | undefined;
+  /** Trap channels shared by the VMs' observers, so eight VMs' detectors fit in the machine's trap bits. */
+  readonly #traps: SharedTraps;
   #now: SimTime = 0;
   #state: string | undefined;
 
@@ -141,6 +144,7 @@ export class Host {
       emit,
       onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager')),
     });
+    this.#traps = new SharedTraps(this.machine.traps);
     const names = new Set<string>();
     this.#slots = config.vms.map((vm, i) => {
       if (names.has(vm.name)) {
@@ -383,7 +387,7 @@ export class Host {
         random: random.split('detector'),
         emit,
       });
-      slot.detector.attach({ vm, machine, traps: machine.traps });
+      slot.detector.attach({ vm, machine, traps: this.#traps.forVm(vm, config.pages) });
     }
     return runner;
   }

@@ -119,6 +119,14 @@ vms:
     expect(found).toEqual([{ path: 'vms', message: 'two VMs are named "a1"' }]);
   });
 
+  it('refuse a cost the machine does not have, rather than ignore it', async () => {
+    const found = await problems(
+      'host: { memory: 8MiB, costs: { swapin: 5000000, access: -1 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]',
+    );
+    expect(found.map((p) => p.path)).toEqual(expect.arrayContaining(['host.costs', 'host.costs.access']));
+    expect(found.find((p) => p.path === 'host.costs')!.message).toMatch(/swapin/);
+  });
+
   it('report a YAML syntax error by line', async () => {
     const found = await problems('host: { memory: 8MiB\nvms: [');
     expect(found[0]!.path).toMatch(/^line \d+, column \d+$/);
@@ -164,6 +172,31 @@ vms:
     const host = createHost(config);
     host.run(duration);
     expect(host.stats().vms.map((v) => v.ops > 0)).toEqual([true, true]);
+  });
+
+  it('put a detector on every VM by name; eight VMs share the trap channel', async () => {
+    const text = [
+      'duration: 3s',
+      'host: { memory: 64MiB, swap: 64MiB, costs: { access: 20000 } }',
+      'vms:',
+      '  - name: vm',
+      '    count: 8',
+      '    memory: 4MiB',
+      '    guest: { kind: linux, bootTime: 1ms }',
+      '    workload: { kind: uniform, pages: 0.25 }',
+      '    detector: { kind: sampling, samples: 100, period: 1s }',
+    ].join('\n');
+    const { host: config, duration } = await parseScenario(text, 'detectors.yaml');
+    const host = createHost(config);
+    host.run(duration);
+    const estimates = host.metrics().series.filter((s) => s.name === 'active-estimate');
+    expect(estimates).toHaveLength(8);
+    for (const series of estimates) {
+      // A quarter of the 1024 pages is touched (plus the kernel's): the estimate after the first period.
+      const last = series.values[series.values.length - 1]!;
+      expect(last).toBeGreaterThan(0.1 * 1024);
+      expect(last).toBeLessThan(0.5 * 1024);
+    }
   });
 
   it('refuse a plugin that defines nothing, and an unreadable file', async () => {

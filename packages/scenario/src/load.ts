@@ -202,7 +202,9 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
     ...(host.swap === undefined ? {} : { swapPages: host.swap }),
     ...(host.quantum === undefined ? {} : { quantum: host.quantum }),
     ...(host.metricInterval === undefined ? {} : { metricInterval: host.metricInterval }),
-    ...(host.costs === undefined ? {} : { costs: host.costs }),
+    ...(host.costs === undefined
+      ? {}
+      : { costs: Object.fromEntries(Object.entries(host.costs).filter(([, ns]) => ns !== undefined)) }),
     policies: {
       ...(allocation ? { allocation } : {}),
       ...(reclamation ? { reclamation } : {}),

@@ -1,3 +1,4 @@
+import { detectorDefinitions } from '@hvsim/detectors';
 import { guestDefinitions } from '@hvsim/guest';
 import { type Definition, HvsimError } from '@hvsim/spec';
 import { workloadDefinitions } from '@hvsim/workloads';
@@ -88,9 +89,11 @@ export class Registry {
   }
 }
 
-/** A registry holding the built-in guests and workloads. */
+/** A registry holding the built-in guests, workloads and detectors. */
 export function defaultRegistry(): Registry {
   const registry = new Registry();
-  for (const definition of [...guestDefinitions, ...workloadDefinitions]) registry.register(definition);
+  for (const definition of [...guestDefinitions, ...workloadDefinitions, ...detectorDefinitions]) {
+    registry.register(definition);
+  }
   return registry;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_COSTS } from '@hvsim/machine';
 import { durationOption, optionalDurationOption, parsePages } from '@hvsim/spec';
 import { z } from 'zod';
 
@@ -69,9 +70,16 @@ export const scenarioSchema = z.strictObject({
     quantum: optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
     metricInterval: optionalDurationOption('how often metrics are sampled (default 1s)'),
     costs: z
-      .record(z.string(), z.number().nonnegative())
+      .strictObject(
+        Object.fromEntries(
+          Object.entries(DEFAULT_COSTS).map(([key, value]) => [
+            key,
+            z.number().nonnegative().optional().describe(`ns (default ${value})`),
+          ]),
+        ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
+      )
       .optional()
-      .describe('cost overrides in ns, e.g. { swapIn: 5000000 }'),
+      .describe(`cost overrides in ns, e.g. { swapIn: 5000000 }: ${Object.keys(DEFAULT_COSTS).join(', ')}`),
   }),
   vms: z.array(vmSchema).min(1, 'expected at least one VM'),
   policies: z

@@ -1,0 +1,98 @@
+import {
+  HvsimError,
+  type Ppn,
+  type TrapApi,
+  type TrapChannel,
+  type TrapHandler,
+  type TrapMode,
+  type VmId,
+} from '@hvsim/spec';
+
+interface Shared {
+  readonly channel: TrapChannel;
+  /** The handler of each VM that registered the channel, by VM id. */
+  readonly handlers: (TrapHandler | undefined)[];
+  users: number;
+}
+
+/**
+ * Trap channels shared by VMs. The machine has a handful of trap bits per page, but each VM's observers
+ * register channels of their own: VMs that register the same name and mode share one machine channel, whose
+ * handler calls the handler of the VM that was accessed. Each VM gets a view of the trap API that arms only
+ * its own pages.
+ */
+export class SharedTraps {
+  readonly #traps: TrapApi;
+  readonly #shared = new Map<string, Shared>();
+
+  constructor(traps: TrapApi) {
+    this.#traps = traps;
+  }
+
+  /** The trap API as VM `vm`'s observers see it. */
+  forVm(vm: VmId, pageCount: number): TrapApi {
+    const traps = this.#traps;
+    const shared = this.#shared;
+    const own = (channel: TrapChannel): Shared => {
+      for (const entry of shared.values()) if (entry.channel === channel && entry.handlers[vm]) return entry;
+      throw new HvsimError(
+        'unknown-channel',
+        `vm ${vm} has not registered trap channel ${channel}`,
+        'traps.channel',
+      );
+    };
+    const checkVm = (other: VmId) => {
+      if (other !== vm) {
+        throw new HvsimError(
+          'foreign-vm',
+          `an observer of vm ${vm} may not arm traps on vm ${other}`,
+          'traps.vm',
+        );
+      }
+    };
+    return {
+      register(name: string, handler: TrapHandler, mode: TrapMode = 'access'): TrapChannel {
+        const key = `${mode}:${name}`;
+        let entry = shared.get(key);
+        if (!entry) {
+          const handlers: (TrapHandler | undefined)[] = [];
+          const channel = traps.register(name, (v, ppn, write) => handlers[v]?.(v, ppn, write), mode);
+          entry = { channel, handlers, users: 0 };
+          shared.set(key, entry);
+        }
+        if (entry.handlers[vm]) {
+          throw new HvsimError('channel-taken', `vm ${vm} has already registered ${name}`, 'traps.register');
+        }
+        entry.handlers[vm] = handler;
+        entry.users++;
+        return entry.channel;
+      },
+      unregister(channel: TrapChannel): void {
+        const entry = own(channel);
+        for (let ppn = 0; ppn < pageCount; ppn++) {
+          if (traps.isArmed(channel, vm, ppn)) traps.disarm(channel, vm, ppn);
+        }
+        entry.handlers[vm] = undefined;
+        if (--entry.users === 0) {
+          traps.unregister(channel);
+          for (const [key, value] of shared) if (value === entry) shared.delete(key);
+        }
+      },
+      arm(channel: TrapChannel, other: VmId, ppn: Ppn): void {
+        checkVm(other);
+        own(channel);
+        traps.arm(channel, vm, ppn);
+      },
+      disarm(channel: TrapChannel, other: VmId, ppn: Ppn): void {
+        checkVm(other);
+        own(channel);
+        traps.disarm(channel, vm, ppn);
+      },
+      isArmed(channel: TrapChannel, other: VmId, ppn: Ppn): boolean {
+        checkVm(other);
+        own(channel);
+        return traps.isArmed(channel, vm, ppn);
+      },
+    };
+  }
+}
