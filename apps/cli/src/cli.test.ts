@@ -135,7 +135,7 @@ describe('hvsim reproduce', () => {
     });
     const list = capture();
     await main(['reproduce'], list);
-    expect(list.stdout.join('')).toBe('toy  a toy experiment\n');
+    expect(list.stdout.join('')).toMatch(/^esx-fig6 {2}ESX Figure 6.*\ntoy {2}a toy experiment\n$/);
     const io = capture();
     expect(await main(['reproduce', 'toy', '--json'], io)).toBe(1);
     expect(JSON.parse(io.stdout.join(''))).toEqual({

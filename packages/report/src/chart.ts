@@ -79,7 +79,15 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     encoding: {
       x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
       y: { field: 'value', type: 'quantitative', title: options.yTitle },
-      color: { field: 'series', type: 'nominal', title: 'series', scale: { domain: labels }, sort: labels },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: 'series',
+        scale: { domain: labels },
+        sort: labels,
+        // Labels are whole names (`web/throughput`): never cut them short.
+        legend: { labelLimit: 0 },
+      },
     },
   };
 }
@@ -161,7 +169,14 @@ export function comparisonChart(
         title: options.yTitle,
         scale: { type: options.yScale ?? 'linear' },
       },
-      color: { field: 'label', type: 'nominal', title: null, scale: { domain: labels }, sort: labels },
+      color: {
+        field: 'label',
+        type: 'nominal',
+        title: null,
+        scale: { domain: labels },
+        sort: labels,
+        legend: { labelLimit: 0 },
+      },
     },
     layer: [
       {

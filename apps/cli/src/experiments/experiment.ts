@@ -1,7 +1,4 @@
-/**
- * The home of the papers' experiments: each reproduces a published result and says, figure by figure,
- * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
- */
+/** What an experiment of `hvsim reproduce` is and returns. */
 
 /** One published number beside the simulated one. */
 export interface ExperimentFigure {
@@ -43,6 +40,3 @@ export const figure = (
   tolerance,
   pass: Number.isFinite(simulated) && Math.abs(simulated - published) <= tolerance,
 });
-
-/** Every registered experiment. */
-export const experiments: Experiment[] = [];
