@@ -1,12 +1,14 @@
 import { accessBits } from './access-bits';
+import { damon } from './damon';
 import { oracle } from './oracle';
 import { sampling } from './sampling';
 
 export { AccessBitScanner, accessBits, accessBitsOptions } from './access-bits';
+export { DamonMonitor, type DamonOptions, damon, damonOptions } from './damon';
 export { ActivityEstimator } from './estimator';
 export { IdleTracker } from './idle-tracker';
 export { oracle, oracleOptions } from './oracle';
 export { SamplingDetector, type SamplingOptions, sampling, samplingOptions } from './sampling';
 
 /** Every detector this package defines, for registries. */
-export const detectorDefinitions = [sampling, accessBits, oracle] as const;
+export const detectorDefinitions = [sampling, accessBits, damon, oracle] as const;
