@@ -19,6 +19,29 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-cli-'));
 
+describe('hvsim score', () => {
+  it('scores every detector against the oracle on one run', async () => {
+    const io = capture();
+    expect(await main(['score', '--json'], io)).toBe(0);
+    const rows = JSON.parse(io.stdout.join(''));
+    expect(rows.map((r: { detector: string }) => r.detector)).toEqual(['sampling', 'access-bits', 'damon']);
+    const of = (name: string) => rows.find((r: { detector: string }) => r.detector === name);
+    // Sampling checks n = 100 pages per 30 s period; the scanner every page of the 256 MiB VM every 10 s.
+    expect(of('sampling').checksPerSecond).toBeCloseTo(100 / 30, 1);
+    expect(of('access-bits').checksPerSecond).toBeGreaterThan(0.95 * (65536 / 10));
+    expect(of('access-bits').checksPerSecond).toBeLessThanOrEqual(65536 / 10);
+    expect(of('damon').checksPerSecond).toBeLessThanOrEqual(1000 / 0.25);
+    // The scanner sees a rise at its next scan; sampling within a couple of its 30 s periods.
+    expect(of('access-bits').lagUpSeconds).toBeLessThanOrEqual(10);
+    expect(of('sampling').lagUpSeconds).toBeGreaterThan(of('access-bits').lagUpSeconds);
+    for (const row of rows) expect(Number.isFinite(row.meanAbsoluteErrorMiB)).toBe(true);
+  }, 60_000);
+
+  it('asks for an oracle when no VM has one', async () => {
+    await expect(main(['score', SMALL], capture())).rejects.toThrow(/observers: \[oracle/);
+  });
+});
+
 describe('hvsim run', () => {
   it('prints a summary that says how much was simulated and how fast', async () => {
     const io = capture();

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHost } from '@hvsim/host';
 import { renderPng, renderSvg } from '@hvsim/report';
 import {
   defaultRegistry,
@@ -15,7 +16,8 @@ import { Command } from 'commander';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
 import { type RunSummary, runScenario } from './run';
-import { formatFigures, formatSummary } from './summary';
+import { SCORE_SCENARIO, scoreDetectors } from './score';
+import { formatFigures, formatScores, formatSummary } from './summary';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -89,6 +91,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: RunFlags) => {
       await runAndReport(await parseScenario(DEMO_SCENARIO, 'demo'), flags, io);
+    });
+
+  program
+    .command('score')
+    .description('score every detector against the oracle on one run: error, lag after steps, overhead')
+    .argument('[scenario]', 'a scenario whose VMs have `observers: [oracle, …]` (default: an embedded one)')
+    .option('--json', 'print the scores as JSON')
+    .action(async (path: string | undefined, flags: { json?: boolean }) => {
+      const loaded = path ? await loadScenario(path) : await parseScenario(SCORE_SCENARIO, 'score');
+      const host = createHost(loaded.host);
+      host.run(loaded.duration);
+      const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
+      if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      else io.out(`${loaded.scenario.name ?? loaded.source}\n\n${formatScores(rows)}\n`);
     });
 
   program

@@ -1,6 +1,7 @@
 import { formatSi, formatTable } from '@hvsim/report';
 import type { ExperimentFigure } from './experiments';
 import type { RunSummary } from './run';
+import type { DetectorScoreRow } from './score';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -48,6 +49,21 @@ export function formatFigures(figures: readonly ExperimentFigure[]): string {
       simulated: round(f.simulated, 3),
       tolerance: `± ${f.tolerance}`,
       result: f.pass ? 'pass' : 'FAIL',
+    })),
+  );
+}
+
+/** Detectors scored against the oracle, a row each. */
+export function formatScores(rows: readonly DetectorScoreRow[]): string {
+  const lag = (seconds: number | null) => (seconds === null ? '—' : round(seconds));
+  return formatTable(
+    rows.map((r) => ({
+      vm: r.vm,
+      detector: r.detector,
+      'mean abs. error MiB': round(r.meanAbsoluteErrorMiB),
+      'lag up s': lag(r.lagUpSeconds),
+      'lag down s': lag(r.lagDownSeconds),
+      'pages checked/s': round(r.checksPerSecond),
     })),
   );
 }

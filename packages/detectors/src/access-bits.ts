@@ -11,15 +11,15 @@ import { IdleTracker } from './idle-tracker';
 
 export const accessBitsOptions = z.object({
   interval: durationOption("time between scans of the access bits, in the VM's execution time", {
-    default: '5s',
+    default: '10s',
   }),
   window: z
     .number()
     .int()
     .min(1)
     .max(65534)
-    .default(6)
-    .describe('scans a page stays in the working set after its last access (default 6: 30 s at 5 s scans)'),
+    .default(3)
+    .describe('scans a page stays in the working set after its last access (default 3: 30 s at 10 s scans)'),
 });
 
 /**
@@ -33,9 +33,9 @@ export class AccessBitScanner implements DemandDetector {
   readonly name: string;
   readonly tracker: IdleTracker;
 
-  constructor(interval: SimTime, window: number, name = 'access-bits') {
+  constructor(interval: SimTime, window: number, name = 'access-bits', free = false) {
     this.name = name;
-    this.tracker = new IdleTracker(interval, window);
+    this.tracker = new IdleTracker(interval, window, free);
   }
 
   attach(attachment: DetectorAttachment): void {
@@ -48,6 +48,11 @@ export class AccessBitScanner implements DemandDetector {
 
   estimate(): DemandEstimate {
     return { activePages: this.tracker.workingSet };
+  }
+
+  /** Every page at every scan. */
+  get checks(): number {
+    return this.tracker.pagesScanned;
   }
 
   detach(): void {

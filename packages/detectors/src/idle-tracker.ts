@@ -19,7 +19,12 @@ export class IdleTracker {
   #working = 0;
   #scans = 0;
 
-  constructor(interval: SimTime, window: number) {
+  /** `free`: an instrument whose traps cost the VM nothing (the oracle). */
+  constructor(
+    interval: SimTime,
+    window: number,
+    readonly free = false,
+  ) {
     if (!(interval > 0))
       throw new HvsimError('invalid-options', `expected an interval above 0, got ${interval}`, 'interval');
     if (!(Number.isInteger(window) && window >= 1 && window < 65535)) {
@@ -57,9 +62,14 @@ export class IdleTracker {
     // Never accessed yet: as old as the window, so outside the working set.
     this.#age = new Uint16Array(pages).fill(this.#window);
     const accessed = this.#accessed;
-    this.#channel = traps.register(name, (_vm, ppn) => {
-      accessed[ppn] = 1;
-    });
+    this.#channel = traps.register(
+      name,
+      (_vm, ppn) => {
+        accessed[ppn] = 1;
+      },
+      'access',
+      { free: this.free },
+    );
     for (let ppn: Ppn = 0; ppn < pages; ppn++) traps.arm(this.#channel, vm, ppn);
     this.#nextScan = machine.vmTime(vm) + this.#interval;
   }

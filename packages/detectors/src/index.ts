@@ -9,6 +9,7 @@ export { ActivityEstimator } from './estimator';
 export { IdleTracker } from './idle-tracker';
 export { oracle, oracleOptions } from './oracle';
 export { SamplingDetector, type SamplingOptions, sampling, samplingOptions } from './sampling';
+export { type EstimateScore, type ScoreOptions, scoreEstimate } from './scoring';
 
 /** Every detector this package defines, for registries. */
 export const detectorDefinitions = [sampling, accessBits, damon, oracle] as const;

@@ -58,6 +58,7 @@ export class SamplingDetector implements DemandDetector {
   #touched = 0;
   #periodStart: SimTime = 0;
   #traps = 0;
+  #armed = 0;
   #periods = 0;
 
   constructor(options: SamplingOptions, random: RandomStream) {
@@ -69,6 +70,11 @@ export class SamplingDetector implements DemandDetector {
   /** Trapped accesses since attach (at most n per period): the detector's overhead. */
   get traps(): number {
     return this.#traps + this.#touched;
+  }
+
+  /** Pages armed since attach: n per period. */
+  get checks(): number {
+    return this.#armed;
   }
 
   /** Periods completed since attach. */
@@ -118,6 +124,7 @@ export class SamplingDetector implements DemandDetector {
     this.#sample = this.#pickPages(Math.min(this.options.samples, this.#pages));
     this.#touched = 0;
     for (const ppn of this.#sample) traps.arm(this.#channel, vm, ppn);
+    this.#armed += this.#sample.length;
   }
 
   #endPeriod(): void {

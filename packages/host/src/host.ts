@@ -44,7 +44,13 @@ export interface VmConfig {
   readonly overheadPages?: Pages;
   readonly guest: Use<'guest-os@1', GuestContext, GuestOs>;
   readonly workload: Use<'workload@1', WorkloadContext, Workload>;
+  /** The VM's demand detector: its estimate is what the allocation policy sees. */
   readonly detector?: Use<'detector@1', CreateContext, DemandDetector>;
+  /**
+   * More detectors that only watch, each recorded as `active-estimate:<name>` and `detector-checks:<name>`
+   * (with `#2`, `#3`… for repeats), so detectors can be compared on one run (an `oracle` gives the truth).
+   */
+  readonly observers?: readonly Use<'detector@1', CreateContext, DemandDetector>[];
   /** Host time the VM powers on (default 0) and off (default: never). */
   readonly powerOn?: SimTime;
   readonly powerOff?: SimTime;
@@ -92,6 +98,8 @@ interface VmSlot {
   readonly config: VmConfig;
   runner?: VmRunner;
   detector?: DemandDetector;
+  /** The observers' detectors, with the name that sets each one's metric series apart. */
+  observers: { readonly label: string; readonly detector: DemandDetector }[];
   /** Why admission control refused to power the VM on, if it did. */
   refused?: string;
   off: boolean;
@@ -155,7 +163,7 @@ export class Host {
         );
       }
       names.add(vm.name);
-      return { config: vm, off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
+      return { config: vm, observers: [], off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
@@ -205,7 +213,11 @@ export class Host {
       for (const slot of running) slot.runner!.runUntil(next);
       this.machine.advanceTo(next);
       this.#now = next;
-      for (const slot of running) slot.detector?.tick(this.machine.vmTime(slot.runner!.vm));
+      for (const slot of running) {
+        const vmTime = this.machine.vmTime(slot.runner!.vm);
+        slot.detector?.tick(vmTime);
+        for (const o of slot.observers) o.detector.tick(vmTime);
+      }
       this.#scheduler.runDue(next);
       this.#powerOnDue();
       this.#powerOffDue();
@@ -389,6 +401,17 @@ export class Host {
       });
       slot.detector.attach({ vm, machine, traps: this.#traps.forVm(vm, config.pages) });
     }
+    const seen = new Map<string, number>();
+    slot.observers = (config.observers ?? []).map((use, i) => {
+      const name = use.definition.name;
+      const repeat = (seen.get(name) ?? 0) + 1;
+      seen.set(name, repeat);
+      const detector = use.definition.create(use.options, { random: random.split(`observer:${i}`), emit });
+      // Each observer of a kind registers its trap channel under a name of its own.
+      const traps = this.#traps.forVm(vm, config.pages, `observer:${i}`);
+      detector.attach({ vm, machine, traps });
+      return { label: `${name}${repeat > 1 ? `#${repeat}` : ''}`, detector };
+    });
     return runner;
   }
 
@@ -397,6 +420,7 @@ export class Host {
       if (!slot.runner || slot.off || (slot.config.powerOff ?? Number.POSITIVE_INFINITY) > this.#now)
         continue;
       slot.detector?.detach();
+      for (const o of slot.observers) o.detector.detach();
       this.machine.removeVm(slot.runner.vm);
       slot.off = true;
       this.#emit('power-off', slot.runner.vm, { name: slot.config.name });
@@ -426,7 +450,14 @@ export class Host {
       m.record('host-swap-ins', 'pages/s', name, (c.swapIns - slot.lastSwapIns) / seconds);
       m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
       m.record('double-paging', 'pages', name, g.doublePagings);
-      if (slot.detector) m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
+      if (slot.detector) {
+        m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
+        m.record('detector-checks', 'pages', name, slot.detector.checks ?? 0);
+      }
+      for (const o of slot.observers) {
+        m.record(`active-estimate:${o.label}`, 'pages', name, o.detector.estimate().activePages);
+        m.record(`detector-checks:${o.label}`, 'pages', name, o.detector.checks ?? 0);
+      }
       slot.lastOps = g.ops;
       slot.lastSlow = c.slowAccesses;
       slot.lastSwapIns = c.swapIns;

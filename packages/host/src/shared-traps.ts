@@ -5,6 +5,7 @@ import {
   type TrapChannel,
   type TrapHandler,
   type TrapMode,
+  type TrapOptions,
   type VmId,
 } from '@hvsim/spec';
 
@@ -29,8 +30,11 @@ export class SharedTraps {
     this.#traps = traps;
   }
 
-  /** The trap API as VM `vm`'s observers see it. */
-  forVm(vm: VmId, pageCount: number): TrapApi {
+  /**
+   * The trap API as VM `vm`'s observers see it. `scope` sets observers apart that would register the same
+   * names (two detectors of one kind on a VM): they get channels of their own.
+   */
+  forVm(vm: VmId, pageCount: number, scope = ''): TrapApi {
     const traps = this.#traps;
     const shared = this.#shared;
     const own = (channel: TrapChannel): Shared => {
@@ -51,12 +55,22 @@ export class SharedTraps {
       }
     };
     return {
-      register(name: string, handler: TrapHandler, mode: TrapMode = 'access'): TrapChannel {
-        const key = `${mode}:${name}`;
+      register(
+        name: string,
+        handler: TrapHandler,
+        mode: TrapMode = 'access',
+        options: TrapOptions = {},
+      ): TrapChannel {
+        const key = `${mode}:${options.free ? 'free' : 'charged'}:${scope}:${name}`;
         let entry = shared.get(key);
         if (!entry) {
           const handlers: (TrapHandler | undefined)[] = [];
-          const channel = traps.register(name, (v, ppn, write) => handlers[v]?.(v, ppn, write), mode);
+          const channel = traps.register(
+            name,
+            (v, ppn, write) => handlers[v]?.(v, ppn, write),
+            mode,
+            options,
+          );
           entry = { channel, handlers, users: 0 };
           shared.set(key, entry);
         }

@@ -378,8 +378,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     c.slowAccesses++;
     const bits = m.flags[ppn]! & (write ? this.traps.allBits : this.traps.accessBits);
     if (bits !== 0) {
-      c.traps++;
-      c.time += costs.minorTrap;
+      if ((bits & this.traps.chargedBits) !== 0) {
+        c.traps++;
+        c.time += costs.minorTrap;
+      }
       this.traps.fire(m, ppn, bits, write);
     }
     for (;;) {

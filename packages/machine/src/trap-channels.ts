@@ -5,6 +5,7 @@ import {
   type TrapChannel,
   type TrapHandler,
   type TrapMode,
+  type TrapOptions,
   type VmId,
 } from '@hvsim/spec';
 import { OutOfRangeError } from './errors';
@@ -22,13 +23,20 @@ export class TrapChannels implements TrapApi {
   accessBits = 0;
   /** Bits of every registered channel. */
   allBits = 0;
+  /** Bits of the channels whose traps cost the VM time (all but free ones). */
+  chargedBits = 0;
 
   constructor(
     private readonly vm: (id: VmId) => VmMemory,
     private readonly allVms: () => Iterable<VmMemory>,
   ) {}
 
-  register(name: string, handler: TrapHandler, mode: TrapMode = 'access'): TrapChannel {
+  register(
+    name: string,
+    handler: TrapHandler,
+    mode: TrapMode = 'access',
+    options: TrapOptions = {},
+  ): TrapChannel {
     const channel = this.handlers.indexOf(undefined);
     if (channel === -1) {
       throw new HvsimError(
@@ -42,6 +50,7 @@ export class TrapChannels implements TrapApi {
     const bit = 1 << (CHANNEL_SHIFT + channel);
     this.allBits |= bit;
     if (mode === 'access') this.accessBits |= bit;
+    if (!options.free) this.chargedBits |= bit;
     return channel;
   }
 
@@ -55,6 +64,7 @@ export class TrapChannels implements TrapApi {
     this.names[channel] = undefined;
     this.allBits &= ~bit;
     this.accessBits &= ~bit;
+    this.chargedBits &= ~bit;
   }
 
   arm(channel: TrapChannel, vm: VmId, ppn: Ppn): void {

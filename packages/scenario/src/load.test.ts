@@ -199,6 +199,36 @@ vms:
     }
   });
 
+  it('record observers beside the detector, each kind repeated under a number of its own', async () => {
+    const text = [
+      'duration: 2s',
+      'host: { memory: 16MiB, swap: 16MiB, costs: { access: 20000 } }',
+      'vms:',
+      '  - name: vm',
+      '    memory: 4MiB',
+      '    guest: { kind: linux, bootTime: 1ms }',
+      '    workload: { kind: uniform, pages: 0.25 }',
+      '    detector: sampling',
+      '    observers: [oracle, { kind: sampling, samples: 500, period: 1s }, { kind: sampling, period: 1s }]',
+    ].join('\n');
+    const { host: config, duration } = await parseScenario(text, 'observers.yaml');
+    const host = createHost(config);
+    host.run(duration);
+    const names = host.metrics().series.map((s) => s.name);
+    for (const name of [
+      'active-estimate',
+      'active-estimate:oracle',
+      'active-estimate:sampling',
+      'active-estimate:sampling#2',
+    ]) {
+      expect(names).toContain(name);
+    }
+    expect(names).toContain('detector-checks:sampling#2');
+    await expect(
+      parseScenario(text.replace('{ kind: sampling, period: 1s }', 'nothing'), 'x'),
+    ).rejects.toThrow(/vms\[0\]\.observers\[2\]/);
+  });
+
   it('refuse a plugin that defines nothing, and an unreadable file', async () => {
     const empty = join(import.meta.dirname, 'fixtures', 'empty-plugin.mjs');
     await expect(

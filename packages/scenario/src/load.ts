@@ -154,7 +154,10 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
     const detector = entry.detector
       ? resolveUse(registry, SCENARIO_CONTRACTS.detector, entry.detector, ['vms', i, 'detector'], issues)
       : undefined;
-    if (!guest || !workload || (entry.detector && !detector)) return;
+    const observers = (entry.observers ?? []).map((use, k) =>
+      resolveUse(registry, SCENARIO_CONTRACTS.detector, use, ['vms', i, 'observers', k], issues),
+    );
+    if (!guest || !workload || (entry.detector && !detector) || observers.includes(undefined)) return;
     for (let copy = 0; copy < entry.count; copy++) {
       vms.push({
         name: entry.count === 1 ? entry.name : `${entry.name}${copy + 1}`,
@@ -165,6 +168,7 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
         guest,
         workload,
         ...(detector ? { detector } : {}),
+        ...(observers.length > 0 ? { observers } : {}),
         ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
         ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
       } as VmConfig);

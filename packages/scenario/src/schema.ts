@@ -52,7 +52,15 @@ export const vmSchema = z.strictObject({
   overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
   guest: use('the guest OS: linux or windows, with options').prefault('linux'),
   workload: use('what runs in the VM: a generator or a trace, with options'),
-  detector: use('a demand detector, with options').optional(),
+  detector: use(
+    'a demand detector, with options: its estimate is what the allocation policy sees',
+  ).optional(),
+  observers: z
+    .array(use('a detector that only watches'))
+    .optional()
+    .describe(
+      'more detectors, recorded as active-estimate:<name> to compare them on one run (oracle: the truth)',
+    ),
   powerOn: optionalDurationOption('host time the VM powers on (default 0)'),
   powerOff: optionalDurationOption('host time the VM powers off (default never)'),
 });

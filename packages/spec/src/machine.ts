@@ -106,9 +106,17 @@ export type TrapMode = 'access' | 'write';
  * access to it. This is how samplers invalidate mappings, how cold pages are tracked, and how access bits are
  * emulated. Channels are few (the machine has a handful of trap bits per page); each owner registers one.
  */
+export interface TrapOptions {
+  /**
+   * An instrument outside the simulated system (the oracle that scores detectors): its traps cost the VM
+   * no time and are not counted, so watching does not change what is watched. Default false.
+   */
+  readonly free?: boolean;
+}
+
 export interface TrapApi {
   /** Claims a trap bit. Throws when every bit is taken. */
-  register(name: string, handler: TrapHandler, mode?: TrapMode): TrapChannel;
+  register(name: string, handler: TrapHandler, mode?: TrapMode, options?: TrapOptions): TrapChannel;
   /** Releases a channel and disarms its traps on every page. */
   unregister(channel: TrapChannel): void;
   arm(channel: TrapChannel, vm: VmId, ppn: Ppn): void;

@@ -26,6 +26,11 @@ export interface DemandDetector {
   /** Called as the VM's execution time advances (sampling periods are in VM time). */
   tick(vmTime: SimTime): void;
   estimate(): DemandEstimate;
+  /**
+   * Pages whose access the detector has checked since it attached (traps armed, access bits read): its
+   * overhead, comparable across detectors.
+   */
+  readonly checks?: number;
   /** Disarms its traps and releases its channel. */
   detach(): void;
 }
