@@ -11,10 +11,12 @@ import {
   scenarioJsonSchema,
 } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
+import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
+import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
 import { type RunSummary, runScenario } from './run';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
 import { formatFigures, formatScores, formatSummary } from './summary';
@@ -60,6 +62,26 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
   return summary;
 }
 
+interface MrcFlags {
+  readonly traceFormat?: string;
+  readonly sizes?: string[];
+  readonly format: string;
+  readonly shards?: string;
+  readonly chart?: string;
+  readonly objIdCol?: string;
+  readonly hasHeader?: boolean;
+  readonly delimiter?: string;
+}
+
+/** A number given on the command line, or an error naming the flag. */
+function numberFlag(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new HvsimError('invalid-option', `expected a number, got ${JSON.stringify(text)}`, flag);
+  }
+  return value;
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -91,6 +113,47 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: RunFlags) => {
       await runAndReport(await parseScenario(DEMO_SCENARIO, 'demo'), flags, io);
+    });
+
+  program
+    .command('mrc')
+    .description('the LRU miss-ratio curve of a trace: (cache size in pages, miss ratio) rows, and a chart')
+    .argument('<trace>', 'a trace file: valgrind lackey, libCacheSim txt, csv or oracleGeneral, or hvsim-csv')
+    .option(
+      '--trace-format <format>',
+      `the trace's format (default: from the file name): ${TRACE_FORMATS.join(', ')}`,
+    )
+    .option('--sizes <pages...>', 'cache sizes in pages (default: a spread up to the largest distance seen)')
+    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--shards <rate>', 'approximate by SHARDS spatial sampling at this rate in (0, 1]')
+    .option('--chart <file>', 'draw the curve to an .svg or .png file')
+    .option('--obj-id-col <column>', 'csv traces: 1-based column of the object id')
+    .option('--has-header', 'csv traces: the first line is a header')
+    .option('--delimiter <char>', 'csv traces: the field delimiter (default ",")')
+    .action(async (path: string, flags: MrcFlags) => {
+      const format = flags.format;
+      if (format !== 'table' && format !== 'csv' && format !== 'json') {
+        throw new HvsimError(
+          'invalid-option',
+          `expected table, csv or json, got ${JSON.stringify(format)}`,
+          'format',
+        );
+      }
+      const result = traceMissRatioCurve(path, {
+        ...(flags.traceFormat === undefined ? {} : { traceFormat: flags.traceFormat }),
+        ...(flags.shards === undefined ? {} : { shards: numberFlag(flags.shards, 'shards') }),
+        ...(flags.sizes === undefined ? {} : { sizes: flags.sizes.map((s) => numberFlag(s, 'sizes')) }),
+        csv: {
+          ...(flags.objIdCol === undefined ? {} : { objIdCol: numberFlag(flags.objIdCol, 'obj-id-col') }),
+          ...(flags.hasHeader ? { hasHeader: true } : {}),
+          ...(flags.delimiter === undefined ? {} : { delimiter: flags.delimiter }),
+        },
+      });
+      io.out(formatCurve(result, format));
+      if (flags.chart) {
+        const svg = await renderSvg(curveChart(result));
+        await writeFile(flags.chart, flags.chart.endsWith('.png') ? renderPng(svg) : svg);
+      }
     });
 
   program

@@ -7,6 +7,7 @@ export { AccessBitScanner, accessBits, accessBitsOptions } from './access-bits';
 export { DamonMonitor, type DamonOptions, damon, damonOptions } from './damon';
 export { ActivityEstimator } from './estimator';
 export { IdleTracker } from './idle-tracker';
+export * from './mrc/index';
 export { oracle, oracleOptions } from './oracle';
 export { SamplingDetector, type SamplingOptions, sampling, samplingOptions } from './sampling';
 export { type EstimateScore, type ScoreOptions, scoreEstimate } from './scoring';
