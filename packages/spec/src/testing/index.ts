@@ -9,6 +9,9 @@ import { PageState } from '../machine';
 import type { MissRatioCurve } from '../mrc';
 import { PAGE_SIZE } from '../units';
 
+export { checkDetectorConformance, type DetectorConformanceOptions } from './detector-conformance';
+export { TestMachine } from './test-machine';
+
 /** Any content id; biased towards the zero page and small ids so equal contents (sharing) are common. */
 export const contentId = (): fc.Arbitrary<ContentId> =>
   fc.oneof(
