@@ -93,7 +93,12 @@ describe('hvsim score', () => {
     const io = capture();
     expect(await main(['score', '--json'], io)).toBe(0);
     const rows = JSON.parse(io.stdout.join(''));
-    expect(rows.map((r: { detector: string }) => r.detector)).toEqual(['sampling', 'access-bits', 'damon']);
+    expect(rows.map((r: { detector: string }) => r.detector)).toEqual([
+      'sampling',
+      'lru-statistics',
+      'access-bits',
+      'damon',
+    ]);
     const of = (name: string) => rows.find((r: { detector: string }) => r.detector === name);
     // Sampling checks n = 100 pages per 30 s period; the scanner every page of the 256 MiB VM every 10 s.
     expect(of('sampling').checksPerSecond).toBeCloseTo(100 / 30, 1);

@@ -24,7 +24,7 @@ vms:
         - { at: 180s, touch: 224MiB }
         - { at: 240s, touch: 16MiB }
         - { at: 300s, touch: 128MiB }
-    observers: [oracle, sampling, access-bits, damon]
+    observers: [oracle, sampling, lru-statistics, access-bits, damon]
 `;
 
 /** One detector of one VM, scored against that VM's oracle. */
