@@ -26,6 +26,14 @@ import { GuestOutOfMemoryError, PageUse } from './page-use';
 // and so out of the process's resident memory — until used.
 const UNMAPPED = 0;
 
+/**
+ * A workload's op aimed outside the guest's virtual pages or disk: a typed array has no element at a negative,
+ * fractional or too large index, so a lookup that finds none lands here.
+ */
+function badTarget(what: string, length: number, target: number): never {
+  throw new HvsimError('invalid-op', `expected ${what} in [0, ${length}), got ${target}`, 'workload target');
+}
+
 /** Habits that differ between guest kinds. */
 export interface GuestHabits {
   /** Zero every physical page at boot (Windows does; Linux does not). */
@@ -395,15 +403,7 @@ export class GuestKernel implements GuestOs {
 
   /** The page behind a virtual page: demand-allocated on first touch, or brought back from guest swap. */
   #anonPage(vpn: number): Ppn {
-    // A typed array has no element at a negative, fractional or too large index: one test covers them all.
-    const entry = this.#pageTable[vpn];
-    if (entry === undefined) {
-      throw new HvsimError(
-        'invalid-op',
-        `expected a virtual page in [0, ${this.#pageTable.length}), got ${vpn}`,
-        'workload target',
-      );
-    }
+    const entry = this.#pageTable[vpn] ?? badTarget('a virtual page', this.#pageTable.length, vpn);
     if (entry > 0) return entry - 1;
     const ppn = this.allocate(PageUse.Anon);
     this.owner[ppn] = vpn;
@@ -422,14 +422,7 @@ export class GuestKernel implements GuestOs {
 
   /** The page caching a disk block, read from the disk on a miss when `fill` (a full overwrite needs no read). */
   #cachePage(block: number, fill: boolean): Ppn {
-    const cached = this.#cache[block];
-    if (cached === undefined) {
-      throw new HvsimError(
-        'invalid-op',
-        `expected a disk block in [0, ${this.#cache.length}), got ${block}`,
-        'workload target',
-      );
-    }
+    const cached = this.#cache[block] ?? badTarget('a disk block', this.#cache.length, block);
     if (cached > 0) return cached - 1;
     const ppn = this.allocate(PageUse.Cache);
     this.owner[ppn] = block;
@@ -447,14 +440,7 @@ export class GuestKernel implements GuestOs {
 
   #freeVirtual(vpn: number): void {
     this.#flush();
-    const entry = this.#pageTable[vpn];
-    if (entry === undefined) {
-      throw new HvsimError(
-        'invalid-op',
-        `expected a virtual page in [0, ${this.#pageTable.length}), got ${vpn}`,
-        'workload target',
-      );
-    }
+    const entry = this.#pageTable[vpn] ?? badTarget('a virtual page', this.#pageTable.length, vpn);
     if (entry > 0) this.release(entry - 1, false);
     else if (entry < 0) this.swapFree.push(-entry - 1);
     this.#pageTable[vpn] = UNMAPPED;

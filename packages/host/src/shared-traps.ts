@@ -10,6 +10,8 @@ import {
 } from '@hvsim/spec';
 
 interface Shared {
+  /** Name, mode and scope: VMs that register the same share the channel. */
+  readonly key: string;
   readonly channel: TrapChannel;
   /** The handler of each VM that registered the channel, by VM id. */
   readonly handlers: (TrapHandler | undefined)[];
@@ -25,6 +27,8 @@ interface Shared {
 export class SharedTraps {
   readonly #traps: TrapApi;
   readonly #shared = new Map<string, Shared>();
+  /** The same entries by machine channel, for the checks on every arm. */
+  readonly #byChannel: (Shared | undefined)[] = [];
 
   constructor(traps: TrapApi) {
     this.#traps = traps;
@@ -37,15 +41,9 @@ export class SharedTraps {
   forVm(vm: VmId, pageCount: number, scope = ''): TrapApi {
     const traps = this.#traps;
     const shared = this.#shared;
-    const own = (channel: TrapChannel): Shared => {
-      for (const entry of shared.values()) if (entry.channel === channel && entry.handlers[vm]) return entry;
-      throw new HvsimError(
-        'unknown-channel',
-        `vm ${vm} has not registered trap channel ${channel}`,
-        'traps.channel',
-      );
-    };
-    const checkVm = (other: VmId) => {
+    const byChannel = this.#byChannel;
+    /** The entry of a channel this VM registered, when the page is its own. */
+    const own = (channel: TrapChannel, other: VmId = vm): Shared => {
       if (other !== vm) {
         throw new HvsimError(
           'foreign-vm',
@@ -53,6 +51,13 @@ export class SharedTraps {
           'traps.vm',
         );
       }
+      const entry = byChannel[channel];
+      if (entry?.handlers[vm]) return entry;
+      throw new HvsimError(
+        'unknown-channel',
+        `vm ${vm} has not registered trap channel ${channel}`,
+        'traps.channel',
+      );
     };
     return {
       register(
@@ -71,8 +76,9 @@ export class SharedTraps {
             mode,
             options,
           );
-          entry = { channel, handlers, users: 0 };
+          entry = { key, channel, handlers, users: 0 };
           shared.set(key, entry);
+          byChannel[channel] = entry;
         }
         if (entry.handlers[vm]) {
           throw new HvsimError('channel-taken', `vm ${vm} has already registered ${name}`, 'traps.register');
@@ -89,22 +95,20 @@ export class SharedTraps {
         entry.handlers[vm] = undefined;
         if (--entry.users === 0) {
           traps.unregister(channel);
-          for (const [key, value] of shared) if (value === entry) shared.delete(key);
+          shared.delete(entry.key);
+          byChannel[channel] = undefined;
         }
       },
       arm(channel: TrapChannel, other: VmId, ppn: Ppn): void {
-        checkVm(other);
-        own(channel);
+        own(channel, other);
         traps.arm(channel, vm, ppn);
       },
       disarm(channel: TrapChannel, other: VmId, ppn: Ppn): void {
-        checkVm(other);
-        own(channel);
+        own(channel, other);
         traps.disarm(channel, vm, ppn);
       },
       isArmed(channel: TrapChannel, other: VmId, ppn: Ppn): boolean {
-        checkVm(other);
-        own(channel);
+        own(channel, other);
         return traps.isArmed(channel, vm, ppn);
       },
     };

@@ -1,4 +1,12 @@
-import { type Mpn, NONE, PageState, type Ppn, type VmCounters, type VmId } from '@hvsim/spec';
+import {
+  emptyVmCounters,
+  type Mpn,
+  NONE,
+  PageState,
+  type Ppn,
+  type VmCounters,
+  type VmId,
+} from '@hvsim/spec';
 
 /** Shadow-translation flag bits, one byte per page. A page with no bit set is a fast-path hit for any access. */
 export const Flag = {
@@ -33,26 +41,6 @@ export interface VmHandlers {
   onDiscardFault?: (ppn: Ppn) => void;
 }
 
-export const emptyCounters = (): VmCounters => ({
-  accesses: 0,
-  writes: 0,
-  slowAccesses: 0,
-  traps: 0,
-  zeroFills: 0,
-  cowBreaks: 0,
-  swapIns: 0,
-  swapOuts: 0,
-  softFaults: 0,
-  balloonPops: 0,
-  compressions: 0,
-  decompressions: 0,
-  discards: 0,
-  discardFaults: 0,
-  diskReads: 0,
-  diskWrites: 0,
-  time: 0,
-});
-
 /**
  * One VM's pmap in struct-of-arrays form: per guest-physical page a flag byte (the shadow translation), a
  * state byte and a location (frame, swap slot or compression entry). 6 bytes per page.
@@ -63,7 +51,7 @@ export class VmMemory {
   readonly loc: Uint32Array;
   /** Pages per PageState. */
   readonly partition = new Float64Array(7);
-  readonly counters: VmCounters = emptyCounters();
+  readonly counters: VmCounters = emptyVmCounters();
   readonly overheadFrames: Mpn[] = [];
   /** Frames the VM's compression cache holds, and the compressed bytes in it. */
   readonly compressionFrames: Mpn[] = [];

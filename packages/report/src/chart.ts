@@ -79,17 +79,21 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     encoding: {
       x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
       y: { field: 'value', type: 'quantitative', title: options.yTitle },
-      color: {
-        field: 'series',
-        type: 'nominal',
-        title: 'series',
-        scale: { domain: labels },
-        sort: labels,
-        // Labels are whole names (`web/throughput`): never cut them short.
-        legend: { labelLimit: 0 },
-      },
+      color: colorByLabel('series', 'series', labels),
     },
   };
+}
+
+/** Colours by a label field, in the order of `labels`, with legend labels never cut short. */
+function colorByLabel(field: string, title: string | null, labels: readonly string[]) {
+  return {
+    field,
+    type: 'nominal',
+    title,
+    scale: { domain: [...labels] },
+    sort: [...labels],
+    legend: { labelLimit: 0 },
+  } as const;
 }
 
 /** One curve of a comparison: a simulated result, or reference points published in a paper. */
@@ -169,14 +173,7 @@ export function comparisonChart(
         title: options.yTitle,
         scale: { type: options.yScale ?? 'linear' },
       },
-      color: {
-        field: 'label',
-        type: 'nominal',
-        title: null,
-        scale: { domain: labels },
-        sort: labels,
-        legend: { labelLimit: 0 },
-      },
+      color: colorByLabel('label', null, labels),
     },
     layer: [
       {

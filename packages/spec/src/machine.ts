@@ -92,6 +92,27 @@ export interface VmCounters {
   time: SimTime;
 }
 
+/** Counters of a VM that has done nothing yet. */
+export const emptyVmCounters = (): VmCounters => ({
+  accesses: 0,
+  writes: 0,
+  slowAccesses: 0,
+  traps: 0,
+  zeroFills: 0,
+  cowBreaks: 0,
+  swapIns: 0,
+  swapOuts: 0,
+  softFaults: 0,
+  balloonPops: 0,
+  compressions: 0,
+  decompressions: 0,
+  discards: 0,
+  discardFaults: 0,
+  diskReads: 0,
+  diskWrites: 0,
+  time: 0,
+});
+
 /** Called when a trapped page is accessed; the trap is already disarmed (traps are one-shot). */
 export type TrapHandler = (vm: VmId, ppn: Ppn, write: boolean) => void;
 

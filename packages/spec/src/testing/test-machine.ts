@@ -1,5 +1,6 @@
 import type { VmId } from '../ids';
 import {
+  emptyVmCounters,
   FRAME_STATE_NAMES,
   type FramePartition,
   FrameState,
@@ -43,25 +44,7 @@ export class TestMachine {
     this.#pages = vmPages;
     this.#time = vmPages.map(() => 0);
     this.#armed = vmPages.map((pages) => new Uint8Array(pages));
-    this.#counters = vmPages.map(() => ({
-      accesses: 0,
-      writes: 0,
-      slowAccesses: 0,
-      traps: 0,
-      zeroFills: 0,
-      cowBreaks: 0,
-      swapIns: 0,
-      swapOuts: 0,
-      softFaults: 0,
-      balloonPops: 0,
-      compressions: 0,
-      decompressions: 0,
-      discards: 0,
-      discardFaults: 0,
-      diskReads: 0,
-      diskWrites: 0,
-      time: 0,
-    }));
+    this.#counters = vmPages.map(emptyVmCounters);
     this.view = this.#createView();
   }
 
