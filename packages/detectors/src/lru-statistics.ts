@@ -25,7 +25,9 @@ export const lruStatisticsOptions = z.object({
     .int()
     .min(1)
     .default(1)
-    .describe('consecutive pages tracked as one group, G: less bookkeeping, distances within ±G (default 1)'),
+    .describe(
+      'LRU positions counted as one group, G: distances recorded in whole groups (at most G − 1 pages too far), a histogram G times smaller (default 1)',
+    ),
   period: durationOption('the histogram halves every period, so old phases fade', { default: '30s' }),
   slack: z
     .number()
@@ -43,11 +45,25 @@ export type LruStatisticsOptions = z.output<typeof lruStatisticsOptions>;
  * MEB's LRU-based statistics (Zhao and Wang, VEE 2009; reference cmm-satori-meb §3.2): every page starts
  * cold, its access trapped; a trapped access records the page's LRU stack distance (an order-statistic
  * structure, O(log n)) and makes it hot, and when more than H pages are hot the one made hot longest ago
- * turns cold again. Hot accesses cost nothing and are not seen, so distances below H are not observed and
- * the order of the hot pages is the order they were trapped in: the curve is that of the traced references.
- * With H = 0 every access is traced and the curve is exact. Page groups of G pages share one entry (the
- * distance counts groups, times G). From the histogram come the miss-ratio curve and the working set: the
- * smallest memory whose misses exceed those of unlimited memory by at most `slack` of the references.
+ * turns cold again. Hot accesses cost nothing and are not seen.
+ *
+ * What the hot set costs in accuracy: the hypervisor cannot order hot pages by their (unseen) accesses, so
+ * they leave the hot set in the order they entered it, not in LRU order. A recorded distance is then within
+ * H − 1 pages of the true one, and an untraced access is within 2H − 1, so at every size m ≥ H the predicted
+ * misses lie between the exact misses at m + H − 1 and at m − H + 1 (the reference's "exact for m ≥ H"
+ * would need an LRU-ordered hot set, which needs the hot accesses). With H = 0 the curve is exact.
+ *
+ * Page groups of G consecutive LRU positions (VEE'09's coarsened list) record a distance as its group's
+ * far end: never less than the true distance, at most G − 1 more, in a histogram of one bucket per group.
+ *
+ * Swap monitoring (§3.2e): the guest's swap I/O is seen at its virtual disk. Pages it writes out queue up
+ * past the end of memory, most recent first; one read back from position j (0-based) of that queue is a
+ * reference at distance alloc + j + 1, so the curve extends beyond the memory the VM has.
+ *
+ * Two predictors make the working set: a VM that read from its swap in this period or the last needs more
+ * than its allocation — enough that all but `slack` of its misses at the allocation hit; otherwise the
+ * working set is the smallest memory whose misses exceed those of unlimited memory by at most `slack` of
+ * the references. The histogram halves every period so old phases fade.
  */
 export class LruStatistics implements DemandDetector {
   readonly contract = 'detector@1';
@@ -56,17 +72,25 @@ export class LruStatistics implements DemandDetector {
   #attachment: DetectorAttachment | undefined;
   #channel: TrapChannel = -1;
   #pages = 0;
+  /** Recency of the pages in memory, by ppn. */
   #stack = new StackDistances();
-  readonly histogram = new StackDistanceHistogram();
+  /** Recency of the guest's swap slots written and not read back, most recently written first. */
+  #swapped = new StackDistances();
+  /** Distances in steps of G pages. */
+  readonly histogram: StackDistanceHistogram;
   /** The hot pages as a ring, in the order they were trapped. */
   #hot: Int32Array = new Int32Array(0);
   #hotStart = 0;
   #hotCount = 0;
   #nextDecay: SimTime = 0;
   #traps = 0;
+  /** Guest swap-ins in the current period and in the one before. */
+  #swapIns = 0;
+  #swapInsBefore = 0;
 
   constructor(options: LruStatisticsOptions) {
     this.options = options;
+    this.histogram = new StackDistanceHistogram(1 / options.groupPages);
   }
 
   /** Trapped (traced) accesses since attach: the overhead. */
@@ -77,6 +101,17 @@ export class LruStatistics implements DemandDetector {
   /** Pages whose trap was armed since attach (every page at first, then each page turning cold). */
   get checks(): number {
     return this.#pages + this.#traps;
+  }
+
+  /** The working set in pages, not capped at the VM's size: a paging VM may need more than it was given. */
+  get workingSet(): number {
+    const h = this.histogram;
+    if (h.total === 0) return 0;
+    const alloc = this.#allocation();
+    const paging = this.#swapIns + this.#swapInsBefore > 0;
+    return paging
+      ? Math.max(alloc + 1, this.#covering(this.#missesAbove(alloc), alloc))
+      : this.#covering(h.total, 0);
   }
 
   attach(attachment: DetectorAttachment): void {
@@ -94,6 +129,8 @@ export class LruStatistics implements DemandDetector {
   tick(vmTime: SimTime): void {
     while (this.#attachment && vmTime >= this.#nextDecay) {
       this.histogram.scale(0.5);
+      this.#swapInsBefore = this.#swapIns;
+      this.#swapIns = 0;
       this.#nextDecay += this.options.period;
     }
   }
@@ -101,9 +138,30 @@ export class LruStatistics implements DemandDetector {
   estimate(): DemandEstimate {
     if (this.histogram.total === 0) return { activePages: 0 };
     return {
-      activePages: Math.min(this.#pages, this.#workingSet()),
+      activePages: Math.min(this.#pages, this.workingSet),
       missRatioCurve: this.histogram.curve(),
     };
+  }
+
+  onGuestSwapOut(_ppn: Ppn, slot: number): void {
+    if (this.#attachment) this.#swapped.access(slot);
+  }
+
+  onGuestSwapIn(ppn: Ppn, slot: number): void {
+    if (!this.#attachment) return;
+    this.#swapIns++;
+    const position = this.#swapped.access(slot); // 1-based: the queue's front is at distance 1
+    this.#swapped.remove(slot);
+    // A slot never seen written (written before attach) is somewhere past the queue's end.
+    const queued = position === Number.POSITIVE_INFINITY ? this.#swapped.distinct + 1 : position;
+    this.#record(this.#allocation() + queued);
+    // The read fills the page: that is its traced access, so the write that follows does not trap.
+    const { vm, traps } = this.#attachment;
+    if (traps.isArmed(this.#channel, vm, ppn)) {
+      traps.disarm(this.#channel, vm, ppn);
+      this.#stack.access(ppn);
+      this.#makeHot(ppn);
+    }
   }
 
   detach(): void {
@@ -113,32 +171,59 @@ export class LruStatistics implements DemandDetector {
   }
 
   #trapped(ppn: Ppn): void {
-    const { vm, traps } = this.#attachment!;
     this.#traps++;
-    const g = this.options.groupPages;
-    const distance = this.#stack.access(Math.floor(ppn / g));
-    this.histogram.add(distance === Number.POSITIVE_INFINITY ? distance : distance * g);
+    this.#record(this.#stack.access(ppn));
+    this.#makeHot(ppn);
+  }
+
+  #record(distance: number): void {
+    this.histogram.add(
+      distance === Number.POSITIVE_INFINITY ? distance : Math.ceil(distance / this.options.groupPages),
+    );
+  }
+
+  #makeHot(ppn: Ppn): void {
     const ring = this.#hot;
     ring[(this.#hotStart + this.#hotCount++) % ring.length] = ppn;
     if (this.#hotCount > this.options.hotPages) {
       const coldAgain = ring[this.#hotStart]!;
       this.#hotStart = (this.#hotStart + 1) % ring.length;
       this.#hotCount--;
+      const { vm, traps } = this.#attachment!;
       traps.arm(this.#channel, vm, coldAgain);
     }
   }
 
-  /** The smallest memory, in pages, whose misses exceed the cold misses by at most `slack` of the references. */
-  #workingSet(): number {
+  /** The memory the guest has: its pages less those in its balloon. */
+  #allocation(): number {
+    const { vm, machine } = this.#attachment!;
+    return this.#pages - machine.pagePartition(vm).ballooned;
+  }
+
+  /** Weight of the references that miss in `pages` of memory, cold misses excluded. */
+  #missesAbove(pages: number): number {
     const h = this.histogram;
-    const allowed = this.options.slack * h.total;
-    // Misses at size m beyond the cold ones: the weight of distances above m. Walk down from the largest.
     let beyond = 0;
-    for (let d = Math.ceil(h.maxDistance); d >= 1; d--) {
-      beyond += h.weightAt(d);
-      if (beyond > allowed) return d;
+    for (let step = Math.ceil(h.maxDistance); step > Math.floor(pages / this.options.groupPages); step--) {
+      beyond += h.weightAt(step);
     }
-    return 0;
+    return beyond;
+  }
+
+  /**
+   * The smallest memory above `floor` pages, in whole groups, whose misses beyond the cold ones are at most
+   * `slack` of `of`: walking down from the largest distance, the first group at which they would exceed it.
+   */
+  #covering(of: number, floor: number): number {
+    const h = this.histogram;
+    const g = this.options.groupPages;
+    const allowed = this.options.slack * of;
+    let beyond = 0;
+    for (let step = Math.ceil(h.maxDistance); step * g > floor; step--) {
+      beyond += h.weightAt(step);
+      if (beyond > allowed) return step * g;
+    }
+    return floor;
   }
 }
 

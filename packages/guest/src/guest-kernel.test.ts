@@ -96,6 +96,33 @@ describe('anonymous memory', () => {
     checkInvariants(machine);
   });
 
+  it('tells the swap hooks each page-out and page-in (the page, the slot), and fills a page read back by DMA', () => {
+    const outs: [number, number][] = [];
+    const ins: [number, number, number][] = [];
+    const { machine, guest } = testGuest({
+      pages: 16,
+      guest: { kernel: 2, swap: 64, addressSpace: 64, bootTime: 0 },
+      hooks: {
+        onSwapOut: (_vm, ppn, slot) => outs.push([ppn, slot]),
+        // Seen before the write: the page does not hold the swapped content yet.
+        onSwapIn: (vm, ppn, slot) => ins.push([ppn, slot, machine.peek(vm, ppn) ?? 0]),
+      },
+    });
+    for (let vpn = 0; vpn < 40; vpn++) run(guest, W(vpn, 100 + vpn));
+    expect(outs).toHaveLength(guest.counters().guestSwapOuts);
+    const slotOfVpn0 = guest.swapSlotOf(0);
+    expect(outs.some(([, slot]) => slot === slotOfVpn0)).toBe(true);
+    const writes = machine.counters(guest.vm).writes;
+    run(guest, R(0));
+    // The page read back is neither cleared first nor written by the CPU: the disk's DMA fills it.
+    expect(machine.counters(guest.vm).writes).toBe(writes);
+    expect(ins).toHaveLength(1);
+    const [ppn, slot, before] = ins[0]!;
+    expect(slot).toBe(slotOfVpn0);
+    expect(before).not.toBe(100);
+    expect(machine.peek(guest.vm, ppn)).toBe(100);
+  });
+
   it('counts double paging: the guest pages out a page the host already swapped', () => {
     const { machine, guest } = testGuest({
       pages: 8,

@@ -290,21 +290,22 @@ export class GuestKernel implements GuestOs {
     }
     this.#counters.diskReads++;
     this.#bus.diskRead(this.vm);
-    this.#bus.write(this.vm, ppn, this.onDisk(this.owner[ppn]!));
+    this.#bus.deviceWrite(this.vm, ppn, this.onDisk(this.owner[ppn]!));
   }
 
   // ---- allocation and reclaim (also used by the balloon driver) ----------------------------------------
 
   /**
    * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:
-   * from the zeroed list, or cleared now (a write of zeros the host sees).
+   * from the zeroed list, or cleared now (a write of zeros the host sees) — unless the caller fills the
+   * whole page itself (`filled`: a read from swap), as a kernel never clears a page it is about to overwrite.
    */
-  allocate(use: PageUse): Ppn {
+  allocate(use: PageUse, filled = false): Ppn {
     this.#slow = true;
     this.#flush();
     if (this.freePages === 0) this.#reclaim();
     let ppn: Ppn;
-    if (use === PageUse.Anon) {
+    if (use === PageUse.Anon && !filled) {
       ppn = this.zeroed.pop();
       // Linux keeps no zeroed list (clear_page runs on every new anonymous page); Windows clears one only
       // when its zero-page thread has not.
@@ -361,7 +362,7 @@ export class GuestKernel implements GuestOs {
       const block = this.owner[ppn]!;
       if (this.dirty[ppn]) {
         this.#written ??= new Float64Array(this.#cache.length);
-        this.#written[block] = this.#bus.read(vm, ppn) + 1;
+        this.#written[block] = this.#bus.deviceRead(vm, ppn) + 1;
         this.#counters.diskWrites++;
         this.#bus.diskWrite(vm);
       }
@@ -373,10 +374,11 @@ export class GuestKernel implements GuestOs {
     if (slot === -1) return false;
     // Double paging: the guest pages out a page the host had already swapped, so it is read back first.
     if (this.#machine.pageState(vm, ppn) === PageState.Swapped) this.#counters.doublePagings++;
-    this.swapContent[slot] = this.#bus.read(vm, ppn);
+    this.swapContent[slot] = this.#bus.deviceRead(vm, ppn);
     this.#counters.guestSwapOuts++;
     this.#counters.diskWrites++;
     this.#bus.diskWrite(vm);
+    this.#hooks.onSwapOut?.(vm, ppn, slot);
     this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
     return true;
@@ -405,14 +407,15 @@ export class GuestKernel implements GuestOs {
   #anonPage(vpn: number): Ppn {
     const entry = this.#pageTable[vpn] ?? badTarget('a virtual page', this.#pageTable.length, vpn);
     if (entry > 0) return entry - 1;
-    const ppn = this.allocate(PageUse.Anon);
+    const ppn = this.allocate(PageUse.Anon, entry < 0);
     this.owner[ppn] = vpn;
     if (entry < 0) {
       const slot = -entry - 1;
       this.#counters.guestSwapIns++;
       this.#counters.diskReads++;
       this.#bus.diskRead(this.vm);
-      this.#bus.write(this.vm, ppn, this.swapContent[slot]!);
+      this.#hooks.onSwapIn?.(this.vm, ppn, slot);
+      this.#bus.deviceWrite(this.vm, ppn, this.swapContent[slot]!);
       this.swapFree.push(slot);
     }
     this.#pageTable[vpn] = ppn + 1;
@@ -432,7 +435,7 @@ export class GuestKernel implements GuestOs {
       const content = this.onDisk(block);
       this.#counters.diskReads++;
       this.#bus.diskRead(this.vm);
-      this.#bus.write(this.vm, ppn, content);
+      this.#bus.deviceWrite(this.vm, ppn, content);
       this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
     }
     return ppn;
@@ -465,7 +468,7 @@ export class GuestKernel implements GuestOs {
     for (let ppn = pages - 1; ppn >= kernelPages; ppn--) this.zeroed.push(ppn);
     for (let ppn = 0; ppn < kernelPages; ppn++) {
       this.use[ppn] = PageUse.Kernel;
-      this.#bus.write(this.vm, ppn, diskContent(ppn));
+      this.#bus.deviceWrite(this.vm, ppn, diskContent(ppn));
     }
     if (habits.zeroAtBoot) for (let ppn = kernelPages; ppn < pages; ppn++) this.#bus.write(this.vm, ppn, 0);
     return this.#machine.vmTime(this.vm) + this.settings.bootTime;

@@ -1,6 +1,7 @@
+import { type LruStatistics, lruStatistics } from '@hvsim/detectors';
 import { linuxGuest, windowsGuest } from '@hvsim/guest';
 import { parsePages, type SimEvent, time } from '@hvsim/spec';
-import { idle, zipf } from '@hvsim/workloads';
+import { idle, sequential, zipf } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { createHost, type HostConfig, type VmConfig } from './host';
 
@@ -109,6 +110,43 @@ describe('host kernel', () => {
     );
     expect(host.machine.vms()).toHaveLength(2);
     expect(host.stats().vms.find((v) => v.name === 'early')!.poweredOn).toBe(false);
+  });
+
+  it('tells the detectors the guest’s swap I/O: MEB’s curve reaches past the memory of a paging VM', () => {
+    // A loop over 12 MiB in an 8 MiB VM: the guest pages out just before each page is needed again.
+    let detector: LruStatistics | undefined;
+    const tracked = {
+      ...lruStatistics,
+      create: (...args: Parameters<typeof lruStatistics.create>) =>
+        (detector = lruStatistics.create(...args) as LruStatistics),
+    };
+    const pages = parsePages('8MiB');
+    const loop = parsePages('12MiB');
+    const host = createHost({
+      frames: parsePages('32MiB'),
+      swapPages: parsePages('16MiB'), // admission wants max − min in host swap; the host never pages
+      seed: 1,
+      vms: [
+        vm('pager', {
+          pages,
+          workload: { definition: sequential, options: { pages: loop } },
+          detector: { definition: tracked, options: { hotPages: 64, period: '1h' } },
+        }),
+      ],
+    });
+    host.run(time.s(90)); // about three passes: each page read back from the guest's swap costs a disk read
+    expect(series(host, 'pager', 'guest-swap-ins').at(-1)).toBeGreaterThan(loop);
+    expect(series(host, 'pager', 'swapped').at(-1)).toBe(0);
+    // It needs the loop and its kernel's pages: more than it has, and the curve says misses stop there.
+    expect(detector!.workingSet).toBeGreaterThan(loop);
+    expect(detector!.workingSet).toBeLessThan(loop * 1.05);
+    expect(detector!.estimate().activePages).toBe(pages);
+    // Below the loop nearly everything misses (only first-pass pages on recycled frames look like hits);
+    // at the loop's size only the first touches do.
+    const h = detector!.histogram;
+    const { missRatios } = h.curve([pages, Math.ceil(loop * 1.05)]);
+    expect(missRatios[0]).toBeGreaterThan(0.85);
+    expect(missRatios[1]! * h.total).toBeCloseTo(h.cold, 6);
   });
 
   it('refuses two VMs with one name, naming the field', () => {

@@ -5,6 +5,7 @@ import {
   createRandom,
   type DemandDetector,
   type GuestContext,
+  type GuestHooks,
   type GuestOs,
   HvsimError,
   type MetricsTable,
@@ -370,13 +371,24 @@ export class Host {
     });
     const random = this.#random.split(`vm:${config.name}`);
     const emit = (event: SimEvent) => this.events.push(event);
+    const slot = this.#slots.find((s) => s.config === config)!;
+    // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
+    const detectors = () => [slot.detector, ...slot.observers.map((o) => o.detector)];
+    const hooks: GuestHooks = {
+      onSwapOut: (_vm, ppn, swapSlot) => {
+        for (const d of detectors()) d?.onGuestSwapOut?.(ppn, swapSlot);
+      },
+      onSwapIn: (_vm, ppn, swapSlot) => {
+        for (const d of detectors()) d?.onGuestSwapIn?.(ppn, swapSlot);
+      },
+    };
     const guest = config.guest.definition.create(config.guest.options, {
       vm,
       pages: config.pages,
       bus: machine,
       machine,
       backdoor: machine,
-      hooks: {},
+      hooks,
       random: random.split('guest'),
       emit,
     });
@@ -393,7 +405,6 @@ export class Host {
       emit,
     });
     const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit);
-    const slot = this.#slots.find((s) => s.config === config)!;
     if (config.detector) {
       slot.detector = config.detector.definition.create(config.detector.options, {
         random: random.split('detector'),
@@ -448,6 +459,7 @@ export class Host {
       m.record('throughput', 'ops/s', name, (g.ops - slot.lastOps) / seconds);
       m.record('faults', 'faults/s', name, (c.slowAccesses - slot.lastSlow) / seconds);
       m.record('host-swap-ins', 'pages/s', name, (c.swapIns - slot.lastSwapIns) / seconds);
+      m.record('guest-swap-ins', 'pages', name, g.guestSwapIns);
       m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
       m.record('double-paging', 'pages', name, g.doublePagings);
       if (slot.detector) {

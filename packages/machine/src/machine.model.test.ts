@@ -125,6 +125,26 @@ const commands = [
         accessed(model, k);
       }),
   ),
+  fc.tuple(page, content).map(
+    ([{ v, ppn }, c]) =>
+      new Op(`deviceWrite(${v},${ppn},${c})`, (model, real) => {
+        const k = key(v, ppn);
+        const faults = real.discardFaults;
+        const wasDiscarded = model.discarded.has(k);
+        real.machine.deviceWrite(real.vms[v]!, ppn, c);
+        accessed(model, k);
+        model.content.set(k, c);
+        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
+      }),
+  ),
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`deviceRead(${v},${ppn})`, (model, real) => {
+        const k = key(v, ppn);
+        expect(real.machine.deviceRead(real.vms[v]!, ppn)).toBe(expected(model, k));
+        accessed(model, k);
+      }),
+  ),
   fc.array(fc.tuple(page, fc.boolean(), content), { minLength: 1, maxLength: 12 }).map(
     (accesses) =>
       new Op(`batch(${accesses.length})`, (model, real) => {

@@ -1032,6 +1032,37 @@ describe('trap channels', () => {
     checkInvariants(machine);
   });
 
+  it('the virtual disk’s DMA neither fires nor consumes a trap, and is not one of the VM’s accesses', () => {
+    const { machine, vm, changes } = setup();
+    machine.write(vm, 2, 7);
+    machine.write(vm, 3, 8);
+    machine.write(vm, 4, 8);
+    machine.share(vm, 3, vm, 4);
+    machine.swapOut(vm, 2);
+    changes();
+    const handler = vi.fn();
+    const channel = machine.traps.register('sampler', handler);
+    machine.traps.arm(channel, vm, 2);
+    machine.traps.arm(channel, vm, 3);
+    expect(machine.deviceRead(vm, 2)).toBe(7); // a page-out of a page the host had swapped: read back
+    expect(machine.pageState(vm, 2)).toBe(PageState.Private);
+    machine.deviceWrite(vm, 3, 9); // a disk read into a shared page: copied first
+    expect(machine.pageState(vm, 3)).toBe(PageState.Private);
+    expect(machine.peek(vm, 3)).toBe(9);
+    expect(handler).not.toHaveBeenCalled();
+    expect(machine.traps.isArmed(channel, vm, 2)).toBe(true);
+    expect(machine.traps.isArmed(channel, vm, 3)).toBe(true);
+    const counted = changes();
+    expect(counted).toMatchObject({ cowBreaks: 1 });
+    expect((counted.swapIns ?? 0) + (counted.softFaults ?? 0)).toBe(1); // the swap-out may be in flight
+    expect(counted).not.toHaveProperty('accesses');
+    expect(counted).not.toHaveProperty('traps');
+    machine.read(vm, 2); // the guest's own access still traps
+    expect(handler).toHaveBeenCalledOnce();
+    expect(() => machine.deviceWrite(vm, 1, -1)).toThrow(/content/);
+    checkInvariants(machine);
+  });
+
   it('disarm removes a trap before it fires', () => {
     const { machine, vm } = setup();
     const handler = vi.fn();

@@ -81,6 +81,12 @@ export interface MemoryFootprint {
 
 const RESIDENT = 'private or shared';
 
+function checkContent(content: ContentId, field = 'content'): void {
+  if (!isContentId(content)) {
+    throw new InvalidInputError(field, `expected a content id (a safe non-negative integer), got ${content}`);
+  }
+}
+
 function wholeNumber(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidInputError(field, `expected a whole number in [${min}, ${max}], got ${String(value)}`);
@@ -322,12 +328,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   write(vm: VmId, ppn: Ppn, content: ContentId): void {
     const m = this.#vm(vm);
     this.#ppn(m, ppn);
-    if (!isContentId(content)) {
-      throw new InvalidInputError(
-        'content',
-        `expected a content id (a safe non-negative integer), got ${content}`,
-      );
-    }
+    checkContent(content);
     const c = m.counters;
     c.accesses++;
     c.writes++;
@@ -356,9 +357,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
         const write = op !== ppn;
         if (ppn >= m.pages)
           throw new OutOfRangeError(`ops[${stop}]`, ppn, `a page of vm ${vm} in [0, ${m.pages})`);
-        if (write && !isContentId(contents[stop]!)) {
-          throw new InvalidInputError(`contents[${stop}]`, `expected a content id, got ${contents[stop]}`);
-        }
+        if (write) checkContent(contents[stop]!, `contents[${stop}]`);
         done = stop + 1;
         if (write) writeCount++;
         this.#slowAccess(m, ppn, write, contents[stop]!);
@@ -372,18 +371,40 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
 
   /** Everything that leaves the fast path: observer traps first, then whatever the page's state needs. */
+  deviceRead(vm: VmId, ppn: Ppn): ContentId {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    if ((m.flags[ppn]! & Flag.NotPresent) === 0) return this.frames.content[m.loc[ppn]!]!;
+    return this.#resolve(m, ppn, false, 0);
+  }
+
+  deviceWrite(vm: VmId, ppn: Ppn, content: ContentId): void {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    checkContent(content);
+    if ((m.flags[ppn]! & (Flag.NotPresent | Flag.WriteProtect)) === 0)
+      this.frames.content[m.loc[ppn]!] = content;
+    else this.#resolve(m, ppn, true, content);
+  }
+
   #slowAccess(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId): ContentId {
     const c = m.counters;
-    const costs = this.costs;
     c.slowAccesses++;
     const bits = m.flags[ppn]! & (write ? this.traps.allBits : this.traps.accessBits);
     if (bits !== 0) {
       if ((bits & this.traps.chargedBits) !== 0) {
         c.traps++;
-        c.time += costs.minorTrap;
+        c.time += this.costs.minorTrap;
       }
       this.traps.fire(m, ppn, bits, write);
     }
+    return this.#resolve(m, ppn, write, content);
+  }
+
+  /** Brings the page to a private or shared frame the access can use, then reads or writes it. */
+  #resolve(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId): ContentId {
+    const c = m.counters;
+    const costs = this.costs;
     for (;;) {
       switch (m.state[ppn]) {
         case PageState.Private: {

@@ -194,6 +194,14 @@ export interface MemoryBus {
    * `contents[i]` to it. Only flagged pages leave the fast path.
    */
   accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void;
+  /**
+   * The virtual disk's DMA out of a guest page (a page-out, a write-back). It goes through the pmap — a
+   * swapped page comes back — but not through the guest's mappings: no observer trap fires or is consumed,
+   * and it is not one of the VM's accesses (the disk operation is what the guest waits for).
+   */
+  deviceRead(vm: VmId, ppn: Ppn): ContentId;
+  /** The virtual disk's DMA into a guest page (a disk or swap read); a shared page is copied first. */
+  deviceWrite(vm: VmId, ppn: Ppn, content: ContentId): void;
   /** Charges work done outside memory (compute) to the VM's clock. */
   charge(vm: VmId, ns: SimTime): void;
   /** The guest read a block of its virtual disk and waited for it: counted and charged at the disk's cost. */

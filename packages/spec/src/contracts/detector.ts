@@ -1,5 +1,5 @@
 import { definer } from '../define';
-import type { VmId } from '../ids';
+import type { Ppn, VmId } from '../ids';
 import type { MachineView, TrapApi } from '../machine';
 import type { MissRatioCurve } from '../mrc';
 import type { Pages, SimTime } from '../units';
@@ -31,6 +31,10 @@ export interface DemandDetector {
    * overhead, comparable across detectors.
    */
   readonly checks?: number;
+  /** The guest wrote page `ppn` to its swap slot `slot` (the host sees the guest's swap I/O). */
+  onGuestSwapOut?(ppn: Ppn, slot: number): void;
+  /** The guest is reading swap slot `slot` into page `ppn`; the page's own access follows. */
+  onGuestSwapIn?(ppn: Ppn, slot: number): void;
   /** Disarms its traps and releases its channel. */
   detach(): void;
 }

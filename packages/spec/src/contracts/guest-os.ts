@@ -33,6 +33,13 @@ export interface GuestHooks {
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /** The guest copied one page onto another (Disco's copy routine). */
   onCopy?(vm: VmId, dst: Ppn, src: Ppn): void;
+  /**
+   * The guest wrote page `ppn` to slot `slot` of its own swap area: I/O the host sees on the VM's virtual disk
+   * (the block and the buffer's guest-physical page), which MEB's swap monitoring reads.
+   */
+  onSwapOut?(vm: VmId, ppn: Ppn, slot: number): void;
+  /** The guest is reading slot `slot` of its swap area into page `ppn` (called before the page is written). */
+  onSwapIn?(vm: VmId, ppn: Ppn, slot: number): void;
 }
 
 /** The usage states a cooperative guest reports for its pages (CMM2). */

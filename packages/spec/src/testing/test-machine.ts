@@ -35,6 +35,8 @@ export class TestMachine {
   readonly #pages: readonly number[];
   readonly #time: number[];
   readonly #counters: VmCounters[];
+  /** Per VM: pages its balloon holds (counted in its partition; the pages themselves stay accessible). */
+  readonly #ballooned: number[];
   /** Per VM, per page: the armed channels as bits. */
   readonly #armed: Uint8Array[];
   /** Per channel: its handler, mode and the VM that registered it. */
@@ -45,6 +47,7 @@ export class TestMachine {
     this.#time = vmPages.map(() => 0);
     this.#armed = vmPages.map((pages) => new Uint8Array(pages));
     this.#counters = vmPages.map(emptyVmCounters);
+    this.#ballooned = vmPages.map(() => 0);
     this.view = this.#createView();
   }
 
@@ -105,6 +108,14 @@ export class TestMachine {
     this.#counters[vm]!.time += ns;
   }
 
+  /** The VM's balloon now holds `pages` of its pages: the memory it has is that much smaller. */
+  setBallooned(vm: VmId, pages: number): void {
+    if (!(Number.isInteger(pages) && pages >= 0 && pages <= this.#pages[vm]!)) {
+      throw new Error(`expected 0 to ${this.#pages[vm]} ballooned pages, got ${pages}`);
+    }
+    this.#ballooned[vm] = pages;
+  }
+
   /** Traps armed now, on every VM. */
   armedTraps(): number {
     let count = 0;
@@ -125,7 +136,8 @@ export class TestMachine {
     const offset = (vm: VmId) => pages.slice(0, vm).reduce((a, b) => a + b, 0);
     const partition = (vm: VmId): PagePartition => {
       const result = Object.fromEntries(PAGE_STATE_NAMES.map((name) => [name, 0])) as PagePartition;
-      result.private = pages[vm]!;
+      result.ballooned = this.#ballooned[vm]!;
+      result.private = pages[vm]! - result.ballooned;
       return result;
     };
     const frames = Object.fromEntries(FRAME_STATE_NAMES.map((name) => [name, 0])) as FramePartition;
