@@ -5,7 +5,7 @@ import type { RandomStream } from '../random';
 import { checkDetectorConformance } from './detector-conformance';
 
 /** A detector that arms page 0 of its VM and counts touches, with one fault injected by `fault`. */
-function toy(fault?: 'other-vm' | 'left-armed' | 'fractional' | 'checks-down') {
+function toy(fault?: 'other-vm' | 'left-armed' | 'fractional' | 'checks-down' | 'swap-after-detach') {
   return (_random: RandomStream): DemandDetector => {
     let attachment: DetectorAttachment | undefined;
     let channel = -1;
@@ -28,8 +28,14 @@ function toy(fault?: 'other-vm' | 'left-armed' | 'fractional' | 'checks-down') {
       get checks() {
         return checks;
       },
+      onGuestSwapIn(ppn) {
+        if (attachment && (fault === 'swap-after-detach' || channel !== -1)) {
+          attachment.traps.arm(channel, attachment.vm, ppn);
+        }
+      },
       detach() {
         if (fault !== 'left-armed') attachment!.traps.unregister(channel);
+        if (fault !== 'swap-after-detach') channel = -1;
       },
     };
   };
@@ -45,6 +51,7 @@ describe('checkDetectorConformance', () => {
     ['left-armed', /left armed after detach|still registered/],
     ['fractional', /whole pages/],
     ['checks-down', /checks went down/],
+    ['swap-after-detach', /left armed after detach|not registered/],
   ] as const)('catches a detector that breaks it: %s', (fault, message) => {
     // fast-check reports the property's own error as the cause of its counterexample.
     let failure: unknown;

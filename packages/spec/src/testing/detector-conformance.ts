@@ -11,10 +11,14 @@ export interface DetectorConformanceOptions {
   readonly numRuns?: number;
 }
 
-/** One step of a run: the watched VM touches a range of its pages (a share of them), then time passes. */
+/**
+ * One step of a run: the watched VM touches a range of its pages (a share of them), its guest swaps a few
+ * pages out and reads some back, then time passes.
+ */
 interface Step {
   readonly from: number;
   readonly to: number;
+  readonly swaps: number;
   readonly advance: number;
 }
 
@@ -22,6 +26,7 @@ const steps = fc.array(
   fc.record({
     from: fc.double({ min: 0, max: 1, noNaN: true }),
     to: fc.double({ min: 0, max: 1, noNaN: true }),
+    swaps: fc.integer({ min: 0, max: 4 }),
     advance: fc.integer({ min: 0, max: 3e9 }),
   }),
   { maxLength: 40 },
@@ -33,8 +38,10 @@ const steps = fc.array(
  * runs of touches and passing time:
  * - each estimate is a whole number of pages between 0 and the VM's size;
  * - `checks`, when given, never decreases;
- * - it arms traps only on its own VM (the test machine refuses anything else) and never fails on a tick;
- * - after `detach` no trap of it is armed and its channels are released;
+ * - it arms traps only on its own VM (the test machine refuses anything else) and never fails on a tick or
+ *   on the guest's swap I/O;
+ * - after `detach` no trap of it is armed and its channels are released, and swap I/O told to it then
+ *   changes neither;
  * - the same seed and the same run give the same estimates.
  * Throws (with fast-check's counterexample) when one fails.
  */
@@ -60,6 +67,14 @@ export function checkDetectorConformance(
         machine.access(vm, ppn, ppn % 3 === 0);
         machine.access(other, ppn);
       }
+      for (let slot = 0; slot < step.swaps; slot++) {
+        const ppn = (from + slot) % pages;
+        detector.onGuestSwapOut?.(ppn, slot);
+        if (slot % 2 === 1) {
+          detector.onGuestSwapIn?.(ppn, slot - 1);
+          machine.access(vm, ppn, true); // the page read back is used
+        }
+      }
       machine.advance(vm, step.advance);
       machine.advance(other, step.advance);
       detector.tick(machine.view.vmTime(vm));
@@ -73,6 +88,8 @@ export function checkDetectorConformance(
       estimates.push(activePages);
     }
     detector.detach();
+    detector.onGuestSwapOut?.(0, 0);
+    detector.onGuestSwapIn?.(1, 0);
     if (machine.armedTraps() !== 0) throw new Error(`${machine.armedTraps()} traps left armed after detach`);
     if (machine.channelsInUse() !== 0) throw new Error('a trap channel is still registered after detach');
     return estimates;
