@@ -1,28 +1,43 @@
 import type { MissRatioCurve } from '@hvsim/spec';
 import type { MissRatioCurveBuilder } from './builder';
+import { DistanceCounts } from './distance-counts';
 import { StackDistanceHistogram } from './histogram';
 import { assertIds, StackDistances, type StackDistancesOptions } from './stack-distances';
 
 const BATCH = 4096;
 
-/** The exact LRU miss-ratio curve of a reference stream: every reference's stack distance, O(log n) each. */
+/**
+ * The exact LRU miss-ratio curve of a reference stream: every reference's stack distance, O(log n) each,
+ * tallied as integers and handed to the histogram when it is read.
+ */
 export class ExactMrc implements MissRatioCurveBuilder {
   readonly stack: StackDistances;
-  readonly histogram = new StackDistanceHistogram();
-  /** A batch's distances, between the stack and the histogram. */
+  readonly #histogram = new StackDistanceHistogram();
+  readonly #counts = new DistanceCounts();
+  /** A batch's distances, between the stack and the counts. */
   readonly #distances = new Float64Array(BATCH);
+  #references = 0;
 
   constructor(options: StackDistancesOptions = {}) {
     this.stack = new StackDistances(options);
   }
 
-  /** Every reference adds weight 1, so the total weight counts them. */
   get references(): number {
-    return this.histogram.total;
+    return this.#references;
+  }
+
+  /** The stack-distance histogram so far (every reference weighs 1). */
+  get histogram(): StackDistanceHistogram {
+    const { counts, cold } = this.#counts.take();
+    this.#histogram.addCounts(counts, cold);
+    return this.#histogram;
   }
 
   access(id: number): void {
-    this.histogram.add(this.stack.access(id));
+    const one = this.#distances;
+    one[0] = this.stack.access(id);
+    this.#counts.addAll(one, 0, 1);
+    this.#references++;
   }
 
   /** A batch with a bad id changes nothing. */
@@ -32,8 +47,9 @@ export class ExactMrc implements MissRatioCurveBuilder {
     for (let from = start; from < end; from += distances.length) {
       const to = Math.min(end, from + distances.length);
       this.stack.accessAll(ids, from, to, distances);
-      this.histogram.addAll(distances, 0, to - from);
+      this.#counts.addAll(distances, 0, to - from);
     }
+    this.#references += end - start;
   }
 
   curve(sizes?: ArrayLike<number>): MissRatioCurve {

@@ -1,5 +1,4 @@
 import { InvalidInputError, type MissRatioCurve } from '@hvsim/spec';
-import { checkRange } from './builder';
 
 /** Default curve points per doubling of the size. */
 const POINTS_PER_OCTAVE = 4;
@@ -73,37 +72,27 @@ export class StackDistanceHistogram {
   }
 
   /**
-   * Adds one reference at each of `distances[start..end)`, as `add` does: the batch path of the exact MRC.
+   * Adds `counts[d]` references at each whole distance d ≥ 1 (index 0 is ignored) and `cold` first
+   * references: how the exact builder hands over its integer tally.
    */
-  addAll(distances: Float64Array, start: number, end: number): void {
-    checkRange(distances, start, end);
-    let counts = this.#counts;
-    let max = this.#maxDistance;
-    let cold = 0;
-    let from = start;
-    for (let i = start; i < end; i++) {
-      const d = distances[i]!;
-      if (d === Infinity) cold++;
-      else if (d < counts.length && d >= 1 && d === Math.floor(d)) {
-        counts[d]! += this.#perWeight;
-        if (d > max) max = d;
-      } else {
-        // Settle the references before this one, then let `add` check it and grow the counts.
-        this.#settle(i - from, cold, max);
-        cold = 0;
-        from = i + 1;
-        this.add(d);
-        counts = this.#counts;
-        max = this.#maxDistance;
+  addCounts(counts: Float64Array, cold: number): void {
+    let top = counts.length - 1;
+    while (top > 0 && counts[top] === 0) top--;
+    let added = 0;
+    for (let d = 0; d <= top; d++) {
+      const c = d === 0 ? cold : counts[d]!;
+      if (!(c >= 0 && c < Infinity)) {
+        throw new InvalidInputError('counts', `expected finite non-negative counts, got ${c}`);
       }
+      if (d > 0) added += c;
     }
-    this.#settle(end - from, cold, max);
-  }
-
-  #settle(references: number, cold: number, max: number): void {
-    this.#total += references * this.#perWeight;
-    this.#cold += cold * this.#perWeight;
-    this.#maxDistance = max;
+    if (top > 0) this.#bucket(top); // grows the counts to hold the largest distance
+    const stored = this.#counts;
+    const per = this.#perWeight;
+    for (let d = 1; d <= top; d++) stored[d]! += counts[d]! * per;
+    if (top > this.#maxDistance) this.#maxDistance = top;
+    this.#cold += cold * per;
+    this.#total += (added + cold) * per;
   }
 
   /** The bucket of a finite distance, growing the counts to hold it. */
