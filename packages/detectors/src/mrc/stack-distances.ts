@@ -129,6 +129,9 @@ export class StackDistances {
     let open = this.#open;
     let distinct = this.#distinct;
     let o = outStart;
+    // Each reference's latest position is loaded one reference ahead, so that load (a likely cache miss in a
+    // large id table) overlaps the tree walks of the reference before.
+    let ahead = start < end && ids[start]! < last.length ? last[ids[start]!]! : -1;
     for (let k = start; k < end; k++) {
       const id = ids[k]!;
       if (id >= last.length || next === capacity) {
@@ -144,11 +147,16 @@ export class StackDistances {
         capacity = this.#capacity;
         next = this.#next;
         open = this.#open;
+        ahead = last[id]!;
       }
       const t = next++;
       const wt = t >> 5;
-      const prev = last[id]!;
+      const prev = ahead;
       last[id] = t;
+      if (k + 1 < end) {
+        const following = ids[k + 1]!;
+        ahead = following < last.length ? last[following]! : -1;
+      }
       bits[wt]! |= 1 << (t & 31);
       if (prev < 0) {
         distinct++;
