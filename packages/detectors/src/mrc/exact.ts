@@ -36,7 +36,7 @@ export class ExactMrc implements MissRatioCurveBuilder {
   access(id: number): void {
     const one = this.#distances;
     one[0] = this.stack.access(id);
-    this.#counts.addAll(one, 0, 1);
+    this.#counts.addAll(one, 0, 1, this.stack.distinct);
     this.#references++;
   }
 
@@ -47,7 +47,7 @@ export class ExactMrc implements MissRatioCurveBuilder {
     for (let from = start; from < end; from += distances.length) {
       const to = Math.min(end, from + distances.length);
       this.stack.accessAll(ids, from, to, distances);
-      this.#counts.addAll(distances, 0, to - from);
+      this.#counts.addAll(distances, 0, to - from, this.stack.distinct);
     }
     this.#references += end - start;
   }
