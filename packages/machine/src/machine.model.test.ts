@@ -104,47 +104,36 @@ const page = fc
   .chain((v) => fc.record({ v: fc.constant(v), ppn: fc.integer({ min: 0, max: VM_PAGES[v]! - 1 }) }));
 const content = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.maxSafeNat());
 
+/** A CPU or device (DMA) write: the same outcome for the data, a discard fault included. */
+const writeCommand = (via: 'write' | 'deviceWrite') =>
+  fc.tuple(page, content).map(
+    ([{ v, ppn }, c]) =>
+      new Op(`${via}(${v},${ppn},${c})`, (model, real) => {
+        const k = key(v, ppn);
+        const faults = real.discardFaults;
+        const wasDiscarded = model.discarded.has(k);
+        real.machine[via](real.vms[v]!, ppn, c);
+        accessed(model, k);
+        model.content.set(k, c);
+        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
+      }),
+  );
+
+const readCommand = (via: 'read' | 'deviceRead') =>
+  page.map(
+    ({ v, ppn }) =>
+      new Op(`${via}(${v},${ppn})`, (model, real) => {
+        const k = key(v, ppn);
+        expect(real.machine[via](real.vms[v]!, ppn)).toBe(expected(model, k));
+        accessed(model, k);
+      }),
+  );
+
 const commands = [
-  fc.tuple(page, content).map(
-    ([{ v, ppn }, c]) =>
-      new Op(`write(${v},${ppn},${c})`, (model, real) => {
-        const k = key(v, ppn);
-        const faults = real.discardFaults;
-        const wasDiscarded = model.discarded.has(k);
-        real.machine.write(real.vms[v]!, ppn, c);
-        accessed(model, k);
-        model.content.set(k, c);
-        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
-      }),
-  ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`read(${v},${ppn})`, (model, real) => {
-        const k = key(v, ppn);
-        expect(real.machine.read(real.vms[v]!, ppn)).toBe(expected(model, k));
-        accessed(model, k);
-      }),
-  ),
-  fc.tuple(page, content).map(
-    ([{ v, ppn }, c]) =>
-      new Op(`deviceWrite(${v},${ppn},${c})`, (model, real) => {
-        const k = key(v, ppn);
-        const faults = real.discardFaults;
-        const wasDiscarded = model.discarded.has(k);
-        real.machine.deviceWrite(real.vms[v]!, ppn, c);
-        accessed(model, k);
-        model.content.set(k, c);
-        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
-      }),
-  ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`deviceRead(${v},${ppn})`, (model, real) => {
-        const k = key(v, ppn);
-        expect(real.machine.deviceRead(real.vms[v]!, ppn)).toBe(expected(model, k));
-        accessed(model, k);
-      }),
-  ),
+  writeCommand('write'),
+  readCommand('read'),
+  writeCommand('deviceWrite'),
+  readCommand('deviceRead'),
   fc.array(fc.tuple(page, fc.boolean(), content), { minLength: 1, maxLength: 12 }).map(
     (accesses) =>
       new Op(`batch(${accesses.length})`, (model, real) => {
