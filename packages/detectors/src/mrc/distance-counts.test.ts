@@ -1,34 +1,37 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import { DistanceCounts } from './distance-counts';
+import { StackDistances } from './stack-distances';
 
-// Mostly a few short distances, so counts pass 256 many times; now and then a long one, so the counts grow.
-const distance = fc.oneof(
-  { arbitrary: fc.integer({ min: 1, max: 8 }), weight: 20 },
-  { arbitrary: fc.integer({ min: 9, max: 5000 }), weight: 1 },
-  { arbitrary: fc.constant(Number.POSITIVE_INFINITY), weight: 1 },
+// Few ids, so short distances repeat past 256; now and then many more, so the tally grows.
+const trace = fc.oneof(
+  fc.array(fc.nat({ max: 2 }), { maxLength: 1500, size: 'max' }),
+  fc.array(fc.nat({ max: 3000 }), { maxLength: 1500, size: 'max' }),
 );
 
-test.prop([fc.array(fc.array(distance, { maxLength: 400, size: 'max' }), { maxLength: 12 })])(
-  'counts every distance of every batch, past 256 and beyond its first size; taking starts afresh',
+test.prop([fc.array(trace, { minLength: 1, maxLength: 4 })])(
+  'countAll tallies every distance accessAll gives, in batches, past 256 and beyond its first size',
   (batches) => {
-    const counts = new DistanceCounts();
-    const expected = new Map<number, number>();
+    const counting = new StackDistances({ initialCapacity: 16 });
+    const writing = new StackDistances({ initialCapacity: 16 });
+    const tally = new DistanceCounts();
+    const want = new Map<number, number>();
     for (const batch of batches) {
-      counts.addAll(Float64Array.from(batch), 0, batch.length, Math.max(0, ...batch.filter(Number.isFinite)));
-      for (const d of batch) expected.set(d, (expected.get(d) ?? 0) + 1);
+      const ids = Float64Array.from(batch);
+      counting.countAll(ids, 0, ids.length, tally);
+      const out = new Float64Array(ids.length);
+      writing.accessAll(ids, 0, ids.length, out);
+      for (const d of out) want.set(d, (want.get(d) ?? 0) + 1);
     }
-    const cold = expected.get(Number.POSITIVE_INFINITY) ?? 0;
-    expect(counts.cold).toBe(cold);
-    expect(counts.finite).toBe(batches.flat().length - cold);
-    const taken = counts.take();
-    expect(taken.cold).toBe(cold);
-    const finite = [...expected].filter(([d]) => d !== Number.POSITIVE_INFINITY);
-    const want = new Float64Array(Math.max(taken.counts.length, ...finite.map(([d]) => d + 1)));
-    for (const [d, n] of finite) want[d] = n;
-    const mismatch = want.findIndex((n, d) => (taken.counts[d] ?? 0) !== n);
-    expect(mismatch, `the count at distance ${mismatch}`).toBe(-1);
-    expect(counts.take().counts.every((n) => n === 0)).toBe(true);
-    expect([counts.cold, counts.finite]).toEqual([0, 0]);
+    const cold = want.get(Number.POSITIVE_INFINITY) ?? 0;
+    expect([tally.cold, tally.finite]).toEqual([cold, batches.flat().length - cold]);
+    const { counts, cold: taken } = tally.take();
+    expect(taken).toBe(cold);
+    const wrong = [...want].find(([d, n]) => d !== Number.POSITIVE_INFINITY && counts[d] !== n);
+    expect(wrong).toBeUndefined();
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(batches.flat().length - cold);
+    // Taking starts afresh.
+    expect(tally.take().counts.every((n) => n === 0)).toBe(true);
+    expect([tally.cold, tally.finite]).toEqual([0, 0]);
   },
 );

@@ -2,20 +2,17 @@ import type { MissRatioCurve } from '@hvsim/spec';
 import type { MissRatioCurveBuilder } from './builder';
 import { DistanceCounts } from './distance-counts';
 import { StackDistanceHistogram } from './histogram';
-import { assertIds, StackDistances, type StackDistancesOptions } from './stack-distances';
-
-const BATCH = 4096;
+import { StackDistances, type StackDistancesOptions } from './stack-distances';
 
 /**
  * The exact LRU miss-ratio curve of a reference stream: every reference's stack distance, O(log n) each,
- * tallied as integers and handed to the histogram when it is read.
+ * tallied as integers as it is found and handed to the histogram when that is read.
  */
 export class ExactMrc implements MissRatioCurveBuilder {
   readonly stack: StackDistances;
   readonly #histogram = new StackDistanceHistogram();
   readonly #counts = new DistanceCounts();
-  /** A batch's distances, between the stack and the counts. */
-  readonly #distances = new Float64Array(BATCH);
+  readonly #one = new Float64Array(1);
   #references = 0;
 
   constructor(options: StackDistancesOptions = {}) {
@@ -34,21 +31,13 @@ export class ExactMrc implements MissRatioCurveBuilder {
   }
 
   access(id: number): void {
-    const one = this.#distances;
-    one[0] = this.stack.access(id);
-    this.#counts.addAll(one, 0, 1, this.stack.distinct);
-    this.#references++;
+    this.#one[0] = id;
+    this.accessAll(this.#one);
   }
 
   /** A batch with a bad id changes nothing. */
   accessAll(ids: Float64Array, start = 0, end = ids.length): void {
-    assertIds(ids, start, end);
-    const distances = this.#distances;
-    for (let from = start; from < end; from += distances.length) {
-      const to = Math.min(end, from + distances.length);
-      this.stack.accessAll(ids, from, to, distances);
-      this.#counts.addAll(distances, 0, to - from, this.stack.distinct);
-    }
+    this.stack.countAll(ids, start, end, this.#counts);
     this.#references += end - start;
   }
 

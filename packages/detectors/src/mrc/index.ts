@@ -1,4 +1,5 @@
 export type { MissRatioCurveBuilder } from './builder';
+export { DistanceCounts } from './distance-counts';
 export { ExactMrc, exactMissRatioCurve } from './exact';
 export { StackDistanceHistogram } from './histogram';
 export { idHash } from './id-hash';

@@ -1,5 +1,9 @@
 import { InvalidInputError } from '@hvsim/spec';
 import { checkRange } from './builder';
+import type { DistanceCounts } from './distance-counts';
+
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_FLOATS = new Float64Array(0);
 
 export interface StackDistancesOptions {
   /**
@@ -118,8 +122,31 @@ export class StackDistances {
     this.#run(ids, start, end, out, outStart);
   }
 
-  /** The loop of `accessAll`, on checked arguments. */
-  #run(ids: Float64Array, start: number, end: number, out: Float64Array, outStart: number): void {
+  /**
+   * References `ids[start..end)` as `accessAll` does, counting their distances straight into `tally` instead
+   * of writing them out: the exact builder's path. A batch with a bad id changes nothing.
+   */
+  countAll(ids: Float64Array, start: number, end: number, tally: DistanceCounts): void {
+    assertIds(ids, start, end);
+    tally.reserve(this.#distinct + (end - start)); // no distance can exceed the ids then in the stack
+    const cold = this.#run(ids, start, end, undefined, 0, tally.low, tally.high);
+    tally.counted(end - start - cold, cold);
+  }
+
+  /**
+   * The loop of `accessAll` and `countAll`, on checked arguments: each distance goes to `out`, or with no
+   * `out` is counted in `low` (wrapping at 256) and `high` (the carries). Returns the first references.
+   */
+  #run(
+    ids: Float64Array,
+    start: number,
+    end: number,
+    out: Float64Array | undefined,
+    outStart: number,
+    low: Uint8Array = EMPTY_BYTES,
+    high: Float64Array = EMPTY_FLOATS,
+  ): number {
+    let cold = 0;
     let last = this.#last;
     let bits = this.#bits;
     let tree = this.#tree;
@@ -161,13 +188,20 @@ export class StackDistances {
       if (prev < 0) {
         distinct++;
         open++;
-        out[o++] = Infinity;
+        if (out) out[o++] = Infinity;
+        else cold++;
       } else {
         // Marks up to prev: those of its word up to it, and of the words before it from the tree.
         const wp = prev >> 5;
         let upTo = popcount(bits[wp]! & ((2 << (prev & 31)) - 1));
         for (let i = wp; i > 0; i &= i - 1) upTo += tree[i]!;
-        out[o++] = distinct - upTo + 1;
+        const d = distinct - upTo + 1;
+        if (out) out[o++] = d;
+        else {
+          const count = low[d]! + 1;
+          low[d] = count; // 256 wraps to 0…
+          if (count === 256) high[d]!++; // …and carries
+        }
         // The mark moves to t, in the open word: only one leaving a closed word changes the tree.
         bits[wp]! ^= 1 << (prev & 31);
         if (wp !== wt) {
@@ -184,6 +218,7 @@ export class StackDistances {
     this.#next = next;
     this.#open = open;
     this.#distinct = distinct;
+    return cold;
   }
 
   /** Forgets `id` (as if it had never been referenced); returns whether it was in the stack. */
