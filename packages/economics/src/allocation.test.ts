@@ -1,0 +1,85 @@
+import { fc, test } from '@fast-check/vitest';
+import type { AllocationInput } from '@hvsim/spec';
+import { expect, it } from 'vitest';
+import { idleTax, idleTaxTargets } from './allocation';
+import { entitlements } from './min-funding';
+import { SHARES_PER_MIB, sharesOf } from './shares';
+
+const context = { random: undefined as never, emit: () => {} };
+
+const input: fc.Arbitrary<AllocationInput> = fc
+  .array(
+    fc.record({
+      min: fc.nat(100),
+      extra: fc.nat(400),
+      shares: fc.nat(50),
+      activePages: fc.nat(500),
+    }),
+    { minLength: 1, maxLength: 8 },
+  )
+  .chain((raw) => {
+    const vms = raw.map(({ min, extra, shares, activePages }) => ({
+      min,
+      max: min + extra,
+      shares,
+      activePages,
+      allocated: min,
+    }));
+    const mins = vms.reduce((a, vm) => a + vm.min, 0);
+    return fc.record({ available: fc.integer({ min: mins, max: mins + 3000 }), vms: fc.constant(vms) });
+  });
+
+const options = fc.record({
+  tau: fc.constantFrom(0, 0.5, 0.75, 0.9),
+  kind: fc.constantFrom('flat' as const, 'progressive' as const),
+  mode: fc.constantFrom('work-conserving' as const, 'isolation' as const),
+});
+
+test.prop([input, options])(
+  'targets are whole pages within [min, max], adding up to what is available (or the maxima, or the minimums of VMs without shares)',
+  (problem, opts) => {
+    const targets = idleTaxTargets(problem, opts);
+    const sum = targets.reduce((a, b) => a + b, 0);
+    targets.forEach((t, i) => {
+      const vm = problem.vms[i]!;
+      expect(Number.isInteger(t)).toBe(true);
+      expect(t).toBeGreaterThanOrEqual(vm.min);
+      expect(t).toBeLessThanOrEqual(vm.max);
+    });
+    expect(sum).toBeLessThanOrEqual(problem.available);
+    if (opts.mode === 'work-conserving') {
+      const claimable = problem.vms.reduce((a, vm) => a + (vm.shares === 0 ? vm.min : vm.max), 0);
+      expect(sum).toBe(Math.min(problem.available, claimable));
+    } else {
+      const e0 = entitlements({
+        available: problem.available,
+        vms: problem.vms.map((vm) => ({ ...vm, active: vm.activePages })),
+      });
+      targets.forEach((t, i) => {
+        expect(t).toBeLessThanOrEqual(Math.max(problem.vms[i]!.min, e0[i]!) + 1e-9);
+      });
+    }
+  },
+);
+
+it('plugs into a host by name, with options checked and named', () => {
+  const policy = idleTax.create({ tau: 0 }, context);
+  const targets = policy.targets({
+    available: 300,
+    vms: [
+      { min: 0, max: 256, shares: 1, activePages: 10, allocated: 0 },
+      { min: 0, max: 256, shares: 2, activePages: 200, allocated: 0 },
+    ],
+  });
+  expect(Array.from(targets)).toEqual([100, 200]);
+  expect(() => idleTax.create({ tau: 1 }, context)).toThrow(/tau/);
+  expect(() => idleTax.create({ mode: 'greedy' } as never, context)).toThrow(/mode/);
+});
+
+it('scales share levels with the VM’s size: normal is 10 shares a MiB, twice low, half high', () => {
+  expect(sharesOf('normal', 256 * 256)).toBe(2560); // a 256 MiB VM, as ESX 2.x's example
+  expect(sharesOf('high', 256)).toBe(2 * sharesOf('normal', 256));
+  expect(sharesOf('low', 256)).toBe(SHARES_PER_MIB.low);
+  expect(sharesOf(0, 1000)).toBe(0);
+  expect(() => sharesOf(-1, 10)).toThrow(/^shares: /);
+});
