@@ -1,3 +1,4 @@
+import { admissionRefusal } from '@hvsim/economics';
 import { ContentStore, type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
@@ -334,17 +335,15 @@ export class Host {
 
   /** Admission: every powered-on VM's min plus overhead fits in memory; every max − min fits in swap. */
   #admits(config: VmConfig): string | undefined {
-    const on = this.#running().map((s) => s.config);
-    const reserve = (c: VmConfig) => (c.min ?? 0) + (c.overheadPages ?? 0);
-    const memory = this.machine.totalFrames - this.machine.reservedFrames - 1; // the zero page
-    const swap = this.machine.swapSlots;
-    const reserved = on.reduce((sum, c) => sum + reserve(c), 0) + reserve(config);
-    const swappable =
-      on.reduce((sum, c) => sum + c.pages - (c.min ?? 0), 0) + config.pages - (config.min ?? 0);
-    if (reserved > memory)
-      return `min + overhead of the running VMs would be ${reserved} pages, memory is ${memory}`;
-    if (swappable > swap) return `max − min of the running VMs would be ${swappable} pages, swap is ${swap}`;
-    return undefined;
+    const reservation = (c: VmConfig) => ({ min: c.min ?? 0, max: c.pages, overhead: c.overheadPages ?? 0 });
+    return admissionRefusal(
+      this.#running().map((s) => reservation(s.config)),
+      reservation(config),
+      {
+        memory: this.machine.totalFrames - this.machine.reservedFrames - 1, // the zero page
+        swap: this.machine.swapSlots,
+      },
+    );
   }
 
   #powerOnDue(): void {

@@ -1,3 +1,4 @@
+import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
 import {
   defineAllocationPolicy,
@@ -130,6 +131,20 @@ describe('policy slots', () => {
     const target = host.metrics().series.find((s) => s.vm === 'b' && s.name === 'target')!;
     expect(target.values.at(-1)).toBe(parsePages('2MiB'));
     expect(host.stats().vms.every((v) => v.ops > 0)).toBe(true);
+  });
+
+  it('takes ESX’s idle-tax allocation by name: targets by shares, adding up to the host’s memory', () => {
+    const { config } = recordingPolicies();
+    const host = createHost({
+      ...config,
+      frames: parsePages('3MiB'),
+      policies: { allocation: { definition: idleTax, options: { tau: 0 } } },
+    });
+    host.run(time.ms(20));
+    const target = (vm: string) => host.metrics().series.find((s) => s.vm === vm && s.name === 'target')!;
+    const [a, b] = [target('a').values.at(-1)!, target('b').values.at(-1)!];
+    expect(a).toBe(parsePages('2MiB')); // 3 : 1 shares would give a more than its max
+    expect(a + b).toBe(host.machine.totalFrames - host.machine.reservedFrames - 1); // less the zero page
   });
 
   it('names a mechanism a plan asks for that the host does not have', () => {

@@ -257,10 +257,18 @@ describe('policies in scenario files', () => {
     );
     expect(host.periods).toEqual({ rebalance: time.s(5), shareBudget: 50 });
     expect(host.policies).toEqual({ mechanisms: [] });
+    const taxed = await parseScenario(
+      `host: { memory: 8MiB }\npolicies: { allocation: { kind: idle-tax, tau: 0.5 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      'p.yaml',
+    );
+    expect(taxed.host.policies?.allocation).toMatchObject({
+      definition: { name: 'idle-tax' },
+      options: { tau: 0.5 },
+    });
     const found = await problems(
-      `host: { memory: 8MiB }\npolicies: { allocation: idle-tax, mechanisms: [balloon] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB }\npolicies: { allocation: lottery, mechanisms: [balloon] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
     );
     expect(found.map((p) => p.path)).toEqual(['policies.allocation.kind', 'policies.mechanisms[0].kind']);
-    expect(found[0]!.message).toMatch(/no allocation-policy@1 named "idle-tax"; known: \(none\)/);
+    expect(found[0]!.message).toMatch(/no allocation-policy@1 named "lottery"; known: idle-tax/);
   });
 });

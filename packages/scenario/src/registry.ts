@@ -1,4 +1,5 @@
 import { detectorDefinitions } from '@hvsim/detectors';
+import { allocationDefinitions } from '@hvsim/economics';
 import { guestDefinitions } from '@hvsim/guest';
 import { type Definition, HvsimError } from '@hvsim/spec';
 import { workloadDefinitions } from '@hvsim/workloads';
@@ -92,7 +93,12 @@ export class Registry {
 /** A registry holding the built-in guests, workloads and detectors. */
 export function defaultRegistry(): Registry {
   const registry = new Registry();
-  for (const definition of [...guestDefinitions, ...workloadDefinitions, ...detectorDefinitions]) {
+  for (const definition of [
+    ...guestDefinitions,
+    ...workloadDefinitions,
+    ...detectorDefinitions,
+    ...allocationDefinitions,
+  ]) {
     registry.register(definition);
   }
   return registry;
