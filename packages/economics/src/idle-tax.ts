@@ -47,14 +47,9 @@ export function sharesPerPage(
 /** The pages a cost buys: the inverse of `pageCost`, which rises with the pages. */
 export function pagesForCost(cost: number, active: number, tau: number, kind: TaxKind = 'flat'): number {
   if (cost <= active) return cost;
-  if (kind === 'flat') return active + (cost - active) * (1 - tau);
-  // The cost is at least the pages (k ≥ 1): bisect in [active, cost].
-  let lo = active;
-  let hi = cost;
-  for (let i = 0; i < 64 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (pageCost(mid, active, tau, kind) < cost) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  const idle = cost - active;
+  if (kind === 'flat') return active + idle * (1 - tau);
+  // Progressive: cost = A + (P − A) P / ((1 − τ) P + τ A), a quadratic in P; its positive root.
+  const b = active + idle * (1 - tau);
+  return (b + Math.sqrt(b * b + 4 * idle * tau * active)) / 2;
 }
