@@ -56,6 +56,18 @@ describe('scenario files', () => {
     expect(host.vms[2]!.powerOn).toBe(time.ms(10));
   });
 
+  it('give shares by level, per MiB of memory as ESX does (normal by default), or as a number', async () => {
+    const { host } = await parseScenario(
+      `host: { memory: 64MiB }\nvms:\n  - { name: a, memory: 4MiB, workload: idle }\n  - { name: b, memory: 4MiB, shares: high, workload: idle }\n  - { name: c, memory: 2MiB, shares: 0, workload: idle }`,
+      's.yaml',
+    );
+    expect(host.vms.map((v) => v.shares)).toEqual([40, 80, 0]);
+    const found = await problems(
+      `host: { memory: 64MiB }\nvms: [{ name: a, memory: 4MiB, shares: lots, workload: idle }]`,
+    );
+    expect(found.map((p) => p.path)).toEqual(['vms[0].shares']);
+  });
+
   it('run in a host', async () => {
     const { host: config, duration } = await parseScenario(GOOD, 'good.yaml');
     const host = createHost(config);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
 import { HvsimError, type SimTime } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
@@ -163,7 +164,7 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
         name: entry.count === 1 ? entry.name : `${entry.name}${copy + 1}`,
         pages: entry.memory,
         ...(entry.min === undefined ? {} : { min: entry.min }),
-        ...(entry.shares === undefined ? {} : { shares: entry.shares }),
+        shares: sharesOf(entry.shares, entry.memory),
         ...(entry.overhead === undefined ? {} : { overheadPages: entry.overhead }),
         guest,
         workload,

@@ -48,7 +48,12 @@ export const vmSchema = z.strictObject({
   count: z.number().int().min(1).default(1).describe('how many identical VMs this entry stands for'),
   memory: size("configured memory (the VM's max)"),
   min: size('memory the VM is guaranteed').optional(),
-  shares: z.number().positive().optional().describe('proportional-share weight'),
+  shares: z
+    .union([z.enum(['low', 'normal', 'high']), z.number().min(0)])
+    .default('normal')
+    .describe(
+      'proportional-share weight: low, normal or high (5, 10, 20 per MiB of memory, as ESX), or a number; 0 pins the VM at its min',
+    ),
   overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
   guest: use('the guest OS: linux or windows, with options').prefault('linux'),
   workload: use('what runs in the VM: a generator or a trace, with options'),
