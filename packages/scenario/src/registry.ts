@@ -1,6 +1,7 @@
 import { detectorDefinitions } from '@hvsim/detectors';
 import { allocationDefinitions } from '@hvsim/economics';
 import { guestDefinitions } from '@hvsim/guest';
+import { reclamationDefinitions } from '@hvsim/reclaim';
 import { type Definition, HvsimError } from '@hvsim/spec';
 import { workloadDefinitions } from '@hvsim/workloads';
 import type { z } from 'zod';
@@ -98,6 +99,7 @@ export function defaultRegistry(): Registry {
     ...workloadDefinitions,
     ...detectorDefinitions,
     ...allocationDefinitions,
+    ...reclamationDefinitions,
   ]) {
     registry.register(definition);
   }

@@ -1,0 +1,59 @@
+import type { HostObservation, VmId } from '@hvsim/spec';
+import { expect, it } from 'vitest';
+import { type EsxReclamation, esxReclamation } from './esx-policy';
+
+const context = { random: undefined as never, emit: () => {} };
+
+/** A host of 1000 frames with `free` of them free, and three VMs: over target with a balloon, over without, under. */
+function observation(free: number): HostObservation {
+  return {
+    now: 0,
+    totalFrames: 1000,
+    freeFrames: free,
+    vms: [
+      {
+        vm: 0 as VmId,
+        pages: 400,
+        allocated: 300,
+        target: 200,
+        activePages: 100,
+        mechanisms: ['balloon', 'host-swap'],
+      },
+      { vm: 1 as VmId, pages: 400, allocated: 250, target: 200, activePages: 100, mechanisms: ['host-swap'] },
+      {
+        vm: 2 as VmId,
+        pages: 400,
+        allocated: 100,
+        target: 200,
+        activePages: 100,
+        mechanisms: ['balloon', 'host-swap'],
+      },
+    ],
+  };
+}
+
+it('reclaims nothing in high, balloons in soft (paging where no balloon), pages in hard, also blocks in low', () => {
+  const policy = esxReclamation.create({}, context) as EsxReclamation;
+  expect(policy.plan(observation(50))).toEqual({ actions: [], blocked: [], state: 'high' });
+  expect(policy.plan(observation(30))).toEqual({
+    actions: [
+      { vm: 0, mechanism: 'balloon', pages: 100 },
+      { vm: 1, mechanism: 'host-swap', pages: 50 },
+    ],
+    blocked: [],
+    state: 'soft',
+  });
+  expect(policy.plan(observation(15)).actions.map((a) => a.mechanism)).toEqual(['host-swap', 'host-swap']);
+  expect(policy.state).toBe('hard');
+  const low = policy.plan(observation(5));
+  expect(low.state).toBe('low');
+  expect(low.blocked).toEqual([0, 1]); // VM 2 is under its target and keeps running
+  expect(policy.plan(observation(25)).state).toBe('low'); // 2.5% free: not past 2% by the margin yet
+  expect(policy.plan(observation(80)).state).toBe('high');
+});
+
+it('checks its thresholds and names the field', () => {
+  expect(() => esxReclamation.create({ soft: 0.07 }, context)).toThrow(/^thresholds: /);
+  expect(() => esxReclamation.create({ low: 0 }, context)).toThrow(/low/);
+  expect(() => esxReclamation.create({ margin: 0.95 }, context)).toThrow(/margin/);
+});

@@ -1,0 +1,86 @@
+import {
+  defineReclamationPolicy,
+  type HostObservation,
+  type ReclamationAction,
+  type ReclamationPlan,
+  type ReclamationPolicy,
+  type VmId,
+} from '@hvsim/spec';
+import { z } from 'zod';
+import {
+  checkThresholds,
+  ESX_THRESHOLDS,
+  type FreeMemoryState,
+  nextState,
+  type StateThresholds,
+} from './free-memory-states';
+
+const share = (what: string, fallback: number) =>
+  z.number().gt(0).lt(1).default(fallback).describe(`${what} (share of host memory, default ${fallback})`);
+
+export const esxReclamationOptions = z.object({
+  high: share('free memory the states aim to restore: above it nothing is reclaimed', ESX_THRESHOLDS.high),
+  soft: share('free memory below which ballooning starts', ESX_THRESHOLDS.soft),
+  hard: share('free memory below which host paging starts', ESX_THRESHOLDS.hard),
+  low: share('free memory below which VMs above target are blocked', ESX_THRESHOLDS.low),
+  margin: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(ESX_THRESHOLDS.margin)
+    .describe('how far above a threshold free memory must climb to restore the state above (default 0.01)'),
+  balloon: z.string().min(1).default('balloon').describe('the mechanism that balloons (default balloon)'),
+  page: z.string().min(1).default('host-swap').describe('the mechanism that pages (default host-swap)'),
+});
+
+export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
+
+/**
+ * ESX's reclamation (Waldspurger 2002, §6): the free-memory state decides the means. In `high` nothing is
+ * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged only where its balloon
+ * is unavailable; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
+ * running. The state moves with free memory, with hysteresis (`nextState`).
+ */
+export class EsxReclamation implements ReclamationPolicy {
+  readonly contract = 'reclamation-policy@1';
+  readonly name = 'esx';
+  readonly #thresholds: StateThresholds;
+  readonly #options: EsxReclamationOptions;
+  #state: FreeMemoryState = 'high';
+
+  constructor(options: EsxReclamationOptions) {
+    this.#thresholds = options;
+    checkThresholds(this.#thresholds);
+    this.#options = options;
+  }
+
+  get state(): FreeMemoryState {
+    return this.#state;
+  }
+
+  plan(observation: HostObservation): ReclamationPlan {
+    const state = nextState(this.#state, observation.freeFrames / observation.totalFrames, this.#thresholds);
+    this.#state = state;
+    const actions: ReclamationAction[] = [];
+    const blocked: VmId[] = [];
+    if (state === 'high') return { actions, blocked, state };
+    const { balloon, page } = this.#options;
+    for (const vm of observation.vms) {
+      const excess = vm.allocated - vm.target;
+      if (excess <= 0) continue;
+      const balloons = state === 'soft' && vm.mechanisms.includes(balloon);
+      const mechanism = balloons ? balloon : page;
+      if (vm.mechanisms.includes(mechanism)) actions.push({ vm: vm.vm, mechanism, pages: excess });
+      if (state === 'low') blocked.push(vm.vm);
+    }
+    return { actions, blocked, state };
+  }
+}
+
+export const esxReclamation = defineReclamationPolicy({
+  name: 'esx',
+  description:
+    'ESX free-memory states (high / soft / hard / low at 6 / 4 / 2 / 1%): balloon, then page, then block',
+  options: esxReclamationOptions,
+  create: (options) => new EsxReclamation(options),
+});
