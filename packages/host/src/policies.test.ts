@@ -1,5 +1,6 @@
 import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
+import { balloon, esxReclamation } from '@hvsim/reclaim';
 import {
   defineAllocationPolicy,
   defineReclamationMechanism,
@@ -145,6 +146,39 @@ describe('policy slots', () => {
     const [a, b] = [target('a').values.at(-1)!, target('b').values.at(-1)!];
     expect(a).toBe(parsePages('2MiB')); // 3 : 1 shares would give a more than its max
     expect(a + b).toBe(host.machine.totalFrames - host.machine.reservedFrames - 1); // less the zero page
+  });
+
+  it('balloons VMs down to their idle-tax targets through the esx policy and the balloon mechanism', () => {
+    const host = createHost({
+      frames: parsePages('6MiB'),
+      swapPages: parsePages('16MiB'),
+      seed: 3,
+      quantum: time.ms(1),
+      metricInterval: time.ms(100),
+      vms: ['a', 'b'].map((name) => ({
+        name,
+        pages: parsePages('4MiB'),
+        guest: { definition: linuxGuest, options: { bootTime: '1ms' } },
+        workload: { definition: uniform, options: { pages: 0.9 } },
+      })),
+      policies: {
+        allocation: { definition: idleTax, options: { tau: 0 } },
+        // Ballooning is the only means here, so every state uses it.
+        reclamation: { definition: esxReclamation, options: { page: 'balloon' } },
+        mechanisms: [{ definition: balloon, options: {} }],
+      },
+      periods: { rebalance: time.ms(100), shareScan: time.s(1), shareBudget: 0 },
+    });
+    host.run(time.s(3));
+    const last = (vm: string, name: string) =>
+      host
+        .metrics()
+        .series.find((s) => s.vm === vm && s.name === name)!
+        .values.at(-1)!;
+    for (const vm of ['a', 'b']) {
+      expect(last(vm, 'ballooned')).toBeGreaterThan(0);
+      expect(last(vm, 'allocated')).toBeLessThanOrEqual(last(vm, 'target') + parsePages('64KiB'));
+    }
   });
 
   it('names a mechanism a plan asks for that the host does not have', () => {

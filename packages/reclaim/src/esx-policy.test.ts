@@ -34,16 +34,23 @@ function observation(free: number): HostObservation {
 
 it('reclaims nothing in high, balloons in soft (paging where no balloon), pages in hard, also blocks in low', () => {
   const policy = esxReclamation.create({}, context) as EsxReclamation;
-  expect(policy.plan(observation(50))).toEqual({ actions: [], blocked: [], state: 'high' });
+  // In high only the VM under its target acts: its balloon gives back what it holds.
+  const deflate = { vm: 2, mechanism: 'balloon', pages: -100 };
+  expect(policy.plan(observation(50))).toEqual({ actions: [deflate], blocked: [], state: 'high' });
   expect(policy.plan(observation(30))).toEqual({
     actions: [
       { vm: 0, mechanism: 'balloon', pages: 100 },
       { vm: 1, mechanism: 'host-swap', pages: 50 },
+      deflate,
     ],
     blocked: [],
     state: 'soft',
   });
-  expect(policy.plan(observation(15)).actions.map((a) => a.mechanism)).toEqual(['host-swap', 'host-swap']);
+  expect(policy.plan(observation(15)).actions.map((a) => a.mechanism)).toEqual([
+    'host-swap',
+    'host-swap',
+    'balloon',
+  ]);
   expect(policy.state).toBe('hard');
   const low = policy.plan(observation(5));
   expect(low.state).toBe('low');

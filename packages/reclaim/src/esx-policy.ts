@@ -39,7 +39,8 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
  * ESX's reclamation (Waldspurger 2002, §6): the free-memory state decides the means. In `high` nothing is
  * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged only where its balloon
  * is unavailable; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
- * running. The state moves with free memory, with hysteresis (`nextState`).
+ * running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
+ * memory, with hysteresis (`nextState`).
  */
 export class EsxReclamation implements ReclamationPolicy {
   readonly contract = 'reclamation-policy@1';
@@ -63,11 +64,13 @@ export class EsxReclamation implements ReclamationPolicy {
     this.#state = state;
     const actions: ReclamationAction[] = [];
     const blocked: VmId[] = [];
-    if (state === 'high') return { actions, blocked, state };
     const { balloon, page } = this.#options;
     for (const vm of observation.vms) {
       const excess = vm.allocated - vm.target;
-      if (excess <= 0) continue;
+      // Below target, in any state, a balloon gives memory back (the driver knows whether it holds any).
+      if (excess < 0 && vm.mechanisms.includes(balloon))
+        actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
+      if (excess <= 0 || state === 'high') continue;
       const balloons = state === 'soft' && vm.mechanisms.includes(balloon);
       const mechanism = balloons ? balloon : page;
       if (vm.mechanisms.includes(mechanism)) actions.push({ vm: vm.vm, mechanism, pages: excess });

@@ -1,7 +1,8 @@
 /**
- * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states and the reclamation policy that
- * follows them.
+ * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
+ * follows them, and ballooning.
  */
+export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
 export {
   EsxReclamation,
   type EsxReclamationOptions,
@@ -17,7 +18,8 @@ export {
   type StateThresholds,
 } from './free-memory-states';
 
+import { balloon } from './balloon';
 import { esxReclamation } from './esx-policy';
 
-/** The reclamation policies of this package, for a registry. */
-export const reclamationDefinitions = [esxReclamation] as const;
+/** The reclamation policies and mechanisms of this package, for a registry. */
+export const reclamationDefinitions = [esxReclamation, balloon] as const;

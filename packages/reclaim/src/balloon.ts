@@ -1,0 +1,80 @@
+import {
+  defineReclamationMechanism,
+  HvsimError,
+  type MechanismAttachment,
+  type ReclamationMechanism,
+  type VmId,
+} from '@hvsim/spec';
+import { z } from 'zod';
+
+export const balloonOptions = z.object({
+  limit: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('most of a VM’s memory its balloon may hold (default: the driver’s own limit, ESX 2.x 0.5)'),
+  rate: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'most pages a balloon inflates or deflates per rebalance (default: as fast as the driver goes)',
+    ),
+});
+
+export type BalloonOptions = z.output<typeof balloonOptions>;
+
+/**
+ * The host's side of ballooning (ESX 2002, §3.2): it sets each guest's balloon through its driver, which
+ * takes the pages through the guest's own allocator — so the guest chooses what to give up — capped at a
+ * share of the VM's memory and at a rate per rebalance, on top of the driver's own limits. It is unavailable
+ * while the guest boots or when its driver is missing or disabled; a policy then pages instead.
+ */
+export class BalloonMechanism implements ReclamationMechanism {
+  readonly contract = 'reclamation-mechanism@1';
+  readonly name = 'balloon';
+  readonly options: BalloonOptions;
+  #attachment: MechanismAttachment | undefined;
+
+  constructor(options: BalloonOptions) {
+    this.options = options;
+  }
+
+  attach(attachment: MechanismAttachment): void {
+    this.#attachment = attachment;
+  }
+
+  available(vm: VmId): boolean {
+    return this.#driver(vm)?.available ?? false;
+  }
+
+  reclaim(vm: VmId, pages: number): number {
+    const driver = this.#driver(vm);
+    if (!driver?.available) return 0;
+    const machine = this.#attachment!.machine;
+    const cap = Math.min(driver.limit, Math.floor((this.options.limit ?? 1) * machine.pageCount(vm)));
+    const n = Math.min(pages, cap - driver.size, this.options.rate ?? Number.POSITIVE_INFINITY);
+    return n > 0 ? driver.inflate(n) : 0;
+  }
+
+  release(vm: VmId, pages: number): number {
+    const driver = this.#driver(vm);
+    if (!driver?.available) return 0;
+    return driver.deflate(Math.min(pages, driver.size, this.options.rate ?? Number.POSITIVE_INFINITY));
+  }
+
+  #driver(vm: VmId) {
+    if (!this.#attachment)
+      throw new HvsimError('not-attached', 'the balloon mechanism is not attached to a host');
+    return this.#attachment.guest(vm)?.balloon;
+  }
+}
+
+export const balloon = defineReclamationMechanism({
+  name: 'balloon',
+  description: 'ESX ballooning: the guest’s balloon driver takes pages through the guest’s allocator',
+  options: balloonOptions,
+  create: (options) => new BalloonMechanism(options),
+});
