@@ -1,5 +1,6 @@
 import type { Machine } from '@hvsim/machine';
-import { PageState, type RandomStream } from '@hvsim/spec';
+import { randomPrivatePage } from '@hvsim/reclaim';
+import type { RandomStream } from '@hvsim/spec';
 
 /**
  * The kernel's last resort when an access finds no free frame: page out a uniformly random private page of
@@ -20,15 +21,10 @@ export function emergencyPager(random: RandomStream): (machine: Machine) => void
         pick -= held;
         continue;
       }
-      const pages = machine.pageCount(vm);
-      // Probe random pages; a VM holding `held` private pages of `pages` needs pages/held probes on average.
-      for (let probes = 0; probes < 64 * Math.ceil(pages / held); probes++) {
-        const ppn = random.nextInt(pages);
-        if (machine.pageState(vm, ppn) !== PageState.Private) continue;
-        machine.swapOut(vm, ppn);
-        machine.flushSwapWrites();
-        return;
-      }
+      const ppn = randomPrivatePage(machine, vm, random);
+      if (ppn === -1) return;
+      machine.swapOut(vm, ppn);
+      machine.flushSwapWrites();
       return;
     }
   };

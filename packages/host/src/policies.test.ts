@@ -1,6 +1,6 @@
 import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
-import { balloon, esxReclamation } from '@hvsim/reclaim';
+import { balloon, esxReclamation, hostSwap } from '@hvsim/reclaim';
 import {
   defineAllocationPolicy,
   defineReclamationMechanism,
@@ -148,7 +148,7 @@ describe('policy slots', () => {
     expect(a + b).toBe(host.machine.totalFrames - host.machine.reservedFrames - 1); // less the zero page
   });
 
-  it('balloons VMs down to their idle-tax targets through the esx policy and the balloon mechanism', () => {
+  it('brings VMs down to their idle-tax targets with the ESX stack: states, balloon, host paging', () => {
     const host = createHost({
       frames: parsePages('6MiB'),
       swapPages: parsePages('16MiB'),
@@ -163,9 +163,11 @@ describe('policy slots', () => {
       })),
       policies: {
         allocation: { definition: idleTax, options: { tau: 0 } },
-        // Ballooning is the only means here, so every state uses it.
-        reclamation: { definition: esxReclamation, options: { page: 'balloon' } },
-        mechanisms: [{ definition: balloon, options: {} }],
+        reclamation: { definition: esxReclamation, options: {} },
+        mechanisms: [
+          { definition: balloon, options: {} },
+          { definition: hostSwap, options: {} },
+        ],
       },
       periods: { rebalance: time.ms(100), shareScan: time.s(1), shareBudget: 0 },
     });
@@ -175,10 +177,13 @@ describe('policy slots', () => {
         .metrics()
         .series.find((s) => s.vm === vm && s.name === name)!
         .values.at(-1)!;
+    // Memory is all in use, so the states fall to hard or low: the host pages as well as ballooning.
     for (const vm of ['a', 'b']) {
-      expect(last(vm, 'ballooned')).toBeGreaterThan(0);
+      expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
       expect(last(vm, 'allocated')).toBeLessThanOrEqual(last(vm, 'target') + parsePages('64KiB'));
     }
+    const states = host.events.filter((e) => e.kind === 'state-change').map((e) => e.data!['to']);
+    expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
   });
 
   it('names a mechanism a plan asks for that the host does not have', () => {

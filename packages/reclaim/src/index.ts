@@ -1,6 +1,6 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, and ballooning.
+ * follows them, ballooning and host paging.
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
 export {
@@ -17,9 +17,12 @@ export {
   nextState,
   type StateThresholds,
 } from './free-memory-states';
+export { HostSwap, hostSwap, hostSwapOptions } from './host-swap';
+export { randomPrivatePage } from './random-victim';
 
 import { balloon } from './balloon';
 import { esxReclamation } from './esx-policy';
+import { hostSwap } from './host-swap';
 
 /** The reclamation policies and mechanisms of this package, for a registry. */
-export const reclamationDefinitions = [esxReclamation, balloon] as const;
+export const reclamationDefinitions = [esxReclamation, balloon, hostSwap] as const;
