@@ -262,6 +262,33 @@ vms:
 });
 
 describe('policies in scenario files', () => {
+  it('take the ESX stack in one line, each part still replaceable, and run it', async () => {
+    const vms =
+      'vms: [{ name: a, memory: 4MiB, workload: { kind: uniform, pages: 0.9 } }, { name: b, memory: 4MiB, workload: idle }]';
+    const esx = await parseScenario(
+      `host: { memory: 6MiB, swap: 16MiB }\npolicies: { stack: esx }\n${vms}`,
+      'p.yaml',
+    );
+    const names = (host: typeof esx.host) => [
+      host.policies?.allocation?.definition.name,
+      host.policies?.reclamation?.definition.name,
+      ...(host.policies?.mechanisms ?? []).map((m) => m.definition.name),
+    ];
+    expect(names(esx.host)).toEqual(['idle-tax', 'esx', 'balloon', 'host-swap']);
+    const swapped = await parseScenario(
+      `host: { memory: 6MiB, swap: 16MiB }\npolicies: { stack: esx, allocation: { kind: idle-tax, tau: 0 }, mechanisms: [host-swap] }\n${vms}`,
+      'p.yaml',
+    );
+    expect(names(swapped.host)).toEqual(['idle-tax', 'esx', 'host-swap']);
+    expect(swapped.host.policies?.allocation?.options).toMatchObject({ tau: 0 });
+    const host = createHost({ ...esx.host, periods: { ...esx.host.periods, rebalance: time.ms(50) } });
+    host.run(time.ms(500));
+    expect(host.stats().vms.every((v) => v.poweredOn)).toBe(true);
+    expect(
+      (await problems(`host: { memory: 6MiB }\npolicies: { stack: vmware }\n${vms}`)).map((p) => p.path),
+    ).toEqual(['policies.stack']);
+  });
+
   it('resolve by registered name, and an unknown one lists what is known', async () => {
     const { host } = await parseScenario(
       `host: { memory: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
@@ -278,7 +305,7 @@ describe('policies in scenario files', () => {
       options: { tau: 0.5 },
     });
     const found = await problems(
-      `host: { memory: 8MiB }\npolicies: { allocation: lottery, mechanisms: [balloon] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB }\npolicies: { allocation: lottery, mechanisms: [inflator] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
     );
     expect(found.map((p) => p.path)).toEqual(['policies.allocation.kind', 'policies.mechanisms[0].kind']);
     expect(found[0]!.message).toMatch(/no allocation-policy@1 named "lottery"; known: idle-tax/);

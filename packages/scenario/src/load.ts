@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
 import { type Scenario, scenarioSchema, type VmEntry } from './schema';
+import { POLICY_STACKS, type PolicyStack } from './stacks';
 
 /** One thing wrong with a scenario: where in the file, and what was expected. */
 export interface ScenarioIssue {
@@ -176,12 +177,21 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
     }
   });
   const policies = scenario.policies;
+  const stack: PolicyStack | undefined = policies.stack && POLICY_STACKS[policies.stack];
   const policy = (contract: string, use: typeof policies.allocation, key: string) =>
     use ? resolveUse(registry, contract, use, ['policies', key], issues) : undefined;
-  const allocation = policy(SCENARIO_CONTRACTS.allocation, policies.allocation, 'allocation');
-  const reclamation = policy(SCENARIO_CONTRACTS.reclamation, policies.reclamation, 'reclamation');
+  const allocation = policy(
+    SCENARIO_CONTRACTS.allocation,
+    policies.allocation ?? stack?.allocation,
+    'allocation',
+  );
+  const reclamation = policy(
+    SCENARIO_CONTRACTS.reclamation,
+    policies.reclamation ?? stack?.reclamation,
+    'reclamation',
+  );
   const sharing = policy(SCENARIO_CONTRACTS.sharing, policies.sharing, 'sharing');
-  const mechanisms = policies.mechanisms.flatMap((use, i) => {
+  const mechanisms = (policies.mechanisms ?? stack?.mechanisms ?? []).flatMap((use, i) => {
     const resolved = resolveUse(
       registry,
       SCENARIO_CONTRACTS.mechanism,

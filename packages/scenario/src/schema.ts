@@ -1,6 +1,7 @@
 import { DEFAULT_COSTS } from '@hvsim/machine';
 import { durationOption, optionalDurationOption, parsePages } from '@hvsim/spec';
 import { z } from 'zod';
+import { POLICY_STACKS, type PolicyStackName } from './stacks';
 
 const SIZE_HELP = 'a size such as "256MiB" or a whole number of pages';
 
@@ -97,9 +98,17 @@ export const scenarioSchema = z.strictObject({
   vms: z.array(vmSchema).min(1, 'expected at least one VM'),
   policies: z
     .strictObject({
+      stack: z
+        .enum(Object.keys(POLICY_STACKS) as [PolicyStackName, ...PolicyStackName[]])
+        .optional()
+        .describe(
+          `a ready-made set of the slots below, each still replaceable: ${Object.entries(POLICY_STACKS)
+            .map(([name, stack]) => `${name} (${stack.description})`)
+            .join('; ')}`,
+        ),
       allocation: use('how targets are set (none: every VM may grow to its max)').optional(),
       reclamation: use('when and how memory is taken back (none: only emergency host paging)').optional(),
-      mechanisms: z.array(use('a reclamation mechanism the plans may name')).default([]),
+      mechanisms: z.array(use('a reclamation mechanism the plans may name')).optional(),
       sharing: use('a page-sharing engine').optional(),
       rebalance: optionalDurationOption('how often targets and plans are recomputed (default 15s)'),
       shareScan: optionalDurationOption('how often the sharing engine scans (default 1s)'),
