@@ -136,6 +136,8 @@ export class Host {
   /** Trap channels shared by the VMs' observers, so eight VMs' detectors fit in the machine's trap bits. */
   readonly #traps: SharedTraps;
   #now: SimTime = 0;
+  /** Free memory, as a share of the host's, when the run loop last looked: to see a trigger crossed. */
+  #lastFree = 1;
   #state: string | undefined;
 
   constructor(config: HostConfig) {
@@ -221,6 +223,7 @@ export class Host {
         for (const o of slot.observers) o.detector.tick(vmTime);
       }
       this.#scheduler.runDue(next);
+      this.#rebalanceOnCrossing(next);
       this.#powerOnDue();
       this.#powerOffDue();
       if (this.#config.checkInvariants) {
@@ -257,6 +260,16 @@ export class Host {
 
   #slotOf(vm: VmId): VmSlot | undefined {
     return this.#running().find((s) => s.runner!.vm === vm);
+  }
+
+  /** Rebalances at once when free memory has crossed one of the reclamation policy's triggers. */
+  #rebalanceOnCrossing(now: SimTime): void {
+    const triggers = this.#reclamation.triggers;
+    if (!triggers) return;
+    const free = this.machine.freeFrames / this.machine.totalFrames;
+    const before = this.#lastFree;
+    this.#lastFree = free;
+    if (triggers.some((t) => before < t !== free < t)) this.#rebalance(now);
   }
 
   /**

@@ -186,6 +186,23 @@ describe('policy slots', () => {
     expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
   });
 
+  it('plans again at once when free memory crosses one of the reclamation policy’s triggers', () => {
+    const { config, observations } = recordingPolicies();
+    const base = config.policies!.reclamation!.definition;
+    const triggered = {
+      ...base,
+      create: (...args: Parameters<typeof base.create>) => ({ ...base.create(...args), triggers: [0.9] }),
+    };
+    const host = createHost({
+      ...config,
+      policies: { ...config.policies, reclamation: { definition: triggered } },
+      periods: { rebalance: time.s(3600), shareScan: time.s(3600), shareBudget: 1 },
+    });
+    host.run(time.ms(50)); // the VMs fill their memory: free memory falls below 90% of the host's
+    expect(observations).toHaveLength(1);
+    expect(observations[0]!.freeFrames / observations[0]!.totalFrames).toBeLessThan(0.9);
+  });
+
   it('names a mechanism a plan asks for that the host does not have', () => {
     const { config } = recordingPolicies();
     const host = createHost({ ...config, policies: { ...config.policies, mechanisms: [] } });

@@ -40,7 +40,8 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
  * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged only where its balloon
  * is unavailable; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
  * running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
- * memory, with hysteresis (`nextState`).
+ * memory, with hysteresis (`nextState`), and the kernel plans again whenever free memory crosses one of the
+ * thresholds (`triggers`), not only on its period.
  */
 export class EsxReclamation implements ReclamationPolicy {
   readonly contract = 'reclamation-policy@1';
@@ -53,6 +54,12 @@ export class EsxReclamation implements ReclamationPolicy {
     this.#thresholds = options;
     checkThresholds(this.#thresholds);
     this.#options = options;
+  }
+
+  /** Free memory crossing a threshold, or one plus the margin, changes the state: plan again then. */
+  get triggers(): readonly number[] {
+    const { high, soft, hard, low, margin } = this.#thresholds;
+    return [low, hard, soft, high, hard + margin, soft + margin, high + margin];
   }
 
   get state(): FreeMemoryState {

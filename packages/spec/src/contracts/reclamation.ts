@@ -65,6 +65,11 @@ export interface ReclamationPolicy {
   readonly contract: 'reclamation-policy@1';
   readonly name: string;
   plan(observation: HostObservation): ReclamationPlan;
+  /**
+   * Shares of host memory at which free memory crossing (either way) makes the kernel plan again at once,
+   * between its periodic rebalances (ESX: its state thresholds).
+   */
+  readonly triggers?: readonly number[];
 }
 
 export const defineReclamationMechanism = definer<
