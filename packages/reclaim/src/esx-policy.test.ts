@@ -61,6 +61,16 @@ it('reclaims nothing in high, balloons in soft (paging where no balloon), pages 
   expect(policy.triggers.map((t) => Math.round(t * 100))).toEqual([1, 2, 4, 6, 3, 5, 7]);
 });
 
+it('pages past a balloon that made no headway since the last plan', () => {
+  const policy = esxReclamation.create({}, context);
+  expect(policy.plan(observation(30)).actions[0]).toEqual({ vm: 0, mechanism: 'balloon', pages: 100 });
+  // The same excess again: the guest gave nothing, so the host pages it.
+  expect(policy.plan(observation(30)).actions[0]).toEqual({ vm: 0, mechanism: 'host-swap', pages: 100 });
+  const progressed = observation(30);
+  const vms = progressed.vms.map((vm, i) => (i === 0 ? { ...vm, allocated: 250 } : vm));
+  expect(policy.plan({ ...progressed, vms }).actions[0]).toEqual({ vm: 0, mechanism: 'balloon', pages: 50 });
+});
+
 it('checks its thresholds and names the field', () => {
   expect(() => esxReclamation.create({ soft: 0.07 }, context)).toThrow(/^thresholds: /);
   expect(() => esxReclamation.create({ low: 0 }, context)).toThrow(/low/);

@@ -37,8 +37,8 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
 
 /**
  * ESX's reclamation (Waldspurger 2002, §6): the free-memory state decides the means. In `high` nothing is
- * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged only where its balloon
- * is unavailable; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
+ * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged where its balloon is
+ * unavailable or made no headway since the last plan; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
  * running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
  * memory, with hysteresis (`nextState`), and the kernel plans again whenever free memory crosses one of the
  * thresholds (`triggers`), not only on its period.
@@ -49,6 +49,8 @@ export class EsxReclamation implements ReclamationPolicy {
   readonly #thresholds: StateThresholds;
   readonly #options: EsxReclamationOptions;
   #state: FreeMemoryState = 'high';
+  /** The VMs the last plan ballooned, with their excess over target then: is the balloon getting anywhere? */
+  readonly #ballooned = new Map<VmId, number>();
 
   constructor(options: EsxReclamationOptions) {
     this.#thresholds = options;
@@ -72,13 +74,19 @@ export class EsxReclamation implements ReclamationPolicy {
     const actions: ReclamationAction[] = [];
     const blocked: VmId[] = [];
     const { balloon, page } = this.#options;
+    const ballooned = new Map(this.#ballooned);
+    this.#ballooned.clear();
     for (const vm of observation.vms) {
       const excess = vm.allocated - vm.target;
       // Below target, in any state, a balloon gives memory back (the driver knows whether it holds any).
       if (excess < 0 && vm.mechanisms.includes(balloon))
         actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
       if (excess <= 0 || state === 'high') continue;
-      const balloons = state === 'soft' && vm.mechanisms.includes(balloon);
+      // A balloon that made no headway since the last plan (a guest that will not give) is paged past.
+      const last = ballooned.get(vm.vm);
+      const balloons =
+        state === 'soft' && vm.mechanisms.includes(balloon) && !(last !== undefined && excess >= last);
+      if (balloons) this.#ballooned.set(vm.vm, excess);
       const mechanism = balloons ? balloon : page;
       if (vm.mechanisms.includes(mechanism)) actions.push({ vm: vm.vm, mechanism, pages: excess });
       if (state === 'low') blocked.push(vm.vm);
