@@ -83,3 +83,23 @@ it('scales share levels with the VM’s size: normal is 10 shares a MiB, twice l
   expect(sharesOf(0, 1000)).toBe(0);
   expect(() => sharesOf(-1, 10)).toThrow(/^shares: /);
 });
+
+it('a VM faking activity takes idle memory from others when work-conserving, never past its share in isolation', () => {
+  // Three equal-share VMs on 600 pages: two honest and idle, one touching everything it holds to look active.
+  const vms = [
+    { min: 0, max: 400, shares: 1, activePages: 400, allocated: 0 }, // the faker
+    { min: 0, max: 400, shares: 1, activePages: 20, allocated: 0 },
+    { min: 0, max: 400, shares: 1, activePages: 20, allocated: 0 },
+  ];
+  const targets = (tau: number, mode: 'work-conserving' | 'isolation') =>
+    Array.from(idleTaxTargets({ available: 600, vms }, { tau, kind: 'flat', mode }));
+  expect(targets(0, 'work-conserving')).toEqual([200, 200, 200]); // no tax: shares decide
+  const taxed = targets(0.75, 'work-conserving');
+  expect(taxed[0]).toBeGreaterThan(300); // it pulls most of the others' idle memory
+  expect(taxed[1]! + taxed[2]!).toBeLessThan(300);
+  // Each honest VM keeps at least its active pages plus a quarter of its idle entitlement (tau = 0.75).
+  expect(taxed[1]).toBeGreaterThanOrEqual(20 + 0.25 * (200 - 20) - 1);
+  const isolated = targets(0.75, 'isolation');
+  expect(isolated[0]).toBe(200); // never past its share entitlement…
+  expect(isolated.reduce((a, b) => a + b, 0)).toBeLessThan(600); // …so memory stays free: utilisation lost
+});
