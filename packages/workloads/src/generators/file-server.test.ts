@@ -64,6 +64,19 @@ describe('file-server', () => {
     expect(Math.abs(top10 - pmf.slice(0, 10).reduce((a, b) => a + b, 0))).toBeLessThan(0.02);
   });
 
+  it('thinks after each request: one Compute op of `think` between requests', () => {
+    const thinking = collect(
+      fileServer.create({ ...options, anonFraction: 0, think: '2ms' }, workloadContext()),
+      50,
+      1000,
+    );
+    // Four file ops (a request), then 2 ms of compute, and so on.
+    const kinds = thinking.kind.slice(0, 15);
+    expect(kinds.map((k) => (k === OpKind.Compute ? 'c' : 'f')).join('')).toBe('ffffcffffcffffc');
+    const computes = thinking.kind.flatMap((k, i) => (k === OpKind.Compute ? [thinking.target[i]] : []));
+    expect(new Set(computes)).toEqual(new Set([2e6]));
+  });
+
   it('rejects a bad mix, naming the field', () => {
     expect(() => fileServer.create({ readFraction: 2 }, workloadContext())).toThrow(/readFraction: Too big/);
     expect(() => fileServer.create({ files: 0 }, workloadContext())).toThrow(/files: Too small/);

@@ -1,4 +1,4 @@
-import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import { defineWorkload, durationOption, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { finish } from './compute';
@@ -31,6 +31,9 @@ export const fileServerOptions = z.object({
     .min(0)
     .default(0)
     .describe('disk block where the file set starts; file f holds the blocks after it in order (default 0)'),
+  think: durationOption('time the server computes after each request, outside memory (default 0)', {
+    default: '0s',
+  }),
   anonPages: sizeOption("the server's own anonymous memory (buffers, tables)", { default: 0.02 }),
   anonFraction: z
     .number()
@@ -48,7 +51,8 @@ export const fileServerOptions = z.object({
  * A dbench-like file server, heavy on the guest's page cache: requests pick a file by Zipf popularity
  * (through a random permutation, so popular files are scattered on disk) and read or write `requestSize` of
  * it in sequence, each file continuing where its last request stopped and wrapping at its end. Between file
- * ops, a fraction of ops touch the server's own anonymous memory uniformly.
+ * ops, a fraction of ops touch the server's own anonymous memory uniformly; after each request the server
+ * computes for `think` (dbench's clients process what they read), which paces it when its files are cached.
  */
 export const fileServer = defineWorkload({
   name: 'file-server',
@@ -73,6 +77,7 @@ export const fileServer = defineWorkload({
     let file = 0;
     let left = 0; // blocks left in the request under way
     let writing = false;
+    let served = false; // a request has finished and its think time is still to come
 
     const fill = (batch: OpBatch): number => {
       const { kind, target, content, capacity } = batch;
@@ -90,6 +95,14 @@ export const fileServer = defineWorkload({
           continue;
         }
         if (left === 0) {
+          if (served && options.think > 0) {
+            kind[i] = OpKind.Compute;
+            target[i] = options.think;
+            content[i] = 0;
+            served = false;
+            continue;
+          }
+          served = true;
           file = sampler.next();
           writing = requestRandom.nextU32() >= readBelow;
           left = requestBlocks;
