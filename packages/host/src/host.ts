@@ -285,8 +285,11 @@ export class Host {
       const allocated = p.private + p.shared;
       return { slot, allocated, active: slot.detector?.estimate().activePages ?? allocated };
     });
+    // Targets leave what the reclamation policy wants free, but never less than the minimums admitted.
+    const keptFree = Math.ceil((this.#reclamation.freeTarget ?? 0) * machine.totalFrames);
+    const minimums = running.reduce((sum, s) => sum + (s.config.min ?? 0), 0);
     const targets = this.#allocation.targets({
-      available: machine.totalFrames - machine.reservedFrames - 1 - overhead,
+      available: Math.max(minimums, machine.totalFrames - machine.reservedFrames - 1 - overhead - keptFree),
       vms: views.map(({ slot, allocated, active }) => ({
         min: slot.config.min ?? 0,
         max: slot.config.pages,

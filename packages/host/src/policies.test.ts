@@ -177,11 +177,17 @@ describe('policy slots', () => {
         .metrics()
         .series.find((s) => s.vm === vm && s.name === name)!
         .values.at(-1)!;
+    // The targets leave the high threshold (6%) free.
+    const targets = last('a', 'target') + last('b', 'target');
+    expect(targets).toBe(host.machine.totalFrames - 1 - Math.ceil(0.06 * host.machine.totalFrames));
     // Memory is all in use, so the states fall to hard or low: the host pages as well as ballooning.
-    for (const vm of ['a', 'b']) {
-      expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
-      expect(last(vm, 'allocated')).toBeLessThanOrEqual(last(vm, 'target') + parsePages('64KiB'));
-    }
+    // Reclaiming towards the targets brings free memory back over the soft threshold (ESX then rests).
+    for (const vm of ['a', 'b']) expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
+    const free = host
+      .metrics()
+      .series.find((s) => s.vm === undefined && s.name === 'free')!
+      .values.at(-1)!;
+    expect(free).toBeGreaterThanOrEqual(0.04 * host.machine.totalFrames);
     const states = host.events.filter((e) => e.kind === 'state-change').map((e) => e.data!['to']);
     expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
   });

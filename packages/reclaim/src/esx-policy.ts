@@ -58,6 +58,11 @@ export class EsxReclamation implements ReclamationPolicy {
     this.#options = options;
   }
 
+  /** Targets leave the high threshold free, so reclaiming to them brings the host back to `high`. */
+  get freeTarget(): number {
+    return this.#thresholds.high;
+  }
+
   /** Free memory crossing a threshold, or one plus the margin, changes the state: plan again then. */
   get triggers(): readonly number[] {
     const { high, soft, hard, low, margin } = this.#thresholds;

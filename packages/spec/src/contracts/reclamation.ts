@@ -70,6 +70,11 @@ export interface ReclamationPolicy {
    * between its periodic rebalances (ESX: its state thresholds).
    */
   readonly triggers?: readonly number[];
+  /**
+   * Share of host memory the allocation targets leave free, so that reclaiming down to them lifts free
+   * memory out of the reclamation states (ESX: the high threshold). Default 0.
+   */
+  readonly freeTarget?: number;
 }
 
 export const defineReclamationMechanism = definer<
