@@ -184,6 +184,7 @@ export class Host {
         machine: this.machine,
         remap: this.machine,
         guest: (vm) => this.#slotOf(vm)?.runner?.guest,
+        traps: (vm) => this.#traps.forVm(vm, this.machine.pageCount(vm), `mechanism:${mechanism.name}`),
       });
       this.#mechanisms.set(mechanism.name, mechanism);
     }

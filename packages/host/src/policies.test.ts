@@ -148,49 +148,52 @@ describe('policy slots', () => {
     expect(a + b).toBe(host.machine.totalFrames - host.machine.reservedFrames - 1); // less the zero page
   });
 
-  it('brings VMs down to their idle-tax targets with the ESX stack: states, balloon, host paging', () => {
-    const host = createHost({
-      frames: parsePages('6MiB'),
-      swapPages: parsePages('16MiB'),
-      seed: 3,
-      quantum: time.ms(1),
-      metricInterval: time.ms(100),
-      vms: ['a', 'b'].map((name) => ({
-        name,
-        pages: parsePages('4MiB'),
-        guest: { definition: linuxGuest, options: { bootTime: '1ms' } },
-        workload: { definition: uniform, options: { pages: 0.9 } },
-      })),
-      policies: {
-        allocation: { definition: idleTax, options: { tau: 0 } },
-        reclamation: { definition: esxReclamation, options: {} },
-        mechanisms: [
-          { definition: balloon, options: {} },
-          { definition: hostSwap, options: {} },
-        ],
-      },
-      periods: { rebalance: time.ms(100), shareScan: time.s(1), shareBudget: 0 },
-    });
-    host.run(time.s(3));
-    const last = (vm: string, name: string) =>
-      host
+  it.each(['random', 'clock', 'lru'] as const)(
+    'brings VMs down to their idle-tax targets with the ESX stack: states, balloon, host paging (%s victims)',
+    (victims) => {
+      const host = createHost({
+        frames: parsePages('6MiB'),
+        swapPages: parsePages('16MiB'),
+        seed: 3,
+        quantum: time.ms(1),
+        metricInterval: time.ms(100),
+        vms: ['a', 'b'].map((name) => ({
+          name,
+          pages: parsePages('4MiB'),
+          guest: { definition: linuxGuest, options: { bootTime: '1ms' } },
+          workload: { definition: uniform, options: { pages: 0.9 } },
+        })),
+        policies: {
+          allocation: { definition: idleTax, options: { tau: 0 } },
+          reclamation: { definition: esxReclamation, options: {} },
+          mechanisms: [
+            { definition: balloon, options: {} },
+            { definition: hostSwap, options: { victims } },
+          ],
+        },
+        periods: { rebalance: time.ms(100), shareScan: time.s(1), shareBudget: 0 },
+      });
+      host.run(time.s(3));
+      const last = (vm: string, name: string) =>
+        host
+          .metrics()
+          .series.find((s) => s.vm === vm && s.name === name)!
+          .values.at(-1)!;
+      // The targets leave the high threshold (6%) free.
+      const targets = last('a', 'target') + last('b', 'target');
+      expect(targets).toBe(host.machine.totalFrames - 1 - Math.ceil(0.06 * host.machine.totalFrames));
+      // Memory is all in use, so the states fall to hard or low: the host pages as well as ballooning.
+      // Reclaiming towards the targets brings free memory back over the soft threshold (ESX then rests).
+      for (const vm of ['a', 'b']) expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
+      const free = host
         .metrics()
-        .series.find((s) => s.vm === vm && s.name === name)!
+        .series.find((s) => s.vm === undefined && s.name === 'free')!
         .values.at(-1)!;
-    // The targets leave the high threshold (6%) free.
-    const targets = last('a', 'target') + last('b', 'target');
-    expect(targets).toBe(host.machine.totalFrames - 1 - Math.ceil(0.06 * host.machine.totalFrames));
-    // Memory is all in use, so the states fall to hard or low: the host pages as well as ballooning.
-    // Reclaiming towards the targets brings free memory back over the soft threshold (ESX then rests).
-    for (const vm of ['a', 'b']) expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
-    const free = host
-      .metrics()
-      .series.find((s) => s.vm === undefined && s.name === 'free')!
-      .values.at(-1)!;
-    expect(free).toBeGreaterThanOrEqual(0.04 * host.machine.totalFrames);
-    const states = host.events.filter((e) => e.kind === 'state-change').map((e) => e.data!['to']);
-    expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
-  });
+      expect(free).toBeGreaterThanOrEqual(0.04 * host.machine.totalFrames);
+      const states = host.events.filter((e) => e.kind === 'state-change').map((e) => e.data!['to']);
+      expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
+    },
+  );
 
   it('plans again at once when free memory crosses one of the reclamation policy’s triggers', () => {
     const { config, observations } = recordingPolicies();

@@ -3,14 +3,19 @@ import { createRandom, PageState } from '@hvsim/spec';
 import { expect, it } from 'vitest';
 import { hostSwap } from './host-swap';
 
-function setup(swapSlots: number) {
+function setup(swapSlots: number, victims: 'random' | 'clock' | 'lru' = 'random') {
   const machine = createMachine({ frames: 64, swapSlots });
   const vm = machine.addVm({ name: 'a', pages: 32 });
   for (let ppn = 0; ppn < 20; ppn++) machine.write(vm, ppn, 100 + ppn);
-  const mechanism = hostSwap.create({}, { random: createRandom(1), emit: () => {} });
-  mechanism.attach({ machine, remap: machine, guest: () => undefined });
+  const mechanism = hostSwap.create({ victims }, { random: createRandom(1), emit: () => {} });
+  mechanism.attach({ machine, remap: machine, guest: () => undefined, traps: () => machine.traps });
   return { machine, vm, mechanism };
 }
+
+const swappedPages = (machine: ReturnType<typeof setup>['machine'], vm: ReturnType<typeof setup>['vm']) =>
+  Array.from({ length: 32 }, (_, ppn) => ppn).filter(
+    (ppn) => machine.pageState(vm, ppn) === PageState.Swapped,
+  );
 
 it('pages out random private pages of the VM, and they read back unchanged', () => {
   const { machine, vm, mechanism } = setup(64);
@@ -37,4 +42,34 @@ it('stops when the swap is full or the VM holds nothing more', () => {
   expect(() => hostSwap.create({}, { random: createRandom(1), emit: () => {} }).available(empty.vm)).toThrow(
     /not attached/,
   );
+});
+
+it.each(['clock', 'lru'] as const)(
+  '%s victims are pages not touched since they were last looked at',
+  (victims) => {
+    const { machine, vm, mechanism } = setup(64, victims);
+    expect(mechanism.reclaim(vm, 2)).toBe(2); // starts watching: nothing is known yet
+    const first = swappedPages(machine, vm);
+    for (let round = 0; round < 3; round++) {
+      for (let ppn = 0; ppn < 10; ppn++) machine.read(vm, ppn); // the hot half, touched between reclaims
+      expect(mechanism.reclaim(vm, 3)).toBe(3);
+    }
+    const taken = swappedPages(machine, vm).filter((ppn) => !first.includes(ppn));
+    expect(taken).toHaveLength(9);
+    for (const ppn of taken) expect(ppn).toBeGreaterThanOrEqual(10); // never the hot half
+    for (let ppn = 0; ppn < 20; ppn++) expect(machine.read(vm, ppn)).toBe(100 + ppn);
+    checkInvariants(machine);
+  },
+);
+
+it('needs the trap API for clock and lru victims', () => {
+  const machine = createMachine({ frames: 8, swapSlots: 8 });
+  const vm = machine.addVm({ name: 'a', pages: 4 });
+  machine.write(vm, 0, 1);
+  const mechanism = hostSwap.create({ victims: 'clock' }, { random: createRandom(1), emit: () => {} });
+  mechanism.attach({ machine, remap: machine, guest: () => undefined });
+  expect(() => mechanism.reclaim(vm, 1)).toThrow(/need the trap API/);
+  expect(() =>
+    hostSwap.create({ victims: 'fifo' } as never, { random: createRandom(1), emit: () => {} }),
+  ).toThrow(/victims/);
 });

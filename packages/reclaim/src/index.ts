@@ -17,7 +17,7 @@ export {
   nextState,
   type StateThresholds,
 } from './free-memory-states';
-export { HostSwap, hostSwap, hostSwapOptions } from './host-swap';
+export { HostSwap, type HostSwapOptions, hostSwap, hostSwapOptions } from './host-swap';
 export { randomPrivatePage } from './random-victim';
 
 import { balloon } from './balloon';

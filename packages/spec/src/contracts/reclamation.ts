@@ -1,6 +1,6 @@
 import { definer } from '../define';
 import type { VmId } from '../ids';
-import type { MachineView, RemapApi } from '../machine';
+import type { MachineView, RemapApi, TrapApi } from '../machine';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
 import type { GuestOs } from './guest-os';
@@ -10,6 +10,8 @@ export interface MechanismAttachment {
   readonly remap: RemapApi;
   /** The guest running in a VM (its balloon driver, its page-state hints), when the VM is powered on. */
   readonly guest: (vm: VmId) => GuestOs | undefined;
+  /** The trap API for one VM's pages (access bits for victim selection), when the VM is powered on. */
+  readonly traps?: (vm: VmId) => TrapApi;
 }
 
 /** Something that takes memory from a VM and gives it back: balloon, host swap, compression, CMM. */
