@@ -47,7 +47,7 @@ export function formatFigures(figures: readonly ExperimentFigure[]): string {
       unit: f.unit,
       published: f.published,
       simulated: round(f.simulated, 3),
-      tolerance: `± ${f.tolerance}`,
+      tolerance: f.above ? `> ${f.published}` : `± ${f.tolerance}`,
       result: f.pass ? 'pass' : 'FAIL',
     })),
   );

@@ -8,6 +8,8 @@ export interface ExperimentFigure {
   readonly simulated: number;
   /** Largest accepted |simulated − published|, in the figure's unit. */
   readonly tolerance: number;
+  /** The paper gives a direction, not a number: `published` is a bound the simulated value must exceed. */
+  readonly above?: boolean;
   readonly pass: boolean;
 }
 
@@ -39,4 +41,15 @@ export const figure = (
   simulated,
   tolerance,
   pass: Number.isFinite(simulated) && Math.abs(simulated - published) <= tolerance,
+});
+
+/** A figure for a claim that the simulated value exceeds `bound` (a direction the paper argues, no number). */
+export const above = (label: string, unit: string, bound: number, simulated: number): ExperimentFigure => ({
+  label,
+  unit,
+  published: bound,
+  simulated,
+  tolerance: 0,
+  above: true,
+  pass: Number.isFinite(simulated) && simulated > bound,
 });

@@ -2,10 +2,11 @@
  * The home of the papers' experiments: each reproduces a published result and says, figure by figure,
  * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
  */
+import { doublePaging } from './double-paging';
 import { esxFig6 } from './esx-fig6';
 import type { Experiment } from './experiment';
 
-export { type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
+export { above, type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig6];
+export const experiments: Experiment[] = [esxFig6, doublePaging];
