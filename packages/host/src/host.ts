@@ -185,6 +185,7 @@ export class Host {
         remap: this.machine,
         guest: (vm) => this.#slotOf(vm)?.runner?.guest,
         traps: (vm) => this.#traps.forVm(vm, this.machine.pageCount(vm), `mechanism:${mechanism.name}`),
+        shareBeforeSwap: (vm, ppn) => this.#sharing?.tryShare?.(vm, ppn) ?? false,
       });
       this.#mechanisms.set(mechanism.name, mechanism);
     }

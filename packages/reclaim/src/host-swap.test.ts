@@ -73,3 +73,23 @@ it('needs the trap API for clock and lru victims', () => {
     hostSwap.create({ victims: 'fifo' } as never, { random: createRandom(1), emit: () => {} }),
   ).toThrow(/victims/);
 });
+
+it('offers each victim to the sharing engine first: a page it shares is not written to swap', () => {
+  const { machine, vm } = setup(64);
+  const offered: number[] = [];
+  const mechanism = hostSwap.create({}, { random: createRandom(1), emit: () => {} });
+  mechanism.attach({
+    machine,
+    remap: machine,
+    guest: () => undefined,
+    // A stand-in engine that "shares" even pages (here: leaves them be) and declines odd ones.
+    shareBeforeSwap: (_vm, ppn) => {
+      offered.push(ppn);
+      return ppn % 2 === 0;
+    },
+  });
+  expect(mechanism.reclaim(vm, 6)).toBe(6);
+  expect(offered).toHaveLength(6);
+  const swapped = swappedPages(machine, vm);
+  expect(swapped).toEqual(offered.filter((ppn) => ppn % 2 === 1).sort((a, b) => a - b));
+});

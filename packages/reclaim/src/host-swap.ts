@@ -37,7 +37,8 @@ interface Watch {
  * victims chosen at random as ESX does — or, to compare, by CLOCK or an LRU approximation, on access bits
  * emulated with traps (each re-armed bit costs the VM a trap when next touched; ESX avoided that cost, and
  * paging by recency under a guest that also pages by recency makes both evict the same pages: double
- * paging). Victims are private pages only. Page-outs are asynchronous (a frame is freed when its write completes) and a
+ * paging). Victims are private pages only, and each is first offered to the host's sharing engine
+ * (share-before-swap): one it can share needs no swap. Page-outs are asynchronous (a frame is freed when its write completes) and a
  * page comes back on its next access, so giving memory back is the guest's doing: `release` returns nothing.
  * A guest that later pages out a page the host already swapped reads it back first: double paging, counted
  * by the guest.
@@ -65,14 +66,14 @@ export class HostSwap implements ReclamationMechanism {
   }
 
   reclaim(vm: VmId, pages: number): number {
-    const { machine, remap } = this.#attached();
+    const { machine } = this.#attached();
     const room = () => machine.usedSwapSlots < machine.swapSlots;
     let taken = 0;
     if (this.options.victims === 'random') {
       while (taken < pages && room()) {
         const ppn = randomPrivatePage(machine, vm, this.#random);
         if (ppn === -1) break;
-        remap.swapOut(vm, ppn);
+        this.#pageOut(vm, ppn);
         taken++;
       }
       return taken;
@@ -80,10 +81,16 @@ export class HostSwap implements ReclamationMechanism {
     const victims = this.options.victims === 'clock' ? this.#clock(vm, pages) : this.#oldest(vm, pages);
     for (const ppn of victims) {
       if (!room()) break;
-      remap.swapOut(vm, ppn);
+      this.#pageOut(vm, ppn);
       taken++;
     }
     return taken;
+  }
+
+  /** Frees a victim's frame: shared with an identical page if the sharing engine finds one, else swapped. */
+  #pageOut(vm: VmId, ppn: number): void {
+    const { remap, shareBeforeSwap } = this.#attached();
+    if (!shareBeforeSwap?.(vm, ppn)) remap.swapOut(vm, ppn);
   }
 
   /** CLOCK: the hand sweeps the pages; a referenced page loses its bit (re-armed) and is passed over. */

@@ -1,5 +1,5 @@
 import { definer } from '../define';
-import type { VmId } from '../ids';
+import type { Ppn, VmId } from '../ids';
 import type { MachineView, RemapApi, TrapApi } from '../machine';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
@@ -12,6 +12,11 @@ export interface MechanismAttachment {
   readonly guest: (vm: VmId) => GuestOs | undefined;
   /** The trap API for one VM's pages (access bits for victim selection), when the VM is powered on. */
   readonly traps?: (vm: VmId) => TrapApi;
+  /**
+   * Share-before-swap: the host's sharing engine tries to share a page about to be paged out; true when it
+   * no longer needs a frame of its own, so it need not be written to swap.
+   */
+  readonly shareBeforeSwap?: (vm: VmId, ppn: Ppn) => boolean;
 }
 
 /** Something that takes memory from a VM and gives it back: balloon, host swap, compression, CMM. */
