@@ -6,7 +6,7 @@ import { ScenarioError } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Io, main } from './cli';
-import { experiments, figure } from './experiments';
+import { above, experiments, figure } from './experiments';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small.yaml');
 const BROKEN = join(import.meta.dirname, 'fixtures', 'broken.yaml');
@@ -227,12 +227,18 @@ describe('hvsim reproduce', () => {
       name: 'toy',
       title: 'a toy experiment',
       run: async () => ({
-        figures: [figure('ratio', '', 0.95, 0.96, 0.015), figure('level', 'MB', 100, 120, 8)],
+        figures: [
+          figure('ratio', '', 0.95, 0.96, 0.015),
+          figure('level', 'MB', 100, 120, 8),
+          above('more than', 'x', 1, 1.5),
+        ],
       }),
     });
     const list = capture();
     await main(['reproduce'], list);
-    expect(list.stdout.join('')).toMatch(/^esx-fig6 {2}ESX Figure 6.*\ntoy {2}a toy experiment\n$/);
+    expect(list.stdout.join('')).toMatch(
+      /^esx-fig6 {2}ESX Figure 6.*\ndouble-paging {2}Double paging.*\ntoy {2}a toy experiment\n$/,
+    );
     const io = capture();
     expect(await main(['reproduce', 'toy', '--json'], io)).toBe(1);
     expect(JSON.parse(io.stdout.join(''))).toEqual({
@@ -240,8 +246,20 @@ describe('hvsim reproduce', () => {
       figures: [
         { label: 'ratio', unit: '', published: 0.95, simulated: 0.96, tolerance: 0.015, pass: true },
         { label: 'level', unit: 'MB', published: 100, simulated: 120, tolerance: 8, pass: false },
+        {
+          label: 'more than',
+          unit: 'x',
+          published: 1,
+          simulated: 1.5,
+          tolerance: 0,
+          above: true,
+          pass: true,
+        },
       ],
     });
+    const table = capture();
+    await main(['reproduce', 'toy'], table);
+    expect(table.stdout.join('')).toMatch(/more than .*> 1 +pass/);
     await expect(main(['reproduce', 'nope'], capture())).rejects.toThrow(HvsimError);
   });
 });
