@@ -47,6 +47,26 @@ export async function throughput(
   return result.throughput.p50 * itemsPerCall;
 }
 
+/** What one timed run of a simulation did: operations simulated and the wall seconds they took. */
+export interface TimedRun {
+  readonly ops: number;
+  readonly seconds: number;
+}
+
+/**
+ * Ops per wall second over `count` runs (after one warm-up run, so the JIT has settled): the median, the
+ * range for the note, and the runs themselves.
+ */
+export function medianRate<R extends TimedRun>(
+  run: () => R,
+  count = 5,
+): { median: number; low: number; high: number; runs: R[] } {
+  run();
+  const runs = Array.from({ length: count }, run);
+  const rates = runs.map((r) => r.ops / r.seconds).sort((a, b) => a - b);
+  return { median: rates[Math.floor(count / 2)]!, low: rates[0]!, high: rates.at(-1)!, runs };
+}
+
 /** The repository root: the nearest folder up from the working directory with a pnpm-workspace.yaml. */
 function repositoryRoot(): string {
   let dir = process.cwd();
