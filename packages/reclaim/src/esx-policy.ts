@@ -63,10 +63,14 @@ export class EsxReclamation implements ReclamationPolicy {
     return this.#thresholds.high;
   }
 
-  /** Free memory crossing a threshold, or one plus the margin, changes the state: plan again then. */
+  /**
+   * Where free memory crossing changes the state — down past soft, hard or low, up past the threshold above
+   * plus the margin — so the host plans again then. (Free memory hovers about the high threshold the
+   * targets leave free; crossing that alone changes nothing.)
+   */
   get triggers(): readonly number[] {
     const { high, soft, hard, low, margin } = this.#thresholds;
-    return [low, hard, soft, high, hard + margin, soft + margin, high + margin];
+    return [low, hard, soft, hard + margin, soft + margin, high + margin];
   }
 
   get state(): FreeMemoryState {
