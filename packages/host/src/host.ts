@@ -112,6 +112,12 @@ interface VmSlot {
   target?: number;
 }
 
+/** A VM's detector, then its observers': every one that watches it. */
+function* detectorsOf(slot: VmSlot): Generator<DemandDetector> {
+  if (slot.detector) yield slot.detector;
+  for (const o of slot.observers) yield o.detector;
+}
+
 /**
  * The simulation kernel: it owns host time, runs each VM's workload through its guest in quanta on its own
  * clock, powers VMs on (with admission control) and off, fires periodic tasks, records metrics and an event
@@ -221,8 +227,7 @@ export class Host {
       this.#now = next;
       for (const slot of running) {
         const vmTime = this.machine.vmTime(slot.runner!.vm);
-        slot.detector?.tick(vmTime);
-        for (const o of slot.observers) o.detector.tick(vmTime);
+        for (const detector of detectorsOf(slot)) detector.tick(vmTime);
       }
       this.#scheduler.runDue(next);
       this.#rebalanceOnCrossing(next);
@@ -390,13 +395,12 @@ export class Host {
     const emit = (event: SimEvent) => this.events.push(event);
     const slot = this.#slots.find((s) => s.config === config)!;
     // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
-    const detectors = () => [slot.detector, ...slot.observers.map((o) => o.detector)];
     const hooks: GuestHooks = {
       onSwapOut: (_vm, ppn, swapSlot) => {
-        for (const d of detectors()) d?.onGuestSwapOut?.(ppn, swapSlot);
+        for (const d of detectorsOf(slot)) d.onGuestSwapOut?.(ppn, swapSlot);
       },
       onSwapIn: (_vm, ppn, swapSlot) => {
-        for (const d of detectors()) d?.onGuestSwapIn?.(ppn, swapSlot);
+        for (const d of detectorsOf(slot)) d.onGuestSwapIn?.(ppn, swapSlot);
       },
     };
     const guest = config.guest.definition.create(config.guest.options, {
@@ -447,8 +451,7 @@ export class Host {
     for (const slot of this.#slots) {
       if (!slot.runner || slot.off || (slot.config.powerOff ?? Number.POSITIVE_INFINITY) > this.#now)
         continue;
-      slot.detector?.detach();
-      for (const o of slot.observers) o.detector.detach();
+      for (const detector of detectorsOf(slot)) detector.detach();
       this.machine.removeVm(slot.runner.vm);
       slot.off = true;
       this.#emit('power-off', slot.runner.vm, { name: slot.config.name });

@@ -7,13 +7,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
-import {
-  checkThresholds,
-  ESX_THRESHOLDS,
-  type FreeMemoryState,
-  nextState,
-  type StateThresholds,
-} from './free-memory-states';
+import { checkThresholds, ESX_THRESHOLDS, type FreeMemoryState, nextState } from './free-memory-states';
 
 const share = (what: string, fallback: number) =>
   z.number().gt(0).lt(1).default(fallback).describe(`${what} (share of host memory, default ${fallback})`);
@@ -38,39 +32,36 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
 /**
  * ESX's reclamation (Waldspurger 2002, §6): the free-memory state decides the means. In `high` nothing is
  * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged where its balloon is
- * unavailable or made no headway since the last plan; in `hard` it is paged; in `low` it is paged and, until it is back under target, stops
- * running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
+ * unavailable or made no headway since the last plan; in `hard` it is paged; in `low` it is paged and, until
+ * it is back under target, stops running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
  * memory, with hysteresis (`nextState`), and the kernel plans again whenever free memory crosses one of the
  * thresholds (`triggers`), not only on its period.
  */
 export class EsxReclamation implements ReclamationPolicy {
   readonly contract = 'reclamation-policy@1';
   readonly name = 'esx';
-  readonly #thresholds: StateThresholds;
+  /** The options, thresholds among them. */
   readonly #options: EsxReclamationOptions;
-  #state: FreeMemoryState = 'high';
-  /** The VMs the last plan ballooned, with their excess over target then: is the balloon getting anywhere? */
-  readonly #ballooned = new Map<VmId, number>();
-
-  constructor(options: EsxReclamationOptions) {
-    this.#thresholds = options;
-    checkThresholds(this.#thresholds);
-    this.#options = options;
-  }
-
-  /** Targets leave the high threshold free, so reclaiming to them brings the host back to `high`. */
-  get freeTarget(): number {
-    return this.#thresholds.high;
-  }
-
   /**
    * Where free memory crossing changes the state — down past soft, hard or low, up past the threshold above
    * plus the margin — so the host plans again then. (Free memory hovers about the high threshold the
    * targets leave free; crossing that alone changes nothing.)
    */
-  get triggers(): readonly number[] {
-    const { high, soft, hard, low, margin } = this.#thresholds;
-    return [low, hard, soft, hard + margin, soft + margin, high + margin];
+  readonly triggers: readonly number[];
+  #state: FreeMemoryState = 'high';
+  /** The VMs the last plan ballooned, with their excess over target then: is the balloon getting anywhere? */
+  #ballooned = new Map<VmId, number>();
+
+  constructor(options: EsxReclamationOptions) {
+    checkThresholds(options);
+    this.#options = options;
+    const { high, soft, hard, low, margin } = options;
+    this.triggers = [low, hard, soft, hard + margin, soft + margin, high + margin];
+  }
+
+  /** Targets leave the high threshold free, so reclaiming to them brings the host back to `high`. */
+  get freeTarget(): number {
+    return this.#options.high;
   }
 
   get state(): FreeMemoryState {
@@ -78,13 +69,13 @@ export class EsxReclamation implements ReclamationPolicy {
   }
 
   plan(observation: HostObservation): ReclamationPlan {
-    const state = nextState(this.#state, observation.freeFrames / observation.totalFrames, this.#thresholds);
+    const state = nextState(this.#state, observation.freeFrames / observation.totalFrames, this.#options);
     this.#state = state;
     const actions: ReclamationAction[] = [];
     const blocked: VmId[] = [];
     const { balloon, page } = this.#options;
-    const ballooned = new Map(this.#ballooned);
-    this.#ballooned.clear();
+    const ballooned = this.#ballooned;
+    this.#ballooned = new Map();
     for (const vm of observation.vms) {
       const excess = vm.allocated - vm.target;
       // Below target, in any state, a balloon gives memory back (the driver knows whether it holds any).

@@ -40,29 +40,8 @@ export function checkThresholds(t: StateThresholds): void {
   }
 }
 
-/** The free share below which `state` begins (high: never left for lack of memory above it). */
-function enters(state: FreeMemoryState, t: StateThresholds): number {
-  return state === 'soft'
-    ? t.soft
-    : state === 'hard'
-      ? t.hard
-      : state === 'low'
-        ? t.low
-        : Number.POSITIVE_INFINITY;
-}
-
-/** The free share above which `state` is left for the one above it: that state's threshold plus the margin. */
-function leaves(state: FreeMemoryState, t: StateThresholds): number {
-  const above =
-    state === 'soft'
-      ? t.high
-      : state === 'hard'
-        ? t.soft
-        : state === 'low'
-          ? t.hard
-          : Number.POSITIVE_INFINITY;
-  return above + t.margin;
-}
+/** Per state, in `FREE_MEMORY_STATES` order, the free share below which it begins. */
+const levels = (t: StateThresholds) => [t.high, t.soft, t.hard, t.low];
 
 /**
  * The state after `previous` with `free` (a share of host memory) free: down to the lowest state whose
@@ -77,8 +56,9 @@ export function nextState(
 ): FreeMemoryState {
   if (!(free >= 0 && free <= 1))
     throw new InvalidInputError('free', `expected a share of memory in [0, 1], got ${free}`);
+  const below = levels(t);
   let i = FREE_MEMORY_STATES.indexOf(previous);
-  while (i + 1 < FREE_MEMORY_STATES.length && free < enters(FREE_MEMORY_STATES[i + 1]!, t)) i++;
-  while (i > 0 && free > leaves(FREE_MEMORY_STATES[i]!, t)) i--;
+  while (i + 1 < below.length && free < below[i + 1]!) i++; // down, as far as free memory has fallen
+  while (i > 0 && free > below[i - 1]! + t.margin) i--; // up, past each threshold by the margin
   return FREE_MEMORY_STATES[i]!;
 }
