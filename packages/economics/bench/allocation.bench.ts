@@ -19,7 +19,11 @@ const vms = Array.from({ length: VMS }, () => {
     allocated: 0,
   };
 });
-const input: AllocationInput = { available: Math.floor(vms.reduce((a, vm) => a + vm.max, 0) / 1.5), vms };
+const input: AllocationInput = {
+  now: 0,
+  available: Math.floor(vms.reduce((a, vm) => a + vm.max, 0) / 1.5),
+  vms,
+};
 
 async function figure(kind: 'flat' | 'progressive') {
   const perSecond = await throughput(`idle-tax ${kind}, ${VMS} VMs`, 1, () => {

@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import type { AllocationInput } from '@hvsim/spec';
+import { type AllocationInput, time } from '@hvsim/spec';
 import { expect, it } from 'vitest';
 import { idleTax, idleTaxTargets } from './allocation';
 import { entitlements } from './min-funding';
@@ -26,7 +26,11 @@ const input: fc.Arbitrary<AllocationInput> = fc
       allocated: min,
     }));
     const mins = vms.reduce((a, vm) => a + vm.min, 0);
-    return fc.record({ available: fc.integer({ min: mins, max: mins + 3000 }), vms: fc.constant(vms) });
+    return fc.record({
+      now: fc.constant(0),
+      available: fc.integer({ min: mins, max: mins + 3000 }),
+      vms: fc.constant(vms),
+    });
   });
 
 const options = fc.record({
@@ -65,6 +69,7 @@ test.prop([input, options])(
 it('plugs into a host by name, with options checked and named', () => {
   const policy = idleTax.create({ tau: 0 }, context);
   const targets = policy.targets({
+    now: 0,
     available: 300,
     vms: [
       { min: 0, max: 256, shares: 1, activePages: 10, allocated: 0 },
@@ -74,6 +79,45 @@ it('plugs into a host by name, with options checked and named', () => {
   expect(Array.from(targets)).toEqual([100, 200]);
   expect(() => idleTax.create({ tau: 1 }, context)).toThrow(/tau/);
   expect(() => idleTax.create({ mode: 'greedy' } as never, context)).toThrow(/mode/);
+});
+
+it('follows a tax-rate schedule: the first step’s rate until the next step’s time, and so on', () => {
+  const policy = idleTax.create(
+    {
+      tau: [
+        { from: '10s', tau: 0 },
+        { from: '31min', tau: 0.75 },
+      ],
+    },
+    context,
+  );
+  const at = (now: number) =>
+    Array.from(
+      policy.targets({
+        now,
+        available: 344,
+        vms: [
+          { min: 0, max: 256, shares: 1, activePages: 10, allocated: 0 },
+          { min: 0, max: 256, shares: 1, activePages: 198, allocated: 0 },
+        ],
+      }),
+    );
+  expect(at(0)).toEqual([172, 172]);
+  expect(at(time.min(31) - 1)).toEqual([172, 172]);
+  // Figure 7's closed form at τ = 0.75: 10 + 4(T₁ − 10) = 198 + 4(T₂ − 198), T₁ + T₂ = 344.
+  expect(at(time.min(31))).toEqual([102, 242]);
+  expect(() =>
+    idleTax.create(
+      {
+        tau: [
+          { from: '5min', tau: 0 },
+          { from: '1min', tau: 0.5 },
+        ],
+      },
+      context,
+    ),
+  ).toThrow(/tau\.1\.from.*increasing time order/s);
+  expect(() => idleTax.create({ tau: [] }, context)).toThrow(/tau/);
 });
 
 it('scales share levels with the VM’s size: normal is 10 shares a MiB, twice low, half high', () => {
@@ -92,7 +136,7 @@ it('a VM faking activity takes idle memory from others when work-conserving, nev
     { min: 0, max: 400, shares: 1, activePages: 20, allocated: 0 },
   ];
   const targets = (tau: number, mode: 'work-conserving' | 'isolation') =>
-    Array.from(idleTaxTargets({ available: 600, vms }, { tau, kind: 'flat', mode }));
+    Array.from(idleTaxTargets({ now: 0, available: 600, vms }, { tau, kind: 'flat', mode }));
   expect(targets(0, 'work-conserving')).toEqual([200, 200, 200]); // no tax: shares decide
   const taxed = targets(0.75, 'work-conserving');
   expect(taxed[0]).toBeGreaterThan(300); // it pulls most of the others' idle memory

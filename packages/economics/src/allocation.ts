@@ -1,16 +1,38 @@
-import { type AllocationInput, type AllocationPolicy, defineAllocationPolicy } from '@hvsim/spec';
+import {
+  type AllocationInput,
+  type AllocationPolicy,
+  defineAllocationPolicy,
+  requiredDurationOption,
+  type SimTime,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { DEFAULT_TAX_RATE } from './idle-tax';
 import { type AllocationProblem, entitlements, waterFill, wholeTargets } from './min-funding';
 
+const taxRate = z.number().min(0).lt(1);
+
+/** Steps of a tax rate that an administrator changes during a run, in time order. */
+const taxSchedule = z
+  .array(z.object({ from: requiredDurationOption('host time the rate applies from'), tau: taxRate }))
+  .min(1)
+  .superRefine((steps, ctx) => {
+    steps.forEach((step, i) => {
+      if (i > 0 && step.from <= steps[i - 1]!.from) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'from'],
+          message: 'expected steps in increasing time order',
+        });
+      }
+    });
+  });
+
 export const idleTaxOptions = z.object({
   tau: z
-    .number()
-    .min(0)
-    .lt(1)
+    .union([taxRate, taxSchedule])
     .default(DEFAULT_TAX_RATE)
     .describe(
-      'tax rate: the most of a VM’s idle memory that may be reclaimed (default 0.75; 0: pure shares)',
+      'tax rate: the most of a VM’s idle memory that may be reclaimed (default 0.75; 0: pure shares); or steps [{ from: 31min, tau: 0.75 }, …] that change it during the run (the first step’s rate applies before it)',
     ),
   kind: z
     .enum(['flat', 'progressive'])
@@ -26,11 +48,19 @@ export const idleTaxOptions = z.object({
 
 export type IdleTaxOptions = z.output<typeof idleTaxOptions>;
 
+/** The tax rate in force at host time `now`. */
+export function taxRateAt(tau: IdleTaxOptions['tau'], now: SimTime): number {
+  if (typeof tau === 'number') return tau;
+  let rate = tau[0]!.tau;
+  for (const step of tau) if (step.from <= now) rate = step.tau;
+  return rate;
+}
+
 /** The allocation problem of a host's rebalance. */
 export function problemOf(input: AllocationInput, options: IdleTaxOptions): AllocationProblem {
   return {
     available: input.available,
-    tau: options.tau,
+    tau: taxRateAt(options.tau, input.now),
     kind: options.kind,
     vms: input.vms.map((vm) => ({ min: vm.min, max: vm.max, shares: vm.shares, active: vm.activePages })),
   };

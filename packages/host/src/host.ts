@@ -296,6 +296,7 @@ export class Host {
     const keptFree = Math.ceil((this.#reclamation.freeTarget ?? 0) * machine.totalFrames);
     const minimums = running.reduce((sum, s) => sum + (s.config.min ?? 0), 0);
     const targets = this.#allocation.targets({
+      now,
       available: Math.max(minimums, machine.totalFrames - machine.reservedFrames - 1 - overhead - keptFree),
       vms: views.map(({ slot, allocated, active }) => ({
         min: slot.config.min ?? 0,

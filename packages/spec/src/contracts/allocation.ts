@@ -1,5 +1,5 @@
 import { definer } from '../define';
-import type { Pages } from '../units';
+import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
 
 /** What the allocation policy knows of one VM: its parameters and its activity. */
@@ -14,6 +14,8 @@ export interface AllocationVm {
 }
 
 export interface AllocationInput {
+  /** Host time of the rebalance, for policies whose parameters change over a run. */
+  readonly now: SimTime;
   /** Memory the targets may add up to. */
   readonly available: Pages;
   readonly vms: readonly AllocationVm[];

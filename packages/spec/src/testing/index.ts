@@ -117,5 +117,5 @@ export const allocationInput = (maxVms = 8): fc.Arbitrary<AllocationInput> =>
     .map(([vms, slack]) => {
       const mins = vms.reduce((sum, vm) => sum + vm.min, 0);
       const maxs = vms.reduce((sum, vm) => sum + vm.max, 0);
-      return { vms, available: Math.floor(mins + slack * (maxs - mins)) };
+      return { now: 0, vms, available: Math.floor(mins + slack * (maxs - mins)) };
     });
