@@ -154,7 +154,7 @@ describe('anonymous memory', () => {
 
 describe('deadlines', () => {
   it('stops a batch at the first slow op past the deadline and resumes where it stopped', () => {
-    const { machine, guest } = testGuest({ guest: { bootTime: 0, disk: 64 } });
+    const { machine, guest } = testGuest({ guest: { bootTime: 0, disk: 64, readahead: 0 } });
     const batch = createOpBatch(10);
     for (let i = 0; i < 10; i++) {
       batch.kind[i] = OpKind.FileRead;
@@ -193,7 +193,10 @@ describe('deadlines', () => {
 describe('page cache', () => {
   it('reads a block from disk on a miss, then hits, and tells the sharing hook', () => {
     const onDiskRead = vi.fn();
-    const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 }, hooks: { onDiskRead } });
+    const { machine, guest } = testGuest({
+      guest: { image: 'img', bootTime: 0, readahead: 0 },
+      hooks: { onDiskRead },
+    });
     run(guest, [OpKind.FileRead, 3], [OpKind.FileRead, 3]);
     expect(guest.counters().diskReads).toBe(1);
     const ppn = guest.cachedPage(3);
@@ -204,6 +207,54 @@ describe('page cache', () => {
       { image: 'img', block: 3 },
       imageBlockContent('img', 3),
     );
+  });
+
+  it('reads ahead: a miss brings in the blocks after it in the same request, which then hit', () => {
+    const onDiskRead = vi.fn();
+    const { machine, guest } = testGuest({
+      pages: 64,
+      guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
+      hooks: { onDiskRead },
+    });
+    const start = machine.vmTime(guest.vm);
+    run(guest, [OpKind.FileRead, 10]);
+    const { diskRead, diskTransfer } = machine.costs;
+    expect(guest.counters().diskReads).toBe(1);
+    expect(machine.vmTime(guest.vm) - start).toBeGreaterThanOrEqual(diskRead + 7 * diskTransfer);
+    expect(machine.vmTime(guest.vm) - start).toBeLessThan(diskRead + 8 * diskTransfer);
+    for (let block = 10; block < 18; block++) {
+      expect(machine.peek(guest.vm, guest.cachedPage(block))).toBe(imageBlockContent('img', block));
+    }
+    expect(guest.cachedPage(18)).toBe(-1);
+    expect(onDiskRead).toHaveBeenCalledTimes(8);
+    for (let block = 11; block < 18; block++) run(guest, [OpKind.FileRead, block]);
+    expect(guest.counters().diskReads).toBe(1);
+    // The window stops at a block already cached and at the end of the disk.
+    run(guest, [OpKind.FileRead, 5]);
+    expect(guest.cachedPage(9)).toBeGreaterThanOrEqual(0);
+    expect(onDiskRead).toHaveBeenCalledTimes(13); // blocks 5–9
+    run(guest, [OpKind.FileRead, 97]);
+    expect(onDiskRead).toHaveBeenCalledTimes(16); // blocks 97–99
+    expect(guest.counters().diskReads).toBe(3);
+  });
+
+  it('reads ahead only as far as memory under pressure holds the window, and never loses the missed page', () => {
+    const onDiskRead = vi.fn();
+    const { guest } = testGuest({
+      pages: 12,
+      guest: { kernel: 1, swap: 0, bootTime: 0, readahead: 8, disk: 100 },
+      hooks: { onDiskRead },
+    });
+    run(guest, [OpKind.FileRead, 0]);
+    expect(onDiskRead).toHaveBeenCalledTimes(8); // 11 free pages hold the whole window
+    for (let block = 9; block < 100; block += 9) {
+      run(guest, [OpKind.FileRead, block]);
+      expect(guest.cachedPage(block)).toBeGreaterThanOrEqual(0);
+      guest.checkInvariants();
+    }
+    // Once memory is full, a window reads only while the inactive list could hold a whole one.
+    expect(guest.counters().diskReads).toBe(12);
+    expect(onDiskRead.mock.calls.length).toBeLessThan((8 * 12) / 2); // full windows would read 89 blocks
   });
 
   it('a written block is dirty and written back when evicted', () => {

@@ -56,6 +56,8 @@ export interface GuestSettings {
   readonly swapPages: number;
   /** Blocks of the virtual disk. */
   readonly diskBlocks: number;
+  /** Blocks one page-cache miss reads in a single request: the missed one and those after it not cached. */
+  readonly readaheadBlocks: number;
   /** Name of the base disk image, for sharing-aware block devices. */
   readonly image: string;
   /** Contents of each disk block as the image ships it. */
@@ -423,22 +425,45 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /** The page caching a disk block, read from the disk on a miss when `fill` (a full overwrite needs no read). */
+  /**
+   * The page caching a disk block, read from the disk on a miss when `fill` (a full overwrite needs no read).
+   * A read also brings in the blocks after it, up to the readahead window, in the same request: it stops at
+   * a block already cached, at the end of the disk, and when memory is too tight to hold the window.
+   */
   #cachePage(block: number, fill: boolean): Ppn {
     const cached = this.#cache[block] ?? badTarget('a disk block', this.#cache.length, block);
     if (cached > 0) return cached - 1;
+    const ppn = this.#cacheBlock(block);
+    if (!fill) return ppn;
+    // The missed page is about to be used: referenced, so reclaim for the readahead pages passes it over.
+    this.lru.referenced[ppn] = 1;
+    this.#readIn(ppn, block);
+    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    let next = block + 1;
+    for (; next < end && this.#cache[next] === 0; next++) {
+      // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
+      if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.settings.readaheadBlocks) break;
+      this.#readIn(this.#cacheBlock(next), next);
+    }
+    this.#counters.diskReads++;
+    this.#bus.diskRead(this.vm, next - block);
+    return ppn;
+  }
+
+  /** A new page-cache page for `block`, on the inactive list. */
+  #cacheBlock(block: number): Ppn {
     const ppn = this.allocate(PageUse.Cache);
     this.owner[ppn] = block;
     this.#cache[block] = ppn + 1;
     this.lru.pushHead(LruList.Inactive, ppn);
-    if (fill) {
-      const content = this.onDisk(block);
-      this.#counters.diskReads++;
-      this.#bus.diskRead(this.vm);
-      this.#bus.deviceWrite(this.vm, ppn, content);
-      this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
-    }
     return ppn;
+  }
+
+  /** The disk's DMA of `block` into its cache page. */
+  #readIn(ppn: Ppn, block: number): void {
+    const content = this.onDisk(block);
+    this.#bus.deviceWrite(this.vm, ppn, content);
+    this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
   }
 
   #freeVirtual(vpn: number): void {

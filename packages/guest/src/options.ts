@@ -17,6 +17,10 @@ export const guestOptions = z.object({
   }),
   addressSpace: optionalSizeOption('virtual memory processes may use (default: twice the VM)'),
   disk: optionalSizeOption('size of the virtual disk (default: four times the VM)'),
+  readahead: sizeOption(
+    'blocks a page-cache miss reads in the same disk request, the missed one first (0: none; Linux: 128 KiB)',
+    { default: '128KiB', allowZero: true },
+  ),
   image: z
     .string()
     .min(1)
@@ -62,6 +66,7 @@ export function guestSettings(
     swapPages: options.swap === undefined ? pages : resolvePages(options.swap, pages),
     addressSpacePages:
       options.addressSpace === undefined ? 2 * pages : resolvePages(options.addressSpace, pages),
+    readaheadBlocks: Math.max(1, resolvePages(options.readahead, pages)),
     diskBlocks: options.disk === undefined ? 4 * pages : resolvePages(options.disk, pages),
     image,
     diskContent: (block) => imageBlockContent(image, block),

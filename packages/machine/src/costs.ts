@@ -21,6 +21,8 @@ export interface CostModel {
   readonly diskRead: SimTime;
   /** A write to the guest's virtual disk that the guest waits for (write-back or guest swap-out in reclaim). */
   readonly diskWrite: SimTime;
+  /** Each further 4 KiB block of a multi-block disk request (readahead): the disk's sequential transfer. */
+  readonly diskTransfer: SimTime;
   /** Trap and decompress a page from the compression cache. */
   readonly decompress: SimTime;
   /** Trap and raise a discard fault to the guest (its disk re-read is charged separately). */
@@ -36,6 +38,7 @@ export const DEFAULT_COSTS: CostModel = {
   swapOutLatency: 8_000_000,
   diskRead: 8_000_000,
   diskWrite: 8_000_000,
+  diskTransfer: 160_000, // 25 MB/s, a disk of the paper's era
   decompress: 10_000,
   discardFault: 2_000,
 };

@@ -301,16 +301,16 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#vm(vm).counters.time += ns;
   }
 
-  diskRead(vm: VmId): void {
+  diskRead(vm: VmId, blocks = 1): void {
     const c = this.#vm(vm).counters;
     c.diskReads++;
-    c.time += this.costs.diskRead;
+    c.time += this.costs.diskRead + (blocks - 1) * this.costs.diskTransfer;
   }
 
-  diskWrite(vm: VmId): void {
+  diskWrite(vm: VmId, blocks = 1): void {
     const c = this.#vm(vm).counters;
     c.diskWrites++;
-    c.time += this.costs.diskWrite;
+    c.time += this.costs.diskWrite + (blocks - 1) * this.costs.diskTransfer;
   }
 
   // ---- guest accesses ----------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ export interface VmCounters {
   decompressions: number;
   discards: number;
   discardFaults: number;
-  /** Reads and writes of the VM's virtual disk (its page cache and its own swap), charged by its guest. */
+  /** Read and write requests to the VM's virtual disk (its page cache and its own swap), charged by its guest. */
   diskReads: number;
   diskWrites: number;
   /** Simulated time charged to this VM's clock, in ns. */
@@ -204,10 +204,13 @@ export interface MemoryBus {
   deviceWrite(vm: VmId, ppn: Ppn, content: ContentId): void;
   /** Charges work done outside memory (compute) to the VM's clock. */
   charge(vm: VmId, ns: SimTime): void;
-  /** The guest read a block of its virtual disk and waited for it: counted and charged at the disk's cost. */
-  diskRead(vm: VmId): void;
-  /** The guest wrote a block to its virtual disk and waited for it: counted and charged at the disk's cost. */
-  diskWrite(vm: VmId): void;
+  /**
+   * The guest read `blocks` consecutive blocks of its virtual disk in one request (default 1) and waited for
+   * it: counted as one request and charged the disk's latency plus the transfer of each block after the first.
+   */
+  diskRead(vm: VmId, blocks?: number): void;
+  /** The guest wrote to its virtual disk and waited for it: as `diskRead`, at the write latency. */
+  diskWrite(vm: VmId, blocks?: number): void;
 }
 
 /**
