@@ -2,13 +2,17 @@ import { createHost } from '@hvsim/host';
 import { parseScenario } from './src/index';
 
 const [files, alpha, think, req, reserved] = [
-  process.env.FILES ?? '1200', process.env.ALPHA ?? '0.6', process.env.THINK ?? '2ms', process.env.REQ ?? '64KiB',
-  process.env.RES ?? '130MiB'];
+  process.env.FILES ?? '1200',
+  process.env.ALPHA ?? '0.6',
+  process.env.THINK ?? '2ms',
+  process.env.REQ ?? '64KiB',
+  process.env.RES ?? '130MiB',
+];
 const yaml = `
 name: fig7
 seed: ${process.env.SEED ?? 1}
 duration: ${process.env.DUR ?? '65min'}
-host: { memory: 512MiB, reserved: ${reserved}, swap: 1GiB, metricInterval: 30s }
+host: { memory: 512MiB, reserved: ${reserved}, swap: 1GiB, metricInterval: 5s }
 vms:
   - name: win
     memory: 256MiB
@@ -32,17 +36,43 @@ host.run(duration);
 const m = host.metrics();
 const get = (name: string, vm?: string) => m.series.find((s) => s.name === name && s.vm === vm)!.values;
 const mib = (p: number) => (p / 256).toFixed(0);
-const a1 = get('allocated', 'win'), a2 = get('allocated', 'linux'), e1 = get('active-estimate', 'win');
-const e2 = get('active-estimate', 'linux'), tp = get('throughput', 'linux'), free = get('free');
-const t1 = get('target','win'), t2 = get('target','linux');
-for (let i = 0; i < m.times.length; i += Number(process.env.STEP ?? 4)) {
-  console.log(`${(m.times[i]! / 60e9).toFixed(1)}m a=${mib(a1[i]!)}/${mib(a2[i]!)} t=${mib(t1[i]!)}/${mib(t2[i]!)} act=${mib(e1[i]!)}/${mib(e2[i]!)} free=${mib(free[i]!)} tp=${tp[i]!.toFixed(0)}`);
+const a1 = get('allocated', 'win'),
+  a2 = get('allocated', 'linux'),
+  e1 = get('active-estimate', 'win');
+const e2 = get('active-estimate', 'linux'),
+  tp = get('throughput', 'linux'),
+  free = get('free');
+const t1 = get('target', 'win'),
+  t2 = get('target', 'linux');
+for (let i = 0; i < m.times.length; i += Number(process.env.STEP ?? 24)) {
+  console.log(
+    `${(m.times[i]! / 60e9).toFixed(1)}m a=${mib(a1[i]!)}/${mib(a2[i]!)} t=${mib(t1[i]!)}/${mib(t2[i]!)} act=${mib(e1[i]!)}/${mib(e2[i]!)} free=${mib(free[i]!)} tp=${tp[i]!.toFixed(0)}`,
+  );
 }
 const avg = (v: Float64Array, from: number, to: number) => {
-  let s = 0, n = 0;
-  m.times.forEach((t, i) => { if (t >= from * 60e9 && t < to * 60e9) { s += v[i]!; n++; } });
+  let s = 0,
+    n = 0;
+  m.times.forEach((t, i) => {
+    if (t >= from * 60e9 && t < to * 60e9) {
+      s += v[i]!;
+      n++;
+    }
+  });
   return s / n;
 };
-console.log(`tau0 [15,30]: ${mib(avg(a1,15,30))}/${mib(avg(a2,15,30))} act2 ${mib(avg(e2,15,30))} tp ${avg(tp,15,30).toFixed(0)}`);
-console.log(`tau.75 [40,65]: ${mib(avg(a1,40,65))}/${mib(avg(a2,40,65))} act2 ${mib(avg(e2,40,65))} tp ${avg(tp,40,65).toFixed(0)} ratio ${(avg(tp,40,65)/avg(tp,15,30)).toFixed(3)}`);
+console.log(
+  `tau0 [15,30]: ${mib(avg(a1, 15, 30))}/${mib(avg(a2, 15, 30))} act2 ${mib(avg(e2, 15, 30))} tp ${avg(tp, 15, 30).toFixed(0)}`,
+);
+console.log(
+  `tau.75 [40,65]: ${mib(avg(a1, 40, 65))}/${mib(avg(a2, 40, 65))} act2 ${mib(avg(e2, 40, 65))} tp ${avg(tp, 40, 65).toFixed(0)} ratio ${(avg(tp, 40, 65) / avg(tp, 15, 30)).toFixed(3)}`,
+);
 console.log('wall', Date.now() - t0, 'ms', host.stats().ops);
+const switchAt = 31 * 60e9;
+const when = (pred: (i: number) => boolean) => {
+  for (let i = 0; i < m.times.length; i++)
+    if (m.times[i]! > switchAt && pred(i)) return ((m.times[i]! - switchAt) / 60e9).toFixed(2);
+  return 'never';
+};
+console.log(
+  `VM1<=109 after ${when((i) => a1[i]! <= 109 * 256)} min; VM2>=235 after ${when((i) => a2[i]! >= 235 * 256)} min`,
+);

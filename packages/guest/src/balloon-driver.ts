@@ -24,6 +24,7 @@ export class BalloonDriver implements BalloonDriverContract {
   readonly #rate: number;
   #installed: boolean;
   #enabled = true;
+  #target = 0;
   #windowStart = 0;
   #movedInWindow = 0;
   /** Pages the host saw touched after the driver let go of them without deflating (a pop). */
@@ -49,6 +50,25 @@ export class BalloonDriver implements BalloonDriverContract {
     return this.#pages.length;
   }
 
+  get target(): Pages {
+    return this.#target;
+  }
+
+  setTarget(pages: Pages): void {
+    this.#target = Math.max(0, Math.min(this.limit, Math.floor(pages)));
+  }
+
+  /** Moves toward the target as far as this second's rate allows; the guest calls it as it runs. */
+  poll(): void {
+    const gap = this.#target - this.size;
+    if (gap > 0) this.inflate(gap);
+    else if (gap < 0) this.deflate(-gap);
+  }
+
+  /**
+   * Takes up to `pages` more now, within the limit and this second's rate (the guest may give fewer);
+   * returns how many. A target below the new size follows it up.
+   */
   inflate(pages: Pages): Pages {
     let n = Math.min(pages, this.limit - this.size, this.#budget());
     let taken = 0;
@@ -65,9 +85,11 @@ export class BalloonDriver implements BalloonDriverContract {
       taken++;
     }
     this.#movedInWindow += taken;
+    this.#target = Math.max(this.#target, this.size);
     return taken;
   }
 
+  /** Gives back up to `pages` now, within this second's rate; returns how many. A target above follows down. */
   deflate(pages: Pages): Pages {
     let n = Math.min(pages, this.size, this.#budget());
     const given = n;
@@ -77,6 +99,7 @@ export class BalloonDriver implements BalloonDriverContract {
       this.#kernel.release(ppn, true); // a page given back reads as zero
     }
     this.#movedInWindow += given;
+    this.#target = Math.min(this.#target, this.size);
     return given;
   }
 
@@ -100,6 +123,7 @@ export class BalloonDriver implements BalloonDriverContract {
   uninstall(): void {
     for (const ppn of this.#pages) this.#kernel.release(ppn, false);
     this.#pages.length = 0;
+    this.#target = 0;
     this.#installed = false;
   }
 

@@ -257,6 +257,21 @@ describe('page cache', () => {
     expect(onDiskRead.mock.calls.length).toBeLessThan((8 * 12) / 2); // full windows would read 89 blocks
   });
 
+  it('writes a dirty block back with the dirty blocks after it in one request; they stay cached, clean', () => {
+    const { guest } = testGuest({
+      pages: 8,
+      guest: { image: 'img', kernel: 1, swap: 0, disk: 64, bootTime: 0, readahead: 4 },
+    });
+    for (let block = 0; block < 6; block++) run(guest, [OpKind.FileWrite, block, 100 + block]);
+    run(guest, [OpKind.FileRead, 20]); // its readahead evicts block 0, the oldest
+    expect(guest.counters().diskWrites).toBe(1);
+    for (let block = 0; block < 4; block++) expect(guest.onDisk(block)).toBe(100 + block);
+    expect(guest.onDisk(4)).toBe(imageBlockContent('img', 4)); // past the window: still only cached
+    expect(guest.cachedPage(3)).toBeGreaterThanOrEqual(0);
+    expect(guest.dirty[guest.cachedPage(3)]).toBe(0);
+    for (let block = 0; block < 6; block++) expect(guest.peekBlock(block)).toBe(100 + block);
+  });
+
   it('a written block is dirty and written back when evicted', () => {
     const { guest } = testGuest({ pages: 8, guest: { kernel: 1, swap: 0, disk: 64, bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 0, 77]);
@@ -336,6 +351,32 @@ describe('balloon driver', () => {
     machine.charge(guest.vm, 1e9);
     expect(guest.balloon.inflate(50)).toBe(0); // at its limit of 30
     expect(guest.balloon.deflate(5)).toBe(5);
+    expect(machine.pagePartition(guest.vm).ballooned).toBe(25);
+  });
+
+  it('moves toward the target the host sets as the guest runs, at its rate per second of VM time', () => {
+    const { machine, guest } = testGuest({
+      pages: 100,
+      guest: { bootTime: 0, balloon: { limit: 0.3, rate: 0.1, installed: true } },
+    });
+    guest.balloon.setTarget(50);
+    expect(guest.balloon.target).toBe(30); // its limit
+    expect(guest.balloon.size).toBe(0);
+    run(guest, [OpKind.Read, 0]); // the driver polls as the guest runs: a second's 10 pages
+    expect(guest.balloon.size).toBe(10);
+    run(guest, [OpKind.Compute, 0.5e9]);
+    run(guest, [OpKind.Read, 0]);
+    expect(guest.balloon.size).toBe(10); // half a second on: nothing more this second
+    run(guest, [OpKind.Compute, 0.5e9]);
+    run(guest, [OpKind.Read, 0]);
+    expect(guest.balloon.size).toBe(20);
+    run(guest, [OpKind.Compute, 1e9]);
+    run(guest, [OpKind.Read, 0]);
+    expect(guest.balloon.size).toBe(30);
+    guest.balloon.setTarget(25);
+    run(guest, [OpKind.Compute, 1e9]);
+    run(guest, [OpKind.Read, 0]);
+    expect(guest.balloon.size).toBe(25);
     expect(machine.pagePartition(guest.vm).ballooned).toBe(25);
   });
 

@@ -209,6 +209,7 @@ export class GuestKernel implements GuestOs {
     // The common op, an access to a resident anonymous page, is queued here with the queue's length in a
     // local; every other op goes through methods that may flush, so the length is stored before and reloaded
     // after them.
+    this.balloon.poll();
     let pending = this.#pending;
     for (let i = from; i < batch.length; i++) {
       const k = kind[i]!;
@@ -362,12 +363,7 @@ export class GuestKernel implements GuestOs {
     const vm = this.vm;
     if (this.use[ppn] === PageUse.Cache) {
       const block = this.owner[ppn]!;
-      if (this.dirty[ppn]) {
-        this.#written ??= new Float64Array(this.#cache.length);
-        this.#written[block] = this.#bus.deviceRead(vm, ppn) + 1;
-        this.#counters.diskWrites++;
-        this.#bus.diskWrite(vm);
-      }
+      if (this.dirty[ppn]) this.#writeBack(block);
       this.#cache[block] = 0;
       this.release(ppn, false);
       return true;
@@ -384,6 +380,25 @@ export class GuestKernel implements GuestOs {
     this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
     return true;
+  }
+
+  /**
+   * Writes a dirty block back with the dirty blocks cached after it, up to the readahead window, in one
+   * request (as Linux's flusher clusters a file's dirty pages); they stay cached, clean.
+   */
+  #writeBack(block: number): void {
+    this.#written ??= new Float64Array(this.#cache.length);
+    const written = this.#written;
+    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    let next = block;
+    for (; next < end; next++) {
+      const ppn = this.#cache[next]! - 1;
+      if (ppn < 0 || !this.dirty[ppn]) break;
+      written[next] = this.#bus.deviceRead(this.vm, ppn) + 1;
+      this.dirty[ppn] = 0;
+    }
+    this.#counters.diskWrites++;
+    this.#bus.diskWrite(this.vm, next - block);
   }
 
   // ---- ops ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ export const guestOptions = z.object({
   addressSpace: optionalSizeOption('virtual memory processes may use (default: twice the VM)'),
   disk: optionalSizeOption('size of the virtual disk (default: four times the VM)'),
   readahead: sizeOption(
-    'blocks a page-cache miss reads in the same disk request, the missed one first (0: none; Linux: 128 KiB)',
+    'blocks one disk request moves: a page-cache miss reads ahead, a write-back takes the dirty blocks after it (0: one block; Linux: 128 KiB)',
     { default: '128KiB', allowZero: true },
   ),
   image: z

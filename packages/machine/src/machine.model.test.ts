@@ -312,13 +312,17 @@ describe('machine against a reference map', () => {
   it.each([
     ['16-bit reference counts', 0xffff],
     ['reference counts overflowing at 3', 3],
-  ])('keeps data and every invariant under random operations (%s)', (_name, limit) => {
-    fc.assert(
-      fc.property(
-        fc.commands(commands, { maxCommands: 100, size: 'max', ...(replayPath ? { replayPath } : {}) }),
-        (cmds) => fc.modelRun(setup(limit), cmds),
-      ),
-      { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 200) },
-    );
-  });
+  ])(
+    'keeps data and every invariant under random operations (%s)',
+    (_name, limit) => {
+      fc.assert(
+        fc.property(
+          fc.commands(commands, { maxCommands: 100, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+          (cmds) => fc.modelRun(setup(limit), cmds),
+        ),
+        { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 200) },
+      );
+    },
+    60_000,
+  ); // 200 runs of up to 100 commands: about 5 s alone, more beside the other suites
 });

@@ -5,9 +5,9 @@ import { balloon } from './balloon';
 const context = { random: undefined as never, emit: () => {} };
 const vm = 0 as VmId;
 
-/** A driver that takes what it is asked within its limit and a per-call rate, as the guest's does. */
-function driver(limit: number, perCall: number) {
-  const state = { size: 0, available: true };
+/** A driver that moves toward its target when it runs, as far as its pace allows, within its limit. */
+function driver(limit: number, pace: number) {
+  const state = { size: 0, target: 0, available: true };
   const d: BalloonDriver = {
     get available() {
       return state.available;
@@ -15,24 +15,24 @@ function driver(limit: number, perCall: number) {
     get size() {
       return state.size;
     },
-    limit,
-    inflate: (pages) => {
-      const n = Math.max(0, Math.min(pages, limit - state.size, perCall));
-      state.size += n;
-      return n;
+    get target() {
+      return state.target;
     },
-    deflate: (pages) => {
-      const n = Math.min(pages, state.size, perCall);
-      state.size -= n;
-      return n;
+    limit,
+    setTarget: (pages) => {
+      state.target = Math.max(0, Math.min(limit, pages));
     },
     onPop: () => {},
   };
-  return { d, state };
+  const run = () => {
+    const gap = state.target - state.size;
+    state.size += Math.sign(gap) * Math.min(Math.abs(gap), pace);
+  };
+  return { d, state, run };
 }
 
-function attached(options: Record<string, unknown>, limit = 600, perCall = 1000) {
-  const { d, state } = driver(limit, perCall);
+function attached(options: Record<string, unknown>, limit = 600, pace = 1000) {
+  const { d, state, run } = driver(limit, pace);
   const mechanism = balloon.create(options, context);
   const attachment = {
     machine: { pageCount: () => 1000 } as unknown as MachineView,
@@ -40,25 +40,36 @@ function attached(options: Record<string, unknown>, limit = 600, perCall = 1000)
     guest: (id: VmId) => (id === vm ? ({ balloon: d } as unknown as GuestOs) : undefined),
   } satisfies MechanismAttachment;
   mechanism.attach(attachment);
-  return { mechanism, state };
+  return { mechanism, state, run };
 }
 
-it('inflates through the guest’s driver up to the lesser of its limit and ours, at most `rate` a call', () => {
-  const { mechanism, state } = attached({ limit: 0.5, rate: 200 });
+it('sets the driver’s target up to the lesser of its limit and ours, moving it at most `rate` a call', () => {
+  const { mechanism, state, run } = attached({ limit: 0.5, rate: 200 });
   expect(mechanism.reclaim(vm, 300)).toBe(200);
+  expect(state.target).toBe(200);
+  expect(state.size).toBe(0); // the driver moves when the guest runs
+  run();
   expect(mechanism.reclaim(vm, 1000)).toBe(200);
+  run();
   expect(mechanism.reclaim(vm, 1000)).toBe(100); // 500 pages: half of the VM's 1000
+  run();
   expect(mechanism.reclaim(vm, 1000)).toBe(0);
   expect(state.size).toBe(500);
   expect(mechanism.release(vm, 1000)).toBe(200);
+  expect(state.target).toBe(300);
+  run();
   expect(state.size).toBe(300);
 });
 
-it('defaults to the driver’s own limit and pace', () => {
-  const { mechanism } = attached({}, 600, 250);
-  expect(mechanism.reclaim(vm, 1000)).toBe(250);
-  expect(mechanism.reclaim(vm, 1000)).toBe(250);
-  expect(mechanism.reclaim(vm, 1000)).toBe(100);
+it('asks from the balloon’s size, so a balloon still inflating is not asked for the same pages twice', () => {
+  const { mechanism, state, run } = attached({}, 600, 250);
+  expect(mechanism.reclaim(vm, 400)).toBe(400);
+  run(); // 250 of the 400 so far; the VM's excess is now 150
+  expect(mechanism.reclaim(vm, 150)).toBe(150);
+  expect(state.target).toBe(400);
+  run();
+  expect(mechanism.reclaim(vm, 1000)).toBe(200); // the driver's own limit of 600
+  expect(state.target).toBe(600);
 });
 
 it('is unavailable, and takes nothing, while the guest boots or without a driver', () => {

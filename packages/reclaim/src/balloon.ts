@@ -20,17 +20,17 @@ export const balloonOptions = z.object({
     .min(1)
     .optional()
     .describe(
-      'most pages a balloon inflates or deflates per rebalance (default: as fast as the driver goes)',
+      'most pages a balloon’s target moves per rebalance (default: no cap; the driver keeps its own pace)',
     ),
 });
 
 export type BalloonOptions = z.output<typeof balloonOptions>;
 
 /**
- * The host's side of ballooning (ESX 2002, §3.2): it sets each guest's balloon through its driver, which
- * takes the pages through the guest's own allocator — so the guest chooses what to give up — capped at a
- * share of the VM's memory and at a rate per rebalance, on top of the driver's own limits. It is unavailable
- * while the guest boots or when its driver is missing or disabled; a policy then pages instead.
+ * The host's side of ballooning (ESX 2002, §3.2): it sets each guest's balloon target, capped at a share of
+ * the VM's memory and moved at most `rate` pages per rebalance; the driver moves toward it at its own pace as
+ * the guest runs, taking pages through the guest's own allocator, so the guest chooses what to give up. It
+ * is unavailable while the guest boots or when its driver is missing or disabled; a policy then pages instead.
  */
 export class BalloonMechanism implements ReclamationMechanism {
   readonly contract = 'reclamation-mechanism@1';
@@ -55,14 +55,17 @@ export class BalloonMechanism implements ReclamationMechanism {
     if (!driver?.available) return 0;
     const machine = this.#attachment!.machine;
     const cap = Math.min(driver.limit, Math.floor((this.options.limit ?? 1) * machine.pageCount(vm)));
-    const n = Math.min(pages, cap - driver.size, this.options.rate ?? Number.POSITIVE_INFINITY);
-    return n > 0 ? driver.inflate(n) : 0;
+    const n = Math.max(0, Math.min(pages, cap - driver.size, this.options.rate ?? Number.POSITIVE_INFINITY));
+    driver.setTarget(driver.size + n);
+    return n;
   }
 
   release(vm: VmId, pages: number): number {
     const driver = this.#driver(vm);
     if (!driver?.available) return 0;
-    return driver.deflate(Math.min(pages, driver.size, this.options.rate ?? Number.POSITIVE_INFINITY));
+    const n = Math.min(pages, driver.size, this.options.rate ?? Number.POSITIVE_INFINITY);
+    driver.setTarget(driver.size - n);
+    return n;
   }
 
   #driver(vm: VmId) {

@@ -13,10 +13,14 @@ export interface BalloonDriver {
   readonly size: Pages;
   /** Most pages the balloon may hold. */
   readonly limit: Pages;
-  /** Tries to take `pages` more; returns how many it took (the rate limit and the guest may allow fewer). */
-  inflate(pages: Pages): Pages;
-  /** Gives back up to `pages`; returns how many. */
-  deflate(pages: Pages): Pages;
+  /** The size the host last asked for; the driver moves toward it. */
+  readonly target: Pages;
+  /**
+   * Asks for a balloon of `pages` (kept within [0, limit]). The driver moves toward it as the guest runs, at
+   * its rate per second of VM time (ESX's vmmemctl polls for its target once a second), as far as the guest
+   * can give.
+   */
+  setTarget(pages: Pages): void;
   /** The host saw a ballooned page touched: the guest used it after all. */
   onPop(ppn: Ppn): void;
 }
