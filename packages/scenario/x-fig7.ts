@@ -76,3 +76,15 @@ const when = (pred: (i: number) => boolean) => {
 console.log(
   `VM1<=109 after ${when((i) => a1[i]! <= 109 * 256)} min; VM2>=235 after ${when((i) => a2[i]! >= 235 * 256)} min`,
 );
+if (process.env.DEBUG) {
+  const sw1 = get("swapped","win"), b1 = get("ballooned","win"), b2 = get('ballooned','linux'), s2 = get('swapped','linux');
+  for (let i = 60; i < 80; i += 1) console.log(`${(m.times[i]! / 60e9).toFixed(2)}m a=${mib(a1[i]!)}/${mib(a2[i]!)} b=${mib(b1[i]!)}/${mib(b2[i]!)} sw=${mib(sw1[i]!)}/${mib(s2[i]!)} free=${(free[i]!/256).toFixed(1)}`);
+  console.log(host.events.filter((e) => e.kind === 'state-change' && e.time < 20*60e9).map((e) => `${(e.time/60e9).toFixed(2)} ${JSON.stringify(e.data)}`).join('\n'));
+}
+{
+  const mAt = (arr: Float64Array, minute: number) => { let r = 0; while (r + 1 < m.times.length && m.times[r + 1]! <= minute * 60e9) r++; return arr[r]! / 256; };
+  const mins: number[] = []; for (let x = 31; x <= 65; x += 1 / 12) mins.push(x);
+  const ok = (x: number) => Math.abs(mAt(a1, x) - 101) <= 8 && Math.abs(mAt(a2, x) - 243) <= 8;
+  const first = mins.findIndex((_, i) => mins.slice(i).every(ok));
+  console.log('CONV', first === -1 ? 'never' : (mins[first]! - 31).toFixed(2));
+}

@@ -1,4 +1,4 @@
-import type { HostObservation, VmId } from '@hvsim/spec';
+import { type HostObservation, time, type VmId } from '@hvsim/spec';
 import { expect, it } from 'vitest';
 import { type EsxReclamation, esxReclamation } from './esx-policy';
 
@@ -61,14 +61,22 @@ it('reclaims nothing in high, balloons in soft (paging where no balloon), pages 
   expect(policy.triggers.map((t) => Math.round(t * 100))).toEqual([1, 2, 4, 3, 5, 7]);
 });
 
-it('pages past a balloon that made no headway since the last plan', () => {
-  const policy = esxReclamation.create({}, context);
-  expect(policy.plan(observation(30)).actions[0]).toEqual({ vm: 0, mechanism: 'balloon', pages: 100 });
-  // The same excess again: the guest gave nothing, so the host pages it.
-  expect(policy.plan(observation(30)).actions[0]).toEqual({ vm: 0, mechanism: 'host-swap', pages: 100 });
-  const progressed = observation(30);
-  const vms = progressed.vms.map((vm, i) => (i === 0 ? { ...vm, allocated: 250 } : vm));
-  expect(policy.plan({ ...progressed, vms }).actions[0]).toEqual({ vm: 0, mechanism: 'balloon', pages: 50 });
+it('pages past a balloon that made no headway for its patience, not one that had no time yet', () => {
+  const policy = esxReclamation.create({ patience: '15s' }, context);
+  const at = (seconds: number, allocated = 300) => {
+    const o = observation(30);
+    const vms = o.vms.map((vm, i) => (i === 0 ? { ...vm, allocated } : vm));
+    return policy.plan({ ...o, now: time.s(seconds), vms }).actions[0];
+  };
+  expect(at(0)).toEqual({ vm: 0, mechanism: 'balloon', pages: 100 });
+  // A plan a second later (free memory crossed a threshold): the balloon has had no time to move.
+  expect(at(1)).toEqual({ vm: 0, mechanism: 'balloon', pages: 100 });
+  // 15 s on, still nothing given: the guest will not give, so the host pages it.
+  expect(at(15)).toEqual({ vm: 0, mechanism: 'host-swap', pages: 100 });
+  // Headway since: ballooning again, and the clock starts over from there.
+  expect(at(20, 250)).toEqual({ vm: 0, mechanism: 'balloon', pages: 50 });
+  expect(at(34, 250)).toEqual({ vm: 0, mechanism: 'balloon', pages: 50 });
+  expect(at(35, 250)).toEqual({ vm: 0, mechanism: 'host-swap', pages: 50 });
 });
 
 it('checks its thresholds and names the field', () => {

@@ -1,9 +1,11 @@
 import {
   defineReclamationPolicy,
+  durationOption,
   type HostObservation,
   type ReclamationAction,
   type ReclamationPlan,
   type ReclamationPolicy,
+  type SimTime,
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -23,6 +25,9 @@ export const esxReclamationOptions = z.object({
     .lt(1)
     .default(ESX_THRESHOLDS.margin)
     .describe('how far above a threshold free memory must climb to restore the state above (default 0.01)'),
+  patience: durationOption('how long a balloon may take nothing before its VM is paged instead', {
+    default: '15s',
+  }),
   balloon: z.string().min(1).default('balloon').describe('the mechanism that balloons (default balloon)'),
   page: z.string().min(1).default('host-swap').describe('the mechanism that pages (default host-swap)'),
 });
@@ -32,7 +37,7 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
 /**
  * ESX's reclamation (Waldspurger 2002, §6): the free-memory state decides the means. In `high` nothing is
  * reclaimed; in `soft` each VM above its target is ballooned down to it, and paged where its balloon is
- * unavailable or made no headway since the last plan; in `hard` it is paged; in `low` it is paged and, until
+ * unavailable or has made no headway for `patience`; in `hard` it is paged; in `low` it is paged and, until
  * it is back under target, stops running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
  * memory, with hysteresis (`nextState`), and the kernel plans again whenever free memory crosses one of the
  * thresholds (`triggers`), not only on its period.
@@ -49,8 +54,11 @@ export class EsxReclamation implements ReclamationPolicy {
    */
   readonly triggers: readonly number[];
   #state: FreeMemoryState = 'high';
-  /** The VMs the last plan ballooned, with their excess over target then: is the balloon getting anywhere? */
-  #ballooned = new Map<VmId, number>();
+  /**
+   * The VMs the last plan ballooned, with the excess over target they last made headway from and when: is
+   * the balloon getting anywhere?
+   */
+  #ballooned = new Map<VmId, { readonly excess: number; readonly since: SimTime }>();
 
   constructor(options: EsxReclamationOptions) {
     checkThresholds(options);
@@ -82,11 +90,14 @@ export class EsxReclamation implements ReclamationPolicy {
       if (excess < 0 && vm.mechanisms.includes(balloon))
         actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
       if (excess <= 0 || state === 'high') continue;
-      // A balloon that made no headway since the last plan (a guest that will not give) is paged past.
+      // A balloon that made no headway for `patience` (a guest that will not give) is paged past.
       const last = ballooned.get(vm.vm);
+      const stuck = last !== undefined && excess >= last.excess;
       const balloons =
-        state === 'soft' && vm.mechanisms.includes(balloon) && !(last !== undefined && excess >= last);
-      if (balloons) this.#ballooned.set(vm.vm, excess);
+        state === 'soft' &&
+        vm.mechanisms.includes(balloon) &&
+        !(stuck && observation.now - last.since >= this.#options.patience);
+      if (balloons) this.#ballooned.set(vm.vm, stuck ? last : { excess, since: observation.now });
       const mechanism = balloons ? balloon : page;
       if (vm.mechanisms.includes(mechanism)) actions.push({ vm: vm.vm, mechanism, pages: excess });
       if (state === 'low') blocked.push(vm.vm);

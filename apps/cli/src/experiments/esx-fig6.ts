@@ -1,8 +1,8 @@
 import { createHost } from '@hvsim/host';
 import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { type MetricsTable, parsePages, time } from '@hvsim/spec';
 import { type Experiment, figure } from './experiment';
+import { mean, range, seriesMiB } from './series';
 
 /**
  * ESX Figure 6 (esx-osdi02 §3.6): a Windows VM runs a toucher that touches 50–250 MB on a schedule, beside
@@ -106,7 +106,7 @@ export const esxFig6: Experiment = {
     const { host: config, duration } = await parseScenario(FIG6_SCENARIO, 'esx-fig6');
     const host = createHost(config);
     host.run(duration);
-    const estimate = estimateMiB(host.metrics());
+    const estimate = seriesMiB(host.metrics(), 'active-estimate', 'win');
     const at = (minute: number) => estimate(minute);
 
     // Up: one period after each upward step, the estimate against the new amount plus the background.
@@ -163,22 +163,5 @@ export const esxFig6: Experiment = {
   },
 };
 
-/** The VM's estimated active memory in MiB at a minute, from the metrics (the last sample at or before it). */
-function estimateMiB(table: MetricsTable): (minute: number) => number {
-  const series = table.series.find((s) => s.name === 'active-estimate');
-  if (!series) throw new Error('the run recorded no active-estimate series');
-  const pagesPerMiB = parsePages('1MiB');
-  return (minute: number) => {
-    const t = time.s(minute * 60);
-    let row = 0;
-    while (row + 1 < table.times.length && table.times[row + 1]! <= t) row++;
-    return series.values[row]! / pagesPerMiB;
-  };
-}
-
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const geometricMean = (values: readonly number[]) =>
   Math.exp(mean(values.map((v) => Math.log(Math.max(v, 1e-9)))));
-/** from, from + step, … up to and including `to` (within rounding). */
-const range = (from: number, to: number, step: number): number[] =>
-  Array.from({ length: Math.floor((to - from) / step + 1e-9) + 1 }, (_, i) => from + i * step);

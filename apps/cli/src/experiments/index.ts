@@ -4,9 +4,10 @@
  */
 import { doublePaging } from './double-paging';
 import { esxFig6 } from './esx-fig6';
+import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
 
 export { above, type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig6, doublePaging];
+export const experiments: Experiment[] = [esxFig6, esxFig7, doublePaging];
