@@ -3,6 +3,7 @@
  * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
  */
 import { doublePaging } from './double-paging';
+import { esxFig2 } from './esx-fig2';
 import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
@@ -10,4 +11,4 @@ import type { Experiment } from './experiment';
 export { above, type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig6, esxFig7, doublePaging];
+export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging];
