@@ -148,7 +148,7 @@ describe('policy slots', () => {
     expect(a + b).toBe(host.machine.totalFrames - host.machine.reservedFrames - 1); // less the zero page
   });
 
-  it.each(['random', 'clock', 'lru'] as const)(
+  it.each(['random', 'fifo', 'clock', 'lru'] as const)(
     'brings VMs down to their idle-tax targets with the ESX stack: states, balloon, host paging (%s victims)',
     (victims) => {
       const host = createHost({

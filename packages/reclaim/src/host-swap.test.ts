@@ -3,7 +3,7 @@ import { createRandom, PageState } from '@hvsim/spec';
 import { expect, it } from 'vitest';
 import { hostSwap } from './host-swap';
 
-function setup(swapSlots: number, victims: 'random' | 'clock' | 'lru' = 'random') {
+function setup(swapSlots: number, victims: 'random' | 'fifo' | 'clock' | 'lru' = 'random') {
   const machine = createMachine({ frames: 64, swapSlots });
   const vm = machine.addVm({ name: 'a', pages: 32 });
   for (let ppn = 0; ppn < 20; ppn++) machine.write(vm, ppn, 100 + ppn);
@@ -62,7 +62,7 @@ it.each(['clock', 'lru'] as const)(
   },
 );
 
-it('needs the trap API for clock and lru victims', () => {
+it('needs the trap API for fifo, clock and lru victims', () => {
   const machine = createMachine({ frames: 8, swapSlots: 8 });
   const vm = machine.addVm({ name: 'a', pages: 4 });
   machine.write(vm, 0, 1);
@@ -70,7 +70,7 @@ it('needs the trap API for clock and lru victims', () => {
   mechanism.attach({ machine, remap: machine, guest: () => undefined });
   expect(() => mechanism.reclaim(vm, 1)).toThrow(/need the trap API/);
   expect(() =>
-    hostSwap.create({ victims: 'fifo' } as never, { random: createRandom(1), emit: () => {} }),
+    hostSwap.create({ victims: 'mru' } as never, { random: createRandom(1), emit: () => {} }),
   ).toThrow(/victims/);
 });
 
@@ -92,4 +92,24 @@ it('offers each victim to the sharing engine first: a page it shares is not writ
   expect(offered).toHaveLength(6);
   const swapped = swappedPages(machine, vm);
   expect(swapped).toEqual(offered.filter((ppn) => ppn % 2 === 1).sort((a, b) => a - b));
+});
+
+it('fifo victims are the pages resident longest; a page that comes back joins the end of the line', () => {
+  const { machine, vm, mechanism } = setup(64, 'fifo');
+  // Pages 0–19 are resident (in page order); 20–23 arrive later, in the order 23, 22, 21, 20.
+  for (const ppn of [23, 22, 21, 20]) machine.write(vm, ppn, 100 + ppn);
+  expect(mechanism.reclaim(vm, 4)).toBe(4);
+  expect(swappedPages(machine, vm)).toEqual([0, 1, 2, 3]);
+  expect(machine.read(vm, 1)).toBe(101); // page 1 comes back: now the newest
+  expect(mechanism.reclaim(vm, 20)).toBe(20);
+  // Everything resident went, oldest first; page 1 last of all (it stays until the next reclaim).
+  expect(swappedPages(machine, vm)).toEqual(
+    Array.from({ length: 24 }, (_, ppn) => ppn).filter((p) => p !== 1),
+  );
+  machine.write(vm, 30, 130);
+  expect(mechanism.reclaim(vm, 2)).toBe(2);
+  expect(machine.pageState(vm, 1)).toBe(PageState.Swapped);
+  expect(machine.pageState(vm, 30)).toBe(PageState.Swapped);
+  for (let ppn = 0; ppn < 24; ppn++) expect(machine.read(vm, ppn)).toBe(100 + ppn);
+  checkInvariants(machine);
 });
