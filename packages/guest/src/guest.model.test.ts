@@ -6,6 +6,7 @@
  */
 import { checkInvariants, type Machine } from '@hvsim/machine';
 import { createOpBatch, imageBlockContent, OpKind, PageState } from '@hvsim/spec';
+import { checkedCommands } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testGuest } from './guest.fixture';
@@ -40,22 +41,7 @@ function checkAll(model: Reference, { machine, guest }: Real): void {
   }
 }
 
-class Step implements fc.Command<Reference, Real> {
-  constructor(
-    private readonly label: string,
-    private readonly body: (model: Reference, real: Real) => void,
-  ) {}
-  check(): boolean {
-    return true;
-  }
-  run(model: Reference, real: Real): void {
-    this.body(model, real);
-    checkAll(model, real);
-  }
-  toString(): string {
-    return this.label;
-  }
-}
+const step = checkedCommands<Reference, Real>(checkAll);
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant(OpKind.Read), target: fc.nat(ADDRESS_SPACE - 1), content: fc.constant(0) }),
@@ -71,59 +57,54 @@ const op = fc.oneof(
 );
 
 const commands = [
-  fc.array(op, { minLength: 1, maxLength: 20 }).map(
-    (ops) =>
-      new Step(`ops(${ops.map((o) => `${o.kind}:${o.target}`).join(' ')})`, (model, { guest }) => {
-        const batch = createOpBatch(ops.length);
-        ops.forEach((o, i) => {
-          batch.kind[i] = o.kind;
-          batch.target[i] = o.target;
-          batch.content[i] = o.content;
-        });
-        batch.length = ops.length;
-        expect(guest.execute(batch)).toBe(ops.length);
-        for (const o of ops) {
-          if (o.kind === OpKind.Write) model.anon.set(o.target, o.content);
-          if (o.kind === OpKind.Free) model.anon.delete(o.target);
-          if (o.kind === OpKind.FileWrite) model.blocks.set(o.target, o.content);
-        }
-      }),
+  fc.array(op, { minLength: 1, maxLength: 20 }).map((ops) =>
+    step(`ops(${ops.map((o) => `${o.kind}:${o.target}`).join(' ')})`, (model, { guest }) => {
+      const batch = createOpBatch(ops.length);
+      ops.forEach((o, i) => {
+        batch.kind[i] = o.kind;
+        batch.target[i] = o.target;
+        batch.content[i] = o.content;
+      });
+      batch.length = ops.length;
+      expect(guest.execute(batch)).toBe(ops.length);
+      for (const o of ops) {
+        if (o.kind === OpKind.Write) model.anon.set(o.target, o.content);
+        if (o.kind === OpKind.Free) model.anon.delete(o.target);
+        if (o.kind === OpKind.FileWrite) model.blocks.set(o.target, o.content);
+      }
+    }),
   ),
-  fc.nat(8).map(
-    (n) =>
-      new Step(`inflate(${n})`, (_model, { guest }) => {
-        const before = guest.balloon.size;
-        const taken = guest.balloon.inflate(n);
-        expect(guest.balloon.size).toBe(before + taken);
-        expect(guest.balloon.size).toBeLessThanOrEqual(guest.balloon.limit);
-      }),
+  fc.nat(8).map((n) =>
+    step(`inflate(${n})`, (_model, { guest }) => {
+      const before = guest.balloon.size;
+      const taken = guest.balloon.inflate(n);
+      expect(guest.balloon.size).toBe(before + taken);
+      expect(guest.balloon.size).toBeLessThanOrEqual(guest.balloon.limit);
+    }),
   ),
-  fc.nat(PAGES).map(
-    (n) =>
-      new Step(`balloon target ${n}, then the guest runs`, (_model, { machine, guest }) => {
-        guest.balloon.setTarget(n);
-        machine.charge(guest.vm, 1e9);
-        guest.balloon.poll();
-        expect(guest.balloon.target).toBe(Math.min(n, guest.balloon.limit));
-        expect(guest.balloon.size).toBeLessThanOrEqual(guest.balloon.limit);
-      }),
+  fc.nat(PAGES).map((n) =>
+    step(`balloon target ${n}, then the guest runs`, (_model, { machine, guest }) => {
+      guest.balloon.setTarget(n);
+      machine.charge(guest.vm, 1e9);
+      guest.balloon.poll();
+      expect(guest.balloon.target).toBe(Math.min(n, guest.balloon.limit));
+      expect(guest.balloon.size).toBeLessThanOrEqual(guest.balloon.limit);
+    }),
   ),
-  fc.nat(8).map(
-    (n) =>
-      new Step(`deflate(${n})`, (_model, { guest }) => {
-        const before = guest.balloon.size;
-        expect(before - guest.balloon.deflate(n)).toBe(guest.balloon.size);
-      }),
+  fc.nat(8).map((n) =>
+    step(`deflate(${n})`, (_model, { guest }) => {
+      const before = guest.balloon.size;
+      expect(before - guest.balloon.deflate(n)).toBe(guest.balloon.size);
+    }),
   ),
-  fc.nat(PAGES - 1).map(
-    (ppn) =>
-      new Step(`host swaps out page ${ppn}`, (_model, { machine, guest }) => {
-        const state = machine.pageState(guest.vm, ppn);
-        if (state === PageState.Private || state === PageState.Shared) machine.swapOut(guest.vm, ppn);
-      }),
+  fc.nat(PAGES - 1).map((ppn) =>
+    step(`host swaps out page ${ppn}`, (_model, { machine, guest }) => {
+      const state = machine.pageState(guest.vm, ppn);
+      if (state === PageState.Private || state === PageState.Shared) machine.swapOut(guest.vm, ppn);
+    }),
   ),
   fc.constant(
-    new Step('time passes', (_model, { machine }) => {
+    step('time passes', (_model, { machine }) => {
       machine.advanceTo(machine.now + 10_000_000);
     }),
   ),

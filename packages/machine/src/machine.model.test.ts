@@ -6,6 +6,7 @@
  * swapped pages). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
 import { accessOp, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
+import { checkedCommands } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ContentMismatchError, InvalidTransitionError } from './errors';
@@ -68,24 +69,7 @@ function checkAll(model: Reference, real: Real): void {
   expect(Object.values(frames).reduce((a, b) => a + b, 0)).toBe(machine.totalFrames);
 }
 
-type Run = (model: Reference, real: Real) => void;
-
-class Op implements fc.Command<Reference, Real> {
-  constructor(
-    private readonly label: string,
-    private readonly body: Run,
-  ) {}
-  check(): boolean {
-    return true;
-  }
-  run(model: Reference, real: Real): void {
-    this.body(model, real);
-    checkAll(model, real);
-  }
-  toString(): string {
-    return this.label;
-  }
-}
+const op = checkedCommands<Reference, Real>(checkAll);
 
 /** Runs an operation that the page's current state may refuse; a refusal must change nothing. */
 function attempt(allowed: boolean, action: () => void, refusal: new (...args: never[]) => Error): boolean {
@@ -106,27 +90,25 @@ const content = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.maxS
 
 /** A CPU or device (DMA) write: the same outcome for the data, a discard fault included. */
 const writeCommand = (via: 'write' | 'deviceWrite') =>
-  fc.tuple(page, content).map(
-    ([{ v, ppn }, c]) =>
-      new Op(`${via}(${v},${ppn},${c})`, (model, real) => {
-        const k = key(v, ppn);
-        const faults = real.discardFaults;
-        const wasDiscarded = model.discarded.has(k);
-        real.machine[via](real.vms[v]!, ppn, c);
-        accessed(model, k);
-        model.content.set(k, c);
-        expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
-      }),
+  fc.tuple(page, content).map(([{ v, ppn }, c]) =>
+    op(`${via}(${v},${ppn},${c})`, (model, real) => {
+      const k = key(v, ppn);
+      const faults = real.discardFaults;
+      const wasDiscarded = model.discarded.has(k);
+      real.machine[via](real.vms[v]!, ppn, c);
+      accessed(model, k);
+      model.content.set(k, c);
+      expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
+    }),
   );
 
 const readCommand = (via: 'read' | 'deviceRead') =>
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`${via}(${v},${ppn})`, (model, real) => {
-        const k = key(v, ppn);
-        expect(real.machine[via](real.vms[v]!, ppn)).toBe(expected(model, k));
-        accessed(model, k);
-      }),
+  page.map(({ v, ppn }) =>
+    op(`${via}(${v},${ppn})`, (model, real) => {
+      const k = key(v, ppn);
+      expect(real.machine[via](real.vms[v]!, ppn)).toBe(expected(model, k));
+      accessed(model, k);
+    }),
   );
 
 const commands = [
@@ -134,147 +116,134 @@ const commands = [
   readCommand('read'),
   writeCommand('deviceWrite'),
   readCommand('deviceRead'),
-  fc.array(fc.tuple(page, fc.boolean(), content), { minLength: 1, maxLength: 12 }).map(
-    (accesses) =>
-      new Op(`batch(${accesses.length})`, (model, real) => {
-        // One batch per VM, in the order the accesses were drawn.
-        for (let v = 0; v < VM_PAGES.length; v++) {
-          const mine = accesses.filter(([p]) => p.v === v);
-          const ops = Uint32Array.from(mine, ([p, w]) => accessOp(p.ppn, w));
-          const contents = Float64Array.from(mine, ([, , c]) => c);
-          real.machine.accessBatch(real.vms[v]!, ops, contents, mine.length);
-          for (const [p, w, c] of mine) {
-            accessed(model, key(v, p.ppn));
-            if (w) model.content.set(key(v, p.ppn), c);
-          }
+  fc.array(fc.tuple(page, fc.boolean(), content), { minLength: 1, maxLength: 12 }).map((accesses) =>
+    op(`batch(${accesses.length})`, (model, real) => {
+      // One batch per VM, in the order the accesses were drawn.
+      for (let v = 0; v < VM_PAGES.length; v++) {
+        const mine = accesses.filter(([p]) => p.v === v);
+        const ops = Uint32Array.from(mine, ([p, w]) => accessOp(p.ppn, w));
+        const contents = Float64Array.from(mine, ([, , c]) => c);
+        real.machine.accessBatch(real.vms[v]!, ops, contents, mine.length);
+        for (const [p, w, c] of mine) {
+          accessed(model, key(v, p.ppn));
+          if (w) model.content.set(key(v, p.ppn), c);
         }
-      }),
+      }
+    }),
   ),
-  fc.tuple(page, page).map(
-    ([a, b]) =>
-      new Op(`share(${a.v},${a.ppn} onto ${b.v},${b.ppn})`, (_model, real) => {
-        const { machine, vms } = real;
-        const [va, vb] = [vms[a.v]!, vms[b.v]!];
-        const both = resident(machine.pageState(va, a.ppn)) && resident(machine.pageState(vb, b.ppn));
-        if (both && machine.peek(va, a.ppn) !== machine.peek(vb, b.ppn)) {
-          expect(() => machine.share(va, a.ppn, vb, b.ppn)).toThrow(ContentMismatchError);
-          return;
-        }
-        if (attempt(both, () => machine.share(va, a.ppn, vb, b.ppn), InvalidTransitionError)) {
-          expect(machine.frameOf(va, a.ppn)).toBe(machine.frameOf(vb, b.ppn));
-        }
-      }),
+  fc.tuple(page, page).map(([a, b]) =>
+    op(`share(${a.v},${a.ppn} onto ${b.v},${b.ppn})`, (_model, real) => {
+      const { machine, vms } = real;
+      const [va, vb] = [vms[a.v]!, vms[b.v]!];
+      const both = resident(machine.pageState(va, a.ppn)) && resident(machine.pageState(vb, b.ppn));
+      if (both && machine.peek(va, a.ppn) !== machine.peek(vb, b.ppn)) {
+        expect(() => machine.share(va, a.ppn, vb, b.ppn)).toThrow(ContentMismatchError);
+        return;
+      }
+      if (attempt(both, () => machine.share(va, a.ppn, vb, b.ppn), InvalidTransitionError)) {
+        expect(machine.frameOf(va, a.ppn)).toBe(machine.frameOf(vb, b.ppn));
+      }
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`shareZero(${v},${ppn})`, (_model, real) => {
-        const { machine, vms } = real;
-        const vm = vms[v]!;
-        const ok = resident(machine.pageState(vm, ppn));
-        if (ok && machine.peek(vm, ppn) !== 0) {
-          expect(() => machine.shareWithFrame(vm, ppn, machine.zeroFrame)).toThrow(ContentMismatchError);
-        } else attempt(ok, () => machine.shareWithFrame(vm, ppn, machine.zeroFrame), InvalidTransitionError);
-      }),
+  page.map(({ v, ppn }) =>
+    op(`shareZero(${v},${ppn})`, (_model, real) => {
+      const { machine, vms } = real;
+      const vm = vms[v]!;
+      const ok = resident(machine.pageState(vm, ppn));
+      if (ok && machine.peek(vm, ppn) !== 0) {
+        expect(() => machine.shareWithFrame(vm, ppn, machine.zeroFrame)).toThrow(ContentMismatchError);
+      } else attempt(ok, () => machine.shareWithFrame(vm, ppn, machine.zeroFrame), InvalidTransitionError);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`breakShare(${v},${ppn})`, (_model, real) => {
-        const vm = real.vms[v]!;
-        const ok = resident(real.machine.pageState(vm, ppn));
-        if (attempt(ok, () => real.machine.breakShare(vm, ppn), InvalidTransitionError)) {
-          expect(real.machine.pageState(vm, ppn)).toBe(PageState.Private);
-        }
-      }),
+  page.map(({ v, ppn }) =>
+    op(`breakShare(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = resident(real.machine.pageState(vm, ppn));
+      if (attempt(ok, () => real.machine.breakShare(vm, ppn), InvalidTransitionError)) {
+        expect(real.machine.pageState(vm, ppn)).toBe(PageState.Private);
+      }
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`swapOut(${v},${ppn})`, (_model, real) => {
-        const vm = real.vms[v]!;
-        const ok = resident(real.machine.pageState(vm, ppn));
-        attempt(ok, () => real.machine.swapOut(vm, ppn), InvalidTransitionError);
-      }),
+  page.map(({ v, ppn }) =>
+    op(`swapOut(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = resident(real.machine.pageState(vm, ppn));
+      attempt(ok, () => real.machine.swapOut(vm, ppn), InvalidTransitionError);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`swapIn(${v},${ppn})`, (_model, real) => {
-        const vm = real.vms[v]!;
-        const ok = real.machine.pageState(vm, ppn) === PageState.Swapped;
-        attempt(ok, () => real.machine.swapIn(vm, ppn), InvalidTransitionError);
-      }),
+  page.map(({ v, ppn }) =>
+    op(`swapIn(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = real.machine.pageState(vm, ppn) === PageState.Swapped;
+      attempt(ok, () => real.machine.swapIn(vm, ppn), InvalidTransitionError);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`balloon(${v},${ppn})`, (model, real) => {
-        const vm = real.vms[v]!;
-        const k = key(v, ppn);
-        const ok = !model.ballooned.has(k);
-        if (attempt(ok, () => real.machine.balloon(vm, ppn), InvalidTransitionError)) {
-          model.ballooned.add(k);
-          model.discarded.delete(k);
-          model.content.delete(k);
-        }
-      }),
+  page.map(({ v, ppn }) =>
+    op(`balloon(${v},${ppn})`, (model, real) => {
+      const vm = real.vms[v]!;
+      const k = key(v, ppn);
+      const ok = !model.ballooned.has(k);
+      if (attempt(ok, () => real.machine.balloon(vm, ppn), InvalidTransitionError)) {
+        model.ballooned.add(k);
+        model.discarded.delete(k);
+        model.content.delete(k);
+      }
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`unballoon(${v},${ppn})`, (model, real) => {
-        const k = key(v, ppn);
-        const ok = model.ballooned.has(k);
-        if (attempt(ok, () => real.machine.unballoon(real.vms[v]!, ppn), InvalidTransitionError)) {
-          model.ballooned.delete(k);
-        }
-      }),
+  page.map(({ v, ppn }) =>
+    op(`unballoon(${v},${ppn})`, (model, real) => {
+      const k = key(v, ppn);
+      const ok = model.ballooned.has(k);
+      if (attempt(ok, () => real.machine.unballoon(real.vms[v]!, ppn), InvalidTransitionError)) {
+        model.ballooned.delete(k);
+      }
+    }),
   ),
-  fc.tuple(page, fc.integer({ min: 1, max: PAGE_SIZE })).map(
-    ([{ v, ppn }, bytes]) =>
-      new Op(`compress(${v},${ppn},${bytes})`, (_model, real) => {
-        const vm = real.vms[v]!;
-        const ok = resident(real.machine.pageState(vm, ppn));
-        attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
-      }),
+  fc.tuple(page, fc.integer({ min: 1, max: PAGE_SIZE })).map(([{ v, ppn }, bytes]) =>
+    op(`compress(${v},${ppn},${bytes})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = resident(real.machine.pageState(vm, ppn));
+      attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`decompress(${v},${ppn})`, (_model, real) => {
-        const vm = real.vms[v]!;
-        const ok = real.machine.pageState(vm, ppn) === PageState.Compressed;
-        attempt(ok, () => real.machine.decompress(vm, ppn), InvalidTransitionError);
-      }),
+  page.map(({ v, ppn }) =>
+    op(`decompress(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = real.machine.pageState(vm, ppn) === PageState.Compressed;
+      attempt(ok, () => real.machine.decompress(vm, ppn), InvalidTransitionError);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`discard(${v},${ppn})`, (model, real) => {
-        const vm = real.vms[v]!;
-        const k = key(v, ppn);
-        const state = real.machine.pageState(vm, ppn);
-        const ok =
-          state !== PageState.Unbacked && state !== PageState.Ballooned && state !== PageState.Discarded;
-        if (attempt(ok, () => real.machine.discard(vm, ppn), InvalidTransitionError)) {
-          // A volatile page is clean: its disk holds what it held.
-          model.disk.set(k, model.content.get(k) ?? 0);
-          model.discarded.add(k);
-        }
-      }),
+  page.map(({ v, ppn }) =>
+    op(`discard(${v},${ppn})`, (model, real) => {
+      const vm = real.vms[v]!;
+      const k = key(v, ppn);
+      const state = real.machine.pageState(vm, ppn);
+      const ok =
+        state !== PageState.Unbacked && state !== PageState.Ballooned && state !== PageState.Discarded;
+      if (attempt(ok, () => real.machine.discard(vm, ppn), InvalidTransitionError)) {
+        // A volatile page is clean: its disk holds what it held.
+        model.disk.set(k, model.content.get(k) ?? 0);
+        model.discarded.add(k);
+      }
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Op(`drop(${v},${ppn})`, (model, real) => {
-        const k = key(v, ppn);
-        const ok = !model.ballooned.has(k);
-        if (attempt(ok, () => real.machine.drop(real.vms[v]!, ppn), InvalidTransitionError)) {
-          model.content.delete(k);
-          model.discarded.delete(k);
-        }
-      }),
+  page.map(({ v, ppn }) =>
+    op(`drop(${v},${ppn})`, (model, real) => {
+      const k = key(v, ppn);
+      const ok = !model.ballooned.has(k);
+      if (attempt(ok, () => real.machine.drop(real.vms[v]!, ppn), InvalidTransitionError)) {
+        model.content.delete(k);
+        model.discarded.delete(k);
+      }
+    }),
   ),
-  fc.integer({ min: 0, max: 12_000_000 }).map(
-    (dt) =>
-      new Op(`advance(${dt})`, (_model, real) => {
-        real.machine.advanceTo(real.machine.now + dt);
-      }),
+  fc.integer({ min: 0, max: 12_000_000 }).map((dt) =>
+    op(`advance(${dt})`, (_model, real) => {
+      real.machine.advanceTo(real.machine.now + dt);
+    }),
   ),
   fc.constant(
-    new Op('flushSwapWrites', (_model, real) => {
+    op('flushSwapWrites', (_model, real) => {
       real.machine.flushSwapWrites();
       expect(real.machine.framePartition().inFlight).toBe(0);
     }),

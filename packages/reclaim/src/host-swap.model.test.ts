@@ -7,6 +7,7 @@
  */
 import { checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import { createRandom, PageState, type ReclamationMechanism, type VmId } from '@hvsim/spec';
+import { checkedCommands } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type HostSwapOptions, hostSwap } from './host-swap';
@@ -25,57 +26,43 @@ interface Real {
 
 const key = (v: number, ppn: number) => `${v}:${ppn}`;
 
-class Step implements fc.Command<Reference, Real> {
-  constructor(
-    private readonly label: string,
-    private readonly body: (model: Reference, real: Real) => void,
-  ) {}
-  check(): boolean {
-    return true;
-  }
-  run(model: Reference, real: Real): void {
-    this.body(model, real);
-    checkInvariants(real.machine);
-    real.vms.forEach((vm, v) => {
-      for (let ppn = 0; ppn < PAGES; ppn++) {
-        expect(real.machine.peek(vm, ppn), `page ${v}:${ppn}`).toBe(model.content.get(key(v, ppn)) ?? 0);
-      }
-    });
-  }
-  toString(): string {
-    return this.label;
-  }
+function checkAll(model: Reference, real: Real): void {
+  checkInvariants(real.machine);
+  real.vms.forEach((vm, v) => {
+    for (let ppn = 0; ppn < PAGES; ppn++) {
+      expect(real.machine.peek(vm, ppn), `page ${v}:${ppn}`).toBe(model.content.get(key(v, ppn)) ?? 0);
+    }
+  });
 }
+
+const step = checkedCommands<Reference, Real>(checkAll);
 
 const page = fc.record({ v: fc.nat(1), ppn: fc.nat(PAGES - 1) });
 
 const commands = [
-  fc.tuple(page, fc.nat(3)).map(
-    ([{ v, ppn }, content]) =>
-      new Step(`write(${v},${ppn}, ${content})`, (model, { machine, vms }) => {
-        machine.write(vms[v]!, ppn, content);
-        model.content.set(key(v, ppn), content);
-      }),
+  fc.tuple(page, fc.nat(3)).map(([{ v, ppn }, content]) =>
+    step(`write(${v},${ppn}, ${content})`, (model, { machine, vms }) => {
+      machine.write(vms[v]!, ppn, content);
+      model.content.set(key(v, ppn), content);
+    }),
   ),
-  page.map(
-    ({ v, ppn }) =>
-      new Step(`read(${v},${ppn})`, (model, { machine, vms }) => {
-        expect(machine.read(vms[v]!, ppn)).toBe(model.content.get(key(v, ppn)) ?? 0);
-      }),
+  page.map(({ v, ppn }) =>
+    step(`read(${v},${ppn})`, (model, { machine, vms }) => {
+      expect(machine.read(vms[v]!, ppn)).toBe(model.content.get(key(v, ppn)) ?? 0);
+    }),
   ),
-  fc.tuple(fc.nat(1), fc.nat(10)).map(
-    ([v, n]) =>
-      new Step(`reclaim(${v}, ${n})`, (_model, { machine, vms, mechanism }) => {
-        const before = machine.pagePartition(vms[v]!);
-        const taken = mechanism.reclaim(vms[v]!, n);
-        expect(taken).toBeLessThanOrEqual(Math.min(n, before.private));
-        const after = machine.pagePartition(vms[v]!);
-        // Every victim left its frame: written to swap, or shared by the hook.
-        expect(before.private - after.private).toBe(taken);
-      }),
+  fc.tuple(fc.nat(1), fc.nat(10)).map(([v, n]) =>
+    step(`reclaim(${v}, ${n})`, (_model, { machine, vms, mechanism }) => {
+      const before = machine.pagePartition(vms[v]!);
+      const taken = mechanism.reclaim(vms[v]!, n);
+      expect(taken).toBeLessThanOrEqual(Math.min(n, before.private));
+      const after = machine.pagePartition(vms[v]!);
+      // Every victim left its frame: written to swap, or shared by the hook.
+      expect(before.private - after.private).toBe(taken);
+    }),
   ),
   fc.constant(
-    new Step('time passes', (_model, { machine }) => {
+    step('time passes', (_model, { machine }) => {
       machine.advanceTo(machine.now + 10_000_000);
     }),
   ),

@@ -13,6 +13,7 @@ import {
 import {
   allocationInput,
   allocationVm,
+  checkedCommands,
   contentId,
   missRatioCurve,
   opBatch,
@@ -22,7 +23,7 @@ import {
   sizeString,
   vmId,
 } from '@hvsim/spec/testing';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 describe('allocationVm', () => {
   test.prop([allocationVm()])('0 ≤ min ≤ max, positive shares, activity within max', (vm) => {
@@ -184,4 +185,16 @@ describe('missRatioCurve', () => {
       expect(c.sizes.length).toBeLessThanOrEqual(maxPoints);
     },
   );
+});
+
+it('checked commands run their body, then the shared check, and are named by their label', () => {
+  const calls: string[] = [];
+  const step = checkedCommands<{ n: number }, string[]>((model, real) => real.push(`check ${model.n}`));
+  const command = step('add one', (model) => {
+    model.n++;
+  });
+  expect(String(command)).toBe('add one');
+  expect(command.check({ n: 0 })).toBe(true);
+  command.run({ n: 0 }, calls);
+  expect(calls).toEqual(['check 1']);
 });

@@ -9,6 +9,7 @@ import { PageState } from '../machine';
 import type { MissRatioCurve } from '../mrc';
 import { PAGE_SIZE } from '../units';
 
+export { checkedCommands } from './checked-command';
 export { checkDetectorConformance, type DetectorConformanceOptions } from './detector-conformance';
 export { TestMachine } from './test-machine';
 
