@@ -3,7 +3,6 @@ import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { parsePages, time } from '@hvsim/spec';
 import { above, type Experiment, figure } from './experiment';
-import { mean } from './series';
 
 /**
  * ESX Figure 2 (esx-osdi02 §2.2): a Linux VM configured at 128–256 MB against a 256 MB VM ballooned down to
@@ -13,12 +12,15 @@ import { mean } from './series';
  * guest's `kernel` here, 5% of the configured memory ([I]: the reference suggests a few percent; 5% puts the
  * drop at 128 MB where the paper measured it). The file server reads and writes 6000 files of 256 KiB under
  * Zipf popularity (α = 1.8) with a short compute after each request, so throughput rises with memory and
- * flattens toward 256 MB. Each point is the mean of three seeds, as the paper's of three runs.
+ * flattens toward 256 MB. Each point is one run, measured over five simulated minutes after a minute of
+ * warm-up (the paper: the mean of three runs). Seeds 1–4 all pass, but the simulated curve is only just
+ * concave: the gain of a 32 MB step falls by 0.000–0.007 of the 256 MB throughput from one step to the
+ * next, where the paper's falls by 0.02–0.04.
  */
-const scenario = (mib: number, seed: number) => `
+const scenario = (mib: number) => `
 name: ESX Figure 2 — ${mib} MiB
-seed: ${seed}
-duration: 4min
+seed: 1
+duration: 6min
 host: { memory: 512MiB, swap: 1GiB, metricInterval: 10s }
 vms:
   - name: vm
@@ -34,7 +36,8 @@ vms:
 `;
 
 const SIZES = [128, 160, 192, 224] as const;
-const SEEDS = [1, 2, 3];
+/** The sizes the issue's tolerances name; the paper's other two bars cost as much again. */
+const BALLOONED = [128, 224] as const;
 /** When the balloon is set (the guest has booted), and when measuring starts (the cache has warmed). */
 const BALLOON_AT = time.s(30);
 const WARM = time.s(60);
@@ -49,8 +52,8 @@ const PUBLISHED: Record<number, readonly [number, number]> = {
 };
 
 /** Memory ops per second after the warm-up, of a VM of `mib` ballooned to `size` MiB (none: not ballooned). */
-async function throughput(mib: number, size: number | undefined, seed: number): Promise<number> {
-  const { host: config, duration } = await parseScenario(scenario(mib, seed), 'esx-fig2');
+async function throughput(mib: number, size?: number): Promise<number> {
+  const { host: config, duration } = await parseScenario(scenario(mib), 'esx-fig2');
   const host = createHost(config);
   host.run(BALLOON_AT);
   if (size !== undefined) host.guest('vm')!.balloon!.setTarget(parsePages(`${mib - size}MiB`));
@@ -60,27 +63,24 @@ async function throughput(mib: number, size: number | undefined, seed: number): 
   return (host.stats().ops - before) / ((duration - WARM) / 1e9);
 }
 
-const overSeeds = async (mib: number, size?: number) =>
-  mean(await Promise.all(SEEDS.map((seed) => throughput(mib, size, seed))));
-
 export const esxFig2: Experiment = {
   name: 'esx-fig2',
   title: 'ESX Figure 2: a ballooned VM runs almost as fast as one configured at its size',
   async run() {
-    const full = await overSeeds(256);
-    const configured = [...(await Promise.all(SIZES.map((size) => overSeeds(size)))), full];
-    const ballooned = await Promise.all(SIZES.map((size) => overSeeds(256, size)));
+    const full = await throughput(256);
+    const configured = [...(await Promise.all(SIZES.map((size) => throughput(size)))), full];
+    const ballooned = await Promise.all(BALLOONED.map((size) => throughput(256, size)));
     const sizes = [...SIZES, 256];
     // Concave: each 32 MiB step gains less than the step before.
     const gains = configured.slice(1).map((t, i) => (t - configured[i]!) / full);
     const decreases = gains.slice(1).map((g, i) => gains[i]! - g);
     const figures = [
-      ...SIZES.map((size, i) =>
+      ...BALLOONED.map((size, i) =>
         figure(
           `ballooned / configured throughput at ${size} MiB`,
           'ratio',
           PUBLISHED[size]![1] / PUBLISHED[size]![0],
-          ballooned[i]! / configured[i]!,
+          ballooned[i]! / configured[SIZES.indexOf(size)]!,
           0.015,
         ),
       ),
@@ -105,7 +105,11 @@ export const esxFig2: Experiment = {
     const chart = comparisonChart(
       [
         { label: 'configured (simulated)', kind: 'simulated', points: relative(configured, full) },
-        { label: 'ballooned (simulated)', kind: 'simulated', points: relative([...ballooned, full], full) },
+        {
+          label: 'ballooned (simulated)',
+          kind: 'simulated',
+          points: [...BALLOONED, 256].map((x, i) => ({ x, y: ([...ballooned, full][i] ?? 0) / full })),
+        },
         {
           label: 'configured (published)',
           kind: 'published',
