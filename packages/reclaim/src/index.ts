@@ -18,6 +18,13 @@ export {
   type StateThresholds,
 } from './free-memory-states';
 export { HostSwap, type HostSwapOptions, hostSwap, hostSwapOptions } from './host-swap';
+export {
+  type BalanceProblem,
+  type BalanceVm,
+  exactBalance,
+  greedyBalance,
+  totalMisses,
+} from './meb-solver';
 export { randomPrivatePage } from './random-victim';
 
 import { balloon } from './balloon';
