@@ -290,7 +290,8 @@ export class Host {
     const views = running.map((slot) => {
       const p = machine.pagePartition(slot.runner!.vm);
       const allocated = p.private + p.shared;
-      return { slot, allocated, active: slot.detector?.estimate().activePages ?? allocated };
+      const estimate = slot.detector?.estimate();
+      return { slot, allocated, active: estimate?.activePages ?? allocated, curve: estimate?.missRatioCurve };
     });
     // Targets leave what the reclamation policy wants free, but never less than the minimums admitted.
     const keptFree = Math.ceil((this.#reclamation.freeTarget ?? 0) * machine.totalFrames);
@@ -298,12 +299,13 @@ export class Host {
     const targets = this.#allocation.targets({
       now,
       available: Math.max(minimums, machine.totalFrames - machine.reservedFrames - 1 - overhead - keptFree),
-      vms: views.map(({ slot, allocated, active }) => ({
+      vms: views.map(({ slot, allocated, active, curve }) => ({
         min: slot.config.min ?? 0,
         max: slot.config.pages,
         shares: slot.config.shares ?? 1,
         activePages: active,
         allocated,
+        ...(curve === undefined ? {} : { missRatioCurve: curve }),
       })),
     });
     const plan = this.#reclamation.plan({

@@ -1,6 +1,6 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, ballooning and host paging.
+ * follows them, ballooning and host paging; MEB's balancer and its enforcement to targets.
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
 export {
@@ -18,6 +18,7 @@ export {
   type StateThresholds,
 } from './free-memory-states';
 export { HostSwap, type HostSwapOptions, hostSwap, hostSwapOptions } from './host-swap';
+export { type MebOptions, mebBalancer, mebOptions, mebTargets } from './meb-balancer';
 export {
   type BalanceProblem,
   type BalanceVm,
@@ -26,10 +27,13 @@ export {
   totalMisses,
 } from './meb-solver';
 export { randomPrivatePage } from './random-victim';
+export { type ToTargetOptions, toTarget, toTargetOptions, toTargetPlan } from './to-target';
 
 import { balloon } from './balloon';
 import { esxReclamation } from './esx-policy';
 import { hostSwap } from './host-swap';
+import { mebBalancer } from './meb-balancer';
+import { toTarget } from './to-target';
 
 /** The reclamation policies and mechanisms of this package, for a registry. */
-export const reclamationDefinitions = [esxReclamation, balloon, hostSwap] as const;
+export const reclamationDefinitions = [esxReclamation, toTarget, mebBalancer, balloon, hostSwap] as const;

@@ -289,6 +289,27 @@ describe('policies in scenario files', () => {
     ).toEqual(['policies.stack']);
   });
 
+  it('run MEB by name: curves from the LRU-statistics detector, targets enforced by balloons', async () => {
+    const { host: config } = await parseScenario(
+      `host: { memory: 6MiB, swap: 16MiB }
+policies: { allocation: { kind: meb, solver: exact, grid: 32 }, reclamation: to-target, mechanisms: [balloon], rebalance: 50ms }
+vms:
+  - { name: a, memory: 4MiB, guest: { kind: linux, bootTime: 1ms }, workload: { kind: zipf, pages: 0.9 }, detector: lru-statistics }
+  - { name: b, memory: 4MiB, guest: { kind: linux, bootTime: 1ms }, workload: { kind: uniform, pages: 0.9 }, detector: lru-statistics }`,
+      'p.yaml',
+    );
+    const host = createHost(config);
+    host.run(time.s(1));
+    const last = (vm: string, name: string) =>
+      host
+        .metrics()
+        .series.find((s) => s.vm === vm && s.name === name)!
+        .values.at(-1)!;
+    const available = host.machine.totalFrames - host.machine.reservedFrames - 1;
+    expect(last('a', 'target') + last('b', 'target')).toBeLessThanOrEqual(available);
+    expect(last('a', 'ballooned') + last('b', 'ballooned')).toBeGreaterThan(0);
+  });
+
   it('resolve by registered name, and an unknown one lists what is known', async () => {
     const { host } = await parseScenario(
       `host: { memory: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,

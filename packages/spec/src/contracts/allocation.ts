@@ -1,4 +1,5 @@
 import { definer } from '../define';
+import type { MissRatioCurve } from '../mrc';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
 
@@ -9,6 +10,8 @@ export interface AllocationVm {
   readonly shares: number;
   /** Estimated active pages (from a demand detector). */
   readonly activePages: Pages;
+  /** Its miss-ratio curve, where its detector publishes one (MEB's balancer works from it). */
+  readonly missRatioCurve?: MissRatioCurve;
   /** Pages it holds now. */
   readonly allocated: Pages;
 }
