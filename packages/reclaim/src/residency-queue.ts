@@ -15,14 +15,6 @@ export class ResidencyQueue {
     this.#queued = new Uint8Array(pages);
   }
 
-  get size(): number {
-    return this.#size;
-  }
-
-  has(ppn: Ppn): boolean {
-    return this.#queued[ppn] === 1;
-  }
-
   /** Appends a page that became resident; one already queued keeps its place. */
   push(ppn: Ppn): void {
     if (this.#queued[ppn] === 1) return;

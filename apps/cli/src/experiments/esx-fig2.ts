@@ -100,31 +100,27 @@ export const esxFig2: Experiment = {
         Math.min(...decreases),
       ),
     ];
-    const relative = (values: readonly number[], scale: number) =>
-      values.map((y, i) => ({ x: sizes[i]!, y: y / scale }));
+    const relative = (xs: readonly number[], ys: readonly number[], scale: number) =>
+      xs.map((x, i) => ({ x, y: ys[i]! / scale }));
+    const published = (bar: 0 | 1) => sizes.map((s) => PUBLISHED[s]![bar]);
+    const publishedFull = PUBLISHED[256]![0];
     const chart = comparisonChart(
       [
-        { label: 'configured (simulated)', kind: 'simulated', points: relative(configured, full) },
+        { label: 'configured (simulated)', kind: 'simulated', points: relative(sizes, configured, full) },
         {
           label: 'ballooned (simulated)',
           kind: 'simulated',
-          points: [...BALLOONED, 256].map((x, i) => ({ x, y: ([...ballooned, full][i] ?? 0) / full })),
+          points: relative([...BALLOONED, 256], [...ballooned, full], full),
         },
         {
           label: 'configured (published)',
           kind: 'published',
-          points: relative(
-            sizes.map((s) => PUBLISHED[s]![0]),
-            PUBLISHED[256]![0],
-          ),
+          points: relative(sizes, published(0), publishedFull),
         },
         {
           label: 'ballooned (published)',
           kind: 'published',
-          points: relative(
-            sizes.map((s) => PUBLISHED[s]![1]),
-            PUBLISHED[256]![0],
-          ),
+          points: relative(sizes, published(1), publishedFull),
         },
       ],
       {

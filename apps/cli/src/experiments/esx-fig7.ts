@@ -2,7 +2,7 @@ import { createHost } from '@hvsim/host';
 import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { above, type Experiment, figure } from './experiment';
-import { mean, range, seriesMiB } from './series';
+import { mean, meanOver, range, seriesMiB } from './series';
 
 /** Minute of the τ switch (digitised: 30.9–31.5 min). */
 const SWITCH_MIN = 31;
@@ -71,13 +71,7 @@ export const esxFig7: Experiment = {
     const idle = seriesMiB(table, 'allocated', 'idle');
     const busy = seriesMiB(table, 'allocated', 'dbench');
     const estimate = seriesMiB(table, 'active-estimate', 'dbench');
-    const throughput = table.series.find((s) => s.name === 'throughput' && s.vm === 'dbench')!;
-    const throughputOver = (from: number, to: number) =>
-      mean(
-        Array.from(table.times.keys())
-          .filter((i) => table.times[i]! >= from * 60e9 && table.times[i]! < to * 60e9)
-          .map((i) => throughput.values[i]!),
-      );
+    const throughputOver = (from: number, to: number) => meanOver(table, 'throughput', 'dbench', from, to);
 
     // Steady phases: after VM2 has settled at τ = 0, and a while after the switch.
     const before = range(15, SWITCH_MIN, 1 / 12);

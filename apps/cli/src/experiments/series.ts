@@ -7,14 +7,28 @@ const PAGES_PER_MIB = parsePages('1MiB');
  * or before it.
  */
 export function seriesMiB(table: MetricsTable, name: string, vm?: string): (minute: number) => number {
-  const series = table.series.find((s) => s.name === name && s.vm === vm);
-  if (!series) throw new Error(`the run recorded no ${name} series${vm === undefined ? '' : ` for ${vm}`}`);
+  const series = find(table, name, vm);
   return (minute: number) => {
     const t = time.s(minute * 60);
     let row = 0;
     while (row + 1 < table.times.length && table.times[row + 1]! <= t) row++;
     return series.values[row]! / PAGES_PER_MIB;
   };
+}
+
+/** The mean of a metric series over the samples taken from minute `from` up to (not at) minute `to`. */
+export function meanOver(table: MetricsTable, name: string, vm: string, from: number, to: number): number {
+  const series = find(table, name, vm);
+  const [start, end] = [time.min(from), time.min(to)];
+  return mean(
+    Array.from(series.values).filter((_, row) => table.times[row]! >= start && table.times[row]! < end),
+  );
+}
+
+function find(table: MetricsTable, name: string, vm: string | undefined) {
+  const series = table.series.find((s) => s.name === name && s.vm === vm);
+  if (!series) throw new Error(`the run recorded no ${name} series${vm === undefined ? '' : ` for ${vm}`}`);
+  return series;
 }
 
 export const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
