@@ -63,6 +63,23 @@ describe('MEB LRU statistics', () => {
     expect(cold.detector.traps).toBe(500);
   });
 
+  it('sees a phase that fits in the hot set: its untraced accesses pull the working set down to it', () => {
+    const { detector, machine, touch } = setup(8192, { hotPages: 1024, period: '2s' });
+    const phase = (pages: number) => {
+      for (let second = 0; second < 30; second++) {
+        for (let pass = 0; pass < 4; pass++) for (let p = 0; p < pages; p++) touch(p);
+        machine.advance(vm, time.s(1));
+        detector.tick(machine.view.vmTime(vm));
+      }
+    };
+    phase(7168);
+    expect(detector.estimate().activePages).toBeGreaterThan(6800);
+    phase(1000); // fits in the hot set: 1000 traps, then nothing traced
+    expect(detector.estimate().activePages).toBeLessThanOrEqual(1024);
+    phase(7168);
+    expect(detector.estimate().activePages).toBeGreaterThan(6800);
+  });
+
   it('records a distance as its group’s far end: a loop of 201 pages counts as 208 in groups of 8', () => {
     for (const [loop, recorded] of [
       [200, 200],
@@ -115,6 +132,8 @@ describe('MEB LRU statistics', () => {
         touch(ppn);
         exact.access(ppn);
       }
+      detector.estimate(); // counts the hot accesses in: every reference once
+      expect(detector.histogram.total).toBe(refs.length);
       for (let m = h; m <= 42; m++) {
         const predicted = misses(detector.histogram, m);
         expect(predicted).toBeGreaterThanOrEqual(misses(exact.histogram, m + h - 1));

@@ -60,6 +60,11 @@ export type LruStatisticsOptions = z.output<typeof lruStatisticsOptions>;
  * past the end of memory, most recent first; one read back from position j (0-based) of that queue is a
  * reference at distance alloc + j + 1, so the curve extends beyond the memory the VM has.
  *
+ * Hot accesses are not seen one by one, but the VM's access counter says how many there were: each is counted
+ * as a hit at distance H (every page touched since a hot page's trap is hot too, so its true distance is at
+ * most H). Without them a phase that fits in the hot set would record nothing, and the histogram — which
+ * only halves — would keep reporting the phase before it.
+ *
  * Two predictors make the working set: a VM that read from its swap in this period or the last needs more
  * than its allocation — enough that all but `slack` of its misses at the allocation hit; otherwise the
  * working set is the smallest memory whose misses exceed those of unlimited memory by at most `slack` of
@@ -84,6 +89,9 @@ export class LruStatistics implements DemandDetector {
   #hotCount = 0;
   #nextDecay: SimTime = 0;
   #traps = 0;
+  /** The VM's access count and our traps when the hot accesses were last counted in. */
+  #accessesSeen = 0;
+  #trapsSeen = 0;
   /** Guest swap-ins in the current period and in the one before. */
   #swapIns = 0;
   #swapInsBefore = 0;
@@ -105,6 +113,7 @@ export class LruStatistics implements DemandDetector {
 
   /** The working set in pages, not capped at the VM's size: a paging VM may need more than it was given. */
   get workingSet(): number {
+    if (this.#attachment) this.#countHotAccesses();
     const h = this.histogram;
     if (h.total === 0) return 0;
     const alloc = this.#allocation();
@@ -124,9 +133,12 @@ export class LruStatistics implements DemandDetector {
     this.#channel = traps.register('lru-statistics', (_vm, ppn) => this.#trapped(ppn));
     for (let ppn = 0; ppn < this.#pages; ppn++) traps.arm(this.#channel, vm, ppn);
     this.#nextDecay = machine.vmTime(vm) + this.options.period;
+    this.#accessesSeen = machine.counters(vm).accesses;
+    this.#trapsSeen = 0;
   }
 
   tick(vmTime: SimTime): void {
+    if (this.#attachment) this.#countHotAccesses();
     while (this.#attachment && vmTime >= this.#nextDecay) {
       this.histogram.scale(0.5);
       this.#swapInsBefore = this.#swapIns;
@@ -136,6 +148,7 @@ export class LruStatistics implements DemandDetector {
   }
 
   estimate(): DemandEstimate {
+    if (this.#attachment) this.#countHotAccesses();
     if (this.histogram.total === 0) return { activePages: 0 };
     return {
       activePages: Math.min(this.#pages, this.workingSet),
@@ -176,9 +189,20 @@ export class LruStatistics implements DemandDetector {
     this.#makeHot(ppn);
   }
 
-  #record(distance: number): void {
+  /** Counts the accesses since the last look that trapped nothing as hits at the hot set's edge. */
+  #countHotAccesses(): void {
+    const { vm, machine } = this.#attachment!;
+    const accesses = machine.counters(vm).accesses;
+    const untraced = accesses - this.#accessesSeen - (this.#traps - this.#trapsSeen);
+    this.#accessesSeen = accesses;
+    this.#trapsSeen = this.#traps;
+    if (untraced > 0) this.#record(Math.max(1, this.options.hotPages), untraced);
+  }
+
+  #record(distance: number, weight = 1): void {
     this.histogram.add(
       distance === Number.POSITIVE_INFINITY ? distance : Math.ceil(distance / this.options.groupPages),
+      weight,
     );
   }
 
