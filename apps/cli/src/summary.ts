@@ -47,7 +47,12 @@ export function formatFigures(figures: readonly ExperimentFigure[]): string {
       unit: f.unit,
       published: f.published,
       simulated: round(f.simulated, 3),
-      tolerance: f.above ? `> ${f.published}` : `± ${f.tolerance}`,
+      tolerance:
+        f.bound === 'above'
+          ? `> ${f.published}`
+          : f.bound === 'below'
+            ? `≤ ${f.published}`
+            : `± ${f.tolerance}`,
       result: f.pass ? 'pass' : 'FAIL',
     })),
   );

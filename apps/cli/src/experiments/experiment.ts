@@ -8,8 +8,11 @@ export interface ExperimentFigure {
   readonly simulated: number;
   /** Largest accepted |simulated − published|, in the figure's unit. */
   readonly tolerance: number;
-  /** The paper gives a direction, not a number: `published` is a bound the simulated value must exceed. */
-  readonly above?: boolean;
+  /**
+   * The paper gives a direction, not a number: `published` is a bound the simulated value must exceed
+   * (`above`) or stay within (`below`).
+   */
+  readonly bound?: 'above' | 'below';
   readonly pass: boolean;
 }
 
@@ -50,6 +53,17 @@ export const above = (label: string, unit: string, bound: number, simulated: num
   published: bound,
   simulated,
   tolerance: 0,
-  above: true,
+  bound: 'above',
   pass: Number.isFinite(simulated) && simulated > bound,
+});
+
+/** A figure for a claim that the simulated value is at most `bound` (a ceiling the paper reports). */
+export const below = (label: string, unit: string, bound: number, simulated: number): ExperimentFigure => ({
+  label,
+  unit,
+  published: bound,
+  simulated,
+  tolerance: 0,
+  bound: 'below',
+  pass: Number.isFinite(simulated) && simulated <= bound,
 });

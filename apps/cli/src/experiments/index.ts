@@ -7,8 +7,16 @@ import { esxFig2 } from './esx-fig2';
 import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
+import { mebBalance } from './meb-balance';
 
-export { above, type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
+export {
+  above,
+  below,
+  type Experiment,
+  type ExperimentFigure,
+  type ExperimentResult,
+  figure,
+} from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging];
+export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging, mebBalance];

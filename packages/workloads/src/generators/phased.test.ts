@@ -85,6 +85,18 @@ describe('phased', () => {
     expect(now).toBeLessThan(60 * MS + 6400 + 1);
   });
 
+  it('reads a file phase through the page cache, and paces accesses with compute per access', () => {
+    const phases = [{ duration: '20ms', pages: 50, writeFraction: 0.5, file: true }];
+    const { fills: all } = fills({ phases, compute: '10us' }, 5 * MS);
+    for (const f of all) {
+      expect(f.kinds).toEqual(new Set([OpKind.FileRead, OpKind.FileWrite, OpKind.Compute]));
+      expect(f.max).toBeLessThan(50);
+    }
+    // 63 accesses of 1 µs each and 630 µs of compute a batch: 10 µs more per access.
+    expect(all.length).toBeGreaterThan(5);
+    expect(all.at(-1)!.now).toBeCloseTo((all.length - 1) * 63 * 11_000, -3);
+  });
+
   it('by default moves from a tenth of the VM to a Zipf half of it', () => {
     const w = phased.create({}, workloadContext({ vmPages: 1000 }));
     const lo = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
@@ -113,6 +125,7 @@ describe('phased', () => {
       { phases: [{ duration: 'a while', pages: 1 }] },
       /phases\.0\.duration: expected a duration such as "30s"/,
     ],
+    [{ phases: [{ duration: '1s', pages: 1 }], compute: 'soon' }, /compute: expected a duration/],
     [{ phases: [{ duration: 0, pages: 1 }] }, /phases: expected at least one phase that lasts longer than 0/],
     [
       { phases: [{ duration: '1s', pages: 1, distribution: 'normal' }] },

@@ -1,6 +1,8 @@
 import {
   defineWorkload,
+  durationOption,
   type OpBatch,
+  OpKind,
   requiredDurationOption,
   requiredSizeOption,
   resolvePages,
@@ -10,7 +12,7 @@ import {
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
-import { finish, writeCompute } from './compute';
+import { COMPUTE_SLICE, finish, writeCompute } from './compute';
 import { withLimits } from './limits';
 import {
   contentOption,
@@ -42,6 +44,12 @@ const phaseOptions = z.object({
     .max(1)
     .optional()
     .describe("fraction of the phase's accesses that are writes (default: the workload's writeFraction)"),
+  file: z
+    .boolean()
+    .default(false)
+    .describe(
+      'the working set is blocks of the virtual disk, read and written through the page cache (default false: anonymous memory)',
+    ),
 });
 
 export const phasedOptions = z.object({
@@ -66,15 +74,22 @@ export const phasedOptions = z.object({
     .describe('start again with the first phase after the last (default true); false finishes instead'),
   offset: offsetOption(),
   writeFraction: writeFractionOption(),
+  compute: durationOption('time the workload computes per memory access, outside memory', {
+    default: 0,
+  }),
   content: contentOption(),
   ...limitOptions,
 });
+
+/** Read + FILE_OP = FileRead, Write + FILE_OP = FileWrite. */
+const FILE_OP = OpKind.FileRead - OpKind.Read;
 
 interface Phase {
   readonly end: SimTime;
   readonly base: number;
   readonly pages: number;
   readonly writeFraction: number;
+  readonly file: boolean;
   /** Uniform phases: the page picker. Zipf phases: the sampler, which gives the page of each drawn rank. */
   readonly pageIndex: UniformIndex | undefined;
   readonly sampler: ZipfSampler | undefined;
@@ -83,7 +98,9 @@ interface Phase {
 /**
  * A working set that moves: each phase has its own region (offset and size) and distribution, and lasts a
  * given simulated time from the workload's first fill; the phases cycle. The phase is chosen at the start of
- * each fill, so a change lands within one batch of its time. A phase of 0 pages is idle and computes.
+ * each fill, so a change lands within one batch of its time. A phase of 0 pages is idle and computes. A phase
+ * may work on disk blocks through the page cache instead of anonymous memory, and `compute` paces the accesses
+ * (a program that does work between them), so a VM's throughput in memory is not just the memory's speed.
  */
 export const phased = defineWorkload({
   name: 'phased',
@@ -103,6 +120,7 @@ export const phased = defineWorkload({
         base: options.offset + resolvePages(p.offset, ctx.vmPages),
         pages,
         writeFraction: p.writeFraction ?? options.writeFraction,
+        file: p.file,
         pageIndex: pages > 0 && !zipf ? new UniformIndex(pages, random.split('pages')) : undefined,
         sampler: zipf
           ? new ZipfSampler(pages, p.alpha, random.split('ranks'), {
@@ -125,13 +143,18 @@ export const phased = defineWorkload({
         if (t < p.end) break;
       }
       if (phase.pages === 0) return finish(batch, writeCompute(batch, 0, phase.end - t));
-      const { capacity } = batch;
       const { base, pageIndex, sampler } = phase;
+      // With compute per access, one Compute op closes the batch, within one slice.
+      const accesses =
+        options.compute > 0
+          ? Math.max(1, Math.min(batch.capacity - 1, Math.floor(COMPUTE_SLICE / options.compute)))
+          : batch.capacity;
       access.setWriteFraction(phase.writeFraction);
-      if (sampler !== undefined) sampler.fill(batch.target, 0, capacity, base);
-      else pageIndex!.fill(batch.target, 0, capacity, base);
-      access.putAll(batch, 0, capacity);
-      return finish(batch, capacity);
+      if (sampler !== undefined) sampler.fill(batch.target, 0, accesses, base);
+      else pageIndex!.fill(batch.target, 0, accesses, base);
+      access.putAll(batch, 0, accesses);
+      if (phase.file) for (let i = 0; i < accesses; i++) batch.kind[i]! += FILE_OP;
+      return finish(batch, writeCompute(batch, accesses, accesses * options.compute));
     };
     return withLimits({ contract: 'workload@1', name: 'phased', fill }, options);
   },
