@@ -27,6 +27,8 @@ export interface CostModel {
   readonly decompress: SimTime;
   /** Trap and raise a discard fault to the guest (its disk re-read is charged separately). */
   readonly discardFault: SimTime;
+  /** One CMM2 usage-state change (ESSA): "more than 100 cycles" of millicode. */
+  readonly essa: SimTime;
 }
 
 export const DEFAULT_COSTS: CostModel = {
@@ -41,6 +43,7 @@ export const DEFAULT_COSTS: CostModel = {
   diskTransfer: 160_000, // 25 MB/s, a disk of the paper's era
   decompress: 10_000,
   discardFault: 2_000,
+  essa: 100,
 };
 
 /** Defaults with the given overrides, each checked to be a finite, non-negative time. */

@@ -11,7 +11,15 @@ import {
   OutOfRangeError,
   OutOfSwapError,
 } from '@hvsim/machine';
-import { accessOp, FrameState, HvsimError, InvalidInputError, PageState, type VmId } from '@hvsim/spec';
+import {
+  accessOp,
+  FrameState,
+  GuestPageUsage,
+  HvsimError,
+  InvalidInputError,
+  PageState,
+  type VmId,
+} from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 
 type ErrorClass = abstract new (...args: never[]) => HvsimError;
@@ -438,6 +446,7 @@ describe('discard and drop', () => {
     const { machine, vm } = setup();
     machine.balloon(vm, 1);
     machine.write(vm, 2, 5);
+    machine.setPageUsage(vm, 2, GuestPageUsage.Volatile);
     machine.discard(vm, 2);
     for (const [ppn, state] of [
       [0, 'unbacked'],
@@ -453,6 +462,30 @@ describe('discard and drop', () => {
     checkInvariants(machine);
   });
 
+  it('discard of a stable page, drop of one not unused: their data would be lost', () => {
+    const { machine, vm } = setup();
+    machine.write(vm, 2, 5);
+    const discard = thrown(() => machine.discard(vm, 2), InvalidTransitionError, 'invalid-transition');
+    expect(discard.message).toContain('volatile, or potentially volatile and clean');
+    machine.setPageUsage(vm, 2, GuestPageUsage.Volatile);
+    const drop = thrown(() => machine.drop(vm, 2), InvalidTransitionError, 'invalid-transition');
+    expect(drop.message).toContain('needs a page that is unused');
+    expect(machine.read(vm, 2)).toBe(5);
+  });
+
+  it('a usage state out of range, and volatile on a ballooned page', () => {
+    const { machine, vm } = setup();
+    const e = thrown(() => machine.setPageUsage(vm, 0, 4 as GuestPageUsage), OutOfRangeError, 'out-of-range');
+    expect(e.message).toContain('GuestPageUsage');
+    machine.balloon(vm, 3);
+    const v = thrown(
+      () => machine.setPageUsage(vm, 3, GuestPageUsage.Volatile),
+      InvalidTransitionError,
+      'invalid-transition',
+    );
+    expect(v.field).toBe('setPageUsage');
+  });
+
   it('drop of a ballooned page', () => {
     const { machine, vm } = setup();
     machine.balloon(vm, 3);
@@ -465,6 +498,7 @@ describe('discard and drop', () => {
   it('an access to a discarded page with no handler is DiscardFaultError', () => {
     const { machine, vm } = setup();
     machine.write(vm, 2, 5);
+    machine.setPageUsage(vm, 2, GuestPageUsage.Volatile);
     machine.discard(vm, 2);
     const e = thrown(() => machine.read(vm, 2), DiscardFaultError, 'discard-fault');
     expect(e.message).toContain('page 2 of vm 0 was discarded');

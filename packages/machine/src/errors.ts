@@ -23,10 +23,11 @@ export class OutOfSwapError extends HvsimError {
 /** An operation asked for on a page in a state it does not apply to (e.g. swapping out a ballooned page). */
 export class InvalidTransitionError extends HvsimError {
   override readonly name = 'InvalidTransitionError';
-  constructor(operation: string, vm: VmId, ppn: Ppn, state: PageState, expected: string) {
+  /** `state`: the page's state, or what else about it is wrong (its CMM2 usage). */
+  constructor(operation: string, vm: VmId, ppn: Ppn, state: PageState | string, expected: string) {
     super(
       'invalid-transition',
-      `${operation} needs a page that is ${expected}, but page ${ppn} of vm ${vm} is ${PAGE_STATE_NAMES[state]}`,
+      `${operation} needs a page that is ${expected}, but page ${ppn} of vm ${vm} is ${typeof state === 'string' ? state : PAGE_STATE_NAMES[state]}`,
       operation,
     );
   }

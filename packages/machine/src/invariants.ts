@@ -1,6 +1,7 @@
 import {
   FRAME_STATE_NAMES,
   FrameState,
+  GuestPageUsage,
   InvariantViolation,
   NONE,
   PAGE_STATE_NAMES,
@@ -8,10 +9,29 @@ import {
 } from '@hvsim/spec';
 import { framesFor } from './compression-cache';
 import type { Machine } from './machine';
-import { CHANNEL_BITS, stateFlags } from './vm-memory';
+import { CHANNEL_BITS, Flag, stateFlags, USAGE_BITS } from './vm-memory';
 
 function check(condition: boolean, message: () => string): void {
   if (!condition) throw new InvariantViolation(message());
+}
+
+/**
+ * The 8 valid CMM2 combinations (Sr, Sp, Sz, Ur, Uz, Vr, Vz, Pr), with this machine's states as the host
+ * content states: resident = private or shared, preserved = swapped or compressed, zero = unbacked,
+ * ballooned or discarded (discarded is Vz, and only Vz).
+ */
+function validCmmState(state: PageState, usage: number): boolean {
+  const resident = state === PageState.Private || state === PageState.Shared;
+  switch (usage) {
+    case GuestPageUsage.Stable:
+      return state !== PageState.Discarded;
+    case GuestPageUsage.Unused:
+      return resident || state === PageState.Unbacked || state === PageState.Ballooned;
+    case GuestPageUsage.Volatile:
+      return resident || state === PageState.Discarded;
+    default:
+      return resident;
+  }
 }
 
 /** Counts recomputed from the arrays equal the counts the model keeps, state by state. */
@@ -69,9 +89,17 @@ export function checkInvariants(machine: Machine): void {
       const loc = m.loc[ppn]!;
       partition[state]!++;
       const where = () => `vm ${vm} page ${ppn} (${PAGE_STATE_NAMES[state]})`;
+      const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
+      const cleanPotentiallyVolatile =
+        state === PageState.Private && usage === GuestPageUsage.PotentiallyVolatile;
       check(
-        (m.flags[ppn]! & ~CHANNEL_BITS) === stateFlags(state),
+        (m.flags[ppn]! & ~CHANNEL_BITS) ===
+          (stateFlags(state) | (cleanPotentiallyVolatile ? Flag.WriteProtect : 0)),
         () => `${where()} has wrong translation flags`,
+      );
+      check(
+        validCmmState(state, usage & USAGE_BITS),
+        () => `${where()} has CMM2 usage ${usage}: not a valid state`,
       );
       switch (state) {
         case PageState.Private:

@@ -3,9 +3,12 @@
  * content last written. Random sequences of reads, writes and every remap operation run on both; after each
  * command every page must hold what the reference says (data integrity and isolation) and every bookkeeping
  * invariant must hold (conservation, partition, refcount = mappers, one shared frame per content, swap slots =
- * swapped pages). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ * swapped pages, only the 8 valid CMM2 combinations). The reference also keeps each page's CMM2 usage: the
+ * host may only drop unused pages and discard volatile ones (or potentially volatile ones not written since),
+ * so a page whose data the guest did not give up is never lost, and a discarded page is never read without a
+ * discard fault that re-reads its disk. Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
-import { accessOp, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
+import { accessOp, GuestPageUsage, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
 import { checkedCommands } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +26,13 @@ interface Reference {
   readonly discarded: Set<string>;
   /** What a discarded page's guest would re-read from its disk. */
   readonly disk: Map<string, number>;
+  /** CMM2 usage per page (absent: stable), and the potentially volatile pages written since marked. */
+  readonly usage: Map<string, GuestPageUsage>;
+  readonly written: Set<string>;
 }
+
+const { Stable, Unused, Volatile, PotentiallyVolatile } = GuestPageUsage;
+const usageOf = (model: Reference, k: string) => model.usage.get(k) ?? Stable;
 
 interface Real {
   readonly machine: Machine;
@@ -40,10 +49,26 @@ function expected(model: Reference, k: string): number {
   return model.content.get(k) ?? 0;
 }
 
-/** An access pops a balloon (the page then reads zero) or restores a discarded page from disk. */
-function accessed(model: Reference, k: string): void {
+/**
+ * An access pops a balloon (the page then reads zero) or restores a discarded page from disk (the fault
+ * leaves it stable); a write marks a potentially volatile page written.
+ */
+function accessed(model: Reference, k: string, write = false): void {
   if (model.ballooned.delete(k)) model.content.delete(k);
-  if (model.discarded.delete(k)) model.content.set(k, model.disk.get(k)!);
+  if (model.discarded.delete(k)) {
+    model.content.set(k, model.disk.get(k)!);
+    model.usage.delete(k);
+  }
+  if (write && usageOf(model, k) === PotentiallyVolatile) model.written.add(k);
+}
+
+/** The page's contents are gone and it is discarded (Vz); its guest re-reads `disk` on the next access. */
+function discarded(model: Reference, k: string, disk: number): void {
+  model.disk.set(k, disk);
+  model.discarded.add(k);
+  model.content.delete(k);
+  model.usage.set(k, Volatile);
+  model.written.delete(k);
 }
 
 function checkAll(model: Reference, real: Real): void {
@@ -55,6 +80,7 @@ function checkAll(model: Reference, real: Real): void {
     for (let ppn = 0; ppn < VM_PAGES[v]!; ppn++) {
       const k = key(v, ppn);
       const state = machine.pageState(vm, ppn);
+      expect(machine.pageUsage(vm, ppn), `usage of ${k}`).toBe(usageOf(model, k));
       if (model.discarded.has(k)) {
         expect(state).toBe(PageState.Discarded);
         expect(machine.peek(vm, ppn)).toBeUndefined();
@@ -96,7 +122,7 @@ const writeCommand = (via: 'write' | 'deviceWrite') =>
       const faults = real.discardFaults;
       const wasDiscarded = model.discarded.has(k);
       real.machine[via](real.vms[v]!, ppn, c);
-      accessed(model, k);
+      accessed(model, k, true);
       model.content.set(k, c);
       expect(real.discardFaults).toBe(faults + (wasDiscarded ? 1 : 0));
     }),
@@ -125,7 +151,7 @@ const commands = [
         const contents = Float64Array.from(mine, ([, , c]) => c);
         real.machine.accessBatch(real.vms[v]!, ops, contents, mine.length);
         for (const [p, w, c] of mine) {
-          accessed(model, key(v, p.ppn));
+          accessed(model, key(v, p.ppn), w);
           if (w) model.content.set(key(v, p.ppn), c);
         }
       }
@@ -165,9 +191,9 @@ const commands = [
     }),
   ),
   page.map(({ v, ppn }) =>
-    op(`swapOut(${v},${ppn})`, (_model, real) => {
+    op(`swapOut(${v},${ppn})`, (model, real) => {
       const vm = real.vms[v]!;
-      const ok = resident(real.machine.pageState(vm, ppn));
+      const ok = resident(real.machine.pageState(vm, ppn)) && usageOf(model, key(v, ppn)) === Stable;
       attempt(ok, () => real.machine.swapOut(vm, ppn), InvalidTransitionError);
     }),
   ),
@@ -187,6 +213,8 @@ const commands = [
         model.ballooned.add(k);
         model.discarded.delete(k);
         model.content.delete(k);
+        model.usage.delete(k); // the driver pinned it: stable
+        model.written.delete(k);
       }
     }),
   ),
@@ -200,9 +228,9 @@ const commands = [
     }),
   ),
   fc.tuple(page, fc.integer({ min: 1, max: PAGE_SIZE })).map(([{ v, ppn }, bytes]) =>
-    op(`compress(${v},${ppn},${bytes})`, (_model, real) => {
+    op(`compress(${v},${ppn},${bytes})`, (model, real) => {
       const vm = real.vms[v]!;
-      const ok = resident(real.machine.pageState(vm, ppn));
+      const ok = resident(real.machine.pageState(vm, ppn)) && usageOf(model, key(v, ppn)) === Stable;
       attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
     }),
   ),
@@ -213,27 +241,81 @@ const commands = [
       attempt(ok, () => real.machine.decompress(vm, ppn), InvalidTransitionError);
     }),
   ),
-  page.map(({ v, ppn }) =>
-    op(`discard(${v},${ppn})`, (model, real) => {
+  fc.tuple(page, fc.constantFrom(Stable, Unused, Volatile, PotentiallyVolatile)).map(([{ v, ppn }, usage]) =>
+    op(`setPageUsage(${v},${ppn},${usage})`, (model, real) => {
       const vm = real.vms[v]!;
       const k = key(v, ppn);
       const state = real.machine.pageState(vm, ppn);
-      const ok =
-        state !== PageState.Unbacked && state !== PageState.Ballooned && state !== PageState.Discarded;
-      if (attempt(ok, () => real.machine.discard(vm, ppn), InvalidTransitionError)) {
-        // A volatile page is clean: its disk holds what it held.
-        model.disk.set(k, model.content.get(k) ?? 0);
-        model.discarded.add(k);
+      const zero = usage === Stable || usage === Unused;
+      if (model.ballooned.has(k)) {
+        if (attempt(zero, () => real.machine.setPageUsage(vm, ppn, usage), InvalidTransitionError)) {
+          model.usage.set(k, usage);
+        }
+        return;
+      }
+      expect(real.machine.setPageUsage(vm, ppn, usage)).toBe(usageOf(model, k));
+      model.written.delete(k);
+      if (resident(state)) model.usage.set(k, usage);
+      else if (state === PageState.Swapped || state === PageState.Compressed) {
+        // Preserved: unused or volatile lets the host forget it; the guest's disk holds a volatile page.
+        if (usage === Unused) {
+          model.content.delete(k);
+          model.usage.set(k, Unused);
+        } else if (usage === Volatile) discarded(model, k, model.content.get(k) ?? 0);
+      } else if (zero) {
+        // Logically zero (discarded included): a discarded page now reads zero.
+        model.discarded.delete(k);
+        model.content.delete(k);
+        model.usage.set(k, usage);
+      } else if (!model.discarded.has(k)) discarded(model, k, 0);
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`makeStableIfNotDiscarded(${v},${ppn})`, (model, real) => {
+      const k = key(v, ppn);
+      const wasDiscarded = model.discarded.has(k);
+      expect(real.machine.makeStableIfNotDiscarded(real.vms[v]!, ppn)).toBe(!wasDiscarded);
+      if (!wasDiscarded) {
+        model.usage.delete(k);
+        model.written.delete(k);
       }
     }),
   ),
   page.map(({ v, ppn }) =>
-    op(`drop(${v},${ppn})`, (model, real) => {
+    op(`evict(${v},${ppn})`, (model, real) => {
+      const vm = real.vms[v]!;
       const k = key(v, ppn);
-      const ok = !model.ballooned.has(k);
-      if (attempt(ok, () => real.machine.drop(real.vms[v]!, ppn), InvalidTransitionError)) {
-        model.content.delete(k);
-        model.discarded.delete(k);
+      const ok = resident(real.machine.pageState(vm, ppn));
+      const usage = usageOf(model, k);
+      const expectation =
+        usage === Unused
+          ? 'dropped'
+          : usage === Volatile || (usage === PotentiallyVolatile && !model.written.has(k))
+            ? 'discarded'
+            : 'swapped';
+      let outcome: string | undefined;
+      if (!attempt(ok, () => (outcome = real.machine.evict(vm, ppn)), InvalidTransitionError)) return;
+      expect(outcome).toBe(expectation);
+      // A volatile page is clean: its disk holds what it held. Anything else the host keeps.
+      if (expectation === 'dropped') model.content.delete(k);
+      else if (expectation === 'discarded') discarded(model, k, model.content.get(k) ?? 0);
+      else {
+        model.usage.delete(k);
+        model.written.delete(k);
+      }
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`discard(${v},${ppn})`, (model, real) => {
+      const vm = real.vms[v]!;
+      const k = key(v, ppn);
+      const usage = usageOf(model, k);
+      const state = real.machine.pageState(vm, ppn);
+      const holding =
+        state !== PageState.Unbacked && state !== PageState.Ballooned && state !== PageState.Discarded;
+      const ok = holding && (usage === Volatile || (usage === PotentiallyVolatile && !model.written.has(k)));
+      if (attempt(ok, () => real.machine.discard(vm, ppn), InvalidTransitionError)) {
+        discarded(model, k, model.content.get(k) ?? 0);
       }
     }),
   ),
@@ -271,7 +353,17 @@ function setup(refCountLimit: number): () => { model: Reference; real: Real } {
       });
       real.vms.push(vm);
     });
-    return { model: { content: new Map(), ballooned: new Set(), discarded: new Set(), disk }, real };
+    return {
+      model: {
+        content: new Map(),
+        ballooned: new Set(),
+        discarded: new Set(),
+        disk,
+        usage: new Map(),
+        written: new Set(),
+      },
+      real,
+    };
   };
 }
 

@@ -4,6 +4,7 @@ import {
   checkInvariants,
   createMachine,
   DiscardFaultError,
+  InvalidTransitionError,
   MAX_CHANNELS,
   type Machine,
   type MachineOptions,
@@ -14,6 +15,7 @@ import {
   accessOp,
   type FramePartition,
   FrameState,
+  GuestPageUsage,
   HvsimError,
   InvalidInputError,
   PAGE_SIZE,
@@ -770,91 +772,78 @@ describe('compress', () => {
   });
 });
 
-describe('discard', () => {
-  it('an access runs the discard-fault handler once, which restores the content', () => {
+describe('CMM2 page usage', () => {
+  const { Stable, Unused, Volatile, PotentiallyVolatile } = GuestPageUsage;
+
+  it('a hint changes a resident page’s usage only, and is counted and charged', () => {
     const { machine, vm, changes, costs } = setup();
     machine.write(vm, 2, 7);
     changes();
-    machine.discard(vm, 2);
+    expect(machine.pageUsage(vm, 2)).toBe(Stable);
+    expect(machine.setPageUsage(vm, 2, Volatile)).toBe(Stable);
+    expect(machine.setPageUsage(vm, 2, Unused)).toBe(Volatile);
+    expect(machine.pageUsage(vm, 2)).toBe(Unused);
+    expect(machine.pageState(vm, 2)).toBe(PageState.Private);
+    expect(changes()).toEqual({ hints: 2, time: 2 * costs.essa });
+    checkInvariants(machine);
+  });
+
+  it('discards a volatile page without I/O; the access raises one discard fault, whose handler re-reads it', () => {
+    const { machine, vm, changes, costs } = setup();
+    machine.write(vm, 2, 7);
+    machine.setPageUsage(vm, 2, Volatile);
+    changes();
+    expect(machine.evict(vm, 2)).toBe('discarded');
     expect(machine.pageState(vm, 2)).toBe(PageState.Discarded);
     expect(machine.peek(vm, 2)).toBeUndefined();
-    expect(machine.frameOf(vm, 2)).toBeUndefined();
     expect(changes()).toEqual({ discards: 1 });
     expectFrames(machine, { free: 15, shared: 1 });
     checkInvariants(machine);
 
     const onDiscardFault = vi.fn((ppn: Ppn) => {
+      // Logically zero and stable while the guest re-reads it.
       expect(machine.pageState(vm, ppn)).toBe(PageState.Unbacked);
-      machine.write(vm, ppn, 7);
+      expect(machine.pageUsage(vm, ppn)).toBe(Stable);
+      machine.deviceWrite(vm, ppn, 7);
     });
     machine.setHandlers(vm, { onDiscardFault });
     expect(machine.read(vm, 2)).toBe(7);
     expect(onDiscardFault).toHaveBeenCalledTimes(1);
     expect(onDiscardFault).toHaveBeenCalledWith(2);
-    expect(machine.pageState(vm, 2)).toBe(PageState.Private);
-    expect(machine.peek(vm, 2)).toBe(7);
-    // The read, and the handler's write (which zero-fills).
     expect(changes()).toEqual({
-      accesses: 2,
-      writes: 1,
-      slowAccesses: 2,
+      accesses: 1,
+      slowAccesses: 1,
       discardFaults: 1,
       zeroFills: 1,
-      time: 2 * costs.access + costs.discardFault + costs.zeroFill,
+      time: costs.access + costs.discardFault + costs.zeroFill,
     });
-    expectFrames(machine, { free: 14, private: 1, shared: 1 });
-    checkInvariants(machine);
-
     expect(machine.read(vm, 2)).toBe(7);
     expect(onDiscardFault).toHaveBeenCalledTimes(1);
+    checkInvariants(machine);
   });
 
-  it('an access with no handler throws DiscardFaultError and leaves the page discarded', () => {
+  it('an access to a discarded page with no handler throws DiscardFaultError and leaves it discarded', () => {
     const { machine, vm } = setup();
     machine.write(vm, 2, 7);
+    machine.setPageUsage(vm, 2, Volatile);
     machine.discard(vm, 2);
     expect(() => machine.read(vm, 2)).toThrow(DiscardFaultError);
     expect(() => machine.write(vm, 2, 1)).toThrow(DiscardFaultError);
     expect(machine.pageState(vm, 2)).toBe(PageState.Discarded);
-    expect(machine.peek(vm, 2)).toBeUndefined();
     expect(machine.counters(vm).discardFaults).toBe(0);
-    expectFrames(machine, { free: 15, shared: 1 });
     checkInvariants(machine);
   });
 
-  it('discarding a swapped, compressed or shared page frees its slot, cache entry or reference', () => {
-    const { machine, vm, frame } = sharedPair();
-    machine.discard(vm, 1);
-    expect(machine.refCount(frame)).toBe(1);
-    machine.write(vm, 2, 2);
-    machine.swapOut(vm, 2);
-    machine.discard(vm, 2);
-    expect(machine.usedSwapSlots).toBe(0);
-    machine.write(vm, 3, 3);
-    machine.compress(vm, 3, 500);
-    machine.discard(vm, 3);
-    expect(machine.compressionFrames(vm)).toBe(0);
-    expect(machine.compression.used).toBe(0);
-    expect(machine.counters(vm).discards).toBe(3);
-    expect(machine.pagePartition(vm)).toMatchObject({ discarded: 3, shared: 1 });
-    expectFrames(machine, { free: 14, shared: 2 });
-    checkInvariants(machine);
-  });
-});
-
-describe('drop', () => {
-  it('frees the frame; the page reads zero after', () => {
+  it('drops an unused page without I/O: it reads zero after', () => {
     const { machine, vm, changes, costs } = setup();
     machine.write(vm, 0, 7);
     const frame = machine.frameOf(vm, 0)!;
+    machine.setPageUsage(vm, 0, Unused);
     changes();
-    machine.drop(vm, 0);
+    expect(machine.evict(vm, 0)).toBe('dropped');
     expect(machine.pageState(vm, 0)).toBe(PageState.Unbacked);
     expect(machine.frameState(frame)).toBe(FrameState.Free);
-    expect(machine.peek(vm, 0)).toBe(0);
-    expect(changes()).toEqual({});
-    expectFrames(machine, { free: 15, shared: 1 });
-    checkInvariants(machine);
+    expect(changes()).toEqual({ drops: 1 });
     expect(machine.read(vm, 0)).toBe(0);
     expect(changes()).toEqual({
       accesses: 1,
@@ -865,17 +854,95 @@ describe('drop', () => {
     checkInvariants(machine);
   });
 
-  it('dropping a shared page or a discarded page', () => {
-    const { machine, vm, frame } = sharedPair();
-    machine.drop(vm, 0);
-    expect(machine.refCount(frame)).toBe(1);
-    expect(machine.read(vm, 0)).toBe(0);
-    expect(machine.read(vm, 1)).toBe(5);
+  it('pages a stable page out, and never discards or drops one', () => {
+    const { machine, vm } = setup();
+    machine.write(vm, 1, 9);
+    expect(() => machine.discard(vm, 1)).toThrow(InvalidTransitionError);
+    expect(() => machine.drop(vm, 1)).toThrow(InvalidTransitionError);
+    expect(machine.evict(vm, 1)).toBe('swapped');
+    expect(machine.pageState(vm, 1)).toBe(PageState.Swapped);
+    expect(machine.read(vm, 1)).toBe(9);
     checkInvariants(machine);
+  });
+
+  it('discards a potentially volatile page while clean; once written, pages it out and keeps it stable', () => {
+    const { machine, vm, changes } = setup();
+    machine.write(vm, 1, 4);
+    machine.write(vm, 2, 5);
+    machine.setPageUsage(vm, 1, PotentiallyVolatile);
+    machine.setPageUsage(vm, 2, PotentiallyVolatile);
+    expect(machine.read(vm, 2)).toBe(5); // reads stay on the fast path
+    changes();
+    machine.write(vm, 2, 6); // the first write leaves it: the host learns the page changed
+    expect(changes()).toMatchObject({ slowAccesses: 1, writes: 1 });
+    machine.write(vm, 2, 7);
+    expect(changes().slowAccesses).toBeUndefined();
+    expect(machine.evict(vm, 1)).toBe('discarded');
+    expect(machine.pageUsage(vm, 1)).toBe(Volatile); // Pr → Vz
+    expect(machine.evict(vm, 2)).toBe('swapped');
+    expect(machine.pageUsage(vm, 2)).toBe(Stable); // Pr → Sp
+    expect(machine.read(vm, 2)).toBe(7);
+    checkInvariants(machine);
+  });
+
+  it('a preserved page marked unused or volatile loses the host’s copy; potentially volatile stays stable', () => {
+    const { machine, vm } = setup();
+    for (const ppn of [1, 2, 3]) {
+      machine.write(vm, ppn, ppn);
+      machine.swapOut(vm, ppn);
+    }
+    machine.write(vm, 4, 4);
+    machine.compress(vm, 4, 500);
+    machine.setPageUsage(vm, 1, Unused);
+    machine.setPageUsage(vm, 2, Volatile);
+    machine.setPageUsage(vm, 3, PotentiallyVolatile);
+    machine.setPageUsage(vm, 4, Volatile);
+    expect([1, 2, 3, 4].map((p) => machine.pageState(vm, p))).toEqual([
+      PageState.Unbacked,
+      PageState.Discarded,
+      PageState.Swapped,
+      PageState.Discarded,
+    ]);
+    expect(machine.pageUsage(vm, 3)).toBe(Stable);
+    expect(machine.usedSwapSlots).toBe(1);
+    expect(machine.compression.used).toBe(0);
+    expect(machine.counters(vm).swapIns).toBe(0);
+    checkInvariants(machine);
+  });
+
+  it('on a logically zero page: volatile or potentially volatile makes it discarded, stable or unused zero', () => {
+    const { machine, vm } = setup();
+    machine.setPageUsage(vm, 0, PotentiallyVolatile);
+    expect([machine.pageState(vm, 0), machine.pageUsage(vm, 0)]).toEqual([PageState.Discarded, Volatile]);
+    machine.setPageUsage(vm, 0, Unused);
+    expect([machine.pageState(vm, 0), machine.pageUsage(vm, 0)]).toEqual([PageState.Unbacked, Unused]);
+    machine.setPageUsage(vm, 0, Stable);
+    expect(machine.read(vm, 0)).toBe(0);
+    checkInvariants(machine);
+  });
+
+  it('set-stable-if-not-discarded fails on a discarded page and leaves it discarded', () => {
+    const { machine, vm } = setup();
+    machine.write(vm, 1, 1);
+    machine.write(vm, 2, 2);
+    machine.setPageUsage(vm, 1, Volatile);
+    machine.setPageUsage(vm, 2, Volatile);
+    machine.evict(vm, 2);
+    expect(machine.makeStableIfNotDiscarded(vm, 1)).toBe(true);
+    expect(machine.pageUsage(vm, 1)).toBe(Stable);
+    expect(machine.makeStableIfNotDiscarded(vm, 2)).toBe(false);
+    expect(machine.pageState(vm, 2)).toBe(PageState.Discarded);
+    expect(machine.counters(vm).hints).toBe(4);
+    expect(() => machine.discard(vm, 1)).toThrow(InvalidTransitionError);
+    checkInvariants(machine);
+  });
+
+  it('discarding a shared page drops one reference', () => {
+    const { machine, vm, frame } = sharedPair();
+    machine.setPageUsage(vm, 1, Volatile);
     machine.discard(vm, 1);
-    machine.drop(vm, 1);
-    expect(machine.pageState(vm, 1)).toBe(PageState.Unbacked);
-    expect(machine.read(vm, 1)).toBe(0);
+    expect(machine.refCount(frame)).toBe(1);
+    expect(machine.read(vm, 0)).toBe(5);
     checkInvariants(machine);
   });
 });
@@ -1220,6 +1287,7 @@ describe('accessBatch', () => {
     machine.compress(vm, 4, 1000);
     machine.balloon(vm, 5);
     machine.write(vm, 6, 6);
+    machine.setPageUsage(vm, 6, GuestPageUsage.Volatile);
     machine.discard(vm, 6);
     machine.traps.arm(access, vm, 0);
     machine.traps.arm(writes, vm, 1);

@@ -1,9 +1,12 @@
 import {
   type ContentId,
   type EventSink,
+  type Eviction,
   FRAME_STATE_NAMES,
   type FramePartition,
   FrameState,
+  GUEST_PAGE_USAGE_NAMES,
+  GuestPageUsage,
   InvalidInputError,
   isContentId,
   type MachineView,
@@ -38,7 +41,11 @@ import { fastAccesses, fastWrites } from './fast-path';
 import { FrameTable } from './frame-table';
 import { SwapDevice } from './swap-device';
 import { TrapChannels } from './trap-channels';
-import { Flag, type VmHandlers, VmMemory } from './vm-memory';
+import { Flag, USAGE_BITS, type VmHandlers, VmMemory, WRITTEN } from './vm-memory';
+
+/** A usage byte as words, for errors: `potentiallyVolatile (written)`. */
+const usageName = (usage: number) =>
+  `${GUEST_PAGE_USAGE_NAMES[usage & USAGE_BITS]}${usage & WRITTEN ? ' (written)' : ''}`;
 
 export interface MachineOptions {
   /** Host memory in 4 KiB frames. */
@@ -182,6 +189,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   peek(vm: VmId, ppn: Ppn): ContentId | undefined {
     const m = this.#vm(vm);
     return this.#peek(m, this.#ppn(m, ppn));
+  }
+  pageUsage(vm: VmId, ppn: Ppn): GuestPageUsage {
+    const m = this.#vm(vm);
+    return ((m.usage?.[this.#ppn(m, ppn)] ?? 0) & USAGE_BITS) as GuestPageUsage;
   }
   frameState(mpn: Mpn): FrameState {
     return this.frames.state[this.#mpn(mpn)] as FrameState;
@@ -409,8 +420,11 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       switch (m.state[ppn]) {
         case PageState.Private: {
           const mpn = m.loc[ppn]!;
-          if (write) this.frames.content[mpn] = content;
-          return this.frames.content[mpn]!;
+          if (!write) return this.frames.content[mpn]!;
+          this.frames.content[mpn] = content;
+          // The first write to a clean potentially volatile page: it must be preserved from now on.
+          if (m.usage?.[ppn] === GuestPageUsage.PotentiallyVolatile) m.setUsage(ppn, m.usage[ppn]! | WRITTEN);
+          return content;
         }
         case PageState.Shared: {
           if (!write) return this.frames.content[m.loc[ppn]!]!;
@@ -446,6 +460,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
           c.discardFaults++;
           c.time += costs.discardFault;
           m.setState(ppn, PageState.Unbacked, NONE);
+          m.setUsage(ppn, GuestPageUsage.Stable); // Sz: the guest re-reads it, then may mark it volatile again
           handler(ppn);
           break;
         }
@@ -505,6 +520,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     }
     this.#releaseBacking(m, ppn);
     m.setState(ppn, PageState.Ballooned, NONE);
+    if (m.usage !== undefined) m.setUsage(ppn, GuestPageUsage.Stable); // the driver pinned it
   }
 
   unballoon(vm: VmId, ppn: Ppn): void {
@@ -518,6 +534,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   swapOut(vm: VmId, ppn: Ppn): SwapSlot {
     const m = this.#vm(vm);
     this.#resident('swapOut', m, this.#ppn(m, ppn));
+    this.#stable('swapOut', m, ppn);
     const slot = this.swap.allocate(this.frames.content[m.loc[ppn]!]!);
     if (slot === -1) throw new OutOfSwapError(this.swap.slots);
     const freed = this.#detachFrame(m, ppn);
@@ -540,6 +557,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   compress(vm: VmId, ppn: Ppn, compressedBytes: number): void {
     const m = this.#vm(vm);
     this.#resident('compress', m, this.#ppn(m, ppn));
+    this.#stable('compress', m, ppn);
     wholeNumber('compressedBytes', compressedBytes, 1, PAGE_SIZE);
     // The cache may need one more frame. A page that frees its own frame hands it to the cache; otherwise a
     // frame is allocated first, and the page checked again (the shortage handler may have moved it).
@@ -586,8 +604,19 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     if (state === PageState.Unbacked || state === PageState.Ballooned || state === PageState.Discarded) {
       throw new InvalidTransitionError('discard', vm, ppn, state, 'holding contents');
     }
+    const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
+    if (usage !== GuestPageUsage.Volatile && usage !== GuestPageUsage.PotentiallyVolatile) {
+      throw new InvalidTransitionError(
+        'discard',
+        vm,
+        ppn,
+        usageName(usage),
+        'volatile, or potentially volatile and clean',
+      );
+    }
     this.#releaseBacking(m, ppn);
     m.setState(ppn, PageState.Discarded, NONE);
+    m.setUsage(ppn, GuestPageUsage.Volatile); // Pr → Vz: the host always uses Vz
     m.counters.discards++;
   }
 
@@ -596,11 +625,99 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const state = m.state[this.#ppn(m, ppn)] as PageState;
     if (state === PageState.Ballooned)
       throw new InvalidTransitionError('drop', vm, ppn, state, 'not ballooned');
+    const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
+    if (usage !== GuestPageUsage.Unused)
+      throw new InvalidTransitionError('drop', vm, ppn, usageName(usage), 'unused');
+    if (state === PageState.Unbacked) return;
     this.#releaseBacking(m, ppn);
     m.setState(ppn, PageState.Unbacked, NONE);
+    m.counters.drops++;
+  }
+
+  evict(vm: VmId, ppn: Ppn): Eviction {
+    const m = this.#vm(vm);
+    this.#resident('evict', m, this.#ppn(m, ppn));
+    const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
+    if (usage === GuestPageUsage.Unused) {
+      this.drop(vm, ppn);
+      return 'dropped';
+    }
+    if (usage === GuestPageUsage.Volatile || usage === GuestPageUsage.PotentiallyVolatile) {
+      this.discard(vm, ppn);
+      return 'discarded';
+    }
+    if (usage !== GuestPageUsage.Stable) m.setUsage(ppn, GuestPageUsage.Stable); // Pr (written) → Sp
+    this.swapOut(vm, ppn);
+    return 'swapped';
+  }
+
+  setPageUsage(vm: VmId, ppn: Ppn, usage: GuestPageUsage): GuestPageUsage {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    if (!(usage >= 0 && usage <= 3 && Number.isInteger(usage))) {
+      throw new OutOfRangeError('usage', usage, 'a GuestPageUsage (0–3)');
+    }
+    const state = m.state[ppn] as PageState;
+    if (state === PageState.Ballooned && usage !== GuestPageUsage.Stable && usage !== GuestPageUsage.Unused) {
+      throw new InvalidTransitionError('setPageUsage', vm, ppn, state, 'not ballooned');
+    }
+    const old = this.#hint(m, ppn);
+    switch (state) {
+      case PageState.Private:
+      case PageState.Shared:
+      case PageState.Ballooned:
+        m.setUsage(ppn, usage);
+        break;
+      case PageState.Swapped:
+      case PageState.Compressed:
+        // Preserved: unused or volatile lets the host forget its copy (Sp → Uz, Sp → Vz), without I/O. A
+        // potentially volatile page cannot be preserved (Pp is not a state): its contents stay, stable.
+        if (usage === GuestPageUsage.Unused || usage === GuestPageUsage.Volatile) {
+          this.#releaseBacking(m, ppn);
+          m.setState(ppn, usage === GuestPageUsage.Unused ? PageState.Unbacked : PageState.Discarded, NONE);
+          m.setUsage(ppn, usage);
+        }
+        break;
+      case PageState.Unbacked:
+      case PageState.Discarded:
+        // Logically zero: a volatile request (or potentially volatile, which cannot be zero) makes it Vz.
+        if (usage === GuestPageUsage.Stable || usage === GuestPageUsage.Unused) {
+          m.setState(ppn, PageState.Unbacked, NONE);
+          m.setUsage(ppn, usage);
+        } else {
+          m.setState(ppn, PageState.Discarded, NONE);
+          m.setUsage(ppn, GuestPageUsage.Volatile);
+        }
+        break;
+    }
+    return old;
+  }
+
+  makeStableIfNotDiscarded(vm: VmId, ppn: Ppn): boolean {
+    const m = this.#vm(vm);
+    this.#ppn(m, ppn);
+    this.#hint(m, ppn);
+    if (m.state[ppn] === PageState.Discarded) return false;
+    if (m.usage !== undefined) m.setUsage(ppn, GuestPageUsage.Stable);
+    return true;
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
+
+  /** Only a stable page is preserved elsewhere (Up, Vp and Pp are not states): `evict` takes the others. */
+  #stable(operation: string, m: VmMemory, ppn: Ppn): void {
+    const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
+    if (usage !== GuestPageUsage.Stable) {
+      throw new InvalidTransitionError(operation, m.id, ppn, usageName(usage), 'stable');
+    }
+  }
+
+  /** Counts and charges one ESSA; returns the page's usage before it. */
+  #hint(m: VmMemory, ppn: Ppn): GuestPageUsage {
+    m.counters.hints++;
+    m.counters.time += this.costs.essa;
+    return ((m.usage?.[ppn] ?? 0) & USAGE_BITS) as GuestPageUsage;
+  }
 
   /** Flag bits that send a read to the hypervisor: not present, or armed by an access-mode trap channel. */
   #readMask(): number {

@@ -1,5 +1,6 @@
 import {
   emptyVmCounters,
+  GuestPageUsage,
   type Mpn,
   NONE,
   PageState,
@@ -34,6 +35,15 @@ const STATE_FLAGS = Uint8Array.of(
 
 export const stateFlags = (state: PageState): number => STATE_FLAGS[state]!;
 
+/**
+ * A usage byte's bit beside the CMM2 usage state (low two bits): a potentially volatile page was written
+ * since it was marked, so it must be preserved. Until then the page is write-protected, which is how the
+ * host learns of the first write (s390 reads it from the storage key's change bit).
+ */
+export const WRITTEN = 4;
+/** The usage state's bits of a usage byte. */
+export const USAGE_BITS = 3;
+
 export interface VmHandlers {
   /** The VM touched a ballooned page: the guest's balloon driver should learn it lost that page. */
   onBalloonPop?: (ppn: Ppn) => void;
@@ -57,6 +67,8 @@ export class VmMemory {
   readonly compressionFrames: Mpn[] = [];
   compressedBytes = 0;
   handlers: VmHandlers = {};
+  /** CMM2 usage per page (GuestPageUsage, plus WRITTEN), made on the VM's first hint: all stable before. */
+  usage: Uint8Array | undefined;
 
   constructor(
     readonly id: VmId,
@@ -75,6 +87,22 @@ export class VmMemory {
     this.partition[state]!++;
     this.state[ppn] = state;
     this.loc[ppn] = loc;
-    this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]!;
+    this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]! | this.#hintFlags(ppn, state);
+  }
+
+  /** Sets a page's usage byte and the write protection a clean potentially volatile page needs. */
+  setUsage(ppn: Ppn, usage: number): void {
+    this.usage ??= new Uint8Array(this.pages);
+    this.usage[ppn] = usage;
+    this.flags[ppn] =
+      (this.flags[ppn]! & ~Flag.WriteProtect) |
+      STATE_FLAGS[this.state[ppn]!]! |
+      this.#hintFlags(ppn, this.state[ppn] as PageState);
+  }
+
+  #hintFlags(ppn: Ppn, state: PageState): number {
+    return state === PageState.Private && this.usage?.[ppn] === GuestPageUsage.PotentiallyVolatile
+      ? Flag.WriteProtect
+      : 0;
   }
 }

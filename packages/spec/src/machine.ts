@@ -32,6 +32,24 @@ export const PAGE_STATE_NAMES = [
 ] as const satisfies readonly string[];
 export type PageStateName = (typeof PAGE_STATE_NAMES)[number];
 
+/**
+ * CMM2 usage states (Schwidefsky et al., OLS 2006): what a cooperating guest says of each page through ESSA,
+ * kept by the host beside the page's own state. The host may drop an unused page, discard a volatile one
+ * (the guest takes a discard fault if it touches it again), and discard a potentially volatile one unless it
+ * was written since; stable pages it must preserve. A guest that gives no hints has every page stable.
+ */
+export const GuestPageUsage = { Stable: 0, Unused: 1, Volatile: 2, PotentiallyVolatile: 3 } as const;
+export type GuestPageUsage = (typeof GuestPageUsage)[keyof typeof GuestPageUsage];
+export const GUEST_PAGE_USAGE_NAMES = [
+  'stable',
+  'unused',
+  'volatile',
+  'potentiallyVolatile',
+] as const satisfies readonly string[];
+
+/** What the host did with a page it evicted, by the page's usage state. */
+export type Eviction = 'dropped' | 'discarded' | 'swapped';
+
 /** What a host frame is used for. Frames are conserved: these partition the host's frames. */
 export const FrameState = {
   Free: 0,
@@ -85,6 +103,10 @@ export interface VmCounters {
   decompressions: number;
   discards: number;
   discardFaults: number;
+  /** Unused pages the host dropped (CMM2): no I/O, they read as zero. */
+  drops: number;
+  /** Usage-state changes the guest asked for (ESSA), each charged its cost. */
+  hints: number;
   /** Read and write requests to the VM's virtual disk (its page cache and its own swap), charged by its guest. */
   diskReads: number;
   diskWrites: number;
@@ -108,6 +130,8 @@ export const emptyVmCounters = (): VmCounters => ({
   decompressions: 0,
   discards: 0,
   discardFaults: 0,
+  drops: 0,
+  hints: 0,
   diskReads: 0,
   diskWrites: 0,
   time: 0,
@@ -166,6 +190,8 @@ export interface MachineView {
    * sharing scanner hashes. Undefined for a discarded page, whose contents are gone.
    */
   peek(vm: VmId, ppn: Ppn): ContentId | undefined;
+  /** The page's CMM2 usage state (stable for a guest that gives no hints). */
+  pageUsage(vm: VmId, ppn: Ppn): GuestPageUsage;
   frameState(mpn: Mpn): FrameState;
   frameContent(mpn: Mpn): ContentId;
   refCount(mpn: Mpn): number;
@@ -204,6 +230,18 @@ export interface MemoryBus {
   deviceWrite(vm: VmId, ppn: Ppn, content: ContentId): void;
   /** Charges work done outside memory (compute) to the VM's clock. */
   charge(vm: VmId, ns: SimTime): void;
+  /**
+   * ESSA (CMM2): the guest sets a page's usage state, charged to its clock. From a resident page only the
+   * usage changes; a page the host holds elsewhere that turns unused or volatile loses that copy (no I/O);
+   * potentially volatile needs a resident page (elsewhere the page becomes volatile, or stays stable when
+   * the host holds its contents). Returns the usage state before.
+   */
+  setPageUsage(vm: VmId, ppn: Ppn, usage: GuestPageUsage): GuestPageUsage;
+  /**
+   * ESSA's set-stable-if-not-discarded, atomic: false, and the page stays discarded, when the host
+   * discarded it; otherwise the page is stable from now on.
+   */
+  makeStableIfNotDiscarded(vm: VmId, ppn: Ppn): boolean;
   /**
    * The guest read `blocks` consecutive blocks of its virtual disk in one request (default 1) and waited for
    * it: counted as one request and charged the disk's latency plus the transfer of each block after the first.
@@ -244,4 +282,10 @@ export interface RemapApi {
   discard(vm: VmId, ppn: Ppn): void;
   /** Drops a page the guest marked unused: its backing is freed and it reads as zero. */
   drop(vm: VmId, ppn: Ppn): void;
+  /**
+   * Takes a resident page's frame the way its CMM2 usage allows (the host's page-out): an unused page is
+   * dropped and a volatile one — or a potentially volatile one not written since it was marked — discarded,
+   * without I/O; anything else is written to host swap (a potentially volatile page then stays stable).
+   */
+  evict(vm: VmId, ppn: Ppn): Eviction;
 }

@@ -46,10 +46,6 @@ export interface GuestHooks {
   onSwapIn?(vm: VmId, ppn: Ppn, slot: number): void;
 }
 
-/** The usage states a cooperative guest reports for its pages (CMM2). */
-export const GuestPageUsage = { Stable: 0, Unused: 1, Volatile: 2, PotentiallyVolatile: 3 } as const;
-export type GuestPageUsage = (typeof GuestPageUsage)[keyof typeof GuestPageUsage];
-
 export interface GuestCounters {
   /**
    * Memory operations of the workload completed: every op but Compute, which is time the workload spends
@@ -79,8 +75,6 @@ export interface GuestOs {
   /** The host discarded a volatile page the guest now touched: the guest must re-read it from disk. */
   onDiscardFault(ppn: Ppn): void;
   readonly balloon: BalloonDriver | undefined;
-  /** The usage state the guest reports for a page, when it cooperates (CMM2); undefined otherwise. */
-  pageUsage?(ppn: Ppn): GuestPageUsage;
   counters(): Readonly<GuestCounters>;
   /** Recomputes the guest's own bookkeeping and throws InvariantViolation on a mismatch (debug runs). */
   checkInvariants?(): void;

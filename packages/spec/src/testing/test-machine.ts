@@ -2,6 +2,7 @@ import type { VmId } from '../ids';
 import {
   emptyVmCounters,
   FRAME_STATE_NAMES,
+  GuestPageUsage,
   type FramePartition,
   FrameState,
   type MachineView,
@@ -153,6 +154,7 @@ export class TestMachine {
       vms: () => vms,
       pageCount: (vm) => pages[vm]!,
       pageState: () => PageState.Private,
+      pageUsage: () => GuestPageUsage.Stable, // a test machine's guests give no hints
       frameOf: (vm, ppn) => offset(vm) + ppn,
       peek: () => 0,
       frameState: () => FrameState.Private,
