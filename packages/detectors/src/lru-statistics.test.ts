@@ -161,6 +161,11 @@ describe('MEB LRU statistics', () => {
       detector.onGuestSwapIn(7, 0);
       touch(7);
       expect(detector.traps).toBe(0);
+      detector.estimate(); // the access it stood for is not counted again as a hot one
+      expect(detector.histogram.total).toBe(1);
+      touch(7);
+      detector.estimate();
+      expect(detector.histogram.total).toBe(2);
     });
 
     it('ignores guest swap I/O once detached', () => {

@@ -92,6 +92,8 @@ export class LruStatistics implements DemandDetector {
   /** The VM's access count and our traps when the hot accesses were last counted in. */
   #accessesSeen = 0;
   #trapsSeen = 0;
+  /** Accesses recorded before they were made: a guest swap-in stands for the access that needed it. */
+  #recordedAhead = 0;
   /** Guest swap-ins in the current period and in the one before. */
   #swapIns = 0;
   #swapInsBefore = 0;
@@ -168,6 +170,7 @@ export class LruStatistics implements DemandDetector {
     // A slot never seen written (written before attach) is somewhere past the queue's end.
     const queued = position === Number.POSITIVE_INFINITY ? this.#swapped.distinct + 1 : position;
     this.#record(this.#allocation() + queued);
+    this.#recordedAhead++;
     // The read fills the page: that is its traced access, so the write that follows does not trap.
     const { vm, traps } = this.#attachment;
     if (traps.isArmed(this.#channel, vm, ppn)) {
@@ -193,9 +196,10 @@ export class LruStatistics implements DemandDetector {
   #countHotAccesses(): void {
     const { vm, machine } = this.#attachment!;
     const accesses = machine.counters(vm).accesses;
-    const untraced = accesses - this.#accessesSeen - (this.#traps - this.#trapsSeen);
+    const untraced = accesses - this.#accessesSeen - (this.#traps - this.#trapsSeen) - this.#recordedAhead;
     this.#accessesSeen = accesses;
     this.#trapsSeen = this.#traps;
+    this.#recordedAhead = 0;
     if (untraced > 0) this.#record(Math.max(1, this.options.hotPages), untraced);
   }
 

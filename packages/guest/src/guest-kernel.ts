@@ -5,6 +5,7 @@ import {
   type GuestCounters,
   type GuestHooks,
   type GuestOs,
+  GuestPageUsage,
   HvsimError,
   type MachineView,
   type MemoryBus,
@@ -64,6 +65,8 @@ export interface GuestSettings {
   readonly diskContent: (block: number) => ContentId;
   /** VM time the guest takes to boot; the balloon driver is unavailable until then. */
   readonly bootTime: SimTime;
+  /** CMM2: tell the host which pages are unused (free) and volatile (clean page cache). */
+  readonly pageHints: boolean;
   readonly balloon: BalloonSettings;
 }
 
@@ -72,6 +75,12 @@ export interface GuestSettings {
  * behind guest page tables, a page cache of virtual-disk blocks, a two-list LRU for its own reclaim, guest
  * swap, and a balloon driver. Every access reaches the machine through the memory bus; runs of accesses that
  * need no guest fault go as one batch.
+ *
+ * With page hints (CMM2, Linux's guest page hinting) it tells the host, one ESSA per change, that free pages
+ * are unused and that clean, up-to-date page-cache pages are volatile, and makes a page stable when it
+ * allocates it or is about to dirty it. A cached page the host discarded is re-read from the disk when next
+ * read (the discard fault), or replaced by a new page when written. Anonymous, kernel and dirty pages stay
+ * stable, so the host never discards data the disk does not hold.
  */
 export class GuestKernel implements GuestOs {
   readonly contract = 'guest-os@1';
@@ -179,6 +188,11 @@ export class GuestKernel implements GuestOs {
     return this.#cache[block]! - 1;
   }
 
+  /** The usage state the host holds for a page (CMM2; stable throughout without hints). */
+  pageUsage(ppn: Ppn): GuestPageUsage {
+    return this.#machine.pageUsage(this.vm, ppn);
+  }
+
   /** What disk block `block` holds on the disk itself (not its cached copy). */
   onDisk(block: number): ContentId {
     const written = this.#written?.[block] ?? 0;
@@ -196,7 +210,8 @@ export class GuestKernel implements GuestOs {
   /** What disk block `block` holds as the guest sees it (its cached copy first), without touching it. */
   peekBlock(block: number): ContentId {
     const ppn = this.cachedPage(block);
-    return ppn >= 0 ? this.#machine.peek(this.vm, ppn)! : this.onDisk(block);
+    // A cached page the host discarded was clean: the disk holds it, and a read re-reads it from there.
+    return (ppn >= 0 ? this.#machine.peek(this.vm, ppn) : undefined) ?? this.onDisk(block);
   }
 
   execute(batch: OpBatch, from = 0, until: SimTime = Number.POSITIVE_INFINITY): number {
@@ -263,7 +278,7 @@ export class GuestKernel implements GuestOs {
         this.#queue(this.#cachePage(t, true), false, 0);
         break;
       case OpKind.FileWrite: {
-        const ppn = this.#cachePage(t, false);
+        const ppn = this.#writablePage(t);
         this.dirty[ppn] = 1;
         this.#queue(ppn, true, batch.content[i]!);
         break;
@@ -294,6 +309,7 @@ export class GuestKernel implements GuestOs {
     this.#counters.diskReads++;
     this.#bus.diskRead(this.vm);
     this.#bus.deviceWrite(this.vm, ppn, this.onDisk(this.owner[ppn]!));
+    this.#makeVolatile(ppn);
   }
 
   // ---- allocation and reclaim (also used by the balloon driver) ----------------------------------------
@@ -314,10 +330,12 @@ export class GuestKernel implements GuestOs {
       // when its zero-page thread has not.
       const clear = ppn === -1 || this.settings.habits.zeroPagesPerIdleMs === 0;
       if (ppn === -1) ppn = this.dirtyFree.pop();
+      this.#hint(ppn, GuestPageUsage.Stable);
       if (clear) this.#bus.write(this.vm, ppn, 0);
     } else {
       ppn = this.dirtyFree.pop();
       if (ppn === -1) ppn = this.zeroed.pop();
+      this.#hint(ppn, GuestPageUsage.Stable);
     }
     this.use[ppn] = use;
     return ppn;
@@ -334,6 +352,20 @@ export class GuestKernel implements GuestOs {
     this.use[ppn] = PageUse.Free;
     this.dirty[ppn] = 0;
     (zeroed ? this.zeroed : this.dirtyFree).push(ppn);
+    this.#hint(ppn, GuestPageUsage.Unused);
+  }
+
+  /** Tells the host a page's new usage state (CMM2), when the guest gives hints. */
+  #hint(ppn: Ppn, usage: GuestPageUsage): void {
+    if (this.settings.pageHints) this.#bus.setPageUsage(this.vm, ppn, usage);
+  }
+
+  /**
+   * Marks a page volatile if it may be: a clean page-cache page, which the disk holds as it is (Linux's
+   * page_make_volatile; no anonymous, kernel, dirty or ballooned page ever is).
+   */
+  #makeVolatile(ppn: Ppn): void {
+    if (this.use[ppn] === PageUse.Cache && !this.dirty[ppn]) this.#hint(ppn, GuestPageUsage.Volatile);
   }
 
   /** Evicts one page by the guest's own LRU policy (second chance on the inactive list). */
@@ -396,6 +428,7 @@ export class GuestKernel implements GuestOs {
       if (ppn < 0 || !this.dirty[ppn]) break;
       written[next] = this.#bus.deviceRead(this.vm, ppn) + 1;
       this.dirty[ppn] = 0;
+      this.#makeVolatile(ppn);
     }
     this.#counters.diskWrites++;
     this.#bus.diskWrite(this.vm, next - block);
@@ -465,6 +498,20 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
+  /**
+   * The cache page a write of `block` dirties, stable: with hints, a cached page is made stable first, and
+   * one the host discarded meanwhile is dropped from the cache and replaced (the write fills it whole).
+   */
+  #writablePage(block: number): Ppn {
+    const ppn = this.#cachePage(block, false);
+    if (!this.settings.pageHints || this.dirty[ppn]) return ppn; // a dirty page is stable already
+    this.#flush(); // queued accesses to it go before the host can see it stable
+    if (this.#bus.makeStableIfNotDiscarded(this.vm, ppn)) return ppn;
+    this.#cache[block] = 0;
+    this.release(ppn, false);
+    return this.#cachePage(block, false);
+  }
+
   /** A new page-cache page for `block`, on the inactive list. */
   #cacheBlock(block: number): Ppn {
     const ppn = this.allocate(PageUse.Cache);
@@ -479,6 +526,7 @@ export class GuestKernel implements GuestOs {
     const content = this.onDisk(block);
     this.#bus.deviceWrite(this.vm, ppn, content);
     this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
+    this.#makeVolatile(ppn);
   }
 
   #freeVirtual(vpn: number): void {
@@ -511,6 +559,7 @@ export class GuestKernel implements GuestOs {
       this.#bus.deviceWrite(this.vm, ppn, diskContent(ppn));
     }
     if (habits.zeroAtBoot) for (let ppn = kernelPages; ppn < pages; ppn++) this.#bus.write(this.vm, ppn, 0);
+    for (let ppn = kernelPages; ppn < pages; ppn++) this.#hint(ppn, GuestPageUsage.Unused);
     return this.#machine.vmTime(this.vm) + this.settings.bootTime;
   }
 }

@@ -2,7 +2,9 @@
  * Model-based test of a guest on a machine: random workload ops, balloon moves and host page-outs run against
  * a reference of what each virtual page and disk block must hold. After every step the guest never lost or
  * duplicated a page, every virtual page and block reads back its last write (whatever the balloon took or the
- * host swapped), and the machine's own invariants hold. Replay with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ * host swapped), and the machine's own invariants hold. With page hints (CMM2) the host's page-outs follow
+ * the guest's usage states — unused pages dropped, volatile ones discarded — and still nothing written is
+ * lost: a discarded page comes back from the disk. Replay with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
 import { checkInvariants, type Machine } from '@hvsim/machine';
 import { createOpBatch, imageBlockContent, OpKind, PageState } from '@hvsim/spec';
@@ -98,9 +100,9 @@ const commands = [
     }),
   ),
   fc.nat(PAGES - 1).map((ppn) =>
-    step(`host swaps out page ${ppn}`, (_model, { machine, guest }) => {
+    step(`host evicts page ${ppn}`, (_model, { machine, guest }) => {
       const state = machine.pageState(guest.vm, ppn);
-      if (state === PageState.Private || state === PageState.Shared) machine.swapOut(guest.vm, ppn);
+      if (state === PageState.Private || state === PageState.Shared) machine.evict(guest.vm, ppn);
     }),
   ),
   fc.constant(
@@ -113,9 +115,13 @@ const commands = [
 const replayPath = process.env['FC_REPLAY_PATH'];
 
 describe('guest against a reference of virtual pages and disk blocks', () => {
-  it.each(['linux', 'windows'] as const)(
-    '%s never loses a page or a write',
-    (kind) => {
+  it.each([
+    ['linux', false],
+    ['windows', false],
+    ['linux', true],
+  ] as const)(
+    '%s never loses a page or a write (page hints: %s)',
+    (kind, pageHints) => {
       fc.assert(
         fc.property(
           fc.commands(commands, { maxCommands: 60, size: 'max', ...(replayPath ? { replayPath } : {}) }),
@@ -131,6 +137,7 @@ describe('guest against a reference of virtual pages and disk blocks', () => {
                   disk: BLOCKS,
                   bootTime: 0,
                   readahead: 4,
+                  pageHints,
                   balloon: { limit: 0.5, rate: 0.5, installed: true },
                 },
               });

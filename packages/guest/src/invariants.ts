@@ -1,4 +1,4 @@
-import { InvariantViolation } from '@hvsim/spec';
+import { GuestPageUsage, InvariantViolation } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
 import { LruList } from './lru';
 import { PageUse } from './page-use';
@@ -11,7 +11,9 @@ function check(condition: boolean, message: () => string): void {
  * Recomputes the guest's bookkeeping from its arrays: every page is exactly one of free (once, on one free
  * list), kernel, anonymous (mapped by exactly one virtual page), cached (by exactly one block) or ballooned;
  * the LRU holds exactly the anonymous and cached pages; guest swap slots are either free or held by exactly
- * one virtual page. Never lost, never duplicated. For tests and the kernel's debug mode.
+ * one virtual page. Never lost, never duplicated. With page hints, the host holds each page's usage as the
+ * guest uses it: free pages unused, clean cached ones volatile, everything else — dirty cached pages among
+ * them — stable. For tests and the kernel's debug mode.
  */
 export function checkGuestInvariants(guest: GuestKernel): void {
   const pages = guest.use.length;
@@ -90,4 +92,19 @@ export function checkGuestInvariants(guest: GuestKernel): void {
     claims.every((c) => c === 1),
     () => 'a page is neither free nor in use',
   );
+  if (guest.settings.pageHints) {
+    for (let ppn = 0; ppn < pages; ppn++) {
+      const use = guest.use[ppn];
+      const expected =
+        use === PageUse.Free
+          ? GuestPageUsage.Unused
+          : use === PageUse.Cache && !guest.dirty[ppn]
+            ? GuestPageUsage.Volatile
+            : GuestPageUsage.Stable;
+      check(
+        guest.pageUsage(ppn) === expected,
+        () => `page ${ppn} (use ${use}) has usage ${guest.pageUsage(ppn)}, expected ${expected}`,
+      );
+    }
+  }
 }

@@ -26,6 +26,12 @@ export const guestOptions = z.object({
     .min(1)
     .optional()
     .describe('base disk image name; VMs booted from one image share its blocks'),
+  pageHints: z
+    .boolean()
+    .default(false)
+    .describe(
+      'CMM2 guest page hinting: free pages are marked unused and clean page-cache pages volatile, so the host takes them without I/O (default false)',
+    ),
   bootTime: durationOption('VM time the guest takes to boot; no ballooning before then', { default: '20s' }),
   balloon: z
     .object({
@@ -71,6 +77,7 @@ export function guestSettings(
     image,
     diskContent: (block) => imageBlockContent(image, block),
     bootTime: options.bootTime,
+    pageHints: options.pageHints,
     balloon: {
       limitFraction: options.balloon.limit,
       pagesPerSecond: Math.max(1, Math.floor(options.balloon.rate * pages)),

@@ -4,7 +4,8 @@ import type { RandomStream } from '@hvsim/spec';
 
 /**
  * The kernel's last resort when an access finds no free frame: page out a uniformly random private page of
- * a random VM (weighted by what each holds), as ESX's swapper picks victims, and wait for the write. Policies
+ * a random VM (weighted by what each holds), as ESX's swapper picks victims, and wait for the write (a page
+ * its guest marked unused or volatile, CMM2, is dropped or discarded instead). Policies
  * keep free memory above their thresholds so this rarely runs; it exists so a host never deadlocks.
  */
 export function emergencyPager(random: RandomStream): (machine: Machine) => void {
@@ -23,7 +24,7 @@ export function emergencyPager(random: RandomStream): (machine: Machine) => void
       }
       const ppn = randomPrivatePage(machine, vm, random);
       if (ppn === -1) return;
-      machine.swapOut(vm, ppn);
+      machine.evict(vm, ppn);
       machine.flushSwapWrites();
       return;
     }

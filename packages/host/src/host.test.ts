@@ -141,11 +141,14 @@ describe('host kernel', () => {
     expect(detector!.workingSet).toBeGreaterThan(loop);
     expect(detector!.workingSet).toBeLessThan(loop * 1.05);
     expect(detector!.estimate().activePages).toBe(pages);
-    // Below the loop nearly everything misses (only first-pass pages on recycled frames look like hits);
-    // at the loop's size only the first touches do.
+    // Below the loop every read back from the guest's swap misses, and every first touch; the hits there are
+    // the first pass's (each new page used right after the kernel cleared it, and pages on recycled frames).
+    // At the loop's size only the first touches miss.
     const h = detector!.histogram;
     const { missRatios } = h.curve([pages, Math.ceil(loop * 1.05)]);
-    expect(missRatios[0]).toBeGreaterThan(0.85);
+    const swapIns = series(host, 'pager', 'guest-swap-ins').at(-1)!;
+    expect(missRatios[0]! * h.total).toBeGreaterThanOrEqual(swapIns + h.cold - 1e-6);
+    expect(h.total - missRatios[0]! * h.total).toBeLessThan(2 * loop);
     expect(missRatios[1]! * h.total).toBeCloseTo(h.cold, 6);
   });
 

@@ -1,5 +1,6 @@
 import {
   defineReclamationMechanism,
+  GuestPageUsage,
   HvsimError,
   type MechanismAttachment,
   PageState,
@@ -105,10 +106,14 @@ export class HostSwap implements ReclamationMechanism {
     }
   }
 
-  /** Frees a victim's frame: shared with an identical page if the sharing engine finds one, else swapped. */
+  /**
+   * Frees a victim's frame. A page its guest gave up (CMM2: unused or volatile) is dropped or discarded
+   * without I/O; a stable one is shared with an identical page if the sharing engine finds one, else swapped.
+   */
   #pageOut(vm: VmId, ppn: number): void {
-    const { remap, shareBeforeSwap } = this.#attached();
-    if (!shareBeforeSwap?.(vm, ppn)) remap.swapOut(vm, ppn);
+    const { machine, remap, shareBeforeSwap } = this.#attached();
+    const stable = machine.pageUsage(vm, ppn) === GuestPageUsage.Stable;
+    if (!stable || !shareBeforeSwap?.(vm, ppn)) remap.evict(vm, ppn);
   }
 
   /**

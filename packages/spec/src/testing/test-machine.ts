@@ -2,9 +2,9 @@ import type { VmId } from '../ids';
 import {
   emptyVmCounters,
   FRAME_STATE_NAMES,
-  GuestPageUsage,
   type FramePartition,
   FrameState,
+  GuestPageUsage,
   type MachineView,
   PAGE_STATE_NAMES,
   type PagePartition,
