@@ -122,6 +122,8 @@ export class GuestKernel implements GuestOs {
   #computeOps = 0;
   /** Set when an op did work that takes simulated time beyond an access (fault, disk I/O, compute). */
   #slow = false;
+  /** `settings.pageHints`, read on every allocation and free. */
+  readonly #hints: boolean;
 
   constructor(context: GuestContext, settings: GuestSettings, batchCapacity = 4096) {
     const pages = context.pages;
@@ -137,6 +139,7 @@ export class GuestKernel implements GuestOs {
     this.#bus = context.bus;
     this.#machine = context.machine;
     this.#hooks = context.hooks;
+    this.#hints = settings.pageHints;
     this.use = new Uint8Array(pages);
     this.owner = new Float64Array(pages);
     this.lru = new LruLists(pages);
@@ -357,7 +360,7 @@ export class GuestKernel implements GuestOs {
 
   /** Tells the host a page's new usage state (CMM2), when the guest gives hints. */
   #hint(ppn: Ppn, usage: GuestPageUsage): void {
-    if (this.settings.pageHints) this.#bus.setPageUsage(this.vm, ppn, usage);
+    if (this.#hints) this.#bus.setPageUsage(this.vm, ppn, usage);
   }
 
   /**
@@ -505,7 +508,6 @@ export class GuestKernel implements GuestOs {
   #writablePage(block: number): Ppn {
     const ppn = this.#cachePage(block, false);
     if (!this.settings.pageHints || this.dirty[ppn]) return ppn; // a dirty page is stable already
-    this.#flush(); // queued accesses to it go before the host can see it stable
     if (this.#bus.makeStableIfNotDiscarded(this.vm, ppn)) return ppn;
     this.#cache[block] = 0;
     this.release(ppn, false);

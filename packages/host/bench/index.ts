@@ -2,5 +2,6 @@
 await import('./host.bench');
 await import('./detector-overhead.bench');
 await import('./esx-stack.bench');
+await import('./cmm2-overhead.bench');
 
 export {};

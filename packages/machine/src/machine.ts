@@ -121,6 +121,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   readonly #emit: EventSink | undefined;
   readonly #onFrameShortage: ((machine: Machine) => void) | undefined;
   readonly #reserved: Pages;
+  /** `costs.essa`, read on every hint. */
+  readonly #essaCost: SimTime;
   #now: SimTime = 0;
 
   constructor(options: MachineOptions) {
@@ -129,6 +131,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const slots = wholeNumber('swapSlots', options.swapSlots ?? 0, 0, 2 ** 32 - 2);
     const limit = wholeNumber('refCountLimit', options.refCountLimit ?? 0xffff, 2, 0xffff);
     this.costs = resolveCosts(options.costs);
+    this.#essaCost = this.costs.essa;
     this.contentStore = options.contentStore;
     this.#emit = options.emit;
     this.#onFrameShortage = options.onFrameShortage;
@@ -653,18 +656,20 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   setPageUsage(vm: VmId, ppn: Ppn, usage: GuestPageUsage): GuestPageUsage {
     const m = this.#vm(vm);
-    this.#ppn(m, ppn);
-    if (!(usage >= 0 && usage <= 3 && Number.isInteger(usage))) {
-      throw new OutOfRangeError('usage', usage, 'a GuestPageUsage (0–3)');
+    const state = m.state[this.#ppn(m, ppn)] as PageState;
+    if ((usage & USAGE_BITS) !== usage) throw new OutOfRangeError('usage', usage, 'a GuestPageUsage (0–3)');
+    // The common case first, and cheaply: a resident page, whose usage alone changes (a guest gives a hint
+    // for nearly every page it frees, allocates or fills).
+    if (state === PageState.Private || state === PageState.Shared) {
+      const old = this.#hint(m, ppn);
+      m.setUsage(ppn, usage);
+      return old;
     }
-    const state = m.state[ppn] as PageState;
     if (state === PageState.Ballooned && usage !== GuestPageUsage.Stable && usage !== GuestPageUsage.Unused) {
       throw new InvalidTransitionError('setPageUsage', vm, ppn, state, 'not ballooned');
     }
     const old = this.#hint(m, ppn);
     switch (state) {
-      case PageState.Private:
-      case PageState.Shared:
       case PageState.Ballooned:
         m.setUsage(ppn, usage);
         break;
@@ -678,8 +683,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
           m.setUsage(ppn, usage);
         }
         break;
-      case PageState.Unbacked:
-      case PageState.Discarded:
+      default:
         // Logically zero: a volatile request (or potentially volatile, which cannot be zero) makes it Vz.
         if (usage === GuestPageUsage.Stable || usage === GuestPageUsage.Unused) {
           m.setState(ppn, PageState.Unbacked, NONE);
@@ -688,7 +692,6 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
           m.setState(ppn, PageState.Discarded, NONE);
           m.setUsage(ppn, GuestPageUsage.Volatile);
         }
-        break;
     }
     return old;
   }
@@ -714,8 +717,9 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   /** Counts and charges one ESSA; returns the page's usage before it. */
   #hint(m: VmMemory, ppn: Ppn): GuestPageUsage {
-    m.counters.hints++;
-    m.counters.time += this.costs.essa;
+    const c = m.counters;
+    c.hints++;
+    c.time += this.#essaCost;
     return ((m.usage?.[ppn] ?? 0) & USAGE_BITS) as GuestPageUsage;
   }
 
@@ -894,7 +898,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
 
   #ppn(m: VmMemory, ppn: Ppn): Ppn {
-    if (!(Number.isInteger(ppn) && ppn >= 0 && ppn < m.pages)) {
+    // A whole number in [0, 2³²) is its own unsigned 32-bit conversion (cheaper than Number.isInteger).
+    if (!(ppn >>> 0 === ppn && ppn < m.pages)) {
       throw new OutOfRangeError('ppn', ppn, `a page of vm ${m.id} in [0, ${m.pages})`);
     }
     return ppn;

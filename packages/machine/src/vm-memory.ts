@@ -90,14 +90,16 @@ export class VmMemory {
     this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]! | this.#hintFlags(ppn, state);
   }
 
-  /** Sets a page's usage byte and the write protection a clean potentially volatile page needs. */
+  /** Sets a page's usage byte, and the write protection a clean potentially volatile private page needs. */
   setUsage(ppn: Ppn, usage: number): void {
-    this.usage ??= new Uint8Array(this.pages);
-    this.usage[ppn] = usage;
-    this.flags[ppn] =
-      (this.flags[ppn]! & ~Flag.WriteProtect) |
-      STATE_FLAGS[this.state[ppn]!]! |
-      this.#hintFlags(ppn, this.state[ppn] as PageState);
+    const bytes = (this.usage ??= new Uint8Array(this.pages));
+    const old = bytes[ppn]!;
+    bytes[ppn] = usage;
+    // Only a change to or from clean potentially volatile moves the flag.
+    if (old === GuestPageUsage.PotentiallyVolatile || usage === GuestPageUsage.PotentiallyVolatile) {
+      const state = this.state[ppn] as PageState;
+      this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]! | this.#hintFlags(ppn, state);
+    }
   }
 
   #hintFlags(ppn: Ppn, state: PageState): number {
