@@ -227,7 +227,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe('cmm properties (cmm-satori-meb.md §1.5, property 10)', () => {
-  it('each pool moves toward its target, by at most its rate times the VM time elapsed (rounded up); the pools keep within N − minGuest', () => {
+  it('each pool moves toward its target by at most rate × Δt (rounded up); the pools keep within N − minGuest', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.2, max: 0.9, noNaN: true }),

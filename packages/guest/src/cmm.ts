@@ -25,12 +25,12 @@ interface Pool {
 }
 
 /**
- * The s390 `cmm` module (CMM1; Linux's arch/s390/mm/cmm.c). A static pool sized by `SHRINK` and a timed pool
- * grown by `RELEASE` and drained by `REUSE`'s timer hold guest pages whose contents the host was told to forget
- * (DIAG 10). Its thread moves each pool toward its target as the guest runs, at its rate: a page taken is a
- * guest allocation (which may make the guest reclaim) plus a DIAG 10; a page given back is freed to the guest,
- * and reads as zero. When the guest cannot give a page, the pool's target falls to its size. When the guest
- * runs out of memory, the module gives pages back and forgets both targets (`onOutOfMemory`).
+ * The s390 `cmm` module (CMM1; Linux's arch/s390/mm/cmm.c). A static pool sized by `SHRINK` and a timed
+ * pool grown by `RELEASE` and drained by `REUSE`'s timer hold guest pages whose contents the host was told to
+ * forget (DIAG 10). Its thread moves each pool toward its target as the guest runs, at its rate: a page taken
+ * is a guest allocation (which may make the guest reclaim) plus a DIAG 10; a page given back is freed to the
+ * guest, and reads as zero. When the guest cannot give a page, the pool's target falls to its size. When the
+ * guest runs out of memory, the module gives pages back and forgets both targets (`onOutOfMemory`).
  *
  * Linux allocates the pool's pages with GFP_NOIO and leaves the I/O of making room to kswapd; here the
  * allocation itself reclaims, I/O included. Linux does not pace the thread either: its rate stands for the
@@ -148,7 +148,7 @@ export class CmmModule implements CmmDriver {
     this.#due = this.#timed.target > 0 && every > 0 ? from + every : undefined;
   }
 
-  /** Every expiry due by `now`: each lowers the timed target by the REUSE pages and re-arms from its own time. */
+  /** Every expiry due by `now`: each lowers the timed target by the REUSE pages, re-armed from its time. */
   #expire(now: SimTime): void {
     if (this.#due === undefined || this.#due > now) return;
     const { pages, every } = this.#timeout;

@@ -72,8 +72,8 @@ export interface GuestSettings {
 /**
  * A guest operating system's memory manager over the VM's guest-physical pages: free lists, anonymous memory
  * behind guest page tables, a page cache of virtual-disk blocks, a two-list LRU for its own reclaim, guest
- * swap, a balloon driver and, when loaded, the cmm module. Every access reaches the machine through the memory bus; runs of accesses that
- * need no guest fault go as one batch.
+ * swap, a balloon driver and, when loaded, the cmm module. Every access reaches the machine through the
+ * memory bus; runs of accesses that need no guest fault go as one batch.
  */
 export class GuestKernel implements GuestOs {
   readonly contract = 'guest-os@1';
@@ -303,7 +303,7 @@ export class GuestKernel implements GuestOs {
     this.#bus.deviceWrite(this.vm, ppn, this.onDisk(this.owner[ppn]!));
   }
 
-  // ---- allocation and reclaim (also used by the balloon driver and the cmm module) ----------------------------------------
+  // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
 
   /**
    * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:

@@ -101,7 +101,7 @@ export class VmResourceManager implements ReclamationPolicy {
     return { actions, blocked: [], state: this.#state };
   }
 
-  /** One decision: the SHRINK targets raised (constrained) or lowered (relaxed), as requests through `cmm`. */
+  /** One decision: SHRINK targets raised (constrained) or lowered (relaxed), as requests through `cmm`. */
   #decide(observation: HostObservation): ReclamationAction[] {
     const { low, high, relax, cmm } = this.#options;
     const { totalFrames, freeFrames } = observation;

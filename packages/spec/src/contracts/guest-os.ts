@@ -26,10 +26,11 @@ export interface BalloonDriver {
 }
 
 /**
- * The s390 `cmm` module (CMM1, arch/s390/mm/cmm.c): two pools of guest pages the guest hands to the hypervisor
- * with DIAG 10, sized by messages from a resource manager (z/VM's VMRM) — the static pool by `SHRINK`, the
- * timed pool by `RELEASE` and `REUSE`. Requests are long-lived targets: a worker thread moves each pool toward
- * its target as the guest runs, at its rate per second of VM time, as far as the guest can give.
+ * The s390 `cmm` module (CMM1, arch/s390/mm/cmm.c): two pools of guest pages the guest hands to the
+ * hypervisor with DIAG 10, sized by messages from a resource manager (z/VM's VMRM) — the static pool by
+ * `SHRINK`, the timed pool by `RELEASE` and `REUSE`. Requests are long-lived targets: a worker thread moves
+ * each pool toward its target as the guest runs, at its rate per second of VM time, as far as the guest can
+ * give.
  */
 export interface CmmDriver {
   /** False while the guest boots, or when the module is not loaded. */
