@@ -1,6 +1,7 @@
 import type { BalloonBackdoor, BalloonDriver as BalloonDriverContract, Pages, Ppn } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
-import { GuestOutOfMemoryError, PageUse } from './page-use';
+import { PageUse } from './page-use';
+import { PinnedPages } from './pinned-pages';
 
 export interface BalloonSettings {
   /** Most of the VM's memory the balloon may hold, as a fraction (ESX 2.x: 0.5; ESXi: 0.65). */
@@ -18,9 +19,8 @@ export interface BalloonSettings {
  */
 export class BalloonDriver implements BalloonDriverContract {
   readonly limit: Pages;
-  readonly #pages: number[] = [];
+  readonly #pages: PinnedPages;
   readonly #kernel: GuestKernel;
-  readonly #backdoor: BalloonBackdoor;
   readonly #rate: number;
   #installed: boolean;
   #enabled = true;
@@ -32,7 +32,7 @@ export class BalloonDriver implements BalloonDriverContract {
 
   constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
     this.#kernel = kernel;
-    this.#backdoor = backdoor;
+    this.#pages = new PinnedPages(kernel, backdoor, PageUse.Balloon, 0);
     this.#rate = settings.pagesPerSecond;
     this.#installed = settings.installed;
     this.limit = Math.floor(settings.limitFraction * vmPages);
@@ -47,7 +47,7 @@ export class BalloonDriver implements BalloonDriverContract {
   }
 
   get size(): Pages {
-    return this.#pages.length;
+    return this.#pages.size;
   }
 
   get target(): Pages {
@@ -70,20 +70,7 @@ export class BalloonDriver implements BalloonDriverContract {
    * returns how many. A target below the new size follows it up.
    */
   inflate(pages: Pages): Pages {
-    let n = Math.min(pages, this.limit - this.size, this.#budget());
-    let taken = 0;
-    while (n-- > 0) {
-      let ppn: Ppn;
-      try {
-        ppn = this.#kernel.allocate(PageUse.Balloon);
-      } catch (error) {
-        if (error instanceof GuestOutOfMemoryError) break; // the guest has nothing left to give
-        throw error;
-      }
-      this.#backdoor.balloon(this.#kernel.vm, ppn);
-      this.#pages.push(ppn);
-      taken++;
-    }
+    const taken = this.#pages.take(Math.min(pages, this.limit - this.size, this.#budget()));
     this.#movedInWindow += taken;
     this.#target = Math.max(this.#target, this.size);
     return taken;
@@ -91,13 +78,7 @@ export class BalloonDriver implements BalloonDriverContract {
 
   /** Gives back up to `pages` now, within this second's rate; returns how many. A target above follows down. */
   deflate(pages: Pages): Pages {
-    let n = Math.min(pages, this.size, this.#budget());
-    const given = n;
-    while (n-- > 0) {
-      const ppn = this.#pages.pop()!;
-      this.#backdoor.unballoon(this.#kernel.vm, ppn);
-      this.#kernel.release(ppn, true); // a page given back reads as zero
-    }
+    const given = this.#pages.give(Math.min(pages, this.#budget()));
     this.#movedInWindow += given;
     this.#target = Math.min(this.#target, this.size);
     return given;
@@ -121,8 +102,7 @@ export class BalloonDriver implements BalloonDriverContract {
    * through a pop when the guest next touches each one.
    */
   uninstall(): void {
-    for (const ppn of this.#pages) this.#kernel.release(ppn, false);
-    this.#pages.length = 0;
+    this.#pages.forget();
     this.#target = 0;
     this.#installed = false;
   }

@@ -17,6 +17,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { BalloonDriver, type BalloonSettings } from './balloon-driver';
+import { CmmModule, type CmmSettings } from './cmm';
 import { FreeStack } from './free-stack';
 import { checkGuestInvariants } from './invariants';
 import { LruList, LruLists } from './lru';
@@ -68,13 +69,14 @@ export interface GuestSettings {
   /** CMM2: tell the host which pages are unused (free) and volatile (clean page cache). */
   readonly pageHints: boolean;
   readonly balloon: BalloonSettings;
+  readonly cmm: CmmSettings;
 }
 
 /**
  * A guest operating system's memory manager over the VM's guest-physical pages: free lists, anonymous memory
  * behind guest page tables, a page cache of virtual-disk blocks, a two-list LRU for its own reclaim, guest
- * swap, and a balloon driver. Every access reaches the machine through the memory bus; runs of accesses that
- * need no guest fault go as one batch.
+ * swap, a balloon driver and, when loaded, the cmm module. Every access reaches the machine through the
+ * memory bus; runs of accesses that need no guest fault go as one batch.
  *
  * With page hints (CMM2, Linux's guest page hinting) it tells the host, one ESSA per change, that free pages
  * are unused and that clean, up-to-date page-cache pages are volatile, and makes a page stable when it
@@ -87,6 +89,7 @@ export class GuestKernel implements GuestOs {
   readonly vm: VmId;
   readonly settings: GuestSettings;
   readonly balloon: BalloonDriver;
+  readonly cmm: CmmModule | undefined;
   /** Per guest-physical page: its use and owner (virtual page or disk block). */
   readonly use: Uint8Array;
   readonly owner: Float64Array;
@@ -155,6 +158,9 @@ export class GuestKernel implements GuestOs {
     this.#contents = new Float64Array(batchCapacity);
     this.balloon = new BalloonDriver(this, context.backdoor, settings.balloon, pages);
     this.#bootedAt = this.#boot(pages);
+    this.cmm = settings.cmm.installed
+      ? new CmmModule(this, context.backdoor, settings.cmm, pages)
+      : undefined;
   }
 
   get booted(): boolean {
@@ -228,6 +234,7 @@ export class GuestKernel implements GuestOs {
     // local; every other op goes through methods that may flush, so the length is stored before and reloaded
     // after them.
     this.balloon.poll();
+    this.cmm?.poll();
     let pending = this.#pending;
     for (let i = from; i < batch.length; i++) {
       const k = kind[i]!;
@@ -315,7 +322,7 @@ export class GuestKernel implements GuestOs {
     this.#makeVolatile(ppn);
   }
 
-  // ---- allocation and reclaim (also used by the balloon driver) ----------------------------------------
+  // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
 
   /**
    * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:
@@ -325,7 +332,7 @@ export class GuestKernel implements GuestOs {
   allocate(use: PageUse, filled = false): Ppn {
     this.#slow = true;
     this.#flush();
-    if (this.freePages === 0) this.#reclaim();
+    if (this.freePages === 0) this.#reclaim(use);
     let ppn: Ppn;
     if (use === PageUse.Anon && !filled) {
       ppn = this.zeroed.pop();
@@ -344,9 +351,14 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /** VM time, by which the balloon driver paces itself. */
+  /** VM time, by which the balloon driver and the cmm module pace themselves. */
   vmTime(): SimTime {
     return this.#machine.vmTime(this.vm);
+  }
+
+  /** Charges the VM for work of the guest kernel's own (a hypercall). */
+  charge(ns: SimTime): void {
+    this.#bus.charge(this.vm, ns);
   }
 
   /** Returns a page to the free lists (dirty: it may hold old contents). */
@@ -371,8 +383,13 @@ export class GuestKernel implements GuestOs {
     if (this.use[ppn] === PageUse.Cache && !this.dirty[ppn]) this.#hint(ppn, GuestPageUsage.Volatile);
   }
 
-  /** Evicts one page by the guest's own LRU policy (second chance on the inactive list). */
-  #reclaim(): void {
+  /**
+   * Evicts one page by the guest's own LRU policy (second chance on the inactive list), for an allocation
+   * for `use`. When none can go, the guest is out of memory: its OOM notifiers run, as before an OOM kill —
+   * the cmm module gives pages back — except for a balloon's or a cmm pool's own allocation, which gives up
+   * instead (Linux asks for those with NORETRY and NOIO, which never reach the OOM killer).
+   */
+  #reclaim(use: PageUse): void {
     const lru = this.lru;
     let budget = 2 * (lru.size(LruList.Active) + lru.size(LruList.Inactive)) + 1;
     while (budget-- > 0) {
@@ -387,6 +404,8 @@ export class GuestKernel implements GuestOs {
       if (this.#evict(victim)) return;
       lru.moveToHead(LruList.Active, victim); // an anonymous page with no swap slot left
     }
+    const pinned = use === PageUse.Balloon || use === PageUse.Cmm;
+    if (!pinned && this.cmm && this.cmm.onOutOfMemory() > 0) return;
     throw new GuestOutOfMemoryError(
       this.vm,
       `${this.lru.size(LruList.Active) + this.lru.size(LruList.Inactive)} pages on the LRU, ` +

@@ -1,10 +1,11 @@
 /**
- * Model-based test of a guest on a machine: random workload ops, balloon moves and host page-outs run against
- * a reference of what each virtual page and disk block must hold. After every step the guest never lost or
- * duplicated a page, every virtual page and block reads back its last write (whatever the balloon took or the
- * host swapped), and the machine's own invariants hold. With page hints (CMM2) the host's page-outs follow
- * the guest's usage states — unused pages dropped, volatile ones discarded — and still nothing written is
- * lost: a discarded page comes back from the disk. Replay with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ * Model-based test of a guest on a machine: random workload ops, balloon and cmm moves and host page-outs run
+ * against a reference of what each virtual page and disk block must hold. After every step the guest never
+ * lost or duplicated a page, every virtual page and block reads back its last write (whatever the balloon or
+ * the cmm pools took or the host swapped), and the machine's own invariants hold. With page hints (CMM2) the
+ * host's page-outs follow the guest's usage states — unused pages dropped, volatile ones discarded — and
+ * still nothing written is lost: a discarded page comes back from the disk. Replay with FC_SEED, FC_PATH and
+ * FC_REPLAY_PATH.
  */
 import { checkInvariants, type Machine } from '@hvsim/machine';
 import { createOpBatch, imageBlockContent, OpKind, PageState } from '@hvsim/spec';
@@ -99,6 +100,25 @@ const commands = [
       expect(before - guest.balloon.deflate(n)).toBe(guest.balloon.size);
     }),
   ),
+  fc.nat(PAGES).map((n) =>
+    step(`cmm SHRINK ${n}, then the guest runs`, (_model, { machine, guest }) => {
+      const cmm = guest.cmm!;
+      cmm.shrink(n);
+      machine.charge(guest.vm, 1e9);
+      cmm.poll();
+      expect(cmm.pages + cmm.timedPages).toBeLessThanOrEqual(cmm.limit);
+    }),
+  ),
+  fc.nat(8).map((n) =>
+    step(`cmm RELEASE ${n}`, (_model, { guest }) => {
+      guest.cmm!.release(n);
+    }),
+  ),
+  fc.tuple(fc.nat(4), fc.constantFrom(1e6, 1e9)).map(([pages, every]) =>
+    step(`cmm REUSE ${pages} ${every}`, (_model, { guest }) => {
+      guest.cmm!.reuse(pages, every);
+    }),
+  ),
   fc.nat(PAGES - 1).map((ppn) =>
     step(`host evicts page ${ppn}`, (_model, { machine, guest }) => {
       const state = machine.pageState(guest.vm, ppn);
@@ -139,6 +159,7 @@ describe('guest against a reference of virtual pages and disk blocks', () => {
                   readahead: 4,
                   pageHints,
                   balloon: { limit: 0.5, rate: 0.5, installed: true },
+                  cmm: { installed: true, limit: 0.4, rate: 0.5 },
                 },
               });
               return { model: { anon: new Map(), blocks: new Map(), image: `${kind}-base` }, real };

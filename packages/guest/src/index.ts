@@ -1,10 +1,12 @@
 export { BalloonDriver, type BalloonSettings } from './balloon-driver';
+export { CMM_OOM_PAGES, CmmModule, type CmmSettings } from './cmm';
 export { FreeStack } from './free-stack';
 export { type GuestHabits, GuestKernel, type GuestSettings } from './guest-kernel';
 export { linuxGuest } from './linux';
 export { LruList, LruLists } from './lru';
 export { type GuestOptions, type GuestOptionsInput, guestOptions, guestSettings } from './options';
 export { GuestOutOfMemoryError, PageUse } from './page-use';
+export { PinnedPages } from './pinned-pages';
 export { windowsGuest } from './windows';
 
 import { linuxGuest } from './linux';

@@ -9,11 +9,11 @@ function check(condition: boolean, message: () => string): void {
 
 /**
  * Recomputes the guest's bookkeeping from its arrays: every page is exactly one of free (once, on one free
- * list), kernel, anonymous (mapped by exactly one virtual page), cached (by exactly one block) or ballooned;
- * the LRU holds exactly the anonymous and cached pages; guest swap slots are either free or held by exactly
- * one virtual page. Never lost, never duplicated. With page hints, the host holds each page's usage as the
- * guest uses it: free pages unused, clean cached ones volatile, everything else — dirty cached pages among
- * them — stable. For tests and the kernel's debug mode.
+ * list), kernel, anonymous (mapped by exactly one virtual page), cached (by exactly one block), ballooned or
+ * in a cmm pool; the LRU holds exactly the anonymous and cached pages; guest swap slots are either free or
+ * held by exactly one virtual page. Never lost, never duplicated. With page hints, the host holds each page's
+ * usage as the guest uses it: free pages unused, clean cached ones volatile, everything else — dirty cached
+ * pages among them — stable. For tests and the kernel's debug mode.
  */
 export function checkGuestInvariants(guest: GuestKernel): void {
   const pages = guest.use.length;
@@ -74,13 +74,15 @@ export function checkGuestInvariants(guest: GuestKernel): void {
   }
   let kernel = 0;
   let balloon = 0;
+  let cmm = 0;
   let reclaimable = 0;
   for (let ppn = 0; ppn < pages; ppn++) {
     const use = guest.use[ppn];
     if (use === PageUse.Kernel) kernel++;
     else if (use === PageUse.Balloon) balloon++;
+    else if (use === PageUse.Cmm) cmm++;
     else if (use === PageUse.Anon || use === PageUse.Cache) reclaimable++;
-    if (use === PageUse.Kernel || use === PageUse.Balloon) claim(ppn, 'pinned');
+    if (use === PageUse.Kernel || use === PageUse.Balloon || use === PageUse.Cmm) claim(ppn, 'pinned');
   }
   check(onLru === reclaimable, () => `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`);
   check(
@@ -88,6 +90,8 @@ export function checkGuestInvariants(guest: GuestKernel): void {
     () => `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
   );
   check(balloon === guest.balloon.size, () => `balloon pages ${balloon}, driver holds ${guest.balloon.size}`);
+  const pooled = (guest.cmm?.pages ?? 0) + (guest.cmm?.timedPages ?? 0);
+  check(cmm === pooled, () => `cmm pages ${cmm}, its pools hold ${pooled}`);
   check(
     claims.every((c) => c === 1),
     () => 'a page is neither free nor in use',

@@ -52,6 +52,32 @@ export const guestOptions = z.object({
     })
     .prefault({})
     .describe('the balloon driver'),
+  cmm: z
+    .object({
+      installed: z
+        .boolean()
+        .default(false)
+        .describe('whether the s390 cmm module is loaded (CMM1: a resource manager asks it for pages)'),
+      limit: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.8)
+        .describe('most of the VM its two pools hold together, as a fraction; the guest keeps the rest'),
+      rate: z
+        .number()
+        .min(0)
+        .default(0.05)
+        .describe('pages each pool takes or gives back per second, as a fraction of the VM'),
+      diag10: durationOption(
+        'what telling the host to forget a page (DIAG 10, a hypercall) costs the guest',
+        {
+          default: '2us',
+        },
+      ),
+    })
+    .prefault({})
+    .describe('the cmm module (CMM1): a static pool sized by SHRINK, a timed pool by RELEASE and REUSE'),
 });
 export type GuestOptions = z.output<typeof guestOptions>;
 export type GuestOptionsInput = z.input<typeof guestOptions>;
@@ -82,6 +108,12 @@ export function guestSettings(
       limitFraction: options.balloon.limit,
       pagesPerSecond: Math.max(1, Math.floor(options.balloon.rate * pages)),
       installed: options.balloon.installed,
+    },
+    cmm: {
+      installed: options.cmm.installed,
+      limitFraction: options.cmm.limit,
+      pagesPerSecond: Math.max(1, Math.floor(options.cmm.rate * pages)),
+      diag10: options.cmm.diag10,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { HvsimError, type VmId } from '@hvsim/spec';
 
 /** What each guest-physical page is used for. */
-export const PageUse = { Free: 0, Kernel: 1, Anon: 2, Cache: 3, Balloon: 4 } as const;
+export const PageUse = { Free: 0, Kernel: 1, Anon: 2, Cache: 3, Balloon: 4, Cmm: 5 } as const;
 export type PageUse = (typeof PageUse)[keyof typeof PageUse];
 
 /** The guest has no page to give: every page is pinned or its swap is full. */

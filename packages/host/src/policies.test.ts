@@ -1,6 +1,6 @@
 import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
-import { balloon, esxReclamation, hostSwap } from '@hvsim/reclaim';
+import { balloon, cmm1, esxReclamation, hostSwap, vmrm } from '@hvsim/reclaim';
 import {
   defineAllocationPolicy,
   defineReclamationMechanism,
@@ -11,7 +11,7 @@ import {
   time,
   type VmId,
 } from '@hvsim/spec';
-import { uniform } from '@hvsim/workloads';
+import { fileServer, uniform } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHost, type HostConfig } from './host';
@@ -194,6 +194,42 @@ describe('policy slots', () => {
       expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
     },
   );
+
+  it('runs CMM1 with the timed pool: VMRM RELEASEs pages under constraint, and they come back at the REUSE rate', () => {
+    const host = createHost({
+      frames: parsePages('6MiB'),
+      swapPages: parsePages('16MiB'),
+      seed: 2,
+      vms: ['a', 'b'].map((name) => ({
+        name,
+        pages: parsePages('4MiB'),
+        guest: { definition: linuxGuest, options: { bootTime: '1ms', cmm: { installed: true, rate: 0.2 } } },
+        workload: {
+          definition: fileServer,
+          options: { files: 100, fileSize: '64KiB', requestSize: '16KiB' },
+        },
+      })),
+      policies: {
+        reclamation: { definition: vmrm, options: { interval: '1s' } },
+        mechanisms: [
+          { definition: cmm1, options: { pool: 'timed', reuse: { pages: '2%', every: '500ms' } } },
+          { definition: hostSwap, options: {} },
+        ],
+      },
+      periods: { rebalance: time.ms(250) },
+    });
+    const cmm = host.guest('a')!.cmm!;
+    let drained = 0;
+    for (let t = 0.25; t <= 8; t += 0.25) {
+      const before = cmm.timedTarget;
+      host.run(time.s(t));
+      expect(cmm.pages).toBe(0); // VMRM's requests went to the timed pool only
+      if (cmm.timedTarget < before) drained += before - cmm.timedTarget;
+    }
+    expect(cmm.timeout).toEqual({ pages: Math.round(0.02 * parsePages('4MiB')), every: time.ms(500) });
+    expect(cmm.timedPages).toBeGreaterThan(0);
+    expect(drained).toBeGreaterThan(0); // between requests, the timer lowered the target
+  });
 
   it('plans again at once when free memory crosses one of the reclamation policy’s triggers', () => {
     const { config, observations } = recordingPolicies();

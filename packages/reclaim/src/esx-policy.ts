@@ -10,9 +10,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { checkThresholds, ESX_THRESHOLDS, type FreeMemoryState, nextState } from './free-memory-states';
-
-const share = (what: string, fallback: number) =>
-  z.number().gt(0).lt(1).default(fallback).describe(`${what} (share of host memory, default ${fallback})`);
+import { hostShareOption as share } from './host-share-option';
 
 export const esxReclamationOptions = z.object({
   high: share('free memory the states aim to restore: above it nothing is reclaimed', ESX_THRESHOLDS.high),

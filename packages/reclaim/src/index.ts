@@ -1,8 +1,10 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, ballooning and host paging; MEB's balancer and its enforcement to targets.
+ * follows them, ballooning and host paging; MEB's balancer and its enforcement to targets; z/VM's CMM1
+ * (the VM Resource Manager and its SHRINK requests).
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
+export { Cmm1Mechanism, type Cmm1Options, cmm1, cmm1Options } from './cmm1';
 export {
   EsxReclamation,
   type EsxReclamationOptions,
@@ -28,12 +30,23 @@ export {
 } from './meb-solver';
 export { randomPrivatePage } from './random-victim';
 export { type ToTargetOptions, toTarget, toTargetOptions, toTargetPlan } from './to-target';
+export { VmResourceManager, type VmrmOptions, vmrm, vmrmOptions } from './vmrm';
 
 import { balloon } from './balloon';
+import { cmm1 } from './cmm1';
 import { esxReclamation } from './esx-policy';
 import { hostSwap } from './host-swap';
 import { mebBalancer } from './meb-balancer';
 import { toTarget } from './to-target';
+import { vmrm } from './vmrm';
 
 /** The reclamation policies and mechanisms of this package, for a registry. */
-export const reclamationDefinitions = [esxReclamation, toTarget, mebBalancer, balloon, hostSwap] as const;
+export const reclamationDefinitions = [
+  esxReclamation,
+  toTarget,
+  mebBalancer,
+  vmrm,
+  balloon,
+  hostSwap,
+  cmm1,
+] as const;

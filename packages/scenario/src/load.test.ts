@@ -310,6 +310,44 @@ vms:
     expect(last('a', 'ballooned') + last('b', 'ballooned')).toBeGreaterThan(0);
   });
 
+  it('run CMM1 by name: VMRM’s SHRINK requests grow the guests’ cmm pools and free memory recovers', async () => {
+    const scenario = (mechanisms: string) => `host: { memory: 6MiB, swap: 16MiB }
+policies: { stack: cmm1, reclamation: { kind: vmrm, interval: 1s }, rebalance: 250ms${mechanisms} }
+vms:
+  - name: vm
+    count: 2
+    memory: 4MiB
+    guest: { kind: linux, bootTime: 1ms, cmm: { installed: true, rate: 0.2 } }
+    workload: { kind: file-server, files: 100, fileSize: 64KiB, requestSize: 16KiB }`;
+    const run = async (mechanisms = '') => {
+      const { host: config } = await parseScenario(scenario(mechanisms), 'p.yaml');
+      const host = createHost({ ...config, metricInterval: time.ms(250) });
+      host.run(time.s(8));
+      const series = (vm: string | undefined, name: string) =>
+        host.metrics().series.find((s) => s.vm === vm && s.name === name)!.values;
+      return { host, series };
+    };
+    const cmm = await run();
+    expect(cmm.host.guest('vm1')?.cmm).toBeDefined();
+    const low = 0.05 * cmm.host.machine.totalFrames;
+    // The page caches fill the host; VMRM finds it constrained and asks each guest to shrink.
+    expect(Math.min(...cmm.series(undefined, 'free'))).toBeLessThan(low);
+    expect(cmm.host.events.some((e) => e.kind === 'state-change' && e.data!['to'] === 'constrained')).toBe(
+      true,
+    );
+    for (const vm of ['vm1', 'vm2']) {
+      expect(cmm.host.guest(vm)!.cmm!.pages).toBeGreaterThan(0);
+      expect(cmm.series(vm, 'ballooned').at(-1)).toBe(cmm.host.guest(vm)!.cmm!.pages);
+    }
+    // The pools hold what the host lacks: free memory stays above the low watermark for the last seconds,
+    // and the host's swap empties, where z/VM's paging alone (no cmm1) keeps paging.
+    expect(Math.min(...cmm.series(undefined, 'free').slice(-8))).toBeGreaterThanOrEqual(low);
+    const paging = await run(', mechanisms: [host-swap]');
+    const swapped = (r: typeof cmm) =>
+      r.series('vm1', 'swapped').at(-1)! + r.series('vm2', 'swapped').at(-1)!;
+    expect(swapped(cmm)).toBeLessThan(swapped(paging) / 4);
+  });
+
   it('resolve by registered name, and an unknown one lists what is known', async () => {
     const { host } = await parseScenario(
       `host: { memory: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,

@@ -25,6 +25,12 @@ export const POLICY_STACKS = {
     reclamation: named('esx'),
     mechanisms: [named('balloon'), named('host-swap')],
   },
+  cmm1: {
+    description:
+      'z/VM CMM1: the VM Resource Manager’s SHRINK requests to guests’ cmm modules (guest option cmm.installed), and z/VM’s own paging below its low watermark',
+    reclamation: named('vmrm'),
+    mechanisms: [named('cmm1'), named('host-swap')],
+  },
 } as const satisfies Record<string, PolicyStack>;
 
 export type PolicyStackName = keyof typeof POLICY_STACKS;

@@ -25,6 +25,34 @@ export interface BalloonDriver {
   onPop(ppn: Ppn): void;
 }
 
+/**
+ * The s390 `cmm` module (CMM1, arch/s390/mm/cmm.c): two pools of guest pages the guest hands to the
+ * hypervisor with DIAG 10, sized by messages from a resource manager (z/VM's VMRM) — the static pool by
+ * `SHRINK`, the timed pool by `RELEASE` and `REUSE`. Requests are long-lived targets: a worker thread moves
+ * each pool toward its target as the guest runs, at its rate per second of VM time, as far as the guest can
+ * give.
+ */
+export interface CmmDriver {
+  /** False while the guest boots, or when the module is not loaded. */
+  readonly available: boolean;
+  /** Pages in the static pool (`cmm_pages`), and its target (`cmm_pages_target`). */
+  readonly pages: Pages;
+  readonly target: Pages;
+  /** Pages in the timed pool (`cmm_timed_pages`), and its target. */
+  readonly timedPages: Pages;
+  readonly timedTarget: Pages;
+  /** Most pages the two pools hold together; the guest always keeps the rest. */
+  readonly limit: Pages;
+  /** The timed pool's drain (`cmm_timeout`): its target drops by `pages` every `every` of VM time. */
+  readonly timeout: { readonly pages: Pages; readonly every: SimTime };
+  /** `SHRINK n`: the static pool's target becomes `pages` (kept within [0, limit]). */
+  shrink(pages: Pages): void;
+  /** `RELEASE n`: the timed pool's target grows by `pages` (up to the limit). */
+  release(pages: Pages): void;
+  /** `REUSE pages seconds`: from now on, every `every` the timed target drops by `pages`, down to 0. */
+  reuse(pages: Pages, every: SimTime): void;
+}
+
 /** A reference to a block of a base disk image, what a sharing-aware block device keys pages by. */
 export interface DiskBlock {
   readonly image: string;
@@ -75,12 +103,17 @@ export interface GuestOs {
   /** The host discarded a volatile page the guest now touched: the guest must re-read it from disk. */
   onDiscardFault(ppn: Ppn): void;
   readonly balloon: BalloonDriver | undefined;
+  /** The `cmm` module (CMM1), when the guest has it loaded. */
+  readonly cmm?: CmmDriver | undefined;
   counters(): Readonly<GuestCounters>;
   /** Recomputes the guest's own bookkeeping and throws InvariantViolation on a mismatch (debug runs). */
   checkInvariants?(): void;
 }
 
-/** The backdoor a balloon driver tells the hypervisor through which pages it took and gave back. */
+/**
+ * The backdoor a balloon driver tells the hypervisor through which pages it took and gave back (the cmm
+ * module's DIAG 10 goes the same way: the host forgets the page, which reads as zero when next used).
+ */
 export type BalloonBackdoor = Pick<RemapApi, 'balloon' | 'unballoon'>;
 
 export interface GuestContext extends CreateContext {
