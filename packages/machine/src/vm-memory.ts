@@ -92,7 +92,8 @@ export class VmMemory {
 
   /** Sets a page's usage byte, and the write protection a clean potentially volatile private page needs. */
   setUsage(ppn: Ppn, usage: number): void {
-    const bytes = (this.usage ??= new Uint8Array(this.pages));
+    this.usage ??= new Uint8Array(this.pages);
+    const bytes = this.usage;
     const old = bytes[ppn]!;
     bytes[ppn] = usage;
     // Only a change to or from clean potentially volatile moves the flag.
