@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHost } from '@hvsim/host';
-import { renderPng, renderSvg } from '@hvsim/report';
+import { formatTable, renderPng, renderSvg } from '@hvsim/report';
 import {
   defaultRegistry,
   type LoadedScenario,
@@ -231,10 +231,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         await writeFile(join(flags.out, `${name}.svg`), svg);
         await writeFile(join(flags.out, `${name}.png`), renderPng(svg));
       }
+      const { figures, measurements } = result;
       io.out(
         flags.json
-          ? `${JSON.stringify({ name, figures: result.figures }, null, 2)}\n`
-          : `${experiment.title}\n\n${formatFigures(result.figures)}\n`,
+          ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}) }, null, 2)}\n`
+          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}`,
       );
       if (!result.figures.every((f) => f.pass)) code = 1;
     });

@@ -1,5 +1,12 @@
 import { checkInvariants } from '@hvsim/machine';
-import { createOpBatch, GuestPageUsage, InvalidOptionsError, imageBlockContent, OpKind } from '@hvsim/spec';
+import {
+  createOpBatch,
+  GuestPageUsage,
+  InvalidOptionsError,
+  imageBlockContent,
+  OpKind,
+  time,
+} from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { testGuest } from './guest.fixture';
 import type { GuestKernel } from './guest-kernel';
@@ -288,6 +295,37 @@ describe('page cache', () => {
     const { guest } = testGuest({ guest: { bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 2, 5]);
     expect(() => guest.onDiscardFault(guest.cachedPage(2))).toThrow(/not a clean cache page/);
+  });
+});
+
+describe('write-back', () => {
+  it('writes a dirty cache page back within `writeback` of its first write, by a flusher every half of it', () => {
+    const { machine, guest } = testGuest({
+      guest: { image: 'img', bootTime: 0, writeback: '30s', pageHints: true },
+    });
+    run(guest, [OpKind.FileWrite, 2, 5]);
+    const ppn = guest.cachedPage(2);
+    const writes = guest.counters().diskWrites;
+    machine.charge(guest.vm, time.s(16)); // the pass at 15 s finds it dirty since: not yet
+    run(guest, [OpKind.FileRead, 9]);
+    expect(guest.dirty[ppn]).not.toBe(0);
+    run(guest, [OpKind.FileWrite, 2, 6]); // a second write does not restart its age
+    machine.charge(guest.vm, time.s(15)); // the pass at 31 s writes it
+    run(guest, [OpKind.FileRead, 9]);
+    expect(guest.dirty[ppn]).toBe(0);
+    expect(guest.onDisk(2)).toBe(6);
+    expect(guest.counters().diskWrites).toBe(writes + 1);
+    expect(guest.pageUsage(ppn)).toBe(GuestPageUsage.Volatile);
+    checkGuestInvariants(guest);
+  });
+
+  it('by default writes dirty pages only when it evicts them', () => {
+    const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0 } });
+    run(guest, [OpKind.FileWrite, 2, 5]);
+    machine.charge(guest.vm, time.s(600));
+    run(guest, [OpKind.FileRead, 9]);
+    expect(guest.dirty[guest.cachedPage(2)]).not.toBe(0);
+    expect(guest.counters().diskWrites).toBe(0);
   });
 });
 

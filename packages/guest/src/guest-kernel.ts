@@ -28,6 +28,10 @@ import { GuestOutOfMemoryError, PageUse } from './page-use';
 // and so out of the process's resident memory — until used.
 const UNMAPPED = 0;
 
+/** A dirty page's age for the flusher: dirtied since its last pass, or already dirty then. */
+const DIRTIED = 1;
+const AGED = 2;
+
 /**
  * A workload's op aimed outside the guest's virtual pages or disk: a typed array has no element at a negative,
  * fractional or too large index, so a lookup that finds none lands here.
@@ -68,6 +72,8 @@ export interface GuestSettings {
   readonly bootTime: SimTime;
   /** CMM2: tell the host which pages are unused (free) and volatile (clean page cache). */
   readonly pageHints: boolean;
+  /** Dirty cache pages are written back within this long of being dirtied (0: only when evicted). */
+  readonly writeback: SimTime;
   readonly balloon: BalloonSettings;
   readonly cmm: CmmSettings;
 }
@@ -127,6 +133,8 @@ export class GuestKernel implements GuestOs {
   #slow = false;
   /** `settings.pageHints`, read on every allocation and free. */
   readonly #hints: boolean;
+  /** VM time of the flusher's next pass (never without write-back). */
+  #nextFlush: SimTime;
 
   constructor(context: GuestContext, settings: GuestSettings, batchCapacity = 4096) {
     const pages = context.pages;
@@ -143,6 +151,7 @@ export class GuestKernel implements GuestOs {
     this.#machine = context.machine;
     this.#hooks = context.hooks;
     this.#hints = settings.pageHints;
+    this.#nextFlush = settings.writeback > 0 ? settings.writeback / 2 : Number.POSITIVE_INFINITY;
     this.use = new Uint8Array(pages);
     this.owner = new Float64Array(pages);
     this.lru = new LruLists(pages);
@@ -235,6 +244,7 @@ export class GuestKernel implements GuestOs {
     // after them.
     this.balloon.poll();
     this.cmm?.poll();
+    if (this.vmTime() >= this.#nextFlush) this.#flushDirty();
     let pending = this.#pending;
     for (let i = from; i < batch.length; i++) {
       const k = kind[i]!;
@@ -289,7 +299,7 @@ export class GuestKernel implements GuestOs {
         break;
       case OpKind.FileWrite: {
         const ppn = this.#writablePage(t);
-        this.dirty[ppn] = 1;
+        if (!this.dirty[ppn]) this.dirty[ppn] = DIRTIED; // the flusher ages a page from its first write
         this.#queue(ppn, true, batch.content[i]!);
         break;
       }
@@ -316,10 +326,22 @@ export class GuestKernel implements GuestOs {
     if (this.use[ppn] !== PageUse.Cache || this.dirty[ppn]) {
       throw new HvsimError('lost-data', `page ${ppn} was discarded but is not a clean cache page`, 'guest');
     }
-    this.#counters.diskReads++;
-    this.#bus.diskRead(this.vm);
-    this.#bus.deviceWrite(this.vm, ppn, this.onDisk(this.owner[ppn]!));
+    const block = this.owner[ppn]!;
+    this.#bus.deviceWrite(this.vm, ppn, this.onDisk(block));
     this.#makeVolatile(ppn);
+    // The read goes through readahead, as Linux's retry after page_discard does: cached blocks after it that
+    // the host discarded too come back in the same request (each made stable, filled, volatile again).
+    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    let next = block + 1;
+    for (; next < end; next++) {
+      const page = this.#cache[next]! - 1;
+      if (page < 0 || this.#machine.pageState(this.vm, page) !== PageState.Discarded) break;
+      this.#bus.setPageUsage(this.vm, page, GuestPageUsage.Stable);
+      this.#bus.deviceWrite(this.vm, page, this.onDisk(next));
+      this.#makeVolatile(page);
+    }
+    this.#counters.diskReads++;
+    this.#bus.diskRead(this.vm, next - block);
   }
 
   // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
@@ -434,6 +456,22 @@ export class GuestKernel implements GuestOs {
     this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
     return true;
+  }
+
+  /**
+   * The flusher (Linux's writeback threads): every half of `writeback`, dirty cache pages already dirty at the
+   * pass before are written back, so each goes within `writeback` of its first write and becomes clean — and,
+   * with page hints, volatile. The guest waits for the writes, a simplification: Linux's flusher writes in
+   * the background.
+   */
+  #flushDirty(): void {
+    this.#nextFlush = this.vmTime() + this.settings.writeback / 2;
+    this.#flush();
+    const dirty = this.dirty;
+    for (let ppn = 0; ppn < dirty.length; ppn++) {
+      if (dirty[ppn] === DIRTIED) dirty[ppn] = AGED;
+      else if (dirty[ppn] === AGED) this.#writeBack(this.owner[ppn]!);
+    }
   }
 
   /**

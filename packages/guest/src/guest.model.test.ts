@@ -158,6 +158,7 @@ describe('guest against a reference of virtual pages and disk blocks', () => {
                   bootTime: 0,
                   readahead: 4,
                   pageHints,
+                  writeback: pageHints ? '2s' : 0,
                   balloon: { limit: 0.5, rate: 0.5, installed: true },
                   cmm: { installed: true, limit: 0.4, rate: 0.5 },
                 },

@@ -26,6 +26,10 @@ export const guestOptions = z.object({
     .min(1)
     .optional()
     .describe('base disk image name; VMs booted from one image share its blocks'),
+  writeback: durationOption(
+    "dirty page-cache pages are written back within this long of being dirtied, by a flusher that runs every half of it (Linux's dirty_expire: 30s); 0 writes them back only when evicted",
+    { default: 0 },
+  ),
   pageHints: z
     .boolean()
     .default(false)
@@ -104,6 +108,7 @@ export function guestSettings(
     diskContent: (block) => imageBlockContent(image, block),
     bootTime: options.bootTime,
     pageHints: options.pageHints,
+    writeback: options.writeback,
     balloon: {
       limitFraction: options.balloon.limit,
       pagesPerSecond: Math.max(1, Math.floor(options.balloon.rate * pages)),

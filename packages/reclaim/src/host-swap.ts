@@ -15,6 +15,12 @@ import { randomPrivatePage } from './random-victim';
 import { ResidencyQueue } from './residency-queue';
 
 export const hostSwapOptions = z.object({
+  hintsFirst: z
+    .boolean()
+    .default(true)
+    .describe(
+      'take pages the guest gave up (CMM2: unused, volatile) before any other victim: no I/O for them (default true)',
+    ),
   victims: z
     .enum(['random', 'fifo', 'clock', 'lru'])
     .default('random')
@@ -48,7 +54,8 @@ interface Watch {
  * (share-before-swap): one it can share needs no swap. Page-outs are asynchronous (a frame is freed when its write completes) and a
  * page comes back on its next access, so giving memory back is the guest's doing: `release` returns nothing.
  * A guest that later pages out a page the host already swapped reads it back first: double paging, counted
- * by the guest.
+ * by the guest. A guest that gives CMM2 hints has its unused and volatile pages taken first, without I/O
+ * (`hintsFirst`), and any victim it gave up is dropped or discarded rather than written.
  */
 export class HostSwap implements ReclamationMechanism {
   readonly contract = 'reclamation-mechanism@1';
@@ -56,6 +63,8 @@ export class HostSwap implements ReclamationMechanism {
   readonly options: HostSwapOptions;
   readonly #random: RandomStream;
   readonly #watches = new Map<VmId, Watch>();
+  /** Per VM: where the scan for pages its guest gave up goes on from. */
+  readonly #hintCursors = new Map<VmId, number>();
   #attachment: MechanismAttachment | undefined;
 
   constructor(options: HostSwapOptions, random: RandomStream) {
@@ -74,7 +83,7 @@ export class HostSwap implements ReclamationMechanism {
 
   reclaim(vm: VmId, pages: number): number {
     const { machine } = this.#attached();
-    let taken = 0;
+    let taken = this.options.hintsFirst ? this.#givenUp(vm, pages) : 0;
     // Each victim is paged out as it is chosen, so a policy that comes round to it again finds it gone; none
     // is asked for past the last one needed (a FIFO's next page would leave its queue).
     const victims = this.#victims(vm);
@@ -84,6 +93,28 @@ export class HostSwap implements ReclamationMechanism {
       this.#pageOut(vm, next.value);
       taken++;
     }
+    return taken;
+  }
+
+  /**
+   * CMM2 (z/VM "selects those pages for removal at a higher priority"): drops or discards up to `pages`
+   * resident pages the guest marked unused or volatile, scanning on from where the last scan stopped, and
+   * returns how many. Nothing for a guest that gives no hints.
+   */
+  #givenUp(vm: VmId, pages: number): number {
+    const { machine, remap } = this.#attached();
+    const count = machine.pageCount(vm);
+    let ppn = this.#hintCursors.get(vm) ?? 0;
+    let taken = 0;
+    for (let scanned = 0; scanned < count && taken < pages; scanned++, ppn = (ppn + 1) % count) {
+      const usage = machine.pageUsage(vm, ppn);
+      if (usage === GuestPageUsage.Stable || usage === GuestPageUsage.PotentiallyVolatile) continue;
+      const state = machine.pageState(vm, ppn);
+      if (state !== PageState.Private && state !== PageState.Shared) continue;
+      remap.evict(vm, ppn);
+      taken++;
+    }
+    this.#hintCursors.set(vm, ppn);
     return taken;
   }
 

@@ -79,9 +79,25 @@ test.prop([fc.array(fc.nat(1000), { minLength: 1, maxLength: 8 }), fc.nat(49)])(
   },
 );
 
+it('counts z/VM’s own paging since the last decision: constrained, and the deficit grows by what it paged', () => {
+  const policy = vmrm.create({ low: 0.05, high: 0.1 }, context);
+  expect(shrinks(observation(0, 60), policy)).toEqual([]); // above low, nothing paged: unconstrained
+  // Free memory falls to 30 between decisions: z/VM pages the 20 below low.
+  const paged = policy.plan(observation(15, 30)).actions;
+  expect(paged.reduce((a, x) => a + x.pages, 0)).toBe(20);
+  // At the next decision free memory is back to 60, above low, but the paging shows the guests want more:
+  // 40 missing up to high plus the 20 paged, shared 600 : 200.
+  expect(policy.plan(observation(60, 60)).state).toBe('constrained');
+  expect(shrinks(observation(120, 60), policy).map((a) => a.pages)).toEqual([]);
+  const again = vmrm.create({ low: 0.05, high: 0.1 }, context);
+  again.plan(observation(0, 60));
+  again.plan(observation(15, 30));
+  expect(shrinks(observation(60, 60), again).map((a) => a.pages)).toEqual([45, 15]);
+});
+
 it('relaxes once the constraint is gone: a share of what it asked for back, no more than is free above high', () => {
   const policy = vmrm.create({ low: 0.05, high: 0.1, relax: 0.25 }, context);
-  expect(shrinks(observation(0, 20), policy).map((a) => a.pages)).toEqual([60, 20]);
+  expect(shrinks(observation(0, 20, false), policy).map((a) => a.pages)).toEqual([60, 20]);
   // Between low and high: requests hold.
   expect(policy.plan(observation(60, 75))).toEqual({ actions: [], blocked: [], state: 'unconstrained' });
   // 300 free above high: a quarter of the 80 pages asked for comes back, shared 60 : 20.
@@ -97,7 +113,7 @@ it('relaxes once the constraint is gone: a share of what it asked for back, no m
 
 it('forgets a guest that powered off', () => {
   const policy = vmrm.create({}, context);
-  shrinks(observation(0, 20), policy);
+  shrinks(observation(0, 20, false), policy);
   const gone = observation(60, 75);
   policy.plan({ ...gone, vms: gone.vms.filter((v) => v.vm !== 1) });
   expect(shrinks(observation(120, 400), policy)).toEqual([{ vm: 0, mechanism: 'cmm1', pages: -15 }]);

@@ -64,9 +64,10 @@ function spread(
 
 /**
  * A stand-in for z/VM's VM Resource Manager driving CMM1 (reference §1.2.2; VMRM's own formula and monitor
- * interval are not published). Once an `interval` it looks at host free memory: below `low` the host is
- * constrained, and each guest with the module is asked to shrink by its share of the resident frames times
- * what is missing up to `high`, as an absolute SHRINK target that holds until changed; above `high` the
+ * interval are not published). Once an `interval` it reads the monitor: free memory below `low`, or z/VM paging
+ * since the last decision, means the host is constrained, and each guest with the module is asked to shrink by
+ * its share of the resident frames times the deficit — what is missing up to `high` plus what z/VM paged — as
+ * an absolute SHRINK target that holds until changed; above `high` the
  * guests get back `relax` of what they were asked for, no more than free memory above `high`. Between
  * decisions it sends nothing. VMRM knows nothing of allocation targets, and uses only SHRINK, as z/VM's does.
  * z/VM pages on its own whatever VMRM does: at every rebalance, free memory below `low` is paged out of the
@@ -81,6 +82,8 @@ export class VmResourceManager implements ReclamationPolicy {
   /** Host time of the next decision. */
   #next: SimTime = 0;
   #state: 'constrained' | 'unconstrained' = 'unconstrained';
+  /** Pages z/VM's own paging took since the last decision: the monitor's paging rate. */
+  #paged: Pages = 0;
 
   constructor(options: VmrmOptions) {
     this.#options = options;
@@ -96,7 +99,9 @@ export class VmResourceManager implements ReclamationPolicy {
     const short = Math.ceil(low * observation.totalFrames - observation.freeFrames);
     if (short > 0) {
       const pageable = observation.vms.filter((vm) => vm.mechanisms.includes(page));
-      actions.push(...spread(pageable, (vm) => vm.allocated, short, page));
+      const paging = spread(pageable, (vm) => vm.allocated, short, page);
+      for (const action of paging) this.#paged += action.pages;
+      actions.push(...paging);
     }
     return { actions, blocked: [], state: this.#state };
   }
@@ -109,10 +114,15 @@ export class VmResourceManager implements ReclamationPolicy {
     // Guests that powered off are forgotten.
     const asked = new Map(observation.vms.map((vm) => [vm.vm, this.#asked.get(vm.vm) ?? 0]));
     this.#asked = asked;
-    this.#state = freeFrames < low * totalFrames ? 'constrained' : 'unconstrained';
+    // Constrained: free memory short, or z/VM paged since the last decision (the paging it did is memory the
+    // guests wanted beyond the host's, which free memory alone no longer shows).
+    const paged = this.#paged;
+    this.#paged = 0;
+    this.#state = freeFrames < low * totalFrames || paged > 0 ? 'constrained' : 'unconstrained';
     let moves: ReclamationAction[] = [];
     if (this.#state === 'constrained') {
-      moves = spread(eligible, (vm) => vm.allocated, Math.ceil(high * totalFrames - freeFrames), cmm);
+      const deficit = Math.max(0, Math.ceil(high * totalFrames - freeFrames)) + paged;
+      moves = spread(eligible, (vm) => vm.allocated, deficit, cmm);
     } else {
       const spare = Math.floor(freeFrames - high * totalFrames);
       const held = eligible.reduce((a, vm) => a + asked.get(vm.vm)!, 0);

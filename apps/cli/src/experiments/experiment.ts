@@ -20,6 +20,8 @@ export interface ExperimentResult {
   readonly figures: readonly ExperimentFigure[];
   /** A vega-lite chart of published against simulated (see `comparisonChart` in the report package). */
   readonly chart?: object;
+  /** The runs' numbers behind the figures, a row each, printed below them. */
+  readonly measurements?: readonly Readonly<Record<string, string | number>>[];
 }
 
 export interface Experiment {

@@ -2,6 +2,7 @@
  * The home of the papers' experiments: each reproduces a published result and says, figure by figure,
  * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
  */
+import { cmmOvercommit } from './cmm-overcommit';
 import { doublePaging } from './double-paging';
 import { esxFig2 } from './esx-fig2';
 import { esxFig6 } from './esx-fig6';
@@ -19,4 +20,4 @@ export {
 } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging, mebBalance];
+export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging, mebBalance, cmmOvercommit];
