@@ -3,7 +3,7 @@
  * content last written. Random sequences of reads, writes and every remap operation run on both; after each
  * command every page must hold what the reference says (data integrity and isolation) and every bookkeeping
  * invariant must hold (conservation, partition, refcount = mappers, one shared frame per content, swap slots =
- * swapped pages). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ * swapped pages, compression frames = what the cache's bytes need). Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
 import { accessOp, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
 import { checkedCommands } from '@hvsim/spec/testing';
@@ -204,6 +204,21 @@ const commands = [
       const vm = real.vms[v]!;
       const ok = resident(real.machine.pageState(vm, ppn));
       attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`rejectCompression(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = resident(real.machine.pageState(vm, ppn));
+      attempt(ok, () => real.machine.rejectCompression(vm, ppn), InvalidTransitionError);
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`swapOutCompressed(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      // Every page has a slot to go to: the device holds as many slots as the VMs have pages.
+      const ok = real.machine.pageState(vm, ppn) === PageState.Compressed;
+      attempt(ok, () => real.machine.swapOutCompressed(vm, ppn), InvalidTransitionError);
     }),
   ),
   page.map(({ v, ppn }) =>
