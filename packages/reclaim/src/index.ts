@@ -1,8 +1,15 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, ballooning and host paging; MEB's balancer and its enforcement to targets.
+ * follows them, ballooning, memory compression and host paging; MEB's balancer and its enforcement to targets.
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
+export { CompressedSizes } from './compressed-size';
+export {
+  CompressionMechanism,
+  type CompressionOptions,
+  compression,
+  compressionOptions,
+} from './compression';
 export {
   EsxReclamation,
   type EsxReclamationOptions,
@@ -28,12 +35,21 @@ export {
 } from './meb-solver';
 export { randomPrivatePage } from './random-victim';
 export { type ToTargetOptions, toTarget, toTargetOptions, toTargetPlan } from './to-target';
+export { type VictimPolicy, Victims, victimPolicies, victimsOption } from './victims';
 
 import { balloon } from './balloon';
+import { compression } from './compression';
 import { esxReclamation } from './esx-policy';
 import { hostSwap } from './host-swap';
 import { mebBalancer } from './meb-balancer';
 import { toTarget } from './to-target';
 
 /** The reclamation policies and mechanisms of this package, for a registry. */
-export const reclamationDefinitions = [esxReclamation, toTarget, mebBalancer, balloon, hostSwap] as const;
+export const reclamationDefinitions = [
+  esxReclamation,
+  toTarget,
+  mebBalancer,
+  balloon,
+  compression,
+  hostSwap,
+] as const;
