@@ -82,23 +82,25 @@ export class CompressionMechanism implements ReclamationMechanism {
    * is `pages` less; returns how much less.
    */
   reclaim(vm: VmId, pages: Pages): Pages {
-    const { machine, shareBeforeSwap } = this.#attached();
-    const held = () => {
-      const partition = machine.pagePartition(vm);
-      return partition.private + partition.shared + machine.compressionFrames(vm);
-    };
-    const start = held();
+    const { shareBeforeSwap } = this.#attached();
+    const start = this.#held(vm);
     const victims = this.#victims.of(vm);
-    while (start - held() < pages) {
+    while (start - this.#held(vm) < pages) {
       const next = victims.next();
       if (next.done) break;
       if (!shareBeforeSwap?.(vm, next.value) && !this.#store(vm, next.value)) break;
     }
-    return start - held();
+    return start - this.#held(vm);
   }
 
   release(): Pages {
     return 0;
+  }
+
+  #held(vm: VmId): Pages {
+    const machine = this.#attached().machine;
+    const partition = machine.pagePartition(vm);
+    return partition.private + partition.shared + machine.compressionFrames(vm);
   }
 
   /** Compresses a victim into the cache, or pages it out; false when neither can be done. */
