@@ -2,6 +2,7 @@
  * The home of the papers' experiments: each reproduces a published result and says, figure by figure,
  * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
  */
+import { compressionTier } from './compression-tier';
 import { doublePaging } from './double-paging';
 import { esxFig2 } from './esx-fig2';
 import { esxFig6 } from './esx-fig6';
@@ -11,4 +12,4 @@ import type { Experiment } from './experiment';
 export { above, type Experiment, type ExperimentFigure, type ExperimentResult, figure } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging];
+export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging, compressionTier];
