@@ -160,9 +160,10 @@ export class Host {
       swapSlots: config.swapPages ?? 0,
       ...(config.costs === undefined ? {} : { costs: config.costs }),
       emit,
-      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () =>
-        this.#mechanisms.get(this.#reclamation.pager ?? ''),
-      ),
+      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () => {
+        const pager = this.#reclamation.pager;
+        return pager === undefined ? undefined : this.#mechanisms.get(pager);
+      }),
     });
     this.#traps = new SharedTraps(this.machine.traps);
     const names = new Set<string>();
