@@ -160,7 +160,10 @@ export class Host {
       swapSlots: config.swapPages ?? 0,
       ...(config.costs === undefined ? {} : { costs: config.costs }),
       emit,
-      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager')),
+      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () => {
+        const pager = this.#reclamation.pager;
+        return pager === undefined ? undefined : this.#mechanisms.get(pager);
+      }),
     });
     this.#traps = new SharedTraps(this.machine.traps);
     const names = new Set<string>();
@@ -192,6 +195,7 @@ export class Host {
         guest: (vm) => this.#slotOf(vm)?.runner?.guest,
         traps: (vm) => this.#traps.forVm(vm, this.machine.pageCount(vm), `mechanism:${mechanism.name}`),
         shareBeforeSwap: (vm, ppn) => this.#sharing?.tryShare?.(vm, ppn) ?? false,
+        contents: this.contents,
       });
       this.#mechanisms.set(mechanism.name, mechanism);
     }
@@ -288,8 +292,7 @@ export class Host {
     const running = this.#running();
     const overhead = running.reduce((sum, s) => sum + (s.config.overheadPages ?? 0), 0);
     const views = running.map((slot) => {
-      const p = machine.pagePartition(slot.runner!.vm);
-      const allocated = p.private + p.shared;
+      const allocated = this.#held(slot.runner!.vm);
       const estimate = slot.detector?.estimate();
       return { slot, allocated, active: estimate?.activePages ?? allocated, curve: estimate?.missRatioCurve };
     });
@@ -342,6 +345,12 @@ export class Host {
       this.#emit('state-change', undefined, { from: this.#state ?? 'none', to: plan.state });
       this.#state = plan.state;
     }
+  }
+
+  /** The memory a VM holds: the frames behind its pages (a shared one counted per mapper) and its cache's. */
+  #held(vm: VmId): Pages {
+    const p = this.machine.pagePartition(vm);
+    return p.private + p.shared + this.machine.compressionFrames(vm);
   }
 
   /** Slots of the VMs powered on now. */
@@ -473,7 +482,7 @@ export class Host {
       const p = machine.pagePartition(runner.vm);
       const c = machine.counters(runner.vm);
       const g = runner.guest.counters();
-      m.record('allocated', 'pages', name, p.private + p.shared);
+      m.record('allocated', 'pages', name, this.#held(runner.vm));
       m.record('target', 'pages', name, slot.target ?? slot.config.pages);
       m.record('shared', 'pages', name, p.shared);
       m.record('swapped', 'pages', name, p.swapped);

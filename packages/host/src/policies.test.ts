@@ -1,6 +1,6 @@
 import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
-import { balloon, cmm1, esxReclamation, hostSwap, vmrm } from '@hvsim/reclaim';
+import { balloon, cmm1, compression, esxReclamation, hostSwap, vmrm } from '@hvsim/reclaim';
 import {
   defineAllocationPolicy,
   defineReclamationMechanism,
@@ -183,13 +183,14 @@ describe('policy slots', () => {
       const targets = last('a', 'target') + last('b', 'target');
       expect(targets).toBe(host.machine.totalFrames - 1 - Math.ceil(0.06 * host.machine.totalFrames));
       // Memory is all in use, so the states fall to hard or low: the host pages as well as ballooning.
-      // Reclaiming towards the targets brings free memory back over the soft threshold (ESX then rests).
+      // Reclaiming towards the targets brings free memory back over the soft threshold (ESX then rests), as
+      // it does at least once in the last second; the last sample alone can fall anywhere in that cycle.
       for (const vm of ['a', 'b']) expect(last(vm, 'ballooned') + last(vm, 'swapped')).toBeGreaterThan(0);
       const free = host
         .metrics()
         .series.find((s) => s.vm === undefined && s.name === 'free')!
-        .values.at(-1)!;
-      expect(free).toBeGreaterThanOrEqual(0.04 * host.machine.totalFrames);
+        .values.slice(-10);
+      expect(Math.max(...free)).toBeGreaterThanOrEqual(0.04 * host.machine.totalFrames);
       const states = host.events.filter((e) => e.kind === 'state-change').map((e) => e.data!['to']);
       expect(states.some((state) => state === 'hard' || state === 'low')).toBe(true);
     },
@@ -229,6 +230,43 @@ describe('policy slots', () => {
     expect(cmm.timeout).toEqual({ pages: Math.round(0.02 * parsePages('4MiB')), every: time.ms(500) });
     expect(cmm.timedPages).toBeGreaterThan(0);
     expect(drained).toBeGreaterThan(0); // between requests, the timer lowered the target
+  });
+
+  it('pages in emergencies through the mechanism the reclamation policy pages with, counting VMs’ caches', () => {
+    // No allocation policy: every target is the maximum, so no plan reclaims and only the emergency pager does.
+    const host = createHost({
+      frames: parsePages('6MiB'),
+      swapPages: parsePages('16MiB'),
+      seed: 1,
+      quantum: time.ms(1),
+      metricInterval: time.ms(100),
+      checkInvariants: true,
+      vms: ['a', 'b'].map((name) => ({
+        name,
+        pages: parsePages('4MiB'),
+        guest: { definition: linuxGuest, options: { bootTime: '1ms' } },
+        workload: {
+          definition: uniform,
+          options: { pages: 0.9, content: { model: 'generated', compressibility: 0.75 } },
+        },
+      })),
+      policies: {
+        reclamation: { definition: esxReclamation, options: { page: 'compression' } },
+        mechanisms: [{ definition: compression, options: {} }],
+      },
+    });
+    host.run(time.ms(500));
+    for (const name of ['a', 'b']) {
+      const vm = host.vmId(name)!;
+      const counters = host.machine.counters(vm);
+      expect(counters.compressions).toBeGreaterThan(0);
+      expect(counters.compressionRejects).toBe(0);
+      // What a VM holds counts its cache's frames, in the metrics as in what the policies see.
+      const p = host.machine.pagePartition(vm);
+      const allocated = host.metrics().series.find((s) => s.vm === name && s.name === 'allocated')!;
+      expect(allocated.values.at(-1)).toBe(p.private + p.shared + host.machine.compressionFrames(vm));
+      expect(host.machine.compressionFrames(vm)).toBeGreaterThan(0);
+    }
   });
 
   it('plans again at once when free memory crosses one of the reclamation policy’s triggers', () => {

@@ -439,6 +439,31 @@ describe('compress', () => {
     expect(e.message).toContain('needs a page that is compressed');
     expect(e.message).toContain('is private');
   });
+
+  it('rejectCompression of a non-resident page, swapOutCompressed of a non-compressed page', () => {
+    const { machine, vm } = setup();
+    let e = thrown(() => machine.rejectCompression(vm, 0), InvalidTransitionError, 'invalid-transition');
+    expect(e.field).toBe('rejectCompression');
+    expect(e.message).toContain('needs a page that is private or shared');
+    machine.write(vm, 0, 3);
+    const before = snapshot(machine);
+    e = thrown(() => machine.swapOutCompressed(vm, 0), InvalidTransitionError, 'invalid-transition');
+    expect(e.field).toBe('swapOutCompressed');
+    expect(e.message).toContain('needs a page that is compressed');
+    expect(snapshot(machine)).toEqual(before);
+  });
+
+  it('swapOutCompressed with every slot in use is OutOfSwapError and keeps the page compressed', () => {
+    const { machine, vm } = setup({ swapSlots: 0 });
+    machine.write(vm, 0, 3);
+    machine.compress(vm, 0, 100);
+    const before = snapshot(machine);
+    const e = thrown(() => machine.swapOutCompressed(vm, 0), OutOfSwapError, 'out-of-swap');
+    expect(e.field).toBe('machine.swap');
+    expect(snapshot(machine)).toEqual(before);
+    expect(machine.compressedBytes(vm)).toBe(100);
+    checkInvariants(machine);
+  });
 });
 
 describe('discard and drop', () => {

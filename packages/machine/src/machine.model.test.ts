@@ -3,10 +3,11 @@
  * content last written. Random sequences of reads, writes and every remap operation run on both; after each
  * command every page must hold what the reference says (data integrity and isolation) and every bookkeeping
  * invariant must hold (conservation, partition, refcount = mappers, one shared frame per content, swap slots =
- * swapped pages, only the 8 valid CMM2 combinations). The reference also keeps each page's CMM2 usage: the
- * host may only drop unused pages and discard volatile ones (or potentially volatile ones not written since),
- * so a page whose data the guest did not give up is never lost, and a discarded page is never read without a
- * discard fault that re-reads its disk. Replay a failure with FC_SEED, FC_PATH and FC_REPLAY_PATH.
+ * swapped pages, compression frames = what the cache's bytes need, only the 8 valid CMM2 combinations). The
+ * reference also keeps each page's CMM2 usage: the host may only drop unused pages and discard volatile ones
+ * (or potentially volatile ones not written since), so a page whose data the guest did not give up is never
+ * lost, and a discarded page is never read without a discard fault that re-reads its disk. Replay a failure
+ * with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
 import { accessOp, GuestPageUsage, PAGE_SIZE, PageState, type Ppn, type VmId } from '@hvsim/spec';
 import { checkedCommands } from '@hvsim/spec/testing';
@@ -232,6 +233,21 @@ const commands = [
       const vm = real.vms[v]!;
       const ok = resident(real.machine.pageState(vm, ppn)) && usageOf(model, key(v, ppn)) === Stable;
       attempt(ok, () => real.machine.compress(vm, ppn, bytes), InvalidTransitionError);
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`rejectCompression(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      const ok = resident(real.machine.pageState(vm, ppn));
+      attempt(ok, () => real.machine.rejectCompression(vm, ppn), InvalidTransitionError);
+    }),
+  ),
+  page.map(({ v, ppn }) =>
+    op(`swapOutCompressed(${v},${ppn})`, (_model, real) => {
+      const vm = real.vms[v]!;
+      // Every page has a slot to go to: the device holds as many slots as the VMs have pages.
+      const ok = real.machine.pageState(vm, ppn) === PageState.Compressed;
+      attempt(ok, () => real.machine.swapOutCompressed(vm, ppn), InvalidTransitionError);
     }),
   ),
   page.map(({ v, ppn }) =>

@@ -658,8 +658,55 @@ describe('compress', () => {
       expectFrames(machine, { free: 12, private: 2 - p, compressed: p + 1, shared: 1 });
       checkInvariants(machine);
     }
-    expect(changes()).toEqual({ compressions: 3 });
+    expect(changes()).toEqual({ compressions: 3, time: 3 * machine.costs.compress });
     expect(machine.compression.used).toBe(3);
+  });
+
+  it('a rejected compression is charged and counted, and leaves the page where it was', () => {
+    const { machine, vm, changes, costs } = setup();
+    machine.write(vm, 0, 9);
+    const frame = machine.frameOf(vm, 0);
+    changes();
+    machine.rejectCompression(vm, 0);
+    expect(changes()).toEqual({ compressionRejects: 1, time: costs.compress });
+    expect(machine.frameOf(vm, 0)).toBe(frame);
+    expect(machine.compressionFrames(vm)).toBe(0);
+    expectFrames(machine, { free: 14, private: 1, shared: 1 });
+    checkInvariants(machine);
+  });
+
+  it('writes a compressed page back to swap without a frame; it reads back from swap', () => {
+    const { machine, vm, changes, costs } = setup();
+    machine.write(vm, 0, 1);
+    machine.write(vm, 1, 2);
+    machine.compress(vm, 0, 3000);
+    machine.compress(vm, 1, 3000);
+    expect(machine.compressionFrames(vm)).toBe(2);
+    changes();
+
+    const slot = machine.swapOutCompressed(vm, 1);
+    expect(machine.pageState(vm, 1)).toBe(PageState.Swapped);
+    expect(machine.peek(vm, 1)).toBe(2);
+    expect(machine.swap.content[slot]).toBe(2);
+    expect(machine.compressedBytes(vm)).toBe(3000);
+    expect(machine.compressionFrames(vm)).toBe(1);
+    expect(machine.usedSwapSlots).toBe(1);
+    expect(changes()).toEqual({ swapOuts: 1 });
+    // The cache frame it no longer needs is free at once: nothing is in flight.
+    expectFrames(machine, { free: 14, compressed: 1, shared: 1 });
+    checkInvariants(machine);
+
+    expect(machine.read(vm, 1)).toBe(2);
+    expect(changes()).toEqual({
+      accesses: 1,
+      slowAccesses: 1,
+      swapIns: 1,
+      time: costs.access + costs.swapIn,
+    });
+    expect(machine.usedSwapSlots).toBe(0);
+    expect(machine.read(vm, 0)).toBe(1);
+    expectFrames(machine, { free: 13, private: 2, shared: 1 });
+    checkInvariants(machine);
   });
 
   it('fits two 2048-byte pages in one frame and frees the second page’s frame', () => {

@@ -27,7 +27,13 @@ export const esxReclamationOptions = z.object({
     default: '15s',
   }),
   balloon: z.string().min(1).default('balloon').describe('the mechanism that balloons (default balloon)'),
-  page: z.string().min(1).default('host-swap').describe('the mechanism that pages (default host-swap)'),
+  page: z
+    .string()
+    .min(1)
+    .default('host-swap')
+    .describe(
+      'the mechanism that pages, and that the emergency pager uses (default host-swap; compression puts the compression tier before swap)',
+    ),
 });
 
 export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
@@ -63,6 +69,11 @@ export class EsxReclamation implements ReclamationPolicy {
     this.#options = options;
     const { high, soft, hard, low, margin } = options;
     this.triggers = [low, hard, soft, hard + margin, soft + margin, high + margin];
+  }
+
+  /** The kernel's emergency pager pages as this policy does. */
+  get pager(): string {
+    return this.#options.page;
   }
 
   /** Targets leave the high threshold free, so reclaiming to them brings the host back to `high`. */

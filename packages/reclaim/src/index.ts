@@ -1,10 +1,17 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, ballooning and host paging; MEB's balancer and its enforcement to targets; z/VM's CMM1
- * (the VM Resource Manager and its SHRINK requests).
+ * follows them, ballooning, memory compression and host paging; MEB's balancer and its enforcement to
+ * targets; z/VM's CMM1 (the VM Resource Manager and its SHRINK requests).
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
 export { Cmm1Mechanism, type Cmm1Options, cmm1, cmm1Options } from './cmm1';
+export { CompressedSizes } from './compressed-size';
+export {
+  CompressionMechanism,
+  type CompressionOptions,
+  compression,
+  compressionOptions,
+} from './compression';
 export {
   EsxReclamation,
   type EsxReclamationOptions,
@@ -30,10 +37,12 @@ export {
 } from './meb-solver';
 export { randomPrivatePage } from './random-victim';
 export { type ToTargetOptions, toTarget, toTargetOptions, toTargetPlan } from './to-target';
+export { type VictimPolicy, Victims, victimPolicies, victimsOption } from './victims';
 export { VmResourceManager, type VmrmOptions, vmrm, vmrmOptions } from './vmrm';
 
 import { balloon } from './balloon';
 import { cmm1 } from './cmm1';
+import { compression } from './compression';
 import { esxReclamation } from './esx-policy';
 import { hostSwap } from './host-swap';
 import { mebBalancer } from './meb-balancer';
@@ -47,6 +56,7 @@ export const reclamationDefinitions = [
   mebBalancer,
   vmrm,
   balloon,
+  compression,
   hostSwap,
   cmm1,
 ] as const;

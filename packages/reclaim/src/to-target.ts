@@ -13,7 +13,9 @@ export const toTargetOptions = z.object({
     .string()
     .min(1)
     .default('host-swap')
-    .describe('the mechanism for a VM with no balloon to use (default host-swap)'),
+    .describe(
+      'the mechanism for a VM with no balloon to use, and that the emergency pager uses (default host-swap; compression puts the compression tier before swap)',
+    ),
 });
 
 export type ToTargetOptions = z.output<typeof toTargetOptions>;
@@ -44,6 +46,7 @@ export const toTarget = defineReclamationPolicy({
   create: (options): ReclamationPolicy => ({
     contract: 'reclamation-policy@1',
     name: 'to-target',
+    pager: options.page,
     plan: (observation) => toTargetPlan(observation, options),
   }),
 });

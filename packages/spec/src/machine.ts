@@ -100,6 +100,8 @@ export interface VmCounters {
   softFaults: number;
   balloonPops: number;
   compressions: number;
+  /** Pages the host compressed and did not keep, as they compressed too poorly (each paged out instead). */
+  compressionRejects: number;
   decompressions: number;
   discards: number;
   discardFaults: number;
@@ -127,6 +129,7 @@ export const emptyVmCounters = (): VmCounters => ({
   softFaults: 0,
   balloonPops: 0,
   compressions: 0,
+  compressionRejects: 0,
   decompressions: 0,
   discards: 0,
   discardFaults: 0,
@@ -200,6 +203,10 @@ export interface MachineView {
   counters(vm: VmId): Readonly<VmCounters>;
   /** Simulated time charged to the VM. */
   vmTime(vm: VmId): SimTime;
+  /** Frames the VM's compression cache occupies. */
+  compressionFrames(vm: VmId): Pages;
+  /** Compressed bytes the VM's compression cache holds. */
+  compressedBytes(vm: VmId): number;
 }
 
 /** The bit of a batched access op that marks a write; the low 31 bits are the page number. */
@@ -274,8 +281,21 @@ export interface RemapApi {
   swapOut(vm: VmId, ppn: Ppn): SwapSlot;
   /** Reads a swapped page back (what an access to it does), charging the VM. */
   swapIn(vm: VmId, ppn: Ppn): Mpn;
-  /** Moves a resident page into the VM's compression cache, taking `compressedBytes` of it. */
+  /**
+   * Moves a resident page into the VM's compression cache, taking `compressedBytes` of it; the compression
+   * is charged to the VM.
+   */
   compress(vm: VmId, ppn: Ppn, compressedBytes: number): void;
+  /**
+   * The host compressed a resident page and keeps nothing of it (it compressed too poorly): the compression
+   * is charged to the VM and counted; the page stays resident, for the caller to page out.
+   */
+  rejectCompression(vm: VmId, ppn: Ppn): void;
+  /**
+   * Writes a compressed page back to host swap without decompressing it into a frame (the cache's
+   * write-back): its cache entry is freed and a swap write started, counted as a swap-out.
+   */
+  swapOutCompressed(vm: VmId, ppn: Ppn): SwapSlot;
   /** Brings a compressed page back into a frame, charging the VM. */
   decompress(vm: VmId, ppn: Ppn): Mpn;
   /** Discards a page the guest marked volatile (CMM2): no I/O; its next access raises a discard fault. */

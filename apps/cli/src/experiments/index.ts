@@ -3,6 +3,7 @@
  * whether the simulation lands within the tolerance. Later milestones register theirs in `experiments`.
  */
 import { cmmOvercommit } from './cmm-overcommit';
+import { compressionTier } from './compression-tier';
 import { doublePaging } from './double-paging';
 import { esxFig2 } from './esx-fig2';
 import { esxFig6 } from './esx-fig6';
@@ -20,4 +21,12 @@ export {
 } from './experiment';
 
 /** Every registered experiment. */
-export const experiments: Experiment[] = [esxFig2, esxFig6, esxFig7, doublePaging, mebBalance, cmmOvercommit];
+export const experiments: Experiment[] = [
+  esxFig2,
+  esxFig6,
+  esxFig7,
+  doublePaging,
+  mebBalance,
+  cmmOvercommit,
+  compressionTier,
+];

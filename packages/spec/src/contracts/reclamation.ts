@@ -1,3 +1,4 @@
+import type { ContentInterner } from '../content-ids';
 import { definer } from '../define';
 import type { Ppn, VmId } from '../ids';
 import type { MachineView, RemapApi, TrapApi } from '../machine';
@@ -17,6 +18,8 @@ export interface MechanismAttachment {
    * no longer needs a frame of its own, so it need not be written to swap.
    */
   readonly shareBeforeSwap?: (vm: VmId, ppn: Ppn) => boolean;
+  /** The real bytes behind content ids, when the host has them (compression compresses them). */
+  readonly contents?: ContentInterner;
 }
 
 /** Something that takes memory from a VM and gives it back: balloon, host swap, compression, CMM. */
@@ -36,7 +39,7 @@ export interface ReclamationMechanism {
 export interface VmObservation {
   readonly vm: VmId;
   readonly pages: Pages;
-  /** Pages backed by frames (private + shared). */
+  /** Pages backed by frames (private + shared), plus the frames of its compression cache. */
   readonly allocated: Pages;
   /** The allocation policy's target for it. */
   readonly target: Pages;
@@ -82,6 +85,11 @@ export interface ReclamationPolicy {
    * memory out of the reclamation states (ESX: the high threshold). Default 0.
    */
   readonly freeTarget?: number;
+  /**
+   * The mechanism the kernel pages with when an access finds no free frame (its emergency pager), if the
+   * host has it; otherwise the kernel swaps out random pages.
+   */
+  readonly pager?: string;
 }
 
 export const defineReclamationMechanism = definer<

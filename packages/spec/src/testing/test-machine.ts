@@ -164,6 +164,8 @@ export class TestMachine {
       framePartition: () => frames,
       counters: (vm) => this.#counters[vm]!,
       vmTime: (vm) => this.#time[vm]!,
+      compressionFrames: () => 0,
+      compressedBytes: () => 0,
     };
   }
 }

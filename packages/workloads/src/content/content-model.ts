@@ -1,7 +1,7 @@
 import type { ContentId } from '@hvsim/spec';
 
 /** Names of the content models, as scenario files give them. */
-export type ContentModelName = 'zero' | 'unique' | 'os-image' | 'duplicate' | 'mix' | 'file';
+export type ContentModelName = 'zero' | 'unique' | 'os-image' | 'duplicate' | 'mix' | 'generated' | 'file';
 
 /** What a workload writes: the content id a write to a page stores. */
 export interface ContentModel {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ContentModel, ContentModelName } from './content-model';
 import { DuplicateContent } from './duplicate';
 import { FileContent } from './file-content';
+import { GeneratedContent, MAX_GENERATED_POOL } from './generated';
 import { MAX_DUPLICATE_POOL, MAX_OS_IMAGES } from './layout';
 import { DEFAULT_MIX, MixContent } from './mix';
 import { OsImageContent } from './os-image';
@@ -16,6 +17,7 @@ const MODEL_NAMES = [
   'os-image',
   'duplicate',
   'mix',
+  'generated',
 ] as const satisfies readonly ContentModelName[];
 
 const image = () =>
@@ -39,7 +41,8 @@ const pool = () =>
 const fraction = (value: number, what: string) =>
   z.number().min(0).max(1).default(value).describe(`fraction of pages that ${what} (default ${value})`);
 
-const syntheticModels = [
+/** The models whose options all have defaults, so that a bare name stands for them. */
+const bareModels = [
   z.object({ model: z.literal('zero').describe('every write stores zeros') }),
   z.object({ model: z.literal('unique').describe('every write stores a content nothing else ever stores') }),
   z.object({
@@ -67,13 +70,35 @@ const syntheticModels = [
     .refine((m) => m.zero + m.osImage + m.duplicate <= 1 + 1e-9, {
       message: 'zero + osImage + duplicate must not exceed 1 (the rest of the pages are unique)',
     }),
+  z.object({
+    model: z
+      .literal('generated')
+      .describe('real bytes made up of random bytes and runs, as compressible as told (a codec sees them)'),
+    compressibility: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('share of each page a codec can remove: 0 random bytes, 0.75 about 4:1 (default 0.5)'),
+    pool: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_GENERATED_POOL)
+      .default(1024)
+      .describe('distinct pages, made on first use; page n holds pool page n mod pool (default 1024)'),
+    salt: z
+      .number()
+      .int()
+      .default(0)
+      .describe('which pages: VMs with the same options and salt hold the same pages (default 0)'),
+  }),
 ] as const;
 
-/** The models a bare name can stand for (the file model needs its path). */
-const namedModels = z.discriminatedUnion('model', [...syntheticModels]);
+const namedModels = z.discriminatedUnion('model', [...bareModels]);
 
 const models = z.discriminatedUnion('model', [
-  ...syntheticModels,
+  ...bareModels,
   z.object({
     model: z.literal('file').describe('real contents: a file or disk image cut into 4 KiB pages'),
     path: z
@@ -104,7 +129,7 @@ export const contentOptions = z
     },
   )
   .describe(
-    'what writes store: "zero", "unique", "os-image", "duplicate" or "mix", or an object with the model and its parameters',
+    'what writes store: "zero", "unique", "os-image", "duplicate", "mix" or "generated", or an object with the model and its parameters',
   );
 
 export type ContentOptions = z.output<typeof contentOptions>;
@@ -130,6 +155,8 @@ export function createContentModel(
         { zero: options.zero, osImage: options.osImage, duplicate: options.duplicate },
         { pool: options.pool, image: options.image, salt: options.salt },
       );
+    case 'generated':
+      return new GeneratedContent(options, ctx.contents);
     case 'file':
       return new FileContent(resolve(ctx.baseDir ?? '', options.path), ctx.contents);
   }
