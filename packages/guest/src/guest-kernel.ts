@@ -349,7 +349,9 @@ export class GuestKernel implements GuestOs {
   /**
    * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:
    * from the zeroed list, or cleared now (a write of zeros the host sees) — unless the caller fills the
-   * whole page itself (`filled`: a read from swap), as a kernel never clears a page it is about to overwrite.
+   * whole page itself (`filled`: a read from swap or disk), as a kernel never clears a page it is about to
+   * overwrite. With hints, a page is made stable here, but one the caller fills stays unused until the caller
+   * says what it holds after the fill (stable, or volatile for a clean cache page): one change, not two.
    */
   allocate(use: PageUse, filled = false): Ppn {
     this.#slow = true;
@@ -367,7 +369,7 @@ export class GuestKernel implements GuestOs {
     } else {
       ppn = this.dirtyFree.pop();
       if (ppn === -1) ppn = this.zeroed.pop();
-      this.#hint(ppn, GuestPageUsage.Stable);
+      if (!filled) this.#hint(ppn, GuestPageUsage.Stable);
     }
     this.use[ppn] = use;
     return ppn;
@@ -526,6 +528,7 @@ export class GuestKernel implements GuestOs {
       this.#bus.diskRead(this.vm);
       this.#hooks.onSwapIn?.(this.vm, ppn, slot);
       this.#bus.deviceWrite(this.vm, ppn, this.swapContent[slot]!);
+      this.#hint(ppn, GuestPageUsage.Stable);
       this.swapFree.push(slot);
     }
     this.#pageTable[vpn] = ppn + 1;
@@ -541,7 +544,7 @@ export class GuestKernel implements GuestOs {
   #cachePage(block: number, fill: boolean): Ppn {
     const cached = this.#cache[block] ?? badTarget('a disk block', this.#cache.length, block);
     if (cached > 0) return cached - 1;
-    const ppn = this.#cacheBlock(block);
+    const ppn = this.#cacheBlock(block, fill);
     if (!fill) return ppn;
     // The missed page is about to be used: referenced, so reclaim for the readahead pages passes it over.
     this.lru.referenced[ppn] = 1;
@@ -551,7 +554,7 @@ export class GuestKernel implements GuestOs {
     for (; next < end && this.#cache[next] === 0; next++) {
       // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
       if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.settings.readaheadBlocks) break;
-      this.#readIn(this.#cacheBlock(next), next);
+      this.#readIn(this.#cacheBlock(next, true), next);
     }
     this.#counters.diskReads++;
     this.#bus.diskRead(this.vm, next - block);
@@ -571,9 +574,9 @@ export class GuestKernel implements GuestOs {
     return this.#cachePage(block, false);
   }
 
-  /** A new page-cache page for `block`, on the inactive list. */
-  #cacheBlock(block: number): Ppn {
-    const ppn = this.allocate(PageUse.Cache);
+  /** A new page-cache page for `block`, on the inactive list; `filled` when a disk read fills it. */
+  #cacheBlock(block: number, filled: boolean): Ppn {
+    const ppn = this.allocate(PageUse.Cache, filled);
     this.owner[ppn] = block;
     this.#cache[block] = ppn + 1;
     this.lru.pushHead(LruList.Inactive, ppn);

@@ -693,9 +693,16 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     // The common case first, and cheaply: a resident page, whose usage alone changes (a guest gives a hint
     // for nearly every page it frees, allocates or fills).
     if (state === PageState.Private || state === PageState.Shared) {
-      const old = this.#hint(m, ppn);
-      m.setUsage(ppn, usage);
-      return old;
+      const c = m.counters;
+      c.hints++;
+      c.time += this.#essaCost;
+      const bytes = m.usage ?? m.setUsage(ppn, GuestPageUsage.Stable);
+      const old = bytes[ppn]!;
+      // Only a change to or from clean potentially volatile moves the page's write protection.
+      if (old === GuestPageUsage.PotentiallyVolatile || usage === GuestPageUsage.PotentiallyVolatile) {
+        m.setUsage(ppn, usage);
+      } else bytes[ppn] = usage;
+      return (old & USAGE_BITS) as GuestPageUsage;
     }
     if (state === PageState.Ballooned && usage !== GuestPageUsage.Stable && usage !== GuestPageUsage.Unused) {
       throw new InvalidTransitionError('setPageUsage', vm, ppn, state, 'not ballooned');

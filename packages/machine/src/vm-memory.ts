@@ -90,8 +90,11 @@ export class VmMemory {
     this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]! | this.#hintFlags(ppn, state);
   }
 
-  /** Sets a page's usage byte, and the write protection a clean potentially volatile private page needs. */
-  setUsage(ppn: Ppn, usage: number): void {
+  /**
+   * Sets a page's usage byte, and the write protection a clean potentially volatile private page needs;
+   * returns the usage bytes (made on the VM's first hint).
+   */
+  setUsage(ppn: Ppn, usage: number): Uint8Array {
     this.usage ??= new Uint8Array(this.pages);
     const bytes = this.usage;
     const old = bytes[ppn]!;
@@ -101,6 +104,7 @@ export class VmMemory {
       const state = this.state[ppn] as PageState;
       this.flags[ppn] = (this.flags[ppn]! & CHANNEL_BITS) | STATE_FLAGS[state]! | this.#hintFlags(ppn, state);
     }
+    return bytes;
   }
 
   #hintFlags(ppn: Ppn, state: PageState): number {
