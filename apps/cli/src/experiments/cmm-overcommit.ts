@@ -24,7 +24,7 @@ const VMS = [2, 3, 4, 5];
  * and "CMMA provided the most benefit at higher memory over-commitment ratios". The measure of the second is
  * the host's paging I/O (swap reads and writes), which CMM2 trades for the guests' re-reads; throughput is
  * reported beside it. Seed 1: none / CMM1 / CMM2 need 0 / 0 / 0 host I/Os at 1.0× (throughput 33.0 k ops/s
- * each), 211 k / 48 k / 0 at 1.5×, 297 k / 73 k / 1 at 2.0× and 379 k / 97 k / 0 at 2.5×. The guests' clean
+ * each), 211 k / 48 k / 0 at 1.5×, 297 k / 73 k / 2 at 2.0× and 379 k / 97 k / 0 at 2.5×. The guests' clean
  * cache is all CMM2's host takes; their kernels, anonymous and dirty pages fit. Throughput at 1.5× is
  * 2.9 / 7.7 / 9.9 k ops/s, and at 2.5× 1.8 / 7.7 / 6.2: CMM2's guests keep full page caches, so at higher
  * ratios more of their reads find a discarded page and go to the disk, where CMM1's guests keep caches that fit.
