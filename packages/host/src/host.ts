@@ -200,7 +200,7 @@ export class Host {
       this.#mechanisms.set(mechanism.name, mechanism);
     }
     this.#sharing = policies.sharing?.definition.create(policies.sharing.options, context('sharing'));
-    this.#sharing?.attach({ machine: this.machine, remap: this.machine });
+    this.#sharing?.attach({ machine: this.machine, remap: this.machine, contents: this.contents });
     this.#scheduler.every({ name: 'metrics', period: this.#interval, run: (t) => this.#sample(t) }, 0);
     this.#scheduler.every(
       { name: 'rebalance', period: periods.rebalance, run: (t) => this.#rebalance(t) },

@@ -2,6 +2,7 @@ import { detectorDefinitions } from '@hvsim/detectors';
 import { allocationDefinitions } from '@hvsim/economics';
 import { guestDefinitions } from '@hvsim/guest';
 import { reclamationDefinitions } from '@hvsim/reclaim';
+import { sharingDefinitions } from '@hvsim/sharing';
 import { type Definition, HvsimError } from '@hvsim/spec';
 import { workloadDefinitions } from '@hvsim/workloads';
 import type { z } from 'zod';
@@ -100,6 +101,7 @@ export function defaultRegistry(): Registry {
     ...detectorDefinitions,
     ...allocationDefinitions,
     ...reclamationDefinitions,
+    ...sharingDefinitions,
   ]) {
     registry.register(definition);
   }

@@ -1,3 +1,4 @@
+import type { ContentInterner } from '../content-ids';
 import { definer } from '../define';
 import type { ContentId, Ppn, VmId } from '../ids';
 import type { MachineView, RemapApi } from '../machine';
@@ -8,6 +9,8 @@ import type { DiskBlock } from './guest-os';
 export interface SharingAttachment {
   readonly machine: MachineView;
   readonly remap: RemapApi;
+  /** The real bytes behind content ids, when the host has them (an engine hashes them). */
+  readonly contents?: ContentInterner;
 }
 
 export interface ScanResult {

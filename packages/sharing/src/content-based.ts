@@ -1,0 +1,179 @@
+import {
+  defineSharingEngine,
+  FrameState,
+  HvsimError,
+  type Mpn,
+  PageState,
+  type Pages,
+  type Ppn,
+  type RandomStream,
+  type ScanResult,
+  type SharingAttachment,
+  type SharingEngine,
+  type VmId,
+} from '@hvsim/spec';
+import { z } from 'zod';
+import { ContentHash } from './content-hash';
+
+export const contentBasedOptions = z.object({
+  vmBudget: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('most pages of one VM examined per scan (default: the scan budget shared evenly)'),
+  hashBits: z
+    .number()
+    .int()
+    .min(1)
+    .max(53)
+    .default(53)
+    .describe(
+      'bits of the hash kept (default 53); a few make unequal pages collide on purpose, to exercise the false-match path',
+    ),
+});
+
+export type ContentBasedOptions = z.output<typeof contentBasedOptions>;
+
+/** Hint keys encode the page as −1 − (vm · 2³¹ + ppn); shared-frame keys are the frame, ≥ 0. */
+const VM_STRIDE = 2 ** 31;
+const hintKey = (vm: VmId, ppn: Ppn) => -1 - (vm * VM_STRIDE + ppn);
+
+/**
+ * ESX's content-based page sharing (Waldspurger, OSDI 2002, §4): pages picked at random are hashed, and the
+ * hash looked up in one table for the whole host. An entry is either a shared frame, onto which a page with
+ * equal contents is mapped copy-on-write, or a hint: a page hashed once and not shared, whose contents may
+ * have changed since. A match on a hint rehashes the hinted page: changed, the hint is stale and the new page
+ * takes its place; unchanged and equal, both pages are shared. Every match is confirmed by a full compare
+ * before sharing, so a hash that falsely matches never shares differing contents (the machine refuses
+ * anyway). A zero page is mapped onto the host's zero frame. Reference counts of 16 bits with an overflow
+ * table are the machine's.
+ *
+ * A scan examines at most `budget` pages host-wide and `vmBudget` of any one VM, taking VMs in turn and
+ * pages of each at random (ESX scans at random so that no guest can predict, or starve, the scanner).
+ * `tryShare` examines one page on behalf of the host's paging daemon: share-before-swap.
+ */
+export class ContentBasedSharing implements SharingEngine {
+  readonly contract = 'sharing-engine@1';
+  readonly name = 'content-based';
+  readonly options: ContentBasedOptions;
+  readonly #random: RandomStream;
+  /** Hash → a shared frame (≥ 0) or a hinted page (`hintKey`). */
+  readonly #table = new Map<number, number>();
+  #hash: ContentHash | undefined;
+  #attachment: SharingAttachment | undefined;
+  /** Next VM to scan, in turn. */
+  #turn = 0;
+  /** Matches whose full compare found different contents. */
+  falseMatches = 0;
+  /** Hints found stale (the page changed, or left memory) and replaced. */
+  staleHints = 0;
+
+  constructor(options: ContentBasedOptions, random: RandomStream) {
+    this.options = options;
+    this.#random = random;
+  }
+
+  attach(attachment: SharingAttachment): void {
+    this.#attachment = attachment;
+    this.#hash = new ContentHash(attachment.contents, this.options.hashBits);
+  }
+
+  /** Entries in the hash table: shared frames and hints. */
+  get entries(): number {
+    return this.#table.size;
+  }
+
+  scan(budget: Pages): ScanResult {
+    const { machine } = this.#attached();
+    const vms = machine.vms();
+    let scanned = 0;
+    let shared = 0;
+    if (vms.length === 0) return { scanned, shared };
+    const perVm = this.options.vmBudget ?? Math.ceil(budget / vms.length);
+    for (let turns = 0; turns < vms.length && scanned < budget; turns++) {
+      const vm = vms[this.#turn++ % vms.length]!;
+      const pages = machine.pageCount(vm);
+      for (let n = Math.min(perVm, budget - scanned); n > 0; n--, scanned++) {
+        shared += this.#examine(vm, this.#random.nextInt(pages));
+      }
+    }
+    return { scanned, shared };
+  }
+
+  tryShare(vm: VmId, ppn: Ppn): boolean {
+    this.#examine(vm, ppn);
+    return this.#attached().machine.pageState(vm, ppn) === PageState.Shared;
+  }
+
+  /** Looks a page up and shares it if it can; returns the pages newly mapped onto a shared frame. */
+  #examine(vm: VmId, ppn: Ppn): number {
+    const { machine, remap } = this.#attached();
+    if (machine.pageState(vm, ppn) !== PageState.Private) return 0;
+    const content = machine.peek(vm, ppn)!;
+    if (content === 0) {
+      remap.shareWithFrame(vm, ppn, machine.zeroFrame);
+      return 1;
+    }
+    const hash = this.#hash!.of(content);
+    const entry = this.#table.get(hash);
+    if (entry === undefined) {
+      this.#table.set(hash, hintKey(vm, ppn));
+      return 0;
+    }
+    if (entry >= 0) return this.#matchFrame(vm, ppn, content, hash, entry);
+    return this.#matchHint(vm, ppn, content, hash, entry);
+  }
+
+  /** A shared frame in the table: still shared and equal (full compare), the page joins it. */
+  #matchFrame(vm: VmId, ppn: Ppn, content: number, hash: number, mpn: Mpn): number {
+    const { machine, remap } = this.#attached();
+    if (machine.frameState(mpn) !== FrameState.Shared) {
+      // Its last mapper left: the entry is stale, and this page is the new hint.
+      this.#table.set(hash, hintKey(vm, ppn));
+      return 0;
+    }
+    if (machine.frameContent(mpn) !== content) {
+      this.falseMatches++;
+      return 0;
+    }
+    remap.shareWithFrame(vm, ppn, mpn);
+    return 1;
+  }
+
+  /** A hint in the table: rehashed, stale or unequal it stays unshared; equal, both pages share one frame. */
+  #matchHint(vm: VmId, ppn: Ppn, content: number, hash: number, key: number): number {
+    const { machine, remap } = this.#attached();
+    const hinted = -1 - key;
+    const hvm = Math.floor(hinted / VM_STRIDE) as VmId;
+    const hppn = hinted % VM_STRIDE;
+    if (hvm === vm && hppn === ppn) return 0;
+    const alive = machine.vms().includes(hvm) && machine.pageState(hvm, hppn) === PageState.Private;
+    const now = alive ? machine.peek(hvm, hppn)! : undefined;
+    if (now === undefined || this.#hash!.of(now) !== hash) {
+      this.staleHints++;
+      this.#table.set(hash, hintKey(vm, ppn));
+      return 0;
+    }
+    if (now !== content) {
+      this.falseMatches++;
+      return 0;
+    }
+    this.#table.set(hash, remap.share(vm, ppn, hvm, hppn));
+    return 2;
+  }
+
+  #attached(): SharingAttachment {
+    if (!this.#attachment)
+      throw new HvsimError('not-attached', 'the content-based sharing engine is not attached to a host');
+    return this.#attachment;
+  }
+}
+
+export const contentBased = defineSharingEngine({
+  name: 'content-based',
+  description:
+    'ESX content-based page sharing: random scanning, one hash table of shared frames and hints, full compare before sharing',
+  options: contentBasedOptions,
+  create: (options, context) => new ContentBasedSharing(options, context.random.split('content-based')),
+});
