@@ -83,7 +83,7 @@ const commands = [
 const replayPath = process.env['FC_REPLAY_PATH'];
 
 describe('content-based sharing against a reference map', () => {
-  it.each([53, 2])(
+  it.each([64, 2])(
     'keeps every page’s contents and the sharing invariants (%i hash bits)',
     (hashBits) => {
       fc.assert(

@@ -131,7 +131,7 @@ describe('content-based sharing', () => {
 
   it('names a bad option by its field', () => {
     const context = { random: createRandom(1), emit: () => {} };
-    expect(() => contentBased.create({ hashBits: 60 }, context)).toThrow(/hashBits/);
+    expect(() => contentBased.create({ hashBits: 65 }, context)).toThrow(/hashBits/);
     expect(() => contentBased.create({ vmBudget: 0 }, context)).toThrow(/vmBudget/);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { ContentHash } from './content-hash';
+import { HashTable } from './hash-table';
 
 export const contentBasedOptions = z.object({
   vmBudget: z
@@ -26,10 +27,10 @@ export const contentBasedOptions = z.object({
     .number()
     .int()
     .min(1)
-    .max(53)
-    .default(53)
+    .max(64)
+    .default(64)
     .describe(
-      'bits of the hash kept (default 53); a few make unequal pages collide on purpose, to exercise the false-match path',
+      'bits of the 64-bit hash kept (default 64); a few make unequal pages collide on purpose, to exercise the false-match path',
     ),
 });
 
@@ -59,9 +60,11 @@ export class ContentBasedSharing implements SharingEngine {
   readonly options: ContentBasedOptions;
   readonly #random: RandomStream;
   /** Hash → a shared frame (≥ 0) or a hinted page (`hintKey`). */
-  readonly #table = new Map<number, number>();
+  readonly #table = new HashTable();
   #hash: ContentHash | undefined;
-  #attachment: SharingAttachment | undefined;
+  /** The attachment's parts, read on every page examined. */
+  #machine: SharingAttachment['machine'] | undefined;
+  #remap: SharingAttachment['remap'] | undefined;
   /** Next VM to scan, in turn. */
   #turn = 0;
   /** Matches whose full compare found different contents. */
@@ -75,7 +78,8 @@ export class ContentBasedSharing implements SharingEngine {
   }
 
   attach(attachment: SharingAttachment): void {
-    this.#attachment = attachment;
+    this.#machine = attachment.machine;
+    this.#remap = attachment.remap;
     this.#hash = new ContentHash(attachment.contents, this.options.hashBits);
   }
 
@@ -85,7 +89,7 @@ export class ContentBasedSharing implements SharingEngine {
   }
 
   scan(budget: Pages): ScanResult {
-    const { machine } = this.#attached();
+    const machine = this.#attached();
     const vms = machine.vms();
     let scanned = 0;
     let shared = 0;
@@ -102,71 +106,76 @@ export class ContentBasedSharing implements SharingEngine {
   }
 
   tryShare(vm: VmId, ppn: Ppn): boolean {
+    const machine = this.#attached();
     this.#examine(vm, ppn);
-    return this.#attached().machine.pageState(vm, ppn) === PageState.Shared;
+    return machine.pageState(vm, ppn) === PageState.Shared;
   }
 
   /** Looks a page up and shares it if it can; returns the pages newly mapped onto a shared frame. */
   #examine(vm: VmId, ppn: Ppn): number {
-    const { machine, remap } = this.#attached();
+    const machine = this.#machine!;
     if (machine.pageState(vm, ppn) !== PageState.Private) return 0;
     const content = machine.peek(vm, ppn)!;
     if (content === 0) {
-      remap.shareWithFrame(vm, ppn, machine.zeroFrame);
+      this.#remap!.shareWithFrame(vm, ppn, machine.zeroFrame);
       return 1;
     }
-    const hash = this.#hash!.of(content);
-    const entry = this.#table.get(hash);
+    const hash = this.#hash!;
+    hash.of(content);
+    const { hi, lo } = hash;
+    const entry = this.#table.get(hi, lo);
     if (entry === undefined) {
-      this.#table.set(hash, hintKey(vm, ppn));
+      this.#table.set(hi, lo, hintKey(vm, ppn));
       return 0;
     }
-    if (entry >= 0) return this.#matchFrame(vm, ppn, content, hash, entry);
-    return this.#matchHint(vm, ppn, content, hash, entry);
+    if (entry >= 0) return this.#matchFrame(vm, ppn, content, hi, lo, entry);
+    if (entry === hintKey(vm, ppn)) return 0; // its own hint
+    return this.#matchHint(vm, ppn, content, hi, lo, entry);
   }
 
   /** A shared frame in the table: still shared and equal (full compare), the page joins it. */
-  #matchFrame(vm: VmId, ppn: Ppn, content: number, hash: number, mpn: Mpn): number {
-    const { machine, remap } = this.#attached();
+  #matchFrame(vm: VmId, ppn: Ppn, content: number, hi: number, lo: number, mpn: Mpn): number {
+    const machine = this.#machine!;
     if (machine.frameState(mpn) !== FrameState.Shared) {
       // Its last mapper left: the entry is stale, and this page is the new hint.
-      this.#table.set(hash, hintKey(vm, ppn));
+      this.#table.set(hi, lo, hintKey(vm, ppn));
       return 0;
     }
     if (machine.frameContent(mpn) !== content) {
       this.falseMatches++;
       return 0;
     }
-    remap.shareWithFrame(vm, ppn, mpn);
+    this.#remap!.shareWithFrame(vm, ppn, mpn);
     return 1;
   }
 
   /** A hint in the table: rehashed, stale or unequal it stays unshared; equal, both pages share one frame. */
-  #matchHint(vm: VmId, ppn: Ppn, content: number, hash: number, key: number): number {
-    const { machine, remap } = this.#attached();
+  #matchHint(vm: VmId, ppn: Ppn, content: number, hi: number, lo: number, key: number): number {
+    const machine = this.#machine!;
     const hinted = -1 - key;
     const hvm = Math.floor(hinted / VM_STRIDE) as VmId;
     const hppn = hinted % VM_STRIDE;
-    if (hvm === vm && hppn === ppn) return 0;
     const alive = machine.vms().includes(hvm) && machine.pageState(hvm, hppn) === PageState.Private;
     const now = alive ? machine.peek(hvm, hppn)! : undefined;
-    if (now === undefined || this.#hash!.of(now) !== hash) {
+    const hash = this.#hash!;
+    if (now !== undefined) hash.of(now);
+    if (now === undefined || hash.hi !== hi || hash.lo !== lo) {
       this.staleHints++;
-      this.#table.set(hash, hintKey(vm, ppn));
+      this.#table.set(hi, lo, hintKey(vm, ppn));
       return 0;
     }
     if (now !== content) {
       this.falseMatches++;
       return 0;
     }
-    this.#table.set(hash, remap.share(vm, ppn, hvm, hppn));
+    this.#table.set(hi, lo, this.#remap!.share(vm, ppn, hvm, hppn));
     return 2;
   }
 
-  #attached(): SharingAttachment {
-    if (!this.#attachment)
+  #attached(): SharingAttachment['machine'] {
+    if (!this.#machine)
       throw new HvsimError('not-attached', 'the content-based sharing engine is not attached to a host');
-    return this.#attachment;
+    return this.#machine;
   }
 }
 

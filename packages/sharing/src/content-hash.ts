@@ -1,39 +1,77 @@
 import type { ContentId, ContentInterner } from '@hvsim/spec';
+import { REAL_CONTENT_BASE } from '@hvsim/spec';
 import { xxh64 } from '@node-rs/xxhash';
 
 const TWO_32 = 2 ** 32;
-const MASK_53 = (1n << 53n) - 1n;
+const WORD = 0xffffffffn;
 
 /**
- * A page's hash as a number of up to 53 bits (so table keys stay plain numbers): xxhash64 of the page's real
- * bytes when the host holds them, else a 64-bit-quality mix of its content id (the id already stands for the
- * bytes; hashing it again spreads ids that differ in few bits). `bits` below 53 keeps only that many bits:
- * with a few, unequal contents collide on purpose, which is how the false-match path is tested.
+ * A page's 64-bit hash, as two 32-bit words (`hi`, `lo`, set by `of`): xxhash64 of the page's real bytes
+ * when the host holds them, else a 64-bit mix of its content id (the id already stands for the bytes; mixing
+ * spreads ids that differ in few bits). An interned content's bytes never change, so each is hashed once and
+ * its hash kept. `bits` below 64 keeps only that many low bits: with a few, unequal contents collide on
+ * purpose, which is how the false-match path is tested.
  */
 export class ContentHash {
+  hi = 0;
+  lo = 0;
   readonly #contents: ContentInterner | undefined;
-  /** Hash values kept: 2^bits, or undefined for all 53 bits. */
-  readonly #buckets: number | undefined;
+  readonly #hiMask: number;
+  readonly #loMask: number;
+  /** Hashes of real contents by id − REAL_CONTENT_BASE, as (hi, lo) pairs; `known` marks those computed. */
+  #real = new Uint32Array(2048);
+  #known = new Uint8Array(1024);
 
   constructor(contents: ContentInterner | undefined, bits: number) {
     this.#contents = contents;
-    this.#buckets = bits < 53 ? 2 ** bits : undefined;
+    this.#loMask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+    this.#hiMask = bits >= 64 ? 0xffffffff : bits > 32 ? 2 ** (bits - 32) - 1 : 0;
   }
 
-  of(content: ContentId): number {
-    const bytes = this.#contents?.bytes(content);
-    const hash = bytes ? Number(xxh64(bytes) & MASK_53) : mixId(content);
-    return this.#buckets === undefined ? hash : hash % this.#buckets;
+  /** Hashes `content` into `hi` and `lo`. */
+  of(content: ContentId): void {
+    if (content >= REAL_CONTENT_BASE && this.#contents) this.#ofReal(content);
+    else mixId(this, content);
+    this.hi = (this.hi & this.#hiMask) >>> 0;
+    this.lo = (this.lo & this.#loMask) >>> 0;
+  }
+
+  #ofReal(content: ContentId): void {
+    const index = content - REAL_CONTENT_BASE;
+    if (index < this.#known.length && this.#known[index] === 1) {
+      this.hi = this.#real[2 * index]!;
+      this.lo = this.#real[2 * index + 1]!;
+      return;
+    }
+    const bytes = this.#contents!.bytes(content);
+    if (!bytes) {
+      mixId(this, content);
+      return;
+    }
+    const hash = xxh64(bytes);
+    this.hi = Number((hash >> 32n) & WORD);
+    this.lo = Number(hash & WORD);
+    if (index >= this.#known.length) {
+      const known = new Uint8Array(Math.max(2 * this.#known.length, index + 1));
+      known.set(this.#known);
+      const real = new Uint32Array(2 * known.length);
+      real.set(this.#real);
+      this.#known = known;
+      this.#real = real;
+    }
+    this.#known[index] = 1;
+    this.#real[2 * index] = this.hi;
+    this.#real[2 * index + 1] = this.lo;
   }
 }
 
-/** murmur3's 32-bit finaliser over each half of the id, the halves crossed: 53 well-mixed bits. */
-function mixId(id: number): number {
+/** murmur3's 32-bit finaliser over each half of the id, the halves crossed: 64 well-mixed bits. */
+function mixId(out: { hi: number; lo: number }, id: number): void {
   const lo = id >>> 0;
   const hi = Math.floor(id / TWO_32) >>> 0;
   const a = fmix(lo ^ Math.imul(hi, 0x9e3779b1));
-  const b = fmix(hi ^ Math.imul(a, 0x85ebca6b) ^ 0x5bd1e995);
-  return (b & 0x1fffff) * TWO_32 + (a >>> 0);
+  out.lo = a >>> 0;
+  out.hi = fmix(hi ^ Math.imul(a, 0x85ebca6b) ^ 0x5bd1e995) >>> 0;
 }
 
 function fmix(h: number): number {

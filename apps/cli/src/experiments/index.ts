@@ -6,6 +6,7 @@ import { cmmOvercommit } from './cmm-overcommit';
 import { compressionTier } from './compression-tier';
 import { doublePaging } from './double-paging';
 import { esxFig2 } from './esx-fig2';
+import { esxFig4 } from './esx-fig4';
 import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
@@ -23,6 +24,7 @@ export {
 /** Every registered experiment. */
 export const experiments: Experiment[] = [
   esxFig2,
+  esxFig4,
   esxFig6,
   esxFig7,
   doublePaging,
