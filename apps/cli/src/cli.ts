@@ -14,12 +14,13 @@ import { HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
 import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
 import { type RunSummary, runScenario } from './run';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
-import { formatFigures, formatScores, formatSummary } from './summary';
+import { formatDedup, formatFigures, formatScores, formatSummary } from './summary';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -168,6 +169,22 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
       if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
       else io.out(`${loaded.scenario.name ?? loaded.source}\n\n${formatScores(rows)}\n`);
+    });
+
+  program
+    .command('dedup')
+    .description(
+      'how much content-based page sharing would find in files or disk images after a full scan, per file ' +
+        'and in total: pages, zero pages, shared pages (mapped to a frame that more than one page maps) and ' +
+        'reclaimed pages (shared pages minus the frames that hold them). Each shared frame is charged to the ' +
+        'first page holding its content, in the order the files are given; every other page of that content ' +
+        'is reclaimed in the file it is in, so the files add up to the total.',
+    )
+    .argument('<files...>', 'files or disk images, cut into 4 KiB pages (the last one padded with zeros)')
+    .option('--json', 'print { files: [{ path, pages, zeroPages, sharedPages, reclaimedPages }], total }')
+    .action((paths: string[], flags: { json?: boolean }) => {
+      const report = dedupFiles(paths);
+      io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDedup(report)}\n`);
     });
 
   program

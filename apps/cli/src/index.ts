@@ -1,4 +1,11 @@
 export { type Io, main } from './cli';
+export {
+  type DedupCounts,
+  type DedupFileCounts,
+  type DedupOptions,
+  type DedupReport,
+  dedupFiles,
+} from './dedup';
 export { DEMO_SCENARIO } from './demo';
 export {
   type Experiment,
@@ -8,4 +15,4 @@ export {
   figure,
 } from './experiments';
 export { type RunOptions, type RunSummary, runScenario } from './run';
-export { formatFigures, formatSummary } from './summary';
+export { formatDedup, formatFigures, formatSummary } from './summary';

@@ -1,4 +1,6 @@
 import { formatSi, formatTable } from '@hvsim/report';
+import { formatBytes, pagesToBytes } from '@hvsim/spec';
+import type { DedupReport } from './dedup';
 import type { ExperimentFigure } from './experiments';
 import type { RunSummary } from './run';
 import type { DetectorScoreRow } from './score';
@@ -70,5 +72,23 @@ export function formatScores(rows: readonly DetectorScoreRow[]): string {
       'lag down s': lag(r.lagDownSeconds),
       'pages checked/s': round(r.checksPerSecond),
     })),
+  );
+}
+
+/** What sharing would find in some files: a row per file, a total row, and the memory it would give back. */
+export function formatDedup(report: DedupReport): string {
+  const rows = [...report.files, { path: 'total', ...report.total }].map((r) => ({
+    file: r.path,
+    pages: r.pages,
+    'zero pages': r.zeroPages,
+    'shared pages': r.sharedPages,
+    'reclaimed pages': r.reclaimedPages,
+  }));
+  const { pages, reclaimedPages } = report.total;
+  const size = (count: number) => formatBytes(pagesToBytes(count));
+  const share = pages === 0 ? 0 : round((100 * reclaimedPages) / pages);
+  return (
+    `${formatTable(rows)}\nsharing would reclaim ${size(reclaimedPages)} of ${size(pages)} (${share}%): ` +
+    `all the pages fit in ${size(pages - reclaimedPages)} of frames`
   );
 }
