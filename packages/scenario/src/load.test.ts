@@ -310,6 +310,36 @@ vms:
     expect(last('a', 'ballooned') + last('b', 'ballooned')).toBeGreaterThan(0);
   });
 
+  it('run content-based sharing by name: identical VMs share their pages, and none without an engine', async () => {
+    const sharing = 'sharing: { kind: content-based, vmBudget: 400 }, shareScan: 100ms, shareBudget: 800';
+    const scenario = (share: boolean) => `host: { memory: 64MiB, swap: 64MiB }
+policies: { stack: esx, rebalance: 500ms${share ? `, ${sharing}` : ''} }
+vms:
+  - name: vm
+    count: 3
+    memory: 8MiB
+    guest: { kind: linux, bootTime: 1ms }
+    workload: { kind: sequential, pages: 6MiB, writeFraction: 1, ops: 1536, content: { model: os-image } }`;
+    const run = async (share: boolean) => {
+      const { host: config } = await parseScenario(scenario(share), 'p.yaml');
+      const host = createHost(config);
+      host.run(time.s(10));
+      let shared = 0;
+      let swapped = 0;
+      for (const vm of host.machine.vms()) {
+        shared += host.machine.pagePartition(vm).shared;
+        swapped += host.machine.counters(vm).swapOuts;
+      }
+      return { shared, swapped };
+    };
+    // The scanner maps the three VMs' identical pages onto one frame each.
+    const roomy = await run(true);
+    expect(roomy.shared).toBeGreaterThan(3 * parsePages('5MiB'));
+    expect(roomy.swapped).toBe(0);
+    const alone = await run(false);
+    expect(alone.shared).toBe(0);
+  });
+
   it('run CMM1 by name: VMRM’s SHRINK requests grow the guests’ cmm pools and free memory recovers', async () => {
     const scenario = (mechanisms: string) => `host: { memory: 6MiB, swap: 16MiB }
 policies: { stack: cmm1, reclamation: { kind: vmrm, interval: 1s }, rebalance: 250ms${mechanisms} }
