@@ -407,7 +407,10 @@ export class Host {
     const emit = (event: SimEvent) => this.events.push(event);
     const slot = this.#slots.find((s) => s.config === config)!;
     // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
+    const sharing = this.#sharing;
     const hooks: GuestHooks = {
+      // Sharing engines that act on the virtual disk's reads (Disco, Satori) see them.
+      ...(sharing?.onDiskRead ? { onDiskRead: sharing.onDiskRead.bind(sharing) } : {}),
       onSwapOut: (_vm, ppn, swapSlot) => {
         for (const d of detectorsOf(slot)) d.onGuestSwapOut?.(ppn, swapSlot);
       },

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '@hvsim/host';
+import { checkInvariants } from '@hvsim/machine';
 import { parsePages, time } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario, ScenarioError } from './load';
@@ -338,6 +339,26 @@ vms:
     expect(roomy.swapped).toBe(0);
     const alone = await run(false);
     expect(alone.shared).toBe(0);
+  });
+
+  it('run transparent sharing by name: guests booted from one image share the blocks they read', async () => {
+    const { host: config } = await parseScenario(
+      `host: { memory: 64MiB, swap: 64MiB }
+policies: { sharing: transparent }
+vms:
+  - name: vm
+    count: 3
+    memory: 8MiB
+    guest: { kind: linux, bootTime: 1ms, image: debian }
+    workload: { kind: file-server, files: 20, fileSize: 128KiB, readFraction: 1, anonFraction: 0, think: 1ms }`,
+      'p.yaml',
+    );
+    const host = createHost(config);
+    host.run(time.s(1));
+    checkInvariants(host.machine);
+    // Every file block the second and third guests read is already in memory: mapped, not copied.
+    const shared = host.machine.vms().map((vm) => host.machine.pagePartition(vm).shared);
+    expect(shared.every((pages) => pages > parsePages('1MiB'))).toBe(true);
   });
 
   it('run CMM1 by name: VMRM’s SHRINK requests grow the guests’ cmm pools and free memory recovers', async () => {
