@@ -4,6 +4,7 @@ import {
   HvsimError,
   type Mpn,
   PageState,
+  type Pages,
   type Ppn,
   type ScanResult,
   type SharingAttachment,
@@ -128,7 +129,8 @@ export class KsmSharing implements SharingEngine {
     return sharing;
   }
 
-  scan(): ScanResult {
+  /** Runs every wake-up due by now; ksmd's own rate replaces the host's budget. */
+  scan(_budget: Pages): ScanResult {
     const machine = this.#attached();
     const sleep = time.ms(this.options.sleepMillisecs);
     let scanned = 0;
