@@ -127,6 +127,26 @@ describe('KSM', () => {
     checkInvariants(machine);
   });
 
+  it('compares in full: a stale node whose frame became the KSM page of other contents merges nothing', () => {
+    const s = setup();
+    const { machine, a, b } = s;
+    machine.write(a, 1, 42);
+    machine.write(b, 1, 42);
+    fullPass(s);
+    fullPass(s);
+    const frame = machine.frameOf(a, 1)!; // the node of 42
+    machine.write(b, 1, 43);
+    machine.write(a, 1, 44); // the last mapper keeps the frame, now private and holding 44
+    machine.write(b, 5, 44);
+    fullPass(s);
+    fullPass(s);
+    expect(machine.frameOf(b, 5)).toBe(frame); // the KSM page of 44, still under 42 in the stable tree
+    machine.write(a, 3, 42);
+    fullPass(s);
+    expect(stateOf(s, a, 3)).toBe(PageState.Private);
+    checkInvariants(machine);
+  });
+
   it('reports pages_shared as KSM pages in use and pages_sharing as the mappers beyond one per KSM page', () => {
     const s = setup();
     const { machine, a, b, engine } = s;
