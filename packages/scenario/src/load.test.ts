@@ -414,6 +414,14 @@ vms:
       definition: { name: 'idle-tax' },
       options: { tau: 0.5 },
     });
+    const ksm = await parseScenario(
+      `host: { memory: 8MiB }\npolicies: { sharing: { kind: ksm, pagesToScan: 100, sleepMillisecs: 20 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      'p.yaml',
+    );
+    expect(ksm.host.policies?.sharing).toMatchObject({
+      definition: { name: 'ksm' },
+      options: { pagesToScan: 100, sleepMillisecs: 20 },
+    });
     const found = await problems(
       `host: { memory: 8MiB }\npolicies: { allocation: lottery, mechanisms: [inflator] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
     );

@@ -8,26 +8,14 @@
  */
 import { report, throughput } from '@hvsim/bench-kit';
 import { ContentStore, createMachine } from '@hvsim/machine';
-import { createRandom, PAGE_SIZE, parsePages } from '@hvsim/spec';
+import { createRandom, parsePages } from '@hvsim/spec';
 import { type ContentBasedSharing, contentBased } from '../src/content-based';
+import { uniquePage } from './unique-page';
 
 const VMS = 4;
 const PAGES = parsePages('16MiB');
 const BATCH = 100_000;
 const COLD_BATCH = 30_000;
-
-/** A page of bytes no other page holds: xorshift noise from its number. */
-function uniquePage(n: number): Uint8Array {
-  const words = new Uint32Array(PAGE_SIZE / 4);
-  let x = (n + 1) * 0x9e3779b1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  return new Uint8Array(words.buffer);
-}
 
 function machineOf(real: boolean) {
   const contents = new ContentStore();

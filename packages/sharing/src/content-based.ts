@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { ContentHash } from './content-hash';
 import { HashTable } from './hash-table';
+import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const contentBasedOptions = z.object({
   vmBudget: z
@@ -36,9 +37,8 @@ export const contentBasedOptions = z.object({
 
 export type ContentBasedOptions = z.output<typeof contentBasedOptions>;
 
-/** Hint keys encode the page as −1 − (vm · 2³¹ + ppn); shared-frame keys are the frame, ≥ 0. */
-const VM_STRIDE = 2 ** 31;
-const hintKey = (vm: VmId, ppn: Ppn) => -1 - (vm * VM_STRIDE + ppn);
+/** Hint keys encode the page as −1 − its page key; shared-frame keys are the frame, ≥ 0. */
+const hintKey = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
 
 /**
  * ESX's content-based page sharing (Waldspurger, OSDI 2002, §4): pages picked at random are hashed, and the
@@ -153,10 +153,7 @@ export class ContentBasedSharing implements SharingEngine {
   #matchHint(vm: VmId, ppn: Ppn, content: number, hi: number, lo: number, key: number): number {
     const machine = this.#machine!;
     const hinted = -1 - key;
-    const hvm = Math.floor(hinted / VM_STRIDE) as VmId;
-    const hppn = hinted % VM_STRIDE;
-    const alive = machine.vms().includes(hvm) && machine.pageState(hvm, hppn) === PageState.Private;
-    const now = alive ? machine.peek(hvm, hppn)! : undefined;
+    const now = privateContentAt(machine, hinted);
     const hash = this.#hash!;
     if (now !== undefined) hash.of(now);
     if (now === undefined || hash.hi !== hi || hash.lo !== lo) {
@@ -168,7 +165,7 @@ export class ContentBasedSharing implements SharingEngine {
       this.falseMatches++;
       return 0;
     }
-    this.#table.set(hi, lo, this.#remap!.share(vm, ppn, hvm, hppn));
+    this.#table.set(hi, lo, this.#remap!.share(vm, ppn, keyVm(hinted), keyPpn(hinted)));
     return 2;
   }
 

@@ -1,9 +1,9 @@
 /**
- * The global hash table of content-based sharing, in typed arrays: a key is a 64-bit hash as two 32-bit words
+ * A sharing engine's table keyed by content hash, in typed arrays: a key is a 64-bit hash as two 32-bit words
  * (the low word, well mixed, picks the slot; open addressing with linear probing), a value a number (a shared
- * frame, or an encoded hinted page). Entries are only added or overwritten — a stale one is replaced when it
- * is next matched, as ESX does — and the table doubles at half full. A JS `Map` keyed by doubles ran at a
- * third of the speed.
+ * frame, or an encoded page). Entries are only added, overwritten or all cleared at once — a stale one is
+ * replaced when it is next matched, as ESX does — and the table doubles at half full. A JS `Map` keyed by
+ * doubles ran at a third of the speed.
  */
 export class HashTable {
   #hi = new Uint32Array(1024);
@@ -20,6 +20,12 @@ export class HashTable {
   get(hi: number, lo: number): number | undefined {
     const slot = this.#slot(hi, lo);
     return this.#used[slot] === 1 ? this.#values[slot] : undefined;
+  }
+
+  /** Empties the table, keeping its capacity (KSM's unstable tree, rebuilt every full scan). */
+  clear(): void {
+    this.#used.fill(0);
+    this.#size = 0;
   }
 
   set(hi: number, lo: number, value: number): void {

@@ -12,12 +12,12 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
+import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const transparentOptions = z.object({});
 
-/** A page key: −1 − (vm · 2³¹ + ppn); a shared frame's key is the frame itself, ≥ 0. */
-const VM_STRIDE = 2 ** 31;
-const pageKey = (vm: VmId, ppn: Ppn) => -1 - (vm * VM_STRIDE + ppn);
+/** A reader's entry: −1 − its page key; a shared frame's entry is the frame itself, ≥ 0. */
+const readerEntry = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
 
 /**
  * Disco's transparent page sharing (Bugnion et al., SOSP 1997; cmm-satori-meb §4.1): the virtual disk knows
@@ -30,7 +30,7 @@ const pageKey = (vm: VmId, ppn: Ppn) => -1 - (vm * VM_STRIDE + ppn);
 export class TransparentSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'transparent';
-  /** (image, block) → a shared frame (≥ 0) or the page that read it (`pageKey`). */
+  /** (image, block) → a shared frame (≥ 0) or the page that read it (`readerEntry`). */
   readonly #blocks = new Map<string, number>();
   #attachment: SharingAttachment | undefined;
   /** Pages mapped onto a shared frame at read time. */
@@ -56,17 +56,15 @@ export class TransparentSharing implements SharingEngine {
         this.shared++;
         return;
       }
-    } else if (entry !== undefined) {
-      const page = -1 - entry;
-      const [hvm, hppn] = [Math.floor(page / VM_STRIDE) as VmId, page % VM_STRIDE];
-      const alive = machine.vms().includes(hvm) && machine.pageState(hvm, hppn) === PageState.Private;
-      if (alive && !(hvm === vm && hppn === ppn) && machine.peek(hvm, hppn) === content) {
-        this.#blocks.set(key, remap.share(vm, ppn, hvm, hppn));
+    } else if (entry !== undefined && entry !== readerEntry(vm, ppn)) {
+      const reader = -1 - entry;
+      if (privateContentAt(machine, reader) === content) {
+        this.#blocks.set(key, remap.share(vm, ppn, keyVm(reader), keyPpn(reader)));
         this.shared += 2;
         return;
       }
     }
-    this.#blocks.set(key, pageKey(vm, ppn));
+    this.#blocks.set(key, readerEntry(vm, ppn));
   }
 
   #attached(): SharingAttachment {
