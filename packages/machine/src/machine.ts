@@ -517,9 +517,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       this.frames.relabel(target, FrameState.Shared);
       this.frames.refs.set(target, 1);
       this.#frameDomain[target] = domain;
-      let frames = this.#sharedByContent.get(domain);
-      if (frames === undefined) this.#sharedByContent.set(domain, (frames = new Map()));
-      frames.set(content, target);
+      const frames = this.#sharedByContent.get(domain) ?? new Map<ContentId, Mpn>();
+      this.#sharedByContent.set(domain, frames.set(content, target));
       b.setState(ontoPpn, PageState.Shared, target);
     }
     this.#mapShared(b, ontoPpn, target);
