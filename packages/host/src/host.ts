@@ -53,6 +53,8 @@ export interface VmConfig {
    * (with `#2`, `#3`… for repeats), so detectors can be compared on one run (an `oracle` gives the truth).
    */
   readonly observers?: readonly Use<'detector@1', CreateContext, DemandDetector>[];
+  /** The trust domain the VM's pages may be shared in, for a sharing engine that salts (see SharingAttachment). */
+  readonly shareDomain?: string;
   /** Host time the VM powers on (default 0) and off (default: never). */
   readonly powerOn?: SimTime;
   readonly powerOff?: SimTime;
@@ -200,7 +202,12 @@ export class Host {
       this.#mechanisms.set(mechanism.name, mechanism);
     }
     this.#sharing = policies.sharing?.definition.create(policies.sharing.options, context('sharing'));
-    this.#sharing?.attach({ machine: this.machine, remap: this.machine, contents: this.contents });
+    this.#sharing?.attach({
+      machine: this.machine,
+      remap: this.machine,
+      contents: this.contents,
+      domainOf: (vm) => this.#slotOf(vm)?.config.shareDomain,
+    });
     this.#scheduler.every({ name: 'metrics', period: this.#interval, run: (t) => this.#sample(t) }, 0);
     this.#scheduler.every(
       { name: 'rebalance', period: periods.rebalance, run: (t) => this.#rebalance(t) },

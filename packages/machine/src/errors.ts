@@ -41,6 +41,14 @@ export class ContentMismatchError extends HvsimError {
   }
 }
 
+/** A page was to join a shared frame of another sharing domain (salting): the machine refused. */
+export class DomainMismatchError extends HvsimError {
+  override readonly name = 'DomainMismatchError';
+  constructor(what: string) {
+    super('domain-mismatch', `refused to share across sharing domains (${what})`, 'share');
+  }
+}
+
 /** An access reached a discarded page and the VM has no discard-fault handler to restore it. */
 export class DiscardFaultError extends HvsimError {
   override readonly name = 'DiscardFaultError';

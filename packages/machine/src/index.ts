@@ -4,6 +4,7 @@ export { type CostModel, DEFAULT_COSTS, resolveCosts } from './costs';
 export {
   ContentMismatchError,
   DiscardFaultError,
+  DomainMismatchError,
   InvalidTransitionError,
   OutOfFramesError,
   OutOfRangeError,

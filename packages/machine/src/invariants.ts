@@ -186,13 +186,16 @@ export function checkInvariants(machine: Machine): void {
       );
       check(count > 0 || mpn === machine.zeroFrame, () => `shared frame ${mpn} kept with no mapper`);
       check(
-        index.get(frames.content[mpn]!) === mpn,
-        () => `shared frame ${mpn} missing from the sharing index`,
+        index.get(machine.frameDomain(mpn))?.get(frames.content[mpn]!) === mpn,
+        () => `shared frame ${mpn} missing from its domain's sharing index`,
       );
     } else {
       check(mappers[mpn] === 0, () => `frame ${mpn} (${FRAME_STATE_NAMES[state!]}) is mapped`);
     }
   }
-  // Each index entry is a distinct shared frame, so no two shared frames hold the same content.
-  check(index.size === shared, () => `sharing index has ${index.size} entries for ${shared} shared frames`);
+  // Each index entry is a distinct shared frame, so no two shared frames of a domain hold the same content.
+  check(
+    machine.sharedFrames === shared,
+    () => `sharing index has ${machine.sharedFrames} entries for ${shared} shared frames`,
+  );
 }

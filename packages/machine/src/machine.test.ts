@@ -4,6 +4,7 @@ import {
   checkInvariants,
   createMachine,
   DiscardFaultError,
+  DomainMismatchError,
   InvalidTransitionError,
   MAX_CHANNELS,
   type Machine,
@@ -186,6 +187,27 @@ describe('share', () => {
     expect(machine.read(vm, 0)).toBe(5);
     expect(machine.read(vm, 1)).toBe(5);
     expect(changes()).toEqual({ accesses: 2, time: 2 * costs.access });
+    checkInvariants(machine);
+  });
+
+  it('keeps sharing domains apart: equal contents get one frame per domain, never one across', () => {
+    const { machine, vm } = setup();
+    for (let ppn = 0; ppn < 4; ppn++) machine.write(vm, ppn, 5);
+    const one = machine.share(vm, 1, vm, 0, 1);
+    const two = machine.share(vm, 3, vm, 2, 2);
+    expect(two).not.toBe(one);
+    expect([machine.frameDomain(one), machine.frameDomain(two)]).toEqual([1, 2]);
+    expect([machine.sharedFrameFor(5, 1), machine.sharedFrameFor(5, 2), machine.sharedFrameFor(5)]).toEqual([
+      one,
+      two,
+      undefined,
+    ]);
+    expect(() => machine.share(vm, 2, vm, 0, 2)).toThrow(DomainMismatchError);
+    checkInvariants(machine);
+    machine.write(vm, 0, 6); // a frame that loses its last mappers leaves its domain's index
+    machine.write(vm, 1, 6);
+    expect(machine.sharedFrameFor(5, 1)).toBeUndefined();
+    expect(machine.sharedFrameFor(5, 2)).toBe(two);
     checkInvariants(machine);
   });
 

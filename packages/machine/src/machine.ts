@@ -31,6 +31,7 @@ import { type CostModel, resolveCosts } from './costs';
 import {
   ContentMismatchError,
   DiscardFaultError,
+  DomainMismatchError,
   InvalidTransitionError,
   OutOfFramesError,
   OutOfRangeError,
@@ -116,7 +117,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   readonly swap: SwapDevice;
   readonly compression = new CompressionCache();
   readonly #vms: (VmMemory | undefined)[] = [];
-  readonly #sharedByContent = new Map<ContentId, Mpn>();
+  /** Shared frames by sharing domain, then content (see `share`); the zero frame is domain 0's. */
+  readonly #sharedByContent = new Map<number, Map<ContentId, Mpn>>([[0, new Map()]]);
+  /** Each shared frame's domain. */
+  readonly #frameDomain: Uint32Array;
   readonly #emit: EventSink | undefined;
   readonly #onFrameShortage: ((machine: Machine) => void) | undefined;
   readonly #reserved: Pages;
@@ -135,10 +139,11 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#emit = options.emit;
     this.#onFrameShortage = options.onFrameShortage;
     this.frames = new FrameTable(frames, limit);
+    this.#frameDomain = new Uint32Array(frames);
     this.swap = new SwapDevice(slots);
     for (let i = 0; i < this.#reserved; i++) this.frames.allocate(FrameState.Reserved, 0);
     this.zeroFrame = this.frames.allocate(FrameState.Shared, 0) as Mpn;
-    this.#sharedByContent.set(0, this.zeroFrame);
+    this.#sharedByContent.get(0)!.set(0, this.zeroFrame);
     this.traps = new TrapChannels(
       (id) => this.#vm(id),
       () => this.#live(),
@@ -167,7 +172,9 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
   /** Number of shared frames the sharing index holds (the zero page among them). */
   get sharedFrames(): number {
-    return this.#sharedByContent.size;
+    let count = 0;
+    for (const frames of this.#sharedByContent.values()) count += frames.size;
+    return count;
   }
 
   vms(): readonly VmId[] {
@@ -202,12 +209,15 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   frameContent(mpn: Mpn): ContentId {
     return this.frames.content[this.#mpn(mpn)]!;
   }
+  frameDomain(mpn: Mpn): number {
+    return this.frames.state[this.#mpn(mpn)] === FrameState.Shared ? this.#frameDomain[mpn]! : 0;
+  }
   refCount(mpn: Mpn): number {
     return this.frames.state[this.#mpn(mpn)] === FrameState.Shared ? this.frames.refs.get(mpn) : 0;
   }
-  /** The shared frame holding `content`, if there is one. */
-  sharedFrameFor(content: ContentId): Mpn | undefined {
-    return this.#sharedByContent.get(content);
+  /** The shared frame holding `content` in sharing domain `domain`, if there is one. */
+  sharedFrameFor(content: ContentId, domain = 0): Mpn | undefined {
+    return content === 0 ? this.zeroFrame : this.#sharedByContent.get(domain)?.get(content);
   }
   pagePartition(vm: VmId): PagePartition {
     const p = this.#vm(vm).partition;
@@ -246,7 +256,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     return this.#vm(vm);
   }
   /** Content ids of shared frames, as the sharing index holds them (for the invariant checker). */
-  sharingIndex(): ReadonlyMap<ContentId, Mpn> {
+  sharingIndex(): ReadonlyMap<number, ReadonlyMap<ContentId, Mpn>> {
     return this.#sharedByContent;
   }
 
@@ -481,7 +491,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   // ---- remap operations --------------------------------------------------------------------------------
 
-  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn): Mpn {
+  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn, domain = 0): Mpn {
     const a = this.#vm(vm);
     const b = this.#vm(ontoVm);
     this.#resident('share', a, this.#ppn(a, ppn));
@@ -490,13 +500,25 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     if (content !== this.#peek(b, ontoPpn)) {
       throw new ContentMismatchError(`vm ${vm} page ${ppn} and vm ${ontoVm} page ${ontoPpn}`);
     }
-    let target = this.#sharedByContent.get(content);
+    const onto = b.loc[ontoPpn]!;
+    if (
+      b.state[ontoPpn] === PageState.Shared &&
+      onto !== this.zeroFrame &&
+      this.#frameDomain[onto] !== domain
+    ) {
+      throw new DomainMismatchError(
+        `vm ${ontoVm} page ${ontoPpn} is shared in domain ${this.#frameDomain[onto]}`,
+      );
+    }
+    let target = this.sharedFrameFor(content, domain);
     if (target === undefined) {
       // No shared copy yet: the page shared onto becomes it (it is private, or it would be in the index).
       target = b.loc[ontoPpn]!;
       this.frames.relabel(target, FrameState.Shared);
       this.frames.refs.set(target, 1);
-      this.#sharedByContent.set(content, target);
+      this.#frameDomain[target] = domain;
+      const frames = this.#sharedByContent.get(domain) ?? new Map<ContentId, Mpn>();
+      this.#sharedByContent.set(domain, frames.set(content, target));
       b.setState(ontoPpn, PageState.Shared, target);
     }
     this.#mapShared(b, ontoPpn, target);
@@ -810,7 +832,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const mpn = m.loc[ppn]!;
     if (m.state[ppn] === PageState.Private) return mpn;
     if (this.frames.refs.decrement(mpn) > 0 || mpn === this.zeroFrame) return -1;
-    this.#sharedByContent.delete(this.frames.content[mpn]!);
+    this.#sharedByContent.get(this.#frameDomain[mpn]!)!.delete(this.frames.content[mpn]!);
     return mpn;
   }
 

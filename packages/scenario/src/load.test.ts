@@ -22,6 +22,7 @@ vms:
     count: 2
     memory: 16MiB
     overhead: 1MiB
+    shareDomain: tenant-a
     guest: { kind: linux, bootTime: 5ms }
     workload: { kind: zipf, pages: 0.5, alpha: 1.1 }
   - name: desktop
@@ -55,6 +56,7 @@ describe('scenario files', () => {
     expect(host.vms[0]!.workload.options).toEqual({ pages: 0.5, alpha: 1.1 });
     expect(host.vms[2]!.guest.definition.name).toBe('windows');
     expect(host.vms[2]!.powerOn).toBe(time.ms(10));
+    expect(host.vms.map((v) => v.shareDomain)).toEqual(['tenant-a', 'tenant-a', undefined]);
   });
 
   it('give shares by level, per MiB of memory as ESX does (normal by default), or as a number', async () => {

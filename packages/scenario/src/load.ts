@@ -171,6 +171,7 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
         workload,
         ...(detector ? { detector } : {}),
         ...(observers.length > 0 ? { observers } : {}),
+        ...(entry.shareDomain === undefined ? {} : { shareDomain: entry.shareDomain }),
         ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
         ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
       } as VmConfig);

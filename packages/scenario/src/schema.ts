@@ -67,6 +67,13 @@ export const vmSchema = z.strictObject({
     .describe(
       'more detectors, recorded as active-estimate:<name> to compare them on one run (oracle: the truth)',
     ),
+  shareDomain: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'trust domain (salt) the VM shares pages in, when the sharing engine salts by domains; copies of a `count` share it',
+    ),
   powerOn: optionalDurationOption('host time the VM powers on (default 0)'),
   powerOff: optionalDurationOption('host time the VM powers off (default never)'),
 });

@@ -33,6 +33,12 @@ export const contentBasedOptions = z.object({
     .describe(
       'bits of the 64-bit hash kept (default 64); a few make unequal pages collide on purpose, to exercise the false-match path',
     ),
+  salting: z
+    .enum(['none', 'vm', 'domains'])
+    .default('none')
+    .describe(
+      "trust domains pages are shared in, as ESXi's Mem.ShareForceSalting: none (0) across every VM, as in the 2002 paper; vm (2 with no salt set, ESXi's default since 2014) only within a VM; domains only between VMs of one shareDomain, a VM without one in a domain of its own",
+    ),
 });
 
 export type ContentBasedOptions = z.output<typeof contentBasedOptions>;
@@ -53,6 +59,12 @@ const hintKey = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
  * A scan examines at most `budget` pages host-wide and `vmBudget` of any one VM, taking VMs in turn and
  * pages of each at random (ESX scans at random so that no guest can predict, or starve, the scanner).
  * `tryShare` examines one page on behalf of the host's paging daemon: share-before-swap.
+ *
+ * Salting (the answer to the copy-on-write timing side channel) confines sharing to trust domains, as ESXi
+ * does: each domain's salt is mixed into the hash, so lookups of two domains do not meet, and — in case a
+ * hash collides anyway — a hint or shared frame of another domain is never used; shared frames are made in
+ * the page's domain (the machine keeps one per domain and content). The zero frame stays host-wide: every
+ * zero page is mapped onto it whatever other VMs hold, so its copy-on-write time reveals nothing.
  */
 export class ContentBasedSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
@@ -65,12 +77,19 @@ export class ContentBasedSharing implements SharingEngine {
   /** The attachment's parts, read on every page examined. */
   #machine: SharingAttachment['machine'] | undefined;
   #remap: SharingAttachment['remap'] | undefined;
+  #domainOf: SharingAttachment['domainOf'];
+  /** Each VM's salt (its domain's number, from 1; 0 unsalted), by VM id, filled as VMs are first seen. */
+  readonly #salts: number[] = [];
+  /** Domain numbers by key: `vm:<id>` for a VM alone, `domain:<name>` for a named domain. */
+  readonly #domains = new Map<string, number>();
   /** Next VM to scan, in turn. */
   #turn = 0;
   /** Matches whose full compare found different contents. */
   falseMatches = 0;
   /** Hints found stale (the page changed, or left memory) and replaced. */
   staleHints = 0;
+  /** Matches refused because the entry belongs to another trust domain (a salted hash that collided). */
+  crossDomainMatches = 0;
 
   constructor(options: ContentBasedOptions, random: RandomStream) {
     this.options = options;
@@ -80,6 +99,7 @@ export class ContentBasedSharing implements SharingEngine {
   attach(attachment: SharingAttachment): void {
     this.#machine = attachment.machine;
     this.#remap = attachment.remap;
+    this.#domainOf = attachment.domainOf;
     this.#hash = new ContentHash(attachment.contents, this.options.hashBits);
   }
 
@@ -120,25 +140,30 @@ export class ContentBasedSharing implements SharingEngine {
       this.#remap!.shareWithFrame(vm, ppn, machine.zeroFrame);
       return 1;
     }
+    const salt = this.#salts[vm] ?? this.#saltOf(vm);
     const hash = this.#hash!;
-    hash.of(content);
+    hash.of(content, salt);
     const { hi, lo } = hash;
     const entry = this.#table.get(hi, lo);
     if (entry === undefined) {
       this.#table.set(hi, lo, hintKey(vm, ppn));
       return 0;
     }
-    if (entry >= 0) return this.#matchFrame(vm, ppn, content, hi, lo, entry);
+    if (entry >= 0) return this.#matchFrame(vm, ppn, content, salt, hi, lo, entry);
     if (entry === hintKey(vm, ppn)) return 0; // its own hint
-    return this.#matchHint(vm, ppn, content, hi, lo, entry);
+    return this.#matchHint(vm, ppn, content, salt, hi, lo, entry);
   }
 
-  /** A shared frame in the table: still shared and equal (full compare), the page joins it. */
-  #matchFrame(vm: VmId, ppn: Ppn, content: number, hi: number, lo: number, mpn: Mpn): number {
+  /** A shared frame in the table: still shared, of the page's domain and equal (full compare), the page joins it. */
+  #matchFrame(vm: VmId, ppn: Ppn, content: number, salt: number, hi: number, lo: number, mpn: Mpn): number {
     const machine = this.#machine!;
     if (machine.frameState(mpn) !== FrameState.Shared) {
       // Its last mapper left: the entry is stale, and this page is the new hint.
       this.#table.set(hi, lo, hintKey(vm, ppn));
+      return 0;
+    }
+    if (machine.frameDomain(mpn) !== salt) {
+      this.crossDomainMatches++;
       return 0;
     }
     if (machine.frameContent(mpn) !== content) {
@@ -149,24 +174,47 @@ export class ContentBasedSharing implements SharingEngine {
     return 1;
   }
 
-  /** A hint in the table: rehashed, stale or unequal it stays unshared; equal, both pages share one frame. */
-  #matchHint(vm: VmId, ppn: Ppn, content: number, hi: number, lo: number, key: number): number {
+  /**
+   * A hint in the table: rehashed (with its own salt), stale it is replaced; of another domain or unequal the
+   * page stays unshared; equal, both pages share one frame of their domain.
+   */
+  #matchHint(vm: VmId, ppn: Ppn, content: number, salt: number, hi: number, lo: number, key: number): number {
     const machine = this.#machine!;
     const hinted = -1 - key;
+    const [hvm, hppn] = [keyVm(hinted), keyPpn(hinted)];
     const now = privateContentAt(machine, hinted);
     const hash = this.#hash!;
-    if (now !== undefined) hash.of(now);
+    const hsalt = this.#salts[hvm]!; // set when the hint was made
+    if (now !== undefined) hash.of(now, hsalt);
     if (now === undefined || hash.hi !== hi || hash.lo !== lo) {
       this.staleHints++;
       this.#table.set(hi, lo, hintKey(vm, ppn));
+      return 0;
+    }
+    if (hsalt !== salt) {
+      this.crossDomainMatches++;
       return 0;
     }
     if (now !== content) {
       this.falseMatches++;
       return 0;
     }
-    this.#table.set(hi, lo, this.#remap!.share(vm, ppn, keyVm(hinted), keyPpn(hinted)));
+    this.#table.set(hi, lo, this.#remap!.share(vm, ppn, hvm, hppn, salt));
     return 2;
+  }
+
+  /** The VM's salt under the `salting` option, remembered for later pages of the VM. */
+  #saltOf(vm: VmId): number {
+    const { salting } = this.options;
+    const named = salting === 'domains' ? this.#domainOf?.(vm) : undefined;
+    const key = salting === 'none' ? undefined : named === undefined ? `vm:${vm}` : `domain:${named}`;
+    let salt = 0;
+    if (key !== undefined) {
+      salt = this.#domains.get(key) ?? this.#domains.size + 1;
+      this.#domains.set(key, salt);
+    }
+    this.#salts[vm] = salt;
+    return salt;
   }
 
   #attached(): SharingAttachment['machine'] {

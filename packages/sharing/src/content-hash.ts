@@ -9,7 +9,7 @@ const WORD = 0xffffffffn;
  * A page's 64-bit hash, as two 32-bit words (`hi`, `lo`, set by `of`): xxhash64 of the page's real bytes
  * when the host holds them, else a 64-bit mix of its content id (the id already stands for the bytes; mixing
  * spreads ids that differ in few bits). An interned content's bytes never change, so each is hashed once and
- * its hash kept. `bits` below 64 keeps only that many low bits: with a few, unequal contents collide on
+ * its hash kept (unsalted). `bits` below 64 keeps only that many low bits: with a few, unequal contents collide on
  * purpose, which is how the false-match path is tested.
  */
 export class ContentHash {
@@ -28,10 +28,18 @@ export class ContentHash {
     this.#hiMask = bits >= 64 ? 0xffffffff : bits > 32 ? 2 ** (bits - 32) - 1 : 0;
   }
 
-  /** Hashes `content` into `hi` and `lo`. */
-  of(content: ContentId): void {
+  /**
+   * Hashes `content` into `hi` and `lo`, salted: a non-zero `salt` remaps the 64 bits one-to-one, so pages
+   * equal within a salt still match while equal pages of two salts (almost surely) do not.
+   */
+  of(content: ContentId, salt = 0): void {
     if (content >= REAL_CONTENT_BASE && this.#contents) this.#ofReal(content);
     else mixId(this, content);
+    if (salt !== 0) {
+      const lo = fmix(this.lo ^ Math.imul(salt, 0x9e3779b1));
+      this.hi = fmix(this.hi ^ lo ^ salt);
+      this.lo = lo;
+    }
     this.hi = (this.hi & this.#hiMask) >>> 0;
     this.lo = (this.lo & this.#loMask) >>> 0;
   }

@@ -197,6 +197,8 @@ export interface MachineView {
   pageUsage(vm: VmId, ppn: Ppn): GuestPageUsage;
   frameState(mpn: Mpn): FrameState;
   frameContent(mpn: Mpn): ContentId;
+  /** The sharing domain of a shared frame (see `RemapApi.share`); 0 for any other frame. */
+  frameDomain(mpn: Mpn): number;
   refCount(mpn: Mpn): number;
   pagePartition(vm: VmId): PagePartition;
   framePartition(): FramePartition;
@@ -267,8 +269,12 @@ export interface RemapApi {
    * Maps page `ppn` of `vm` copy-on-write onto the frame of page `ontoPpn` of `ontoVm` (which becomes shared
    * if it was private). Both must be resident and hold equal contents: the full compare is done here, so no
    * caller can ever share differing contents. Returns the shared frame.
+   *
+   * `domain` (default 0) keeps frames of different sharing domains apart, for salting: the pages join the
+   * domain's shared frame of that content, so equal contents may be held by one frame per domain. The zero
+   * frame belongs to every domain (its contents are known to all, so sharing it reveals nothing).
    */
-  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn): Mpn;
+  share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn, domain?: number): Mpn;
   /** Maps a resident page copy-on-write onto an existing shared frame (the zero page among them). */
   shareWithFrame(vm: VmId, ppn: Ppn, mpn: Mpn): void;
   /** Gives a shared page a private copy of its frame (what a write fault does). No-op for a private page. */

@@ -11,6 +11,7 @@ import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
 import { mebBalance } from './meb-balance';
+import { sharingSideChannel } from './sharing-side-channel';
 
 export {
   above,
@@ -31,4 +32,5 @@ export const experiments: Experiment[] = [
   mebBalance,
   cmmOvercommit,
   compressionTier,
+  sharingSideChannel,
 ];

@@ -11,6 +11,11 @@ export interface SharingAttachment {
   readonly remap: RemapApi;
   /** The real bytes behind content ids, when the host has them (an engine hashes them). */
   readonly contents?: ContentInterner;
+  /**
+   * The trust domain a VM's pages may be shared in (its salt), when the host configured one. An engine that
+   * salts shares a page only with pages of its own domain, as ESXi's `sched.mem.pshare.salt` does.
+   */
+  readonly domainOf?: (vm: VmId) => string | undefined;
 }
 
 export interface ScanResult {

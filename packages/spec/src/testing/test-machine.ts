@@ -159,6 +159,7 @@ export class TestMachine {
       peek: () => 0,
       frameState: () => FrameState.Private,
       frameContent: () => 0,
+      frameDomain: () => 0,
       refCount: () => 1,
       pagePartition: partition,
       framePartition: () => frames,
