@@ -30,7 +30,10 @@ export interface SharingEngine {
   readonly contract: 'sharing-engine@1';
   readonly name: string;
   attach(attachment: SharingAttachment): void;
-  /** Examines up to `budget` pages. */
+  /**
+   * Examines up to `budget` pages — or, for an engine that paces itself by simulated time (KSM), the pages
+   * its own rate makes due, which it documents.
+   */
   scan(budget: Pages): ScanResult;
   /** Share-before-swap: try to share this page; true when it no longer needs a frame of its own. */
   tryShare?(vm: VmId, ppn: Ppn): boolean;

@@ -11,6 +11,11 @@ import { PAGE_SIZE } from '../units';
 
 export { checkedCommands } from './checked-command';
 export { checkDetectorConformance, type DetectorConformanceOptions } from './detector-conformance';
+export {
+  checkSharingEngineConformance,
+  type SharingConformanceOptions,
+  type SharingHarness,
+} from './sharing-conformance';
 export { TestMachine } from './test-machine';
 
 /** Any content id; biased towards the zero page and small ids so equal contents (sharing) are common. */

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import type { SharingAttachment, SharingEngine } from '../contracts/sharing';
+import type { ContentId, VmId } from '../ids';
+import { type MachineView, type MemoryBus, PageState, type RemapApi } from '../machine';
+import { createRandom, type RandomStream } from '../random';
+import type { SimTime } from '../units';
+
+/** A real machine for the suite to drive (this package cannot build one): views, remap ops and accesses. */
+export interface SharingHarness {
+  readonly machine: MachineView & RemapApi & Pick<MemoryBus, 'read' | 'write' | 'deviceWrite'>;
+  /** The VMs on it, each with `pages` pages. */
+  readonly vms: readonly VmId[];
+  readonly pages: number;
+  /** Throws when a memory invariant of the machine is broken (reference counts, one frame per content…). */
+  checkInvariants(): void;
+  /** Moves host time on by `ns` (an engine may pace itself by it; swap writes complete). */
+  advance(ns: SimTime): void;
+}
+
+export interface SharingConformanceOptions {
+  /** Runs per property (default: fast-check's, which the FC_NUM_RUNS setting of a test run also sets). */
+  readonly numRuns?: number;
+  /**
+   * The engine paces itself by simulated time rather than the scan budget (KSM's pages_to_scan every
+   * sleep_millisecs), so a scan may examine more pages than its budget. Default false.
+   */
+  readonly ownRate?: boolean;
+}
+
+type Step =
+  | { readonly kind: 'write' | 'disk'; readonly v: number; readonly ppn: number; readonly content: number }
+  | { readonly kind: 'read' | 'tryShare' | 'swapOut'; readonly v: number; readonly ppn: number }
+  | { readonly kind: 'scan'; readonly budget: number }
+  | { readonly kind: 'time'; readonly ns: number };
+
+const steps = (vms: number, pages: number) => {
+  const page = { v: fc.nat(vms - 1), ppn: fc.nat(pages - 1) };
+  // Few contents, so equal pages (what an engine shares) are common.
+  const content = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }));
+  return fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constantFrom('write' as const, 'disk' as const), ...page, content }),
+      fc.record({ kind: fc.constantFrom('read' as const, 'tryShare' as const, 'swapOut' as const), ...page }),
+      fc.record({ kind: fc.constant('scan' as const), budget: fc.integer({ min: 1, max: 32 }) }),
+      fc.record({ kind: fc.constant('time' as const), ns: fc.integer({ min: 0, max: 50_000_000 }) }),
+    ),
+    { maxLength: 80 },
+  );
+};
+
+/**
+ * The properties every sharing engine keeps, ours or a user's: call it in a test with a factory that builds
+ * the engine from a random stream and one that builds a fresh machine. Over random writes, disk reads (told
+ * to the engine as a base-image block of the content), reads, scans, share-before-swap, page-outs and
+ * passing time:
+ * - every page reads the content last written to it, whatever the engine shared (a write gives the writer a
+ *   private copy), and the machine's invariants hold after every step;
+ * - a scan examines at most its budget (unless the engine keeps its own rate) and maps at most two pages per
+ *   page examined;
+ * - `tryShare` answers true only for a page that then is shared;
+ * - the same seed and the same steps leave every page on the same kind of backing.
+ * Throws (with fast-check's counterexample) when one fails.
+ */
+export function checkSharingEngineConformance(
+  create: (random: RandomStream) => SharingEngine,
+  harness: () => SharingHarness,
+  options: SharingConformanceOptions = {},
+): void {
+  const probe = harness();
+  const run = (seed: number, script: readonly Step[]): PageState[] => {
+    const { machine, vms, pages, checkInvariants, advance } = harness();
+    const engine = create(createRandom(seed));
+    if (engine.contract !== 'sharing-engine@1')
+      throw new Error(`expected contract sharing-engine@1, got ${engine.contract}`);
+    const attachment: SharingAttachment = { machine, remap: machine };
+    engine.attach(attachment);
+    const written = new Map<string, ContentId>();
+    for (const step of script) {
+      if (step.kind === 'time') advance(step.ns);
+      else if (step.kind === 'scan') {
+        const { scanned, shared } = engine.scan(step.budget);
+        if (!((options.ownRate || scanned <= step.budget) && shared <= 2 * Math.max(scanned, 1)))
+          throw new Error(`scan(${step.budget}) examined ${scanned} pages and shared ${shared}`);
+      } else {
+        const vm = vms[step.v]!;
+        const key = `${step.v}:${step.ppn}`;
+        if (step.kind === 'write') {
+          machine.write(vm, step.ppn, step.content);
+          written.set(key, step.content);
+        } else if (step.kind === 'disk') {
+          machine.deviceWrite(vm, step.ppn, step.content);
+          written.set(key, step.content);
+          engine.onDiskRead?.(vm, step.ppn, { image: 'conformance', block: step.content }, step.content);
+        } else if (step.kind === 'read') {
+          const read = machine.read(vm, step.ppn);
+          if (read !== (written.get(key) ?? 0))
+            throw new Error(`page ${key} read ${read}, last written ${written.get(key) ?? 0}`);
+        } else if (step.kind === 'tryShare') {
+          if (engine.tryShare?.(vm, step.ppn) && machine.pageState(vm, step.ppn) !== PageState.Shared)
+            throw new Error(`tryShare(${key}) said shared, but the page is not`);
+        } else {
+          const state = machine.pageState(vm, step.ppn);
+          if (state === PageState.Private || state === PageState.Shared) machine.evict(vm, step.ppn);
+        }
+      }
+      checkInvariants();
+      vms.forEach((vm, v) => {
+        for (let ppn = 0; ppn < pages; ppn++) {
+          const held = machine.peek(vm, ppn);
+          const expected = written.get(`${v}:${ppn}`) ?? 0;
+          if (held !== expected) throw new Error(`page ${v}:${ppn} holds ${held}, last written ${expected}`);
+        }
+      });
+    }
+    return vms.flatMap((vm) => Array.from({ length: pages }, (_, ppn) => machine.pageState(vm, ppn)));
+  };
+  fc.assert(
+    fc.property(fc.integer(), steps(probe.vms.length, probe.pages), (seed, script) => {
+      const first = run(seed, script);
+      const second = run(seed, script);
+      if (first.join() !== second.join())
+        throw new Error('the same seed and steps left different page states');
+    }),
+    options.numRuns === undefined ? {} : { numRuns: options.numRuns },
+  );
+}
