@@ -1050,6 +1050,7 @@ describe('removeVm', () => {
 
     machine.removeVm(a);
     expect(machine.vms()).toEqual([b]);
+    expect([machine.hasVm(a), machine.hasVm(b), machine.hasVm(-1 as VmId)]).toEqual([false, true, false]);
     expect(machine.refCount(shared)).toBe(1);
     expect(machine.refCount(machine.zeroFrame)).toBe(0);
     expect(machine.usedSwapSlots).toBe(0);

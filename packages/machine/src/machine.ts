@@ -180,6 +180,9 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   vms(): readonly VmId[] {
     return [...this.#live()].map((m) => m.id);
   }
+  hasVm(vm: VmId): boolean {
+    return this.#vms[vm] !== undefined;
+  }
   vmName(vm: VmId): string {
     return this.#vm(vm).name;
   }

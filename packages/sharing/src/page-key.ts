@@ -15,6 +15,6 @@ export const keyPpn = (key: number): Ppn => key % VM_STRIDE;
 export function privateContentAt(machine: MachineView, key: number): ContentId | undefined {
   const vm = keyVm(key);
   const ppn = keyPpn(key);
-  if (!machine.vms().includes(vm) || machine.pageState(vm, ppn) !== PageState.Private) return undefined;
+  if (!machine.hasVm(vm) || machine.pageState(vm, ppn) !== PageState.Private) return undefined;
   return machine.peek(vm, ppn);
 }

@@ -184,6 +184,8 @@ export interface MachineView {
   /** The shared frame that holds the zero page. */
   readonly zeroFrame: Mpn;
   vms(): readonly VmId[];
+  /** Whether `vm` is a powered-on VM: a check that allocates nothing, for tables that remember pages. */
+  hasVm(vm: VmId): boolean;
   pageCount(vm: VmId): Pages;
   pageState(vm: VmId, ppn: Ppn): PageState;
   /** The frame behind a resident page, or undefined when it has none. */

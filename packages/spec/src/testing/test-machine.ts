@@ -154,6 +154,7 @@ export class TestMachine {
       vms: () => vms,
       pageCount: (vm) => pages[vm]!,
       pageState: () => PageState.Private,
+      hasVm: (vm) => Number.isInteger(vm) && vm >= 0 && vm < pages.length,
       pageUsage: () => GuestPageUsage.Stable, // a test machine's guests give no hints
       frameOf: (vm, ppn) => offset(vm) + ppn,
       peek: () => 0,
