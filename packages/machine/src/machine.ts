@@ -499,33 +499,50 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const b = this.#vm(ontoVm);
     this.#resident('share', a, this.#ppn(a, ppn));
     this.#resident('share', b, this.#ppn(b, ontoPpn));
-    const content = this.#peek(a, ppn)!;
-    if (content !== this.#peek(b, ontoPpn)) {
+    if (this.#peek(a, ppn) !== this.#peek(b, ontoPpn)) {
       throw new ContentMismatchError(`vm ${vm} page ${ppn} and vm ${ontoVm} page ${ontoPpn}`);
     }
-    const onto = b.loc[ontoPpn]!;
-    if (
-      b.state[ontoPpn] === PageState.Shared &&
-      onto !== this.zeroFrame &&
-      this.#frameDomain[onto] !== domain
-    ) {
-      throw new DomainMismatchError(
-        `vm ${ontoVm} page ${ontoPpn} is shared in domain ${this.#frameDomain[onto]}`,
-      );
+    const target = this.#sharedFrameOf(b, ontoPpn, domain);
+    this.#mapShared(a, ppn, target);
+    return target;
+  }
+
+  fillShared(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn, domain = 0): Mpn {
+    const a = this.#vm(vm);
+    const b = this.#vm(ontoVm);
+    const state = a.state[this.#ppn(a, ppn)] as PageState;
+    if (state === PageState.Ballooned || state === PageState.Discarded) {
+      throw new InvalidTransitionError('fillShared', vm, ppn, state, 'not ballooned or discarded');
     }
+    this.#resident('fillShared', b, this.#ppn(b, ontoPpn));
+    if (a === b && ppn === ontoPpn) throw new OutOfRangeError('ontoPpn', ontoPpn, `a page other than ${ppn}`);
+    const target = this.#sharedFrameOf(b, ontoPpn, domain);
+    this.#mapShared(a, ppn, target);
+    return target;
+  }
+
+  /**
+   * The shared frame of `domain` that resident page `ppn` joins, mapping it there: the domain's frame of its
+   * contents, else its own frame, which becomes that.
+   */
+  #sharedFrameOf(m: VmMemory, ppn: Ppn, domain: number): Mpn {
+    const own = m.loc[ppn]!;
+    if (m.state[ppn] === PageState.Shared && own !== this.zeroFrame && this.#frameDomain[own] !== domain) {
+      throw new DomainMismatchError(`vm ${m.id} page ${ppn} is shared in domain ${this.#frameDomain[own]}`);
+    }
+    const content = this.#peek(m, ppn)!;
     let target = this.sharedFrameFor(content, domain);
     if (target === undefined) {
-      // No shared copy yet: the page shared onto becomes it (it is private, or it would be in the index).
-      target = b.loc[ontoPpn]!;
+      // No shared copy yet: the page becomes it (it is private, or it would be in the index).
+      target = own;
       this.frames.relabel(target, FrameState.Shared);
       this.frames.refs.set(target, 1);
       this.#frameDomain[target] = domain;
       const frames = this.#sharedByContent.get(domain) ?? new Map<ContentId, Mpn>();
       this.#sharedByContent.set(domain, frames.set(content, target));
-      b.setState(ontoPpn, PageState.Shared, target);
+      m.setState(ppn, PageState.Shared, target);
     }
-    this.#mapShared(b, ontoPpn, target);
-    this.#mapShared(a, ppn, target);
+    this.#mapShared(m, ppn, target);
     return target;
   }
 
@@ -859,10 +876,10 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     }
   }
 
+  /** Maps the page onto a shared frame, releasing whatever held it before. */
   #mapShared(m: VmMemory, ppn: Ppn, target: Mpn): void {
     if (m.state[ppn] === PageState.Shared && m.loc[ppn] === target) return;
-    const freed = this.#detachFrame(m, ppn);
-    if (freed !== -1) this.frames.release(freed);
+    this.#releaseBacking(m, ppn);
     this.frames.refs.increment(target);
     m.setState(ppn, PageState.Shared, target);
   }

@@ -277,6 +277,14 @@ export interface RemapApi {
    * frame belongs to every domain (its contents are known to all, so sharing it reveals nothing).
    */
   share(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn, domain?: number): Mpn;
+  /**
+   * A sharing-aware block device's read (Satori): fills page `ppn` of `vm` by mapping it copy-on-write onto
+   * the frame of resident page `ontoPpn` of `ontoVm` (which becomes shared if it was private), in `domain` as
+   * `share` does. Whatever held the page before (a frame, a swap slot, a compressed copy) is released first,
+   * so no frame is allocated and nothing is copied. The page may not be ballooned or discarded. Returns the
+   * shared frame.
+   */
+  fillShared(vm: VmId, ppn: Ppn, ontoVm: VmId, ontoPpn: Ppn, domain?: number): Mpn;
   /** Maps a resident page copy-on-write onto an existing shared frame (the zero page among them). */
   shareWithFrame(vm: VmId, ppn: Ppn, mpn: Mpn): void;
   /** Gives a shared page a private copy of its frame (what a write fault does). No-op for a private page. */
