@@ -118,6 +118,7 @@ export class GuestKernel implements GuestOs {
     doublePagings: 0,
     diskReads: 0,
     diskWrites: 0,
+    sharedReads: 0,
   };
   readonly #bus: MemoryBus;
   readonly #machine: MachineView;
@@ -327,21 +328,17 @@ export class GuestKernel implements GuestOs {
       throw new HvsimError('lost-data', `page ${ppn} was discarded but is not a clean cache page`, 'guest');
     }
     const block = this.owner[ppn]!;
-    this.#bus.deviceWrite(this.vm, ppn, this.onDisk(block));
-    this.#makeVolatile(ppn);
+    let read = this.#fill(ppn, block) ? 1 : 0;
     // The read goes through readahead, as Linux's retry after page_discard does: cached blocks after it that
     // the host discarded too come back in the same request (each made stable, filled, volatile again).
     const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
-    let next = block + 1;
-    for (; next < end; next++) {
+    for (let next = block + 1; next < end; next++) {
       const page = this.#cache[next]! - 1;
       if (page < 0 || this.#machine.pageState(this.vm, page) !== PageState.Discarded) break;
       this.#bus.setPageUsage(this.vm, page, GuestPageUsage.Stable);
-      this.#bus.deviceWrite(this.vm, page, this.onDisk(next));
-      this.#makeVolatile(page);
+      if (this.#fill(page, next)) read++;
     }
-    this.#counters.diskReads++;
-    this.#bus.diskRead(this.vm, next - block);
+    this.#diskRead(read);
   }
 
   // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
@@ -548,17 +545,36 @@ export class GuestKernel implements GuestOs {
     if (!fill) return ppn;
     // The missed page is about to be used: referenced, so reclaim for the readahead pages passes it over.
     this.lru.referenced[ppn] = 1;
-    this.#readIn(ppn, block);
+    let read = this.#fill(ppn, block) ? 1 : 0;
     const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
-    let next = block + 1;
-    for (; next < end && this.#cache[next] === 0; next++) {
+    for (let next = block + 1; next < end && this.#cache[next] === 0; next++) {
       // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
       if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.settings.readaheadBlocks) break;
-      this.#readIn(this.#cacheBlock(next, true), next);
+      if (this.#fill(this.#cacheBlock(next, true), next)) read++;
     }
-    this.#counters.diskReads++;
-    this.#bus.diskRead(this.vm, next - block);
+    this.#diskRead(read);
     return ppn;
+  }
+
+  /**
+   * Fills a cache page with `block`: by the sharing-aware block device when it holds the block in memory
+   * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
+   */
+  #fill(ppn: Ppn, block: number): boolean {
+    if (this.#hooks.readShared?.(this.vm, ppn, { image: this.settings.image, block })) {
+      this.#counters.sharedReads++;
+      this.#makeVolatile(ppn);
+      return false;
+    }
+    this.#readIn(ppn, block);
+    return true;
+  }
+
+  /** One disk request for the `blocks` a read left to the disk (none when the device shared them all). */
+  #diskRead(blocks: number): void {
+    if (blocks === 0) return;
+    this.#counters.diskReads++;
+    this.#bus.diskRead(this.vm, blocks);
   }
 
   /**

@@ -112,6 +112,8 @@ interface VmSlot {
   lastSwapIns: number;
   /** The allocation target of the last rebalance. */
   target?: number;
+  /** Whole pages of sharing credit the VM had at the last rebalance (Satori). */
+  credit: number;
 }
 
 /** A VM's detector, then its observers': every one that watches it. */
@@ -178,7 +180,7 @@ export class Host {
         );
       }
       names.add(vm.name);
-      return { config: vm, observers: [], off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
+      return { config: vm, observers: [], off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0, credit: 0 };
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
@@ -328,7 +330,7 @@ export class Host {
         return {
           vm,
           pages: slot.config.pages,
-          allocated,
+          allocated: allocated - this.#repay(slot, allocated - targets[i]!),
           target: targets[i]!,
           activePages: active,
           mechanisms: [...this.#mechanisms.values()].filter((m) => m.available(vm)).map((m) => m.name),
@@ -354,10 +356,30 @@ export class Host {
     }
   }
 
-  /** The memory a VM holds: the frames behind its pages (a shared one counted per mapper) and its cache's. */
+  /**
+   * The memory a VM is charged for: the frames behind its pages (a shared one counted per mapper) and its
+   * compression cache's, less the whole pages of credit its sharing earned, when the engine credits sharers
+   * (Satori): frames saved are the sharers' memory, not the host's.
+   */
   #held(vm: VmId): Pages {
     const p = this.machine.pagePartition(vm);
-    return p.private + p.shared + this.machine.compressionFrames(vm);
+    const credit = Math.floor(this.#sharing?.entitlement?.(vm) ?? 0);
+    return p.private + p.shared + this.machine.compressionFrames(vm) - credit;
+  }
+
+  /**
+   * Satori's repayment: a VM whose credit fell since the last rebalance (its writes broke shares) gives the
+   * fall back from its repayment FIFO, its oldest volatile cache pages, as far as it is over its target;
+   * the policy reclaims the rest as usual. Returns the pages repaid.
+   */
+  #repay(slot: VmSlot, over: Pages): Pages {
+    const sharing = this.#sharing;
+    if (!sharing?.entitlement || !sharing.repay) return 0;
+    const vm = slot.runner!.vm;
+    const credit = Math.floor(sharing.entitlement(vm));
+    const fall = slot.credit - credit;
+    slot.credit = credit;
+    return fall > 0 && over > 0 ? sharing.repay(vm, Math.min(fall, over)) : 0;
   }
 
   /** Slots of the VMs powered on now. */
@@ -416,7 +438,8 @@ export class Host {
     // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
     const sharing = this.#sharing;
     const hooks: GuestHooks = {
-      // Sharing engines that act on the virtual disk's reads (Disco, Satori) see them.
+      // Sharing engines that act on the virtual disk's reads (Disco, Satori) see them; Satori's is asked first.
+      ...(sharing?.readShared ? { readShared: sharing.readShared.bind(sharing) } : {}),
       ...(sharing?.onDiskRead ? { onDiskRead: sharing.onDiskRead.bind(sharing) } : {}),
       onSwapOut: (_vm, ppn, swapSlot) => {
         for (const d of detectorsOf(slot)) d.onGuestSwapOut?.(ppn, swapSlot);
@@ -504,6 +527,8 @@ export class Host {
       m.record('guest-swap-ins', 'pages', name, g.guestSwapIns);
       m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
       m.record('double-paging', 'pages', name, g.doublePagings);
+      m.record('disk-reads', 'requests', name, g.diskReads);
+      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, this.#sharing.entitlement(runner.vm));
       if (slot.detector) {
         m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
         m.record('detector-checks', 'pages', name, slot.detector.checks ?? 0);

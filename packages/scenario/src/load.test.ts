@@ -363,6 +363,35 @@ vms:
     expect(shared.every((pages) => pages > parsePages('1MiB'))).toBe(true);
   });
 
+  it('run Satori by name: clones of one image share what they read, and blocks in memory need no disk read', async () => {
+    const run = async (sharing: string) => {
+      const { host: config } = await parseScenario(
+        `host: { memory: 64MiB, swap: 64MiB }
+policies: { sharing: ${sharing} }
+vms:
+  - name: vm
+    count: 3
+    memory: 8MiB
+    guest: { kind: linux, bootTime: 1ms, image: debian }
+    workload: { kind: file-server, files: 20, fileSize: 128KiB, readFraction: 1, anonFraction: 0, think: 1ms }`,
+        'p.yaml',
+      );
+      const host = createHost(config);
+      host.run(time.s(1));
+      checkInvariants(host.machine);
+      return host;
+    };
+    const satori = await run('satori');
+    const shared = satori.machine.vms().map((vm) => satori.machine.pagePartition(vm).shared);
+    expect(shared.every((pages) => pages > parsePages('1MiB'))).toBe(true);
+    const reads = (host: typeof satori) =>
+      ['vm1', 'vm2', 'vm3'].reduce((sum, vm) => sum + host.guest(vm)!.counters().diskReads, 0);
+    const shareds = ['vm1', 'vm2', 'vm3'].map((vm) => satori.guest(vm)!.counters().sharedReads);
+    expect(Math.min(...shareds)).toBeGreaterThan(0);
+    // The same reads with Disco's sharing all go to the disk.
+    expect(reads(satori)).toBeLessThan(reads(await run('transparent')));
+  });
+
   it('run CMM1 by name: VMRM’s SHRINK requests grow the guests’ cmm pools and free memory recovers', async () => {
     const scenario = (mechanisms: string) => `host: { memory: 6MiB, swap: 16MiB }
 policies: { stack: cmm1, reclamation: { kind: vmrm, interval: 1s }, rebalance: 250ms${mechanisms} }

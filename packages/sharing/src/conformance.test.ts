@@ -3,6 +3,7 @@ import { checkSharingEngineConformance, type SharingHarness } from '@hvsim/spec/
 import { describe, it } from 'vitest';
 import { contentBased } from './content-based';
 import { ksm } from './ksm';
+import { satori } from './satori';
 import { transparent } from './transparent';
 
 const emit = () => {};
@@ -37,6 +38,9 @@ describe('sharing engine conformance', () => {
       harness,
       { ownRate: true },
     );
+  });
+  it('satori', () => {
+    checkSharingEngineConformance((random) => satori.create({}, { random, emit }), harness);
   });
   it('transparent', () => {
     checkSharingEngineConformance((random) => transparent.create({}, { random, emit }), harness);

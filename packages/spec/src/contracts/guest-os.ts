@@ -61,6 +61,12 @@ export interface DiskBlock {
 
 /** Hooks a guest calls so enlightenments of later layers can act (sharing-aware reads, copies, page states). */
 export interface GuestHooks {
+  /**
+   * A sharing-aware block device (Satori): the guest asks it before reading `block` into page `ppn`. True
+   * when the device filled the page by mapping it copy-on-write onto a frame already holding the block, with
+   * no disk I/O; false when the guest must read the block from the disk.
+   */
+  readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
   /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /** The guest copied one page onto another (Disco's copy routine). */
@@ -87,6 +93,8 @@ export interface GuestCounters {
   doublePagings: number;
   diskReads: number;
   diskWrites: number;
+  /** Blocks a sharing-aware block device filled by mapping a shared frame, without a disk read. */
+  sharedReads: number;
 }
 
 /** A guest operating system's memory manager inside one VM. */

@@ -37,9 +37,22 @@ export interface SharingEngine {
   scan(budget: Pages): ScanResult;
   /** Share-before-swap: try to share this page; true when it no longer needs a frame of its own. */
   tryShare?(vm: VmId, ppn: Ppn): boolean;
+  /** `GuestHooks.readShared`: the sharing-aware block device the guest asks before it reads a block. */
+  readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   onCopy?(vm: VmId, dst: Ppn, src: Ppn): void;
   onCowFault?(vm: VmId, ppn: Ppn): void;
+  /**
+   * Frames this engine's sharing saved, credited to the VMs that share them (Satori's entitlements): the
+   * host charges a VM for its memory less its credit, so a VM that shares nothing is charged as if sharing
+   * were off. Credits over all VMs sum to the frames saved.
+   */
+  entitlement?(vm: VmId): Pages;
+  /**
+   * Takes back up to `pages` of the VM's surplus through its repayment FIFO: the oldest pages it filled with
+   * volatile data are discarded (the guest re-reads them on a discard fault). Returns the pages taken.
+   */
+  repay?(vm: VmId, pages: Pages): Pages;
 }
 
 export const defineSharingEngine = definer<'sharing-engine@1', CreateContext, SharingEngine>(

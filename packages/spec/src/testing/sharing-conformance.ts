@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { SharingAttachment, SharingEngine } from '../contracts/sharing';
 import type { ContentId, VmId } from '../ids';
-import { type MachineView, type MemoryBus, PageState, type RemapApi } from '../machine';
+import { FrameState, type MachineView, type MemoryBus, PageState, type RemapApi } from '../machine';
 import { createRandom, type RandomStream } from '../random';
 import type { SimTime } from '../units';
 
@@ -44,7 +44,7 @@ const steps = (vms: number, pages: number) => {
       fc.record({ kind: fc.constant('scan' as const), budget: fc.integer({ min: 1, max: 32 }) }),
       fc.record({ kind: fc.constant('time' as const), ns: fc.integer({ min: 0, max: 50_000_000 }) }),
     ),
-    { maxLength: 80 },
+    { maxLength: 80, size: 'max' },
   );
 };
 
@@ -57,7 +57,10 @@ const steps = (vms: number, pages: number) => {
  *   private copy), and the machine's invariants hold after every step;
  * - a scan examines at most its budget (unless the engine keeps its own rate) and maps at most two pages per
  *   page examined;
- * - `tryShare` answers true only for a page that then is shared;
+ * - `tryShare` answers true only for a page that then is shared, and `readShared` only for a page it then
+ *   mapped onto a shared frame holding the block (read as the disk holds it);
+ * - an engine that credits sharers (`entitlement`) credits exactly the frames saved, Σ (k − 1) over shared
+ *   frames but the zero page's, and nothing to a VM with no page on one;
  * - the same seed and the same steps leave every page on the same kind of backing.
  * Throws (with fast-check's counterexample) when one fails.
  */
@@ -88,9 +91,16 @@ export function checkSharingEngineConformance(
           machine.write(vm, step.ppn, step.content);
           written.set(key, step.content);
         } else if (step.kind === 'disk') {
-          machine.deviceWrite(vm, step.ppn, step.content);
+          // Block b of the base image holds content b: a block the device shares must read as the disk would.
+          const block = { image: 'conformance', block: step.content };
           written.set(key, step.content);
-          engine.onDiskRead?.(vm, step.ppn, { image: 'conformance', block: step.content }, step.content);
+          if (engine.readShared?.(vm, step.ppn, block)) {
+            if (machine.pageState(vm, step.ppn) !== PageState.Shared)
+              throw new Error(`readShared(${key}) said shared, but the page is not`);
+          } else {
+            machine.deviceWrite(vm, step.ppn, step.content);
+            engine.onDiskRead?.(vm, step.ppn, block, step.content);
+          }
         } else if (step.kind === 'read') {
           const read = machine.read(vm, step.ppn);
           if (read !== (written.get(key) ?? 0))
@@ -104,6 +114,7 @@ export function checkSharingEngineConformance(
         }
       }
       checkInvariants();
+      if (engine.entitlement) checkCredits(machine, vms, engine);
       vms.forEach((vm, v) => {
         for (let ppn = 0; ppn < pages; ppn++) {
           const held = machine.peek(vm, ppn);
@@ -123,4 +134,25 @@ export function checkSharingEngineConformance(
     }),
     options.numRuns === undefined ? {} : { numRuns: options.numRuns },
   );
+}
+
+/** Credits sum to the frames saved; a VM with no page on a shared frame (but the zero page) has none. */
+function checkCredits(machine: MachineView, vms: readonly VmId[], engine: SharingEngine): void {
+  let saved = 0;
+  for (let mpn = 0; mpn < machine.totalFrames; mpn++) {
+    if (mpn !== machine.zeroFrame && machine.frameState(mpn) === FrameState.Shared)
+      saved += machine.refCount(mpn) - 1;
+  }
+  let credited = 0;
+  for (const vm of vms) {
+    const credit = engine.entitlement!(vm);
+    credited += credit;
+    let sharing = false;
+    for (let ppn = 0; ppn < machine.pageCount(vm) && !sharing; ppn++)
+      sharing =
+        machine.pageState(vm, ppn) === PageState.Shared && machine.frameOf(vm, ppn) !== machine.zeroFrame;
+    if (!sharing && credit !== 0) throw new Error(`vm ${vm} shares nothing but is credited ${credit} pages`);
+  }
+  if (Math.abs(credited - saved) > 1e-9)
+    throw new Error(`credits sum to ${credited} pages, but sharing saved ${saved} frames`);
 }
