@@ -13,7 +13,7 @@ import { accessOp, GuestPageUsage, PAGE_SIZE, PageState, type Ppn, type VmId } f
 import { checkedCommands } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ContentMismatchError, InvalidTransitionError } from './errors';
+import { ContentMismatchError, DomainMismatchError, InvalidTransitionError, OutOfRangeError } from './errors';
 import { checkInvariants } from './invariants';
 import { createMachine, type Machine } from './machine';
 
@@ -110,6 +110,16 @@ function attempt(allowed: boolean, action: () => void, refusal: new (...args: ne
 
 const resident = (s: PageState) => s === PageState.Private || s === PageState.Shared;
 
+/** Whether the page is on a shared frame of a sharing domain other than `domain` (never the zero frame). */
+function inOtherDomain(machine: Machine, vm: VmId, ppn: Ppn, domain: number): boolean {
+  const frame = machine.frameOf(vm, ppn);
+  return (
+    machine.pageState(vm, ppn) === PageState.Shared &&
+    frame !== machine.zeroFrame &&
+    machine.frameDomain(frame!) !== domain
+  );
+}
+
 const page = fc
   .integer({ min: 0, max: VM_PAGES.length - 1 })
   .chain((v) => fc.record({ v: fc.constant(v), ppn: fc.integer({ min: 0, max: VM_PAGES[v]! - 1 }) }));
@@ -167,9 +177,42 @@ const commands = [
         expect(() => machine.share(va, a.ppn, vb, b.ppn)).toThrow(ContentMismatchError);
         return;
       }
+      if (both && inOtherDomain(machine, vb, b.ppn, 0)) {
+        // fillShared made the frame in domain 1.
+        expect(() => machine.share(va, a.ppn, vb, b.ppn)).toThrow(DomainMismatchError);
+        return;
+      }
       if (attempt(both, () => machine.share(va, a.ppn, vb, b.ppn), InvalidTransitionError)) {
         expect(machine.frameOf(va, a.ppn)).toBe(machine.frameOf(vb, b.ppn));
       }
+    }),
+  ),
+  fc.tuple(page, page, fc.constantFrom(0, 1)).map(([a, b, domain]) =>
+    op(`fillShared(${a.v},${a.ppn} onto ${b.v},${b.ppn} in ${domain})`, (model, real) => {
+      // A block device's read: page a takes the contents of resident page b, on b's shared frame.
+      const { machine, vms } = real;
+      const [va, vb] = [vms[a.v]!, vms[b.v]!];
+      const [ka, kb] = [key(a.v, a.ppn), key(b.v, b.ppn)];
+      const fill = () => machine.fillShared(va, a.ppn, vb, b.ppn, domain);
+      if (model.ballooned.has(ka) || model.discarded.has(ka) || !resident(machine.pageState(vb, b.ppn))) {
+        expect(fill).toThrow(InvalidTransitionError);
+        return;
+      }
+      if (ka === kb) {
+        expect(fill).toThrow(OutOfRangeError);
+        return;
+      }
+      if (inOtherDomain(machine, vb, b.ppn, domain)) {
+        expect(fill).toThrow(DomainMismatchError);
+        return;
+      }
+      const free = machine.freeFrames;
+      const frame = fill();
+      expect(machine.frameOf(va, a.ppn)).toBe(frame);
+      expect(machine.frameOf(vb, b.ppn)).toBe(frame);
+      expect(machine.pageState(va, a.ppn)).toBe(PageState.Shared);
+      expect(machine.freeFrames).toBeGreaterThanOrEqual(free); // no frame taken
+      model.content.set(ka, model.content.get(kb) ?? 0);
     }),
   ),
   page.map(({ v, ppn }) =>

@@ -298,6 +298,261 @@ describe('share', () => {
   });
 });
 
+describe('fillShared', () => {
+  /** A private source page 0 holding 5; returns its frame. */
+  function source(options: Partial<MachineOptions> = {}) {
+    const s = setup(options);
+    s.machine.write(s.vm, 0, 5);
+    const frame = s.machine.frameOf(s.vm, 0)!;
+    s.changes();
+    return { ...s, frame };
+  }
+
+  /** Everything a refused fillShared must leave as it was. */
+  function snapshot(machine: Machine) {
+    return {
+      frames: machine.framePartition(),
+      swapUsed: machine.usedSwapSlots,
+      sharedFrames: machine.sharedFrames,
+      vms: machine.vms().map((vm) => ({
+        counters: { ...machine.counters(vm) },
+        pages: Array.from({ length: machine.pageCount(vm) }, (_, p) => {
+          const frame = machine.frameOf(vm, p);
+          return {
+            state: machine.pageState(vm, p),
+            frame,
+            content: machine.peek(vm, p),
+            refs: frame === undefined ? undefined : machine.refCount(frame),
+          };
+        }),
+      })),
+    };
+  }
+
+  it('fills an unbacked page onto a private source: the source becomes shared, refcount 2, no frame taken', () => {
+    const { machine, vm, frame, changes } = source();
+    expectFrames(machine, { free: 14, private: 1, shared: 1 });
+
+    expect(machine.fillShared(vm, 3, vm, 0)).toBe(frame);
+    expect(machine.pageState(vm, 3)).toBe(PageState.Shared);
+    expect(machine.pageState(vm, 0)).toBe(PageState.Shared);
+    expect(machine.frameOf(vm, 3)).toBe(frame);
+    expect(machine.frameOf(vm, 0)).toBe(frame);
+    expect(machine.frameState(frame)).toBe(FrameState.Shared);
+    expect(machine.refCount(frame)).toBe(2);
+    expect(machine.frameDomain(frame)).toBe(0);
+    expect(machine.sharedFrameFor(5)).toBe(frame);
+    expect(machine.peek(vm, 3)).toBe(5);
+    expect(changes()).toEqual({});
+    expectFrames(machine, { free: 14, shared: 2 });
+    expect(machine.pagePartition(vm)).toMatchObject({ shared: 2, private: 0, unbacked: 6 });
+    checkInvariants(machine);
+  });
+
+  it('fills a private page: its old frame is freed, so the two pages now hold one frame', () => {
+    const { machine, vm, frame } = source();
+    machine.write(vm, 1, 9);
+    const old = machine.frameOf(vm, 1)!;
+    expectFrames(machine, { free: 13, private: 2, shared: 1 });
+
+    expect(machine.fillShared(vm, 1, vm, 0)).toBe(frame);
+    expect(machine.frameState(old)).toBe(FrameState.Free);
+    expect(machine.refCount(frame)).toBe(2);
+    expect(machine.peek(vm, 1)).toBe(5);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('fills a shared page: it leaves its old frame (freed with its last mapper) and joins the source’s', () => {
+    const { machine, vm, frame: old } = sharedPair(); // pages 0 and 1 share `old`, holding 5
+    machine.write(vm, 2, 7);
+    const frame = machine.frameOf(vm, 2)!;
+    expectFrames(machine, { free: 13, private: 1, shared: 2 });
+
+    expect(machine.fillShared(vm, 1, vm, 2)).toBe(frame);
+    expect(machine.refCount(old)).toBe(1);
+    expect(machine.refCount(frame)).toBe(2);
+    expect(machine.peek(vm, 1)).toBe(7);
+    expect(machine.peek(vm, 0)).toBe(5);
+    expectFrames(machine, { free: 13, shared: 3 });
+    checkInvariants(machine);
+
+    // The old frame's last mapper leaves it: it is freed and leaves the sharing index.
+    expect(machine.fillShared(vm, 0, vm, 2)).toBe(frame);
+    expect(machine.frameState(old)).toBe(FrameState.Free);
+    expect(machine.sharedFrameFor(5)).toBeUndefined();
+    expect(machine.refCount(frame)).toBe(3);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('fills a swapped page: its slot is freed, with no swap-in', () => {
+    const { machine, vm, frame, changes, costs } = source();
+    machine.write(vm, 1, 9);
+    machine.swapOut(vm, 1);
+    machine.advanceTo(machine.now + costs.swapOutLatency);
+    changes();
+    expect(machine.usedSwapSlots).toBe(1);
+    expectFrames(machine, { free: 14, private: 1, shared: 1 });
+
+    expect(machine.fillShared(vm, 1, vm, 0)).toBe(frame);
+    expect(machine.usedSwapSlots).toBe(0);
+    expect(machine.pageState(vm, 1)).toBe(PageState.Shared);
+    expect(machine.peek(vm, 1)).toBe(5);
+    expect(changes()).toEqual({});
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('fills a page whose swap write is in flight: slot and in-flight frame freed, the late completion ignored', () => {
+    const { machine, vm, frame, costs } = source();
+    machine.write(vm, 1, 9);
+    const old = machine.frameOf(vm, 1)!;
+    machine.swapOut(vm, 1);
+    expectFrames(machine, { free: 13, private: 1, inFlight: 1, shared: 1 });
+
+    expect(machine.fillShared(vm, 1, vm, 0)).toBe(frame);
+    expect(machine.usedSwapSlots).toBe(0);
+    expect(machine.frameState(old)).toBe(FrameState.Free);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+
+    // The freed frame goes to another page; the forgotten write's completion must not free it.
+    machine.write(vm, 4, 11);
+    expect(machine.frameOf(vm, 4)).toBe(old);
+    machine.advanceTo(machine.now + costs.swapOutLatency);
+    expect(machine.frameState(old)).toBe(FrameState.Private);
+    expect(machine.read(vm, 4)).toBe(11);
+    expectFrames(machine, { free: 13, private: 1, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('fills a compressed page: its cache entry and the cache frame it no longer needs are freed', () => {
+    const { machine, vm, frame } = source();
+    machine.write(vm, 1, 9);
+    machine.compress(vm, 1, 3000);
+    expect(machine.compressionFrames(vm)).toBe(1);
+    expectFrames(machine, { free: 13, private: 1, compressed: 1, shared: 1 });
+
+    expect(machine.fillShared(vm, 1, vm, 0)).toBe(frame);
+    expect(machine.compression.used).toBe(0);
+    expect(machine.compressedBytes(vm)).toBe(0);
+    expect(machine.compressionFrames(vm)).toBe(0);
+    expect(machine.peek(vm, 1)).toBe(5);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('joins an already shared source’s frame; a page already on it changes nothing', () => {
+    const { machine, vm, frame } = sharedPair();
+    const other = machine.addVm({ pages: 2 });
+    expectFrames(machine, { free: 14, shared: 2 });
+
+    expect(machine.fillShared(other, 0, vm, 1)).toBe(frame);
+    expect(machine.fillShared(vm, 3, other, 0)).toBe(frame);
+    expect(machine.refCount(frame)).toBe(4);
+    expect(machine.fillShared(vm, 1, vm, 0)).toBe(frame);
+    expect(machine.refCount(frame)).toBe(4);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+
+    // Onto a private source whose content already has a shared frame: both end up on that frame.
+    machine.write(vm, 2, 5);
+    expect(machine.fillShared(vm, 4, vm, 2)).toBe(frame);
+    expect(machine.pageState(vm, 2)).toBe(PageState.Shared);
+    expect(machine.refCount(frame)).toBe(6);
+    expectFrames(machine, { free: 14, shared: 2 });
+    checkInvariants(machine);
+  });
+
+  it('works in a sharing domain as share does; the zero frame belongs to every domain', () => {
+    const { machine, vm, frame } = source();
+    expect(machine.fillShared(vm, 1, vm, 0, 3)).toBe(frame);
+    expect(machine.frameDomain(frame)).toBe(3);
+    expect([machine.sharedFrameFor(5, 3), machine.sharedFrameFor(5)]).toEqual([frame, undefined]);
+    expect(machine.fillShared(vm, 2, vm, 1, 3)).toBe(frame);
+    expect(machine.refCount(frame)).toBe(3);
+    checkInvariants(machine);
+
+    // Equal contents in another domain get a frame of their own.
+    machine.write(vm, 3, 5);
+    const four = machine.fillShared(vm, 4, vm, 3, 4);
+    expect(four).not.toBe(frame);
+    expect(machine.frameDomain(four)).toBe(4);
+    checkInvariants(machine);
+
+    // A zero page fills onto the zero frame, from any domain.
+    machine.read(vm, 5);
+    expect(machine.fillShared(vm, 6, vm, 5, 1)).toBe(machine.zeroFrame);
+    expect(machine.fillShared(vm, 7, vm, 6, 2)).toBe(machine.zeroFrame);
+    expect(machine.refCount(machine.zeroFrame)).toBe(3);
+    expectFrames(machine, { free: 15 - 2, shared: 3 });
+    checkInvariants(machine);
+  });
+
+  it('refuses a ballooned or discarded page, a source not resident, the page itself, another domain', () => {
+    const { machine, vm } = source();
+    const refuse = (fill: () => unknown, error: new (...args: never[]) => Error) => {
+      const before = snapshot(machine);
+      expect(fill).toThrow(error);
+      expect(snapshot(machine)).toEqual(before);
+      checkInvariants(machine);
+    };
+    machine.balloon(vm, 1);
+    machine.setPageUsage(vm, 2, GuestPageUsage.Volatile); // logically zero: discarded
+    expect(machine.pageState(vm, 2)).toBe(PageState.Discarded);
+    refuse(() => machine.fillShared(vm, 1, vm, 0), InvalidTransitionError);
+    refuse(() => machine.fillShared(vm, 2, vm, 0), InvalidTransitionError);
+
+    // Sources: unbacked, ballooned, discarded, swapped, compressed.
+    machine.write(vm, 4, 5);
+    machine.swapOut(vm, 4);
+    machine.write(vm, 5, 5);
+    machine.compress(vm, 5, 100);
+    for (const onto of [3, 1, 2, 4, 5])
+      refuse(() => machine.fillShared(vm, 6, vm, onto), InvalidTransitionError);
+
+    refuse(() => machine.fillShared(vm, 0, vm, 0), OutOfRangeError);
+    refuse(() => machine.fillShared(vm, 8, vm, 0), OutOfRangeError);
+    refuse(() => machine.fillShared(vm, 6, vm, 8), OutOfRangeError);
+
+    machine.fillShared(vm, 7, vm, 0, 1);
+    refuse(() => machine.fillShared(vm, 6, vm, 0, 2), DomainMismatchError);
+    refuse(() => machine.fillShared(vm, 6, vm, 7), DomainMismatchError);
+  });
+
+  it('the filled page reads the source’s content; a write gives it a private copy, the source unchanged', () => {
+    const { machine, vm, frame, costs } = source();
+    const other = machine.addVm({ pages: 2 });
+    const otherChanges = tracker(machine, other);
+    machine.write(other, 1, 9);
+    machine.fillShared(other, 0, vm, 0);
+    machine.fillShared(other, 1, vm, 0);
+    otherChanges();
+    expect(machine.read(other, 0)).toBe(5);
+    expect(machine.deviceRead(other, 1)).toBe(5);
+    expect(otherChanges()).toEqual({ accesses: 1, time: costs.access });
+
+    machine.write(other, 0, 8);
+    expect(machine.pageState(other, 0)).toBe(PageState.Private);
+    expect(machine.frameOf(other, 0)).not.toBe(frame);
+    expect(machine.read(other, 0)).toBe(8);
+    expect(machine.read(vm, 0)).toBe(5);
+    expect(machine.read(other, 1)).toBe(5);
+    expect(machine.refCount(frame)).toBe(2);
+    expect(otherChanges()).toMatchObject({ writes: 1, cowBreaks: 1 });
+    checkInvariants(machine);
+
+    // A write to the source leaves the page filled from it as it was.
+    machine.write(vm, 0, 6);
+    expect(machine.read(other, 1)).toBe(5);
+    expect(machine.read(vm, 0)).toBe(6);
+    expect(machine.frameOf(other, 1)).toBe(frame);
+    expect(machine.refCount(frame)).toBe(1);
+    checkInvariants(machine);
+  });
+});
+
 describe('copy-on-write break', () => {
   it('gives the writer a private copy; the other mapper keeps reading the old content', () => {
     const { machine, vm, changes, costs } = setup();
