@@ -230,6 +230,11 @@ export class Host {
     return this.#now;
   }
 
+  /** The host's page-sharing engine, when it has one (its counters say what it did). */
+  get sharing(): SharingEngine | undefined {
+    return this.#sharing;
+  }
+
   /** Runs the host until host time `until`, calling `onProgress` after every quantum. */
   run(until: SimTime, onProgress?: (now: SimTime) => void): void {
     while (this.#now < until) {

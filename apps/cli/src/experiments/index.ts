@@ -11,6 +11,7 @@ import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
 import { mebBalance } from './meb-balance';
+import { satoriSharing } from './satori-sharing';
 import { sharingSideChannel } from './sharing-side-channel';
 
 export {
@@ -33,4 +34,5 @@ export const experiments: Experiment[] = [
   cmmOvercommit,
   compressionTier,
   sharingSideChannel,
+  satoriSharing,
 ];
