@@ -12,6 +12,7 @@ import { esxFig7 } from './esx-fig7';
 import type { Experiment } from './experiment';
 import { mebBalance } from './meb-balance';
 import { satoriSharing } from './satori-sharing';
+import { sharingIsolation } from './sharing-isolation';
 import { sharingSideChannel } from './sharing-side-channel';
 
 export {
@@ -35,4 +36,5 @@ export const experiments: Experiment[] = [
   compressionTier,
   sharingSideChannel,
   satoriSharing,
+  sharingIsolation,
 ];
