@@ -5,7 +5,9 @@ import {
   InvalidOptionsError,
   imageBlockContent,
   OpKind,
+  PageState,
   time,
+  type VmId,
 } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { testGuest } from './guest.fixture';
@@ -214,6 +216,58 @@ describe('page cache', () => {
       { image: 'img', block: 3 },
       imageBlockContent('img', 3),
     );
+  });
+
+  it('asks a sharing-aware device first: blocks it fills by sharing need no disk read, the rest one request', () => {
+    const shared = new Set([11, 12, 14]);
+    const { machine, guest } = testGuest({
+      pages: 64,
+      guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
+      hooks: {
+        // A device that holds some blocks in memory already: it fills the page without the disk.
+        readShared: (vm, ppn, block) => {
+          if (!shared.has(block.block)) return false;
+          machine.deviceWrite(vm, ppn, imageBlockContent(block.image, block.block));
+          return true;
+        },
+      },
+    });
+    const start = machine.vmTime(guest.vm);
+    run(guest, [OpKind.FileRead, 10]);
+    const { diskRead, diskTransfer } = machine.costs;
+    expect(guest.counters()).toMatchObject({ diskReads: 1, sharedReads: 3 });
+    // One request for the five blocks left to the disk.
+    expect(machine.vmTime(guest.vm) - start).toBeGreaterThanOrEqual(diskRead + 4 * diskTransfer);
+    expect(machine.vmTime(guest.vm) - start).toBeLessThan(diskRead + 5 * diskTransfer);
+    for (let block = 10; block < 18; block++)
+      expect(machine.peek(guest.vm, guest.cachedPage(block))).toBe(imageBlockContent('img', block));
+    // A miss the device serves whole is no disk request at all.
+    for (let block = 20; block < 28; block++) shared.add(block);
+    run(guest, [OpKind.FileRead, 20]);
+    expect(guest.counters()).toMatchObject({ diskReads: 1, sharedReads: 11 });
+  });
+
+  it('read(2) into a buffer copies the cache page, or lets a hooked copy routine map it (Disco)', () => {
+    const { machine, guest } = testGuest({ guest: { image: 'img', bootTime: 0, readahead: 0 } });
+    run(guest, [OpKind.FileCopy, 3, 7]);
+    const buffer = guest.pageOf(7);
+    expect(machine.peek(guest.vm, buffer)).toBe(imageBlockContent('img', 3));
+    expect(machine.pageState(guest.vm, buffer)).toBe(PageState.Private);
+    const onCopy = vi.fn((vm: VmId, dst: number, src: number) => {
+      hooked.machine.fillShared(vm, dst, vm, src);
+      return true;
+    });
+    const hooked = testGuest({ guest: { image: 'img', bootTime: 0, readahead: 0 }, hooks: { onCopy } });
+    const writes = hooked.machine.counters(hooked.guest.vm).writes;
+    run(hooked.guest, [OpKind.FileCopy, 3, 7]);
+    const [dst, src] = [hooked.guest.pageOf(7), hooked.guest.cachedPage(3)];
+    expect(onCopy).toHaveBeenCalledExactlyOnceWith(hooked.guest.vm, dst, src);
+    expect(hooked.machine.frameOf(hooked.guest.vm, dst)).toBe(hooked.machine.frameOf(hooked.guest.vm, src));
+    expect(hooked.machine.counters(hooked.guest.vm).writes - writes).toBe(1); // the buffer's clear, no copy
+    // The program writes its buffer: a private copy, the cache page unchanged.
+    run(hooked.guest, W(7, 99));
+    expect(hooked.machine.peek(hooked.guest.vm, src)).toBe(imageBlockContent('img', 3));
+    checkInvariants(hooked.machine);
   });
 
   it('reads ahead: a miss brings in the blocks after it in the same request, which then hit', () => {

@@ -304,6 +304,9 @@ export class GuestKernel implements GuestOs {
         this.#queue(ppn, true, batch.content[i]!);
         break;
       }
+      case OpKind.FileCopy:
+        this.#copyBlock(t, batch.content[i]!);
+        break;
       case OpKind.Free:
         this.#freeVirtual(t);
         break;
@@ -575,6 +578,24 @@ export class GuestKernel implements GuestOs {
     if (blocks === 0) return;
     this.#counters.diskReads++;
     this.#bus.diskRead(this.vm, blocks);
+  }
+
+  /**
+   * read(2) of `block` into the buffer page at virtual page `vpn`: the copy routine copies the cache page
+   * into it — unless a sharing engine maps the buffer copy-on-write onto the cache page's frame instead
+   * (Disco). When finding the cache page took the buffer's page away, the copy goes to its new page.
+   */
+  #copyBlock(block: number, vpn: number): void {
+    this.#flush();
+    this.#slow = true; // a fault or a disk read on the way may have taken time
+    const dst = this.#anonPage(vpn);
+    this.lru.referenced[dst] = 1;
+    const src = this.#cachePage(block, true);
+    this.lru.referenced[src] = 1;
+    this.#flush(); // the buffer's clear, if it was just allocated, lands before the copy
+    if (this.#pageTable[vpn] === dst + 1 && this.#hooks.onCopy?.(this.vm, dst, src)) return;
+    const content = this.#bus.read(this.vm, src);
+    this.#bus.write(this.vm, this.#anonPage(vpn), content);
   }
 
   /**

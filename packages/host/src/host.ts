@@ -446,6 +446,8 @@ export class Host {
       // Sharing engines that act on the virtual disk's reads (Disco, Satori) see them; Satori's is asked first.
       ...(sharing?.readShared ? { readShared: sharing.readShared.bind(sharing) } : {}),
       ...(sharing?.onDiskRead ? { onDiskRead: sharing.onDiskRead.bind(sharing) } : {}),
+      // Disco's hooked copy routine: copies of whole pages may become copy-on-write mappings.
+      ...(sharing?.onCopy ? { onCopy: sharing.onCopy.bind(sharing) } : {}),
       onSwapOut: (_vm, ppn, swapSlot) => {
         for (const d of detectorsOf(slot)) d.onGuestSwapOut?.(ppn, swapSlot);
       },

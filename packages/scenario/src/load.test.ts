@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { checkInvariants } from '@hvsim/machine';
+import type { TransparentSharing } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario, ScenarioError } from './load';
@@ -361,6 +362,34 @@ vms:
     // Every file block the second and third guests read is already in memory: mapped, not copied.
     const shared = host.machine.vms().map((vm) => host.machine.pagePartition(vm).shared);
     expect(shared.every((pages) => pages > parsePages('1MiB'))).toBe(true);
+  });
+
+  it('run Disco by name: its hooked copy routine maps a read(2) buffer onto the cache page it copies', async () => {
+    const run = async (policies: string) => {
+      const { host: config } = await parseScenario(
+        `host: { memory: 64MiB, swap: 64MiB }
+policies: ${policies}
+vms:
+  - name: vm
+    memory: 16MiB
+    guest: { kind: linux, bootTime: 1ms }
+    workload: { kind: phased, offset: 256, phases: [{ duration: 1h, pages: 4MiB, file: true, writeFraction: 0.1, buffer: 4MiB }] }`,
+        'p.yaml',
+      );
+      const host = createHost(config);
+      host.run(time.s(1));
+      checkInvariants(host.machine);
+      return host;
+    };
+    const disco = await run('{ sharing: transparent }');
+    const vm = disco.vmId('vm')!;
+    // Buffer pages the workload has not written since their copy share the cache page's frame.
+    expect(disco.machine.pagePartition(vm).shared).toBeGreaterThan(parsePages('1MiB'));
+    expect((disco.sharing as TransparentSharing).copies).toBeGreaterThan(parsePages('4MiB'));
+    // Without the hook every buffer page is a copy of its own.
+    const plain = await run('{}');
+    expect(plain.machine.pagePartition(vm).shared).toBe(0);
+    expect(plain.machine.framePartition().free).toBeLessThan(disco.machine.framePartition().free);
   });
 
   it('run Satori by name: clones of one image share what they read, and blocks in memory need no disk read', async () => {

@@ -55,6 +55,25 @@ describe('transparent page sharing (Disco)', () => {
     checkInvariants(machine);
   });
 
+  it('maps a copied page onto its source instead of copying (the hooked copy routine)', () => {
+    const { machine, vms, engine, read } = setup();
+    const [a] = vms;
+    read(a, 1, 5, 55);
+    machine.write(a, 2, 7); // the buffer page, about to be overwritten by the copy
+    const free = machine.freeFrames;
+    expect(engine.onCopy(a, 2, 1)).toBe(true);
+    expect(machine.frameOf(a, 2)).toBe(machine.frameOf(a, 1));
+    expect(machine.peek(a, 2)).toBe(55);
+    expect(machine.freeFrames).toBe(free + 1);
+    expect(engine.copies).toBe(1);
+    machine.write(a, 2, 8); // the buffer written: a private copy, the source unchanged
+    expect(machine.peek(a, 1)).toBe(55);
+    // A source with no frame (swapped out) is copied the ordinary way.
+    machine.swapOut(a, 1);
+    expect(engine.onCopy(a, 3, 1)).toBe(false);
+    checkInvariants(machine);
+  });
+
   it('scans nothing: sharing happens as pages are read', () => {
     const { engine } = setup();
     expect(engine.scan()).toEqual({ scanned: 0, shared: 0 });

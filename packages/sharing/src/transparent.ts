@@ -25,7 +25,8 @@ const readerEntry = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
  * the reader's page copy-on-write onto the frame holding it, with no scan and no hashing. The first reader's
  * page stands for the block until a second arrives; both then share one frame, which later readers join. A
  * block rewritten since (its contents no longer those of the frame) starts over with the new reader. A page
- * is shared only after a full compare of contents.
+ * is shared only after a full compare of contents. The guest's copy routine is hooked too: a page copied
+ * whole is mapped copy-on-write onto its source instead.
  */
 export class TransparentSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
@@ -35,6 +36,8 @@ export class TransparentSharing implements SharingEngine {
   #attachment: SharingAttachment | undefined;
   /** Pages mapped onto a shared frame at read time. */
   shared = 0;
+  /** Page copies done by mapping instead. */
+  copies = 0;
 
   attach(attachment: SharingAttachment): void {
     this.#attachment = attachment;
@@ -65,6 +68,21 @@ export class TransparentSharing implements SharingEngine {
       }
     }
     this.#blocks.set(key, readerEntry(vm, ppn));
+  }
+
+  /**
+   * Disco's hooked copy routine: a copy of a whole page (a file read into a page-aligned buffer) maps the
+   * destination copy-on-write onto the source's frame instead, so the buffer and the buffer cache share it.
+   */
+  onCopy(vm: VmId, dst: Ppn, src: Ppn): boolean {
+    const { machine, remap } = this.#attached();
+    const from = machine.pageState(vm, src);
+    const to = machine.pageState(vm, dst);
+    if (from !== PageState.Private && from !== PageState.Shared) return false;
+    if (to === PageState.Ballooned || to === PageState.Discarded) return false;
+    remap.fillShared(vm, dst, vm, src);
+    this.copies++;
+    return true;
   }
 
   #attached(): SharingAttachment {

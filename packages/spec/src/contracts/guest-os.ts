@@ -69,8 +69,11 @@ export interface GuestHooks {
   readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
   /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
-  /** The guest copied one page onto another (Disco's copy routine). */
-  onCopy?(vm: VmId, dst: Ppn, src: Ppn): void;
+  /**
+   * The guest's copy routine is about to copy page `src` onto page `dst` (Disco hooked IRIX's bcopy): true
+   * when a sharing engine mapped `dst` copy-on-write onto the frame of `src` instead, so nothing is copied.
+   */
+  onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;
   /**
    * The guest wrote page `ppn` to slot `slot` of its own swap area: I/O the host sees on the VM's virtual disk
    * (the block and the buffer's guest-physical page), which MEB's swap monitoring reads.

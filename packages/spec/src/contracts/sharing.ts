@@ -40,7 +40,8 @@ export interface SharingEngine {
   /** `GuestHooks.readShared`: the sharing-aware block device the guest asks before it reads a block. */
   readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
-  onCopy?(vm: VmId, dst: Ppn, src: Ppn): void;
+  /** `GuestHooks.onCopy`: the guest's copy routine offers its copy; true when the engine mapped it instead. */
+  onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;
   onCowFault?(vm: VmId, ppn: Ppn): void;
   /**
    * Frames this engine's sharing saved, credited to the VMs that share them (Satori's entitlements): the

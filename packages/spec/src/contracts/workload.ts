@@ -18,6 +18,11 @@ export const OpKind = {
   Free: 4,
   /** Compute for `target` ns without touching memory. */
   Compute: 5,
+  /**
+   * Read block `target` of the virtual disk into the anonymous page at virtual page `content`: read(2) into
+   * a page-aligned buffer, which the guest's copy routine fills from its page cache.
+   */
+  FileCopy: 6,
 } as const;
 export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 

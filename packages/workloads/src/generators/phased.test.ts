@@ -97,6 +97,26 @@ describe('phased', () => {
     expect(all.at(-1)!.now).toBeCloseTo((all.length - 1) * 63 * 11_000, -3);
   });
 
+  it('reads a file phase with a buffer by copying each block to the buffer page at its place', () => {
+    const phases = [{ duration: '20ms', offset: 10, pages: 50, writeFraction: 0.5, file: true, buffer: 200 }];
+    let copies = 0;
+    drive(phased.create({ phases, offset: 5 }, workloadContext()), {
+      capacity: 64,
+      opCost: 1000,
+      until: 5 * MS,
+      onFill: (_now, batch) => {
+        for (let i = 0; i < batch.length; i++) {
+          expect([OpKind.FileCopy, OpKind.FileWrite, OpKind.Compute]).toContain(batch.kind[i]);
+          if (batch.kind[i] !== OpKind.FileCopy) continue;
+          copies++;
+          // Block 15 + k goes to buffer page 205 + k.
+          expect(batch.content[i]! - 205).toBe(batch.target[i]! - 15);
+        }
+      },
+    });
+    expect(copies).toBeGreaterThan(100);
+  });
+
   it('by default moves from a tenth of the VM to a Zipf half of it', () => {
     const w = phased.create({}, workloadContext({ vmPages: 1000 }));
     const lo = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];

@@ -3,6 +3,7 @@ import {
   durationOption,
   type OpBatch,
   OpKind,
+  optionalSizeOption,
   requiredDurationOption,
   requiredSizeOption,
   resolvePages,
@@ -50,6 +51,10 @@ const phaseOptions = z.object({
     .describe(
       'the working set is blocks of the virtual disk, read and written through the page cache (default false: anonymous memory)',
     ),
+  buffer: optionalSizeOption(
+    "file phases: each read copies its block into an anonymous buffer page, this far into the workload's region plus the block's place in the phase (read(2) into a page-aligned buffer); unset: blocks are read in place",
+    { allowZero: true },
+  ),
 });
 
 export const phasedOptions = z.object({
@@ -84,12 +89,23 @@ export const phasedOptions = z.object({
 /** Read + FILE_OP = FileRead, Write + FILE_OP = FileWrite. */
 const FILE_OP = OpKind.FileRead - OpKind.Read;
 
+/** Turns the batch's file reads into copies of each block to the buffer page at the same place. */
+function copyReads(batch: OpBatch, count: number, base: number, buffer: number): void {
+  for (let i = 0; i < count; i++) {
+    if (batch.kind[i] !== OpKind.FileRead) continue;
+    batch.kind[i] = OpKind.FileCopy;
+    batch.content[i] = buffer + batch.target[i]! - base;
+  }
+}
+
 interface Phase {
   readonly end: SimTime;
   readonly base: number;
   readonly pages: number;
   readonly writeFraction: number;
   readonly file: boolean;
+  /** File phases that read into a buffer: the buffer's first virtual page. */
+  readonly buffer: number | undefined;
   /** Uniform phases: the page picker. Zipf phases: the sampler, which gives the page of each drawn rank. */
   readonly pageIndex: UniformIndex | undefined;
   readonly sampler: ZipfSampler | undefined;
@@ -121,6 +137,7 @@ export const phased = defineWorkload({
         pages,
         writeFraction: p.writeFraction ?? options.writeFraction,
         file: p.file,
+        buffer: p.buffer === undefined ? undefined : options.offset + resolvePages(p.buffer, ctx.vmPages),
         pageIndex: pages > 0 && !zipf ? new UniformIndex(pages, random.split('pages')) : undefined,
         sampler: zipf
           ? new ZipfSampler(pages, p.alpha, random.split('ranks'), {
@@ -154,6 +171,7 @@ export const phased = defineWorkload({
       else pageIndex!.fill(batch.target, 0, accesses, base);
       access.putAll(batch, 0, accesses);
       if (phase.file) for (let i = 0; i < accesses; i++) batch.kind[i]! += FILE_OP;
+      if (phase.buffer !== undefined) copyReads(batch, accesses, base, phase.buffer);
       return finish(batch, writeCompute(batch, accesses, accesses * options.compute));
     };
     return withLimits({ contract: 'workload@1', name: 'phased', fill }, options);
