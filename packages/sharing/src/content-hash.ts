@@ -3,7 +3,11 @@ import { REAL_CONTENT_BASE } from '@hvsim/spec';
 import { xxh64 } from '@node-rs/xxhash';
 
 const TWO_32 = 2 ** 32;
-const WORD = 0xffffffffn;
+/** A 64-bit hash read back as two 32-bit words through one buffer: no BigInt arithmetic per page. */
+const HASH = new BigUint64Array(1);
+const HASH_WORDS = new Uint32Array(HASH.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const [LO_WORD, HI_WORD] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
 /**
  * A page's 64-bit hash, as two 32-bit words (`hi`, `lo`, set by `of`): xxhash64 of the page's real bytes
@@ -56,9 +60,9 @@ export class ContentHash {
       mixId(this, content);
       return;
     }
-    const hash = xxh64(bytes);
-    this.hi = Number((hash >> 32n) & WORD);
-    this.lo = Number(hash & WORD);
+    HASH[0] = xxh64(bytes);
+    this.hi = HASH_WORDS[HI_WORD]!;
+    this.lo = HASH_WORDS[LO_WORD]!;
     if (index >= this.#known.length) {
       const known = new Uint8Array(Math.max(2 * this.#known.length, index + 1));
       known.set(this.#known);
