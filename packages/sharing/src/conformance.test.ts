@@ -32,6 +32,13 @@ describe('sharing engine conformance', () => {
       harness,
     );
   });
+  it('content-based, colliding hashes and salting by trust domain', () => {
+    checkSharingEngineConformance(
+      (random) => contentBased.create({ hashBits: 2, salting: 'domains' }, { random, emit }),
+      harness,
+      { domains: ['a', 'a', 'b'] },
+    );
+  });
   it('ksm', () => {
     checkSharingEngineConformance(
       (random) => ksm.create({ pagesToScan: 8, sleepMillisecs: 1 }, { random, emit }),

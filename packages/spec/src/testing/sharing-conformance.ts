@@ -25,6 +25,11 @@ export interface SharingConformanceOptions {
    * sleep_millisecs), so a scan may examine more pages than its budget. Default false.
    */
   readonly ownRate?: boolean;
+  /**
+   * The VMs' trust domains, one per harness VM, given to the engine through `domainOf`: the suite then also
+   * checks that no frame but the zero page is ever mapped from two domains (an engine that salts).
+   */
+  readonly domains?: readonly string[];
 }
 
 type Step =
@@ -61,6 +66,7 @@ const steps = (vms: number, pages: number) => {
  *   mapped onto a shared frame holding the block (read as the disk holds it);
  * - an engine that credits sharers (`entitlement`) credits exactly the frames saved, Σ (k − 1) over shared
  *   frames but the zero page's, and nothing to a VM with no page on one;
+ * - given trust domains, no frame but the zero page is mapped from two of them;
  * - the same seed and the same steps leave every page on the same kind of backing.
  * Throws (with fast-check's counterexample) when one fails.
  */
@@ -75,7 +81,12 @@ export function checkSharingEngineConformance(
     const engine = create(createRandom(seed));
     if (engine.contract !== 'sharing-engine@1')
       throw new Error(`expected contract sharing-engine@1, got ${engine.contract}`);
-    const attachment: SharingAttachment = { machine, remap: machine };
+    const { domains } = options;
+    const attachment: SharingAttachment = {
+      machine,
+      remap: machine,
+      ...(domains ? { domainOf: (vm: VmId) => domains[vms.indexOf(vm)] } : {}),
+    };
     engine.attach(attachment);
     const written = new Map<string, ContentId>();
     for (const step of script) {
@@ -115,6 +126,7 @@ export function checkSharingEngineConformance(
       }
       checkInvariants();
       if (engine.entitlement) checkCredits(machine, vms, engine);
+      if (domains) checkDomains(machine, vms, domains);
       vms.forEach((vm, v) => {
         for (let ppn = 0; ppn < pages; ppn++) {
           const held = machine.peek(vm, ppn);
@@ -155,4 +167,20 @@ function checkCredits(machine: MachineView, vms: readonly VmId[], engine: Sharin
   }
   if (Math.abs(credited - saved) > 1e-9)
     throw new Error(`credits sum to ${credited} pages, but sharing saved ${saved} frames`);
+}
+
+/** No frame but the zero page is mapped by pages of VMs in two trust domains. */
+function checkDomains(machine: MachineView, vms: readonly VmId[], domains: readonly string[]): void {
+  const domainOfFrame = new Map<number, string>();
+  vms.forEach((vm, v) => {
+    for (let ppn = 0; ppn < machine.pageCount(vm); ppn++) {
+      const mpn = machine.frameOf(vm, ppn);
+      if (mpn === undefined || mpn === machine.zeroFrame || machine.pageState(vm, ppn) !== PageState.Shared)
+        continue;
+      const seen = domainOfFrame.get(mpn);
+      if (seen !== undefined && seen !== domains[v])
+        throw new Error(`frame ${mpn} is shared across trust domains ${seen} and ${domains[v]}`);
+      domainOfFrame.set(mpn, domains[v]!);
+    }
+  });
 }
