@@ -345,6 +345,47 @@ describe('page cache', () => {
     expect(guest.peekBlock(0)).toBe(77);
   });
 
+  it('asks a sharing-aware block device only for base-image blocks: one it rewrote is its own, neither asked for nor offered', () => {
+    const readShared = vi.fn(() => false);
+    const onDiskRead = vi.fn();
+    const { machine, guest } = testGuest({
+      pages: 8,
+      guest: { image: 'img', kernel: 1, swap: 0, disk: 64, bootTime: 0, readahead: 0 },
+      hooks: { readShared, onDiskRead },
+    });
+    run(guest, [OpKind.FileWrite, 0, 77]);
+    for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]); // evicts block 0, written back
+    expect(guest.cachedPage(0)).toBe(-1);
+    expect(guest.onDisk(0)).toBe(77);
+    expect(readShared).toHaveBeenCalledWith(guest.vm, expect.any(Number), { image: 'img', block: 19 });
+    readShared.mockClear();
+    onDiskRead.mockClear();
+    run(guest, [OpKind.FileRead, 0]);
+    expect(machine.peek(guest.vm, guest.cachedPage(0))).toBe(77);
+    expect(readShared).not.toHaveBeenCalled();
+    expect(onDiskRead).not.toHaveBeenCalled();
+    expect(guest.counters().sharedReads).toBe(0);
+  });
+
+  it('tells Disco’s sharing hook of every block read, rewritten ones with their contents', () => {
+    const onDiskRead = vi.fn();
+    const { guest } = testGuest({
+      pages: 8,
+      guest: { image: 'img', kernel: 1, swap: 0, disk: 64, bootTime: 0, readahead: 0 },
+      hooks: { onDiskRead },
+    });
+    run(guest, [OpKind.FileWrite, 0, 77]);
+    for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]);
+    onDiskRead.mockClear();
+    run(guest, [OpKind.FileRead, 0]);
+    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(
+      guest.vm,
+      guest.cachedPage(0),
+      { image: 'img', block: 0 },
+      77,
+    );
+  });
+
   it('a discard fault on a page that is not a clean cache page is reported, never papered over', () => {
     const { guest } = testGuest({ guest: { bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 2, 5]);

@@ -561,10 +561,15 @@ export class GuestKernel implements GuestOs {
 
   /**
    * Fills a cache page with `block`: by the sharing-aware block device when it holds the block in memory
-   * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
+   * already (no disk I/O), else by the disk's DMA. True when the disk must read it. A block this VM rewrote
+   * is not the base image's any more (it lives in the VM's own copy-on-write overlay): the device, which
+   * serves a block to every VM of the image, is not asked for it.
    */
   #fill(ppn: Ppn, block: number): boolean {
-    if (this.#hooks.readShared?.(this.vm, ppn, { image: this.settings.image, block })) {
+    if (
+      !this.#rewritten(block) &&
+      this.#hooks.readShared?.(this.vm, ppn, { image: this.settings.image, block })
+    ) {
       this.#counters.sharedReads++;
       this.#makeVolatile(ppn);
       return false;
@@ -620,12 +625,22 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /** The disk's DMA of `block` into its cache page. */
+  /**
+   * The disk's DMA of `block` into its cache page. Sharing engines are told of it, Disco's (which compares
+   * contents) of every block, a sharing-aware block device only of the base image's: it takes the page as
+   * the block's source for every VM of the image, so a block this VM rewrote must not be offered.
+   */
   #readIn(ppn: Ppn, block: number): void {
     const content = this.onDisk(block);
     this.#bus.deviceWrite(this.vm, ppn, content);
-    this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
+    if (!(this.#hooks.readShared && this.#rewritten(block)))
+      this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
     this.#makeVolatile(ppn);
+  }
+
+  /** Whether this VM wrote `block` back since boot: its disk no longer holds the image's contents there. */
+  #rewritten(block: number): boolean {
+    return (this.#written?.[block] ?? 0) !== 0;
   }
 
   #freeVirtual(vpn: number): void {

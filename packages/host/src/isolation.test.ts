@@ -1,9 +1,10 @@
 import { sampling } from '@hvsim/detectors';
 import { idleTax } from '@hvsim/economics';
-import { linuxGuest, windowsGuest } from '@hvsim/guest';
+import { type GuestKernel, linuxGuest, windowsGuest } from '@hvsim/guest';
 import { balloon, esxReclamation, hostSwap } from '@hvsim/reclaim';
+import { satori } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
-import { idle, toucher } from '@hvsim/workloads';
+import { fileServer, idle, toucher } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { createHost } from './host';
 
@@ -61,5 +62,77 @@ describe('a VM faking activity', () => {
     const { faker, honest, entitlement } = run('isolation');
     expect(faker).toBeLessThanOrEqual(Math.ceil(entitlement));
     expect(honest).toBeLessThan(entitlement); // the tax still takes the honest VMs' idle memory
+  });
+});
+
+describe('Satori between VMs', () => {
+  it('credits only the VMs that share: a VM booted from another image is credited nothing throughout', () => {
+    const vm = (name: string, image: string) => ({
+      name,
+      pages: parsePages('8MiB'),
+      guest: { definition: linuxGuest, options: { bootTime: '1ms', image } },
+      workload: {
+        definition: fileServer,
+        options: { files: 20, fileSize: '128KiB', readFraction: 1, anonFraction: 0, think: '1ms' },
+      },
+    });
+    const host = createHost({
+      frames: parsePages('64MiB'),
+      swapPages: parsePages('64MiB'),
+      seed: 3,
+      metricInterval: time.ms(100),
+      vms: [vm('clone1', 'debian'), vm('clone2', 'debian'), vm('clone3', 'debian'), vm('loner', 'alpine')],
+      policies: { sharing: { definition: satori, options: {} } },
+    });
+    host.run(time.s(1));
+    const credit = (name: string) =>
+      host.metrics().series.find((s) => s.vm === name && s.name === 'credit')!.values;
+    expect(credit('loner').length).toBeGreaterThan(5);
+    expect(credit('loner').every((pages) => pages === 0)).toBe(true);
+    expect(host.guest('loner')!.counters().sharedReads).toBe(0);
+    for (const name of ['clone1', 'clone2', 'clone3']) {
+      expect(credit(name).at(-1)).toBeGreaterThan(parsePages('512KiB'));
+      expect(host.guest(name)!.counters().sharedReads).toBeGreaterThan(0);
+    }
+    // The loner's pages are all its own.
+    expect(host.machine.pagePartition(host.vmId('loner')!).shared).toBe(0);
+  });
+
+  it('never serves one VM’s writes to another, nor the image’s block to a VM that rewrote it', () => {
+    // Clones that write their files back (the flusher every 10 ms) and re-read them as their small caches cycle.
+    const vm = (name: string) => ({
+      name,
+      pages: parsePages('4MiB'),
+      guest: { definition: linuxGuest, options: { bootTime: '1ms', image: 'debian', writeback: '10ms' } },
+      workload: {
+        definition: fileServer,
+        options: { files: 40, fileSize: '128KiB', readFraction: 0.5, anonFraction: 0, think: '1ms' },
+      },
+    });
+    const host = createHost({
+      frames: parsePages('64MiB'),
+      swapPages: parsePages('64MiB'),
+      seed: 3,
+      vms: [vm('a'), vm('b'), vm('c')],
+      policies: { sharing: { definition: satori, options: {} } },
+    });
+    host.run(time.s(2));
+    let checked = 0;
+    for (const name of ['a', 'b', 'c']) {
+      const guest = host.guest(name) as GuestKernel;
+      const id = host.vmId(name)!;
+      expect(guest.counters().sharedReads).toBeGreaterThan(0);
+      expect(guest.counters().diskWrites).toBeGreaterThan(0);
+      // A clean cached block holds what the VM's own disk holds.
+      for (let block = 0; block < 40 * 32; block++) {
+        const ppn = guest.cachedPage(block);
+        if (ppn < 0 || guest.dirty[ppn] !== 0) continue;
+        const content = host.machine.peek(id, ppn);
+        if (content === undefined) continue; // discarded: re-read on access
+        expect(content, `${name}: block ${block}`).toBe(guest.onDisk(block));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 });
