@@ -345,7 +345,7 @@ describe('page cache', () => {
     expect(guest.peekBlock(0)).toBe(77);
   });
 
-  it('asks a sharing-aware block device only for base-image blocks: one it rewrote is its own, neither asked for nor offered', () => {
+  it('names a block it rewrote by its own overlay, not the base image: no other VM is served its writes', () => {
     const readShared = vi.fn(() => false);
     const onDiskRead = vi.fn();
     const { machine, guest } = testGuest({
@@ -361,29 +361,11 @@ describe('page cache', () => {
     readShared.mockClear();
     onDiskRead.mockClear();
     run(guest, [OpKind.FileRead, 0]);
-    expect(machine.peek(guest.vm, guest.cachedPage(0))).toBe(77);
-    expect(readShared).not.toHaveBeenCalled();
-    expect(onDiskRead).not.toHaveBeenCalled();
-    expect(guest.counters().sharedReads).toBe(0);
-  });
-
-  it('tells Disco’s sharing hook of every block read, rewritten ones with their contents', () => {
-    const onDiskRead = vi.fn();
-    const { guest } = testGuest({
-      pages: 8,
-      guest: { image: 'img', kernel: 1, swap: 0, disk: 64, bootTime: 0, readahead: 0 },
-      hooks: { onDiskRead },
-    });
-    run(guest, [OpKind.FileWrite, 0, 77]);
-    for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]);
-    onDiskRead.mockClear();
-    run(guest, [OpKind.FileRead, 0]);
-    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(
-      guest.vm,
-      guest.cachedPage(0),
-      { image: 'img', block: 0 },
-      77,
-    );
+    const ppn = guest.cachedPage(0);
+    expect(machine.peek(guest.vm, ppn)).toBe(77);
+    const overlay = { image: `img#vm${guest.vm}`, block: 0 };
+    expect(readShared).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay);
+    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay, 77);
   });
 
   it('a discard fault on a page that is not a clean cache page is reported, never papered over', () => {

@@ -1,6 +1,7 @@
 import {
   accessOp,
   type ContentId,
+  type DiskBlock,
   type GuestContext,
   type GuestCounters,
   type GuestHooks,
@@ -561,15 +562,10 @@ export class GuestKernel implements GuestOs {
 
   /**
    * Fills a cache page with `block`: by the sharing-aware block device when it holds the block in memory
-   * already (no disk I/O), else by the disk's DMA. True when the disk must read it. A block this VM rewrote
-   * is not the base image's any more (it lives in the VM's own copy-on-write overlay): the device, which
-   * serves a block to every VM of the image, is not asked for it.
+   * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
    */
   #fill(ppn: Ppn, block: number): boolean {
-    if (
-      !this.#rewritten(block) &&
-      this.#hooks.readShared?.(this.vm, ppn, { image: this.settings.image, block })
-    ) {
+    if (this.#hooks.readShared?.(this.vm, ppn, this.#diskBlock(block))) {
       this.#counters.sharedReads++;
       this.#makeVolatile(ppn);
       return false;
@@ -625,22 +621,22 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /**
-   * The disk's DMA of `block` into its cache page. Sharing engines are told of it, Disco's (which compares
-   * contents) of every block, a sharing-aware block device only of the base image's: it takes the page as
-   * the block's source for every VM of the image, so a block this VM rewrote must not be offered.
-   */
+  /** The disk's DMA of `block` into its cache page. */
   #readIn(ppn: Ppn, block: number): void {
     const content = this.onDisk(block);
     this.#bus.deviceWrite(this.vm, ppn, content);
-    if (!(this.#hooks.readShared && this.#rewritten(block)))
-      this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
+    this.#hooks.onDiskRead?.(this.vm, ppn, this.#diskBlock(block), content);
     this.#makeVolatile(ppn);
   }
 
-  /** Whether this VM wrote `block` back since boot: its disk no longer holds the image's contents there. */
-  #rewritten(block: number): boolean {
-    return (this.#written?.[block] ?? 0) !== 0;
+  /**
+   * Where `block` of the VM's disk lives: in the base image, unless this VM wrote it back since boot — then
+   * in the VM's own copy-on-write overlay, which no other VM reads (so a sharing-aware device serving the
+   * image's blocks to every VM never hands out what this one wrote).
+   */
+  #diskBlock(block: number): DiskBlock {
+    const rewritten = (this.#written?.[block] ?? 0) !== 0;
+    return { image: rewritten ? `${this.settings.image}#vm${this.vm}` : this.settings.image, block };
   }
 
   #freeVirtual(vpn: number): void {
