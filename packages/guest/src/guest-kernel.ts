@@ -1,6 +1,7 @@
 import {
   accessOp,
   type ContentId,
+  type DiskBlock,
   type GuestContext,
   type GuestCounters,
   type GuestHooks,
@@ -561,12 +562,15 @@ export class GuestKernel implements GuestOs {
    * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
    */
   #fill(ppn: Ppn, block: number): boolean {
-    if (this.#hooks.readShared?.(this.vm, ppn, { image: this.settings.image, block })) {
+    const hooks = this.#hooks;
+    // One DiskBlock for both hooks, and none on a plain read path (no hook to tell).
+    const disk = hooks.readShared || hooks.onDiskRead ? { image: this.settings.image, block } : undefined;
+    if (disk !== undefined && hooks.readShared?.(this.vm, ppn, disk)) {
       this.#counters.sharedReads++;
       this.#makeVolatile(ppn);
       return false;
     }
-    this.#readIn(ppn, block);
+    this.#readIn(ppn, block, disk);
     return true;
   }
 
@@ -599,11 +603,11 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /** The disk's DMA of `block` into its cache page. */
-  #readIn(ppn: Ppn, block: number): void {
+  /** The disk's DMA of `block` into its cache page; `disk` names it to the hooks, when there are any. */
+  #readIn(ppn: Ppn, block: number, disk: DiskBlock | undefined): void {
     const content = this.onDisk(block);
     this.#bus.deviceWrite(this.vm, ppn, content);
-    this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.settings.image, block }, content);
+    if (disk !== undefined) this.#hooks.onDiskRead?.(this.vm, ppn, disk, content);
     this.#makeVolatile(ppn);
   }
 
