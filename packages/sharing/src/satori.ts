@@ -4,6 +4,7 @@ import {
   defineSharingEngine,
   GuestPageUsage,
   HvsimError,
+  type MachineView,
   PageState,
   type Pages,
   type Ppn,
@@ -13,13 +14,27 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
-import { keyPpn, keyVm, pageKey } from './page-key';
 import { RepaymentFifo } from './repayment-fifo';
 
 export const satoriOptions = z.object({});
 
-/** Blocks of one image stay below 2³²: (image, block) is one number. */
-const IMAGE_STRIDE = 2 ** 32;
+const CHUNK_BITS = 10;
+const CHUNK_BLOCKS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_BLOCKS - 1;
+
+/**
+ * 2¹⁰ consecutive blocks of an image in the device's table: per block, the source page (its VM + 1, 0 for
+ * none, and its page number) and the contents its read put there (the handle). Typed arrays, so a lookup is
+ * two indexings with no hashing and no boxed numbers, and a stream of blocks walks memory in order. 16 bytes
+ * a block, allocated 16 KiB at a time as blocks in its range are first read.
+ */
+class BlockChunk {
+  readonly sources = new Int32Array(2 * CHUNK_BLOCKS);
+  readonly handles = new Float64Array(CHUNK_BLOCKS);
+}
+
+/** An image's blocks, by chunk: blocks stay below 2³², so `block >>> CHUNK_BITS` is the chunk. */
+type BlockChunks = (BlockChunk | undefined)[];
 
 /** What the engine keeps of one VM: the pages it shared (for credits) and its repayment FIFO. */
 interface VmEntry {
@@ -46,12 +61,14 @@ interface VmEntry {
 export class SatoriSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
-  readonly #images = new Map<string, number>();
-  /** (image, block) → the source page's key, and the contents its read put there (the handle). */
-  readonly #sources = new Map<number, number>();
-  readonly #handles = new Map<number, ContentId>();
+  /** Image name → its blocks' sources and handles; the image last asked about is kept at hand. */
+  readonly #images = new Map<string, BlockChunks>();
+  #lastImage: string | undefined;
+  #lastChunks: BlockChunks = [];
   readonly #vms: (VmEntry | undefined)[] = [];
   #attachment: SharingAttachment | undefined;
+  /** `#attachment.machine`, read on every read. */
+  #machine: MachineView | undefined;
   /** Reads the device served by sharing, with no disk I/O. */
   sharedReads = 0;
   /** Reads that found the block's handle stale (its page written or gone since) and went to the disk. */
@@ -61,6 +78,7 @@ export class SatoriSharing implements SharingEngine {
 
   attach(attachment: SharingAttachment): void {
     this.#attachment = attachment;
+    this.#machine = attachment.machine;
   }
 
   /** Nothing to scan: pages are shared as they are read. */
@@ -69,14 +87,17 @@ export class SatoriSharing implements SharingEngine {
   }
 
   readShared(vm: VmId, ppn: Ppn, block: DiskBlock): boolean {
-    const key = this.#blockKey(block);
-    const source = this.#sources.get(key);
-    if (source === undefined) return false;
-    const sourceVm = keyVm(source);
-    const sourcePpn = keyPpn(source);
-    if (!this.#live(sourceVm, sourcePpn, this.#handles.get(key)!) || source === pageKey(vm, ppn)) {
-      this.#sources.delete(key);
-      this.#handles.delete(key);
+    const chunk = this.#chunks(block.image)[block.block >>> CHUNK_BITS];
+    if (chunk === undefined) return false;
+    const i = block.block & CHUNK_MASK;
+    const { sources } = chunk;
+    const sourceVm = (sources[2 * i]! - 1) as VmId;
+    if (sourceVm < 0) return false;
+    const sourcePpn = sources[2 * i + 1]!;
+    if ((sourceVm === vm && sourcePpn === ppn) || !this.#live(sourceVm, sourcePpn, chunk.handles[i]!)) {
+      sources[2 * i] = 0;
+      sources[2 * i + 1] = 0;
+      chunk.handles[i] = 0;
       this.staleHandles++;
       return false;
     }
@@ -90,10 +111,18 @@ export class SatoriSharing implements SharingEngine {
 
   /** A block read from the disk: its page becomes the block's source. */
   onDiskRead(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void {
-    const key = this.#blockKey(block);
-    this.#sources.set(key, pageKey(vm, ppn));
-    this.#handles.set(key, content);
-    this.#entry(vm).fifo.push(ppn);
+    const chunks = this.#chunks(block.image);
+    const index = block.block >>> CHUNK_BITS;
+    let chunk = chunks[index];
+    if (chunk === undefined) {
+      chunk = new BlockChunk();
+      chunks[index] = chunk;
+    }
+    const i = block.block & CHUNK_MASK;
+    chunk.sources[2 * i] = vm + 1;
+    chunk.sources[2 * i + 1] = ppn;
+    chunk.handles[i] = content;
+    (this.#vms[vm] ?? this.#entry(vm)).fifo.push(ppn);
   }
 
   /**
@@ -147,10 +176,11 @@ export class SatoriSharing implements SharingEngine {
 
   /** Whether the page a handle names still holds the contents of the read that nominated it. */
   #live(vm: VmId, ppn: Ppn, handle: ContentId): boolean {
-    const { machine } = this.#attached();
-    if (!machine.hasVm(vm)) return false;
+    const machine = this.#machine ?? this.#attached().machine;
+    // The contents first: a stale handle (its page since refilled) is the common case, and fails there.
+    if (!machine.hasVm(vm) || machine.peek(vm, ppn) !== handle) return false;
     const state = machine.pageState(vm, ppn);
-    return (state === PageState.Private || state === PageState.Shared) && machine.peek(vm, ppn) === handle;
+    return state === PageState.Private || state === PageState.Shared;
   }
 
   #list(vm: VmId, ppn: Ppn): void {
@@ -170,13 +200,17 @@ export class SatoriSharing implements SharingEngine {
     return entry;
   }
 
-  #blockKey(block: DiskBlock): number {
-    let image = this.#images.get(block.image);
-    if (image === undefined) {
-      image = this.#images.size;
-      this.#images.set(block.image, image);
+  /** The block table of an image: the last one asked about without a lookup (a guest asks for its own). */
+  #chunks(image: string): BlockChunks {
+    if (image === this.#lastImage) return this.#lastChunks;
+    let chunks = this.#images.get(image);
+    if (chunks === undefined) {
+      chunks = [];
+      this.#images.set(image, chunks);
     }
-    return image * IMAGE_STRIDE + block.block;
+    this.#lastImage = image;
+    this.#lastChunks = chunks;
+    return chunks;
   }
 
   #attached(): SharingAttachment {
