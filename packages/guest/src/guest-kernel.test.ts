@@ -225,9 +225,10 @@ describe('page cache', () => {
       guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
       hooks: {
         // A device that holds some blocks in memory already: it fills the page without the disk.
-        readShared: (vm, ppn, block) => {
-          if (!shared.has(block.block)) return false;
-          machine.deviceWrite(vm, ppn, imageBlockContent(block.image, block.block));
+        readShared: (vm, ppn, image, block, content) => {
+          if (!shared.has(block)) return false;
+          expect(content).toBe(imageBlockContent(image, block));
+          machine.deviceWrite(vm, ppn, content);
           return true;
         },
       },
@@ -357,14 +358,20 @@ describe('page cache', () => {
     for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]); // evicts block 0, written back
     expect(guest.cachedPage(0)).toBe(-1);
     expect(guest.onDisk(0)).toBe(77);
-    expect(readShared).toHaveBeenCalledWith(guest.vm, expect.any(Number), { image: 'img', block: 19 });
+    expect(readShared).toHaveBeenCalledWith(
+      guest.vm,
+      expect.any(Number),
+      'img',
+      19,
+      imageBlockContent('img', 19),
+    );
     readShared.mockClear();
     onDiskRead.mockClear();
     run(guest, [OpKind.FileRead, 0]);
     const ppn = guest.cachedPage(0);
     expect(machine.peek(guest.vm, ppn)).toBe(77);
     const overlay = { image: `img#vm${guest.vm}`, block: 0 };
-    expect(readShared).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay);
+    expect(readShared).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay.image, 0, 77);
     expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay, 77);
   });
 

@@ -1,7 +1,6 @@
 import {
   accessOp,
   type ContentId,
-  type DiskBlock,
   type GuestContext,
   type GuestCounters,
   type GuestHooks,
@@ -110,6 +109,8 @@ export class GuestKernel implements GuestOs {
   readonly dirty: Uint8Array;
   /** Blocks written back, as content + 1 (0: the block still holds its image's contents). */
   #written: Float64Array | undefined;
+  /** The image name of the blocks this VM wrote back: its copy-on-write overlay of the base image. */
+  readonly #overlay: string;
   readonly swapContent: Float64Array;
   readonly swapFree: FreeStack;
   readonly #counters: GuestCounters = {
@@ -149,6 +150,7 @@ export class GuestKernel implements GuestOs {
     }
     this.vm = context.vm;
     this.settings = settings;
+    this.#overlay = `${settings.image}#vm${context.vm}`;
     this.#bus = context.bus;
     this.#machine = context.machine;
     this.#hooks = context.hooks;
@@ -565,12 +567,15 @@ export class GuestKernel implements GuestOs {
    * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
    */
   #fill(ppn: Ppn, block: number): boolean {
-    if (this.#hooks.readShared?.(this.vm, ppn, this.#diskBlock(block))) {
+    const content = this.onDisk(block);
+    if (this.#hooks.readShared?.(this.vm, ppn, this.#imageOf(block), block, content)) {
       this.#counters.sharedReads++;
       this.#makeVolatile(ppn);
       return false;
     }
-    this.#readIn(ppn, block);
+    this.#bus.deviceWrite(this.vm, ppn, content);
+    this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.#imageOf(block), block }, content);
+    this.#makeVolatile(ppn);
     return true;
   }
 
@@ -621,22 +626,13 @@ export class GuestKernel implements GuestOs {
     return ppn;
   }
 
-  /** The disk's DMA of `block` into its cache page. */
-  #readIn(ppn: Ppn, block: number): void {
-    const content = this.onDisk(block);
-    this.#bus.deviceWrite(this.vm, ppn, content);
-    this.#hooks.onDiskRead?.(this.vm, ppn, this.#diskBlock(block), content);
-    this.#makeVolatile(ppn);
-  }
-
   /**
-   * Where `block` of the VM's disk lives: in the base image, unless this VM wrote it back since boot — then
-   * in the VM's own copy-on-write overlay, which no other VM reads (so a sharing-aware device serving the
+   * The image `block` of the VM's disk lives in: the base image, unless this VM wrote it back since boot —
+   * then the VM's own copy-on-write overlay, which no other VM reads (so a sharing-aware device serving the
    * image's blocks to every VM never hands out what this one wrote).
    */
-  #diskBlock(block: number): DiskBlock {
-    const rewritten = (this.#written?.[block] ?? 0) !== 0;
-    return { image: rewritten ? `${this.settings.image}#vm${this.vm}` : this.settings.image, block };
+  #imageOf(block: number): string {
+    return (this.#written?.[block] ?? 0) === 0 ? this.settings.image : this.#overlay;
   }
 
   #freeVirtual(vpn: number): void {

@@ -21,19 +21,16 @@ function setup() {
   const vms = [0, 1, 2, 3].map(() => machine.addVm({ pages: 8 })) as [VmId, VmId, VmId, VmId];
   const engine = satori.create({}, { random: createRandom(1), emit: () => {} }) as SatoriSharing;
   engine.attach({ machine, remap: machine });
-  const block = (b: number, image = 'debian') => ({ image, block: b });
-  /** The disk's DMA of block `b` into page `ppn` of `vm`, which the device is told of. */
-  const diskRead = (vm: VmId, ppn: Ppn, b: number, image = 'debian') => {
-    machine.deviceWrite(vm, ppn, blockContent(b, image));
-    engine.onDiskRead(vm, ppn, block(b, image), blockContent(b, image));
-  };
-  /** The guest's fill: the device first, the disk when it says no. True when the device shared it. */
+  /** The guest asks the device for block `b` into page `ppn` of `vm`: true when it shared it. */
+  const ask = (vm: VmId, ppn: Ppn, b: number, image = 'debian') =>
+    engine.readShared(vm, ppn, image, b, blockContent(b, image));
+  /** The guest's fill: the device first, the disk's DMA when it says no (the page is then the source). */
   const fill = (vm: VmId, ppn: Ppn, b: number, image = 'debian') => {
-    if (engine.readShared(vm, ppn, block(b, image))) return true;
-    diskRead(vm, ppn, b, image);
+    if (ask(vm, ppn, b, image)) return true;
+    machine.deviceWrite(vm, ppn, blockContent(b, image));
     return false;
   };
-  return { machine, vms, engine, block, diskRead, fill };
+  return { machine, vms, engine, ask, fill };
 }
 
 /** Frames saved by sharing: Σ (refCount − 1) over the shared frames but the zero page. */
@@ -51,9 +48,9 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 describe('Satori: the sharing-aware block device', () => {
   it('sends the first read of a block to the disk, and shares nothing', () => {
-    const { machine, vms, engine, block } = setup();
+    const { machine, vms, engine, ask } = setup();
     const free = machine.freeFrames;
-    expect(engine.readShared(vms[0], 1, block(5))).toBe(false);
+    expect(ask(vms[0], 1, 5)).toBe(false);
     expect(machine.pageState(vms[0], 1)).toBe(PageState.Unbacked);
     expect(machine.freeFrames).toBe(free);
     expect(framesSaved(machine)).toBe(0);
@@ -62,13 +59,13 @@ describe('Satori: the sharing-aware block device', () => {
   });
 
   it('serves a block read from the disk to a second VM by mapping its page onto the source’s frame, allocating nothing', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b] = vms;
-    diskRead(a, 1, 5);
+    fill(a, 1, 5);
     const frame = machine.frameOf(a, 1)!;
     expect(machine.pageState(a, 1)).toBe(PageState.Private);
     const free = machine.freeFrames;
-    expect(engine.readShared(b, 3, block(5))).toBe(true);
+    expect(ask(b, 3, 5)).toBe(true);
     expect(machine.pageState(b, 3)).toBe(PageState.Shared);
     expect(machine.frameOf(b, 3)).toBe(frame);
     expect(machine.frameOf(a, 1)).toBe(frame);
@@ -80,14 +77,14 @@ describe('Satori: the sharing-aware block device', () => {
   });
 
   it('frees the frame a reader’s page held, and maps a third reader onto the same frame', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b, c] = vms;
-    diskRead(a, 1, 5);
+    fill(a, 1, 5);
     const frame = machine.frameOf(a, 1)!;
-    expect(engine.readShared(b, 3, block(5))).toBe(true);
+    expect(ask(b, 3, 5)).toBe(true);
     machine.write(c, 0, 9); // c's page has a private frame before the read
     const free = machine.freeFrames;
-    expect(engine.readShared(c, 0, block(5))).toBe(true);
+    expect(ask(c, 0, 5)).toBe(true);
     expect(machine.frameOf(c, 0)).toBe(frame);
     expect(machine.refCount(frame)).toBe(3);
     expect(machine.read(c, 0)).toBe(blockContent(5));
@@ -97,76 +94,74 @@ describe('Satori: the sharing-aware block device', () => {
   });
 
   it('keys blocks by image: the same block number of another image is not shared', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5, 'debian');
-    expect(engine.readShared(vms[1], 1, block(5, 'windows'))).toBe(false);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5, 'debian');
+    expect(ask(vms[1], 1, 5, 'windows')).toBe(false);
     expect(machine.pageState(vms[1], 1)).toBe(PageState.Unbacked);
     expect(engine.sharedReads).toBe(0);
     // Each image's block is its own: both are served once read from the disk.
-    diskRead(vms[1], 1, 5, 'windows');
-    expect(engine.readShared(vms[2], 1, block(5, 'windows'))).toBe(true);
+    fill(vms[1], 1, 5, 'windows');
+    expect(ask(vms[2], 1, 5, 'windows')).toBe(true);
     expect(machine.read(vms[2], 1)).toBe(blockContent(5, 'windows'));
-    expect(engine.readShared(vms[3], 1, block(5, 'debian'))).toBe(true);
+    expect(ask(vms[3], 1, 5, 'debian')).toBe(true);
     expect(machine.read(vms[3], 1)).toBe(blockContent(5, 'debian'));
   });
 });
 
 describe('Satori: stale handles', () => {
   it('refuses a block whose source page was written since, and drops the handle', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b, c] = vms;
-    diskRead(a, 1, 5);
+    fill(a, 1, 5);
     machine.write(a, 1, 9);
-    expect(engine.readShared(b, 3, block(5))).toBe(false);
-    expect(machine.pageState(b, 3)).toBe(PageState.Unbacked);
+    expect(fill(b, 3, 5)).toBe(false);
+    expect(machine.pageState(b, 3)).toBe(PageState.Private);
     expect(machine.read(a, 1)).toBe(9);
     expect(engine.staleHandles).toBe(1);
     expect(engine.sharedReads).toBe(0);
-    // Dropped, not merely stale: even with the block's contents back in the page, the next read goes to the disk.
+    // Dropped, not merely stale: b's page, which went to the disk, is the source now, even with the block's
+    // contents back in a's page.
     machine.write(a, 1, blockContent(5));
-    expect(engine.readShared(b, 3, block(5))).toBe(false);
-    expect(engine.staleHandles).toBe(1);
-    // Until a disk read nominates a new source.
-    diskRead(b, 3, 5);
-    expect(engine.readShared(c, 2, block(5))).toBe(true);
+    expect(ask(c, 2, 5)).toBe(true);
     expect(machine.frameOf(c, 2)).toBe(machine.frameOf(b, 3));
+    expect(machine.pageState(a, 1)).toBe(PageState.Private);
   });
 
   it('refuses a block whose source page was swapped out', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
     machine.swapOut(vms[0], 1);
-    expect(engine.readShared(vms[1], 3, block(5))).toBe(false);
+    expect(ask(vms[1], 3, 5)).toBe(false);
     expect(machine.pageState(vms[1], 3)).toBe(PageState.Unbacked);
     expect(engine.staleHandles).toBe(1);
     checkInvariants(machine);
   });
 
   it('refuses a block whose source page the host evicted (a volatile page, discarded)', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
     machine.setPageUsage(vms[0], 1, GuestPageUsage.Volatile);
     expect(machine.evict(vms[0], 1)).toBe('discarded');
-    expect(engine.readShared(vms[1], 3, block(5))).toBe(false);
+    expect(ask(vms[1], 3, 5)).toBe(false);
     expect(engine.staleHandles).toBe(1);
     checkInvariants(machine);
   });
 
   it('refuses a block whose source page the VM reused for another block', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
-    diskRead(vms[0], 1, 6);
-    expect(engine.readShared(vms[1], 3, block(5))).toBe(false);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
+    fill(vms[0], 1, 6);
+    expect(ask(vms[1], 3, 5)).toBe(false);
     expect(engine.staleHandles).toBe(1);
-    expect(engine.readShared(vms[1], 3, block(6))).toBe(true);
+    expect(ask(vms[1], 3, 6)).toBe(true);
     expect(machine.read(vms[1], 3)).toBe(blockContent(6));
   });
 
   it('refuses to read a block into its own source page', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
     const frame = machine.frameOf(vms[0], 1);
-    expect(engine.readShared(vms[0], 1, block(5))).toBe(false);
+    expect(ask(vms[0], 1, 5)).toBe(false);
     expect(machine.pageState(vms[0], 1)).toBe(PageState.Private);
     expect(machine.frameOf(vms[0], 1)).toBe(frame);
     expect(engine.sharedReads).toBe(0);
@@ -174,9 +169,9 @@ describe('Satori: stale handles', () => {
   });
 
   it('shares another page of the source’s own VM', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
-    expect(engine.readShared(vms[0], 2, block(5))).toBe(true);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
+    expect(ask(vms[0], 2, 5)).toBe(true);
     expect(machine.frameOf(vms[0], 2)).toBe(machine.frameOf(vms[0], 1));
     expect(engine.entitlement(vms[0])).toBe(1);
     checkInvariants(machine);
@@ -185,11 +180,11 @@ describe('Satori: stale handles', () => {
 
 describe('Satori: copy-on-write', () => {
   it('gives a writer to a shared block a private copy, and leaves what the others read unchanged', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, ask, fill } = setup();
     const [a, b, c] = vms;
-    diskRead(a, 1, 5);
-    engine.readShared(b, 3, block(5));
-    engine.readShared(c, 0, block(5));
+    fill(a, 1, 5);
+    ask(b, 3, 5);
+    ask(c, 0, 5);
     const frame = machine.frameOf(a, 1)!;
     machine.write(b, 3, 9);
     expect(machine.pageState(b, 3)).toBe(PageState.Private);
@@ -199,7 +194,7 @@ describe('Satori: copy-on-write', () => {
     expect(machine.read(c, 0)).toBe(blockContent(5));
     expect(machine.refCount(frame)).toBe(2);
     // The source's page is untouched: its handle still serves the block.
-    expect(engine.readShared(vms[3], 4, block(5))).toBe(true);
+    expect(ask(vms[3], 4, 5)).toBe(true);
     expect(machine.frameOf(vms[3], 4)).toBe(frame);
     checkInvariants(machine);
   });
@@ -207,50 +202,50 @@ describe('Satori: copy-on-write', () => {
 
 describe('Satori: entitlements', () => {
   it('credits each of k mappers of a frame (k − 1)/k, summing to the frames saved', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b, c, d] = vms;
-    diskRead(a, 1, 5);
-    engine.readShared(b, 3, block(5));
+    fill(a, 1, 5);
+    ask(b, 3, 5);
     expect(credits(engine, vms)).toEqual([1 / 2, 1 / 2, 0, 0]);
-    engine.readShared(c, 0, block(5));
+    ask(c, 0, 5);
     const [ca, cb, cc, cd] = credits(engine, vms);
     for (const credit of [ca, cb, cc]) expect(credit).toBeCloseTo(2 / 3, 12);
     expect(cd).toBe(0);
     expect(sum(credits(engine, vms))).toBeCloseTo(framesSaved(machine), 12);
     expect(framesSaved(machine)).toBe(2);
     // Another frame, mapped by a and d: a's credit adds up over its pages.
-    diskRead(d, 6, 7);
-    engine.readShared(a, 2, block(7));
+    fill(d, 6, 7);
+    ask(a, 2, 7);
     expect(engine.entitlement(a)).toBeCloseTo(2 / 3 + 1 / 2, 12);
     expect(engine.entitlement(d)).toBe(1 / 2);
     expect(sum(credits(engine, vms))).toBeCloseTo(framesSaved(machine), 12);
   });
 
   it('credits nothing to a VM that shares nothing, though it read from the disk', () => {
-    const { vms, engine, diskRead } = setup();
+    const { vms, engine, fill } = setup();
     expect(engine.entitlement(vms[0])).toBe(0); // never seen
-    diskRead(vms[0], 1, 5);
-    diskRead(vms[0], 2, 6);
+    fill(vms[0], 1, 5);
+    fill(vms[0], 2, 6);
     expect(engine.entitlement(vms[0])).toBe(0);
   });
 
   it('takes a writer’s credit when it breaks its share, and recomputes the others’', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b, c] = vms;
-    diskRead(a, 1, 5);
-    engine.readShared(b, 3, block(5));
-    engine.readShared(c, 0, block(5));
+    fill(a, 1, 5);
+    ask(b, 3, 5);
+    ask(c, 0, 5);
     machine.write(b, 3, 9);
     expect(credits(engine, vms)).toEqual([1 / 2, 0, 1 / 2, 0]);
     expect(sum(credits(engine, vms))).toBe(framesSaved(machine));
   });
 
   it('drops a page that left the frame: swapped out, its VM’s credit falls', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b, c] = vms;
-    diskRead(a, 1, 5);
-    engine.readShared(b, 3, block(5));
-    engine.readShared(c, 0, block(5));
+    fill(a, 1, 5);
+    ask(b, 3, 5);
+    ask(c, 0, 5);
     machine.swapOut(c, 0);
     expect(credits(engine, vms)).toEqual([1 / 2, 1 / 2, 0, 0]);
     machine.swapOut(b, 3);
@@ -264,36 +259,36 @@ describe('Satori: entitlements', () => {
   });
 
   it('counts a page that left and rejoined a shared frame once', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b] = vms;
-    diskRead(a, 1, 5);
-    engine.readShared(b, 3, block(5));
+    fill(a, 1, 5);
+    ask(b, 3, 5);
     machine.write(b, 3, 9);
     expect(engine.entitlement(b)).toBe(0);
-    engine.readShared(b, 3, block(5));
+    ask(b, 3, 5);
     expect(engine.entitlement(b)).toBe(1 / 2);
     machine.write(b, 3, 9);
-    engine.readShared(b, 3, block(5)); // no entitlement in between: the page is still listed
+    ask(b, 3, 5); // no entitlement in between: the page is still listed
     expect(credits(engine, vms)).toEqual([1 / 2, 1 / 2, 0, 0]);
   });
 
   it('credits nothing for pages on the zero page (no frame of a VM’s was saved)', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 0, 'zero');
-    expect(engine.readShared(vms[1], 1, block(0, 'zero'))).toBe(true);
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 0, 'zero');
+    expect(ask(vms[1], 1, 0, 'zero')).toBe(true);
     expect(machine.frameOf(vms[1], 1)).toBe(machine.zeroFrame);
     expect(credits(engine, vms)).toEqual([0, 0, 0, 0]);
     checkInvariants(machine);
   });
 
   it('credits nothing to a VM powered off', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
-    diskRead(vms[0], 1, 5);
-    engine.readShared(vms[1], 3, block(5));
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
+    ask(vms[1], 3, 5);
     machine.removeVm(vms[1]);
     expect(engine.entitlement(vms[1])).toBe(0);
     expect(engine.entitlement(vms[0])).toBe(0);
-    expect(engine.readShared(vms[2], 3, block(5))).toBe(true);
+    expect(ask(vms[2], 3, 5)).toBe(true);
   });
 });
 
@@ -303,7 +298,7 @@ describe('Satori: repayment', () => {
     const s = setup();
     const a = s.vms[0];
     for (const ppn of order) {
-      s.diskRead(a, ppn, 10 + ppn);
+      s.fill(a, ppn, 10 + ppn);
       s.machine.setPageUsage(a, ppn, GuestPageUsage.Volatile);
     }
     return { ...s, a };
@@ -335,12 +330,12 @@ describe('Satori: repayment', () => {
   });
 
   it('lists pages filled by shared reads too, in fill order', () => {
-    const { machine, vms, engine, block, diskRead } = setup();
+    const { machine, vms, engine, ask, fill } = setup();
     const [a, b] = vms;
-    diskRead(a, 0, 5);
-    diskRead(b, 2, 7);
-    expect(engine.readShared(b, 5, block(5))).toBe(true);
-    diskRead(b, 1, 8);
+    fill(a, 0, 5);
+    fill(b, 2, 7);
+    expect(ask(b, 5, 5)).toBe(true);
+    fill(b, 1, 8);
     for (const ppn of [2, 5, 1]) machine.setPageUsage(b, ppn, GuestPageUsage.Volatile);
     machine.breakShare(b, 5); // a private copy now (a write fault's)
     expect(engine.repay(b, 1)).toBe(1);
@@ -354,9 +349,9 @@ describe('Satori: repayment', () => {
   });
 
   it('passes over pages no longer volatile, and pages that are not private', () => {
-    const { machine, vms, engine, block, a } = filled([0, 1, 2, 3, 4]);
+    const { machine, vms, engine, ask, a } = filled([0, 1, 2, 3, 4]);
     machine.setPageUsage(a, 0, GuestPageUsage.Stable); // the guest reused it
-    expect(engine.readShared(vms[1], 0, block(11))).toBe(true); // page 1 is shared now
+    expect(ask(vms[1], 0, 11)).toBe(true); // page 1 is shared now
     machine.setPageUsage(a, 2, GuestPageUsage.Stable); // only a stable page is swapped out
     machine.swapOut(a, 2);
     expect(engine.repay(a, 1)).toBe(1);
@@ -371,9 +366,9 @@ describe('Satori: repayment', () => {
   });
 
   it('takes nothing when no listed page is volatile and private', () => {
-    const { machine, vms, engine, block, a } = filled([0, 1]);
+    const { machine, vms, engine, ask, a } = filled([0, 1]);
     machine.setPageUsage(a, 0, GuestPageUsage.Stable);
-    expect(engine.readShared(vms[1], 0, block(11))).toBe(true);
+    expect(ask(vms[1], 0, 11)).toBe(true);
     expect(engine.repay(a, 2)).toBe(0);
     expect(engine.repaid).toBe(0);
     expect(discarded(machine, a)).toEqual([]);
@@ -434,11 +429,10 @@ describe('Satori against a reference map', () => {
           const vm = vms[v]!;
           machine.setPageUsage(vm, ppn, GuestPageUsage.Stable); // allocated, stable while it is filled
           const expected = blockContent(block, image);
-          if (engine.readShared(vm, ppn, { image, block })) {
+          if (engine.readShared(vm, ppn, image, block, expected)) {
             expect(machine.pageState(vm, ppn)).toBe(PageState.Shared);
           } else {
             machine.deviceWrite(vm, ppn, expected);
-            engine.onDiskRead(vm, ppn, { image, block }, expected);
           }
           expect(machine.peek(vm, ppn)).toBe(expected);
           machine.setPageUsage(vm, ppn, GuestPageUsage.Volatile);

@@ -1,6 +1,5 @@
 import {
   type ContentId,
-  type DiskBlock,
   defineSharingEngine,
   GuestPageUsage,
   HvsimError,
@@ -46,9 +45,9 @@ interface VmEntry {
 
 /**
  * Satori's enlightened page sharing (Miłoś et al., USENIX ATC 2009; cmm-satori-meb §2): a sharing-aware
- * block device keyed by (base image, block). A block read from the disk nominates the page it filled as the
- * block's source; a later read of the block, by any VM, maps the reader's page copy-on-write onto the
- * source's frame at once, with no disk I/O. The handle is the source page with the contents the read put
+ * block device keyed by (base image, block). A block the device must read from the disk nominates the page
+ * it fills as the block's source; a later read of the block, by any VM, maps the reader's page copy-on-write
+ * onto the source's frame at once, with no disk I/O. The handle is the source page with the contents the read put
  * there: a write that changes the page invalidates it, and a read that finds it stale drops it and goes to
  * the disk (Xen's `S_HANDLE_INVALID`).
  *
@@ -86,43 +85,38 @@ export class SatoriSharing implements SharingEngine {
     return { scanned: 0, shared: 0 };
   }
 
-  readShared(vm: VmId, ppn: Ppn, block: DiskBlock): boolean {
-    const chunk = this.#chunks(block.image)[block.block >>> CHUNK_BITS];
-    if (chunk === undefined) return false;
-    const i = block.block & CHUNK_MASK;
-    const { sources } = chunk;
-    const sourceVm = (sources[2 * i]! - 1) as VmId;
-    if (sourceVm < 0) return false;
-    const sourcePpn = sources[2 * i + 1]!;
-    if ((sourceVm === vm && sourcePpn === ppn) || !this.#live(sourceVm, sourcePpn, chunk.handles[i]!)) {
-      sources[2 * i] = 0;
-      sources[2 * i + 1] = 0;
-      chunk.handles[i] = 0;
-      this.staleHandles++;
-      return false;
-    }
-    this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
-    this.#list(sourceVm, sourcePpn);
-    this.#list(vm, ppn);
-    this.#entry(vm).fifo.push(ppn);
-    this.sharedReads++;
-    return true;
-  }
-
-  /** A block read from the disk: its page becomes the block's source. */
-  onDiskRead(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void {
-    const chunks = this.#chunks(block.image);
-    const index = block.block >>> CHUNK_BITS;
+  /**
+   * A read of `block`: shared with its source page when the handle still holds (no disk I/O); else the
+   * reader's page becomes the block's source, with the contents the disk read is about to put there.
+   */
+  readShared(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean {
+    const chunks = this.#chunks(image);
+    const index = block >>> CHUNK_BITS;
     let chunk = chunks[index];
     if (chunk === undefined) {
       chunk = new BlockChunk();
       chunks[index] = chunk;
     }
-    const i = block.block & CHUNK_MASK;
-    chunk.sources[2 * i] = vm + 1;
-    chunk.sources[2 * i + 1] = ppn;
-    chunk.handles[i] = content;
+    const i = block & CHUNK_MASK;
+    const { sources, handles } = chunk;
+    const sourceVm = (sources[2 * i]! - 1) as VmId;
+    const sourcePpn = sources[2 * i + 1]!;
+    if (sourceVm >= 0) {
+      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, handles[i]!)) {
+        this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
+        this.#list(sourceVm, sourcePpn);
+        this.#list(vm, ppn);
+        this.#entry(vm).fifo.push(ppn);
+        this.sharedReads++;
+        return true;
+      }
+      this.staleHandles++;
+    }
+    sources[2 * i] = vm + 1;
+    sources[2 * i + 1] = ppn;
+    handles[i] = content;
     (this.#vms[vm] ?? this.#entry(vm)).fifo.push(ppn);
+    return false;
   }
 
   /**

@@ -62,11 +62,14 @@ export interface DiskBlock {
 /** Hooks a guest calls so enlightenments of later layers can act (sharing-aware reads, copies, page states). */
 export interface GuestHooks {
   /**
-   * A sharing-aware block device (Satori): the guest asks it before reading `block` into page `ppn`. True
-   * when the device filled the page by mapping it copy-on-write onto a frame already holding the block, with
-   * no disk I/O; false when the guest must read the block from the disk.
+   * A sharing-aware block device (Satori): the guest asks it before reading block `block` of `image` (which
+   * holds `content` on the disk) into page `ppn`. True when the device filled the page by mapping it
+   * copy-on-write onto a frame already holding the block, with no disk I/O. False when the guest must read
+   * the block from the disk: the device has then nominated `ppn` as the block's source for later readers, as
+   * Xen's block tap nominates a read's destination page before it issues the read. Positional arguments,
+   * since it runs on every block a guest reads.
    */
-  readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
+  readShared?(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean;
   /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /**

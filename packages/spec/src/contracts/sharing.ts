@@ -38,7 +38,7 @@ export interface SharingEngine {
   /** Share-before-swap: try to share this page; true when it no longer needs a frame of its own. */
   tryShare?(vm: VmId, ppn: Ppn): boolean;
   /** `GuestHooks.readShared`: the sharing-aware block device the guest asks before it reads a block. */
-  readShared?(vm: VmId, ppn: Ppn, block: DiskBlock): boolean;
+  readShared?(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean;
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /** `GuestHooks.onCopy`: the guest's copy routine offers its copy; true when the engine mapped it instead. */
   onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;

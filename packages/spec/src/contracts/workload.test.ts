@@ -48,8 +48,16 @@ describe('createOpBatch', () => {
 describe('OpKind', () => {
   const values = Object.values(OpKind);
 
-  test('has six distinct values', () => {
-    expect(Object.keys(OpKind)).toEqual(['Read', 'Write', 'FileRead', 'FileWrite', 'Free', 'Compute']);
+  test('has seven distinct values', () => {
+    expect(Object.keys(OpKind)).toEqual([
+      'Read',
+      'Write',
+      'FileRead',
+      'FileWrite',
+      'Free',
+      'Compute',
+      'FileCopy',
+    ]);
     expect(new Set(values).size).toBe(values.length);
   });
 
@@ -63,6 +71,14 @@ describe('OpKind', () => {
   });
 
   test('values are stable (they are written into traces)', () => {
-    expect(OpKind).toEqual({ Read: 0, Write: 1, FileRead: 2, FileWrite: 3, Free: 4, Compute: 5 });
+    expect(OpKind).toEqual({
+      Read: 0,
+      Write: 1,
+      FileRead: 2,
+      FileWrite: 3,
+      Free: 4,
+      Compute: 5,
+      FileCopy: 6,
+    });
   });
 });

@@ -105,7 +105,7 @@ export function checkSharingEngineConformance(
           // Block b of the base image holds content b: a block the device shares must read as the disk would.
           const block = { image: 'conformance', block: step.content };
           written.set(key, step.content);
-          if (engine.readShared?.(vm, step.ppn, block)) {
+          if (engine.readShared?.(vm, step.ppn, block.image, block.block, step.content)) {
             if (machine.pageState(vm, step.ppn) !== PageState.Shared)
               throw new Error(`readShared(${key}) said shared, but the page is not`);
           } else {
