@@ -22,13 +22,14 @@ export class RepaymentFifo {
   push(ppn: Ppn): void {
     if (this.#listed[ppn] === 1) return;
     this.#listed[ppn] = 1;
-    this.#ring[(this.#head + this.#size++) % this.#ring.length] = ppn;
+    const end = this.#head + this.#size++;
+    this.#ring[end < this.#ring.length ? end : end - this.#ring.length] = ppn;
   }
 
   /** The oldest page, removed; the FIFO must not be empty. */
   shift(): Ppn {
     const ppn = this.#ring[this.#head]!;
-    this.#head = (this.#head + 1) % this.#ring.length;
+    this.#head = this.#head + 1 < this.#ring.length ? this.#head + 1 : 0;
     this.#size--;
     this.#listed[ppn] = 0;
     return ppn;

@@ -17,23 +17,20 @@ import { RepaymentFifo } from './repayment-fifo';
 
 export const satoriOptions = z.object({});
 
-const CHUNK_BITS = 10;
+const CHUNK_BITS = 12;
 const CHUNK_BLOCKS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_BLOCKS - 1;
 
 /**
- * 2¹⁰ consecutive blocks of an image in the device's table: per block, the source page (its VM + 1, 0 for
- * none, and its page number) and the contents its read put there (the handle). Typed arrays, so a lookup is
- * two indexings with no hashing and no boxed numbers, and a stream of blocks walks memory in order. 16 bytes
- * a block, allocated 16 KiB at a time as blocks in its range are first read.
+ * 2¹² consecutive blocks of an image in the device's table: per block, three numbers — the source page's VM
+ * + 1 (0 for none), its page number, and the contents its read put there (the handle). One typed array, so
+ * a lookup is an indexing with no hashing and no boxed numbers, and a stream of blocks walks memory in order;
+ * 24 bytes a block, allocated 96 KiB at a time as blocks in its range are first read.
  */
-class BlockChunk {
-  readonly sources = new Int32Array(2 * CHUNK_BLOCKS);
-  readonly handles = new Float64Array(CHUNK_BLOCKS);
-}
+const newChunk = () => new Float64Array(3 * CHUNK_BLOCKS);
 
 /** An image's blocks, by chunk: blocks stay below 2³², so `block >>> CHUNK_BITS` is the chunk. */
-type BlockChunks = (BlockChunk | undefined)[];
+type BlockChunks = (Float64Array | undefined)[];
 
 /** What the engine keeps of one VM: the pages it shared (for credits) and its repayment FIFO. */
 interface VmEntry {
@@ -92,17 +89,12 @@ export class SatoriSharing implements SharingEngine {
   readShared(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean {
     const chunks = this.#chunks(image);
     const index = block >>> CHUNK_BITS;
-    let chunk = chunks[index];
-    if (chunk === undefined) {
-      chunk = new BlockChunk();
-      chunks[index] = chunk;
-    }
-    const i = block & CHUNK_MASK;
-    const { sources, handles } = chunk;
-    const sourceVm = (sources[2 * i]! - 1) as VmId;
-    const sourcePpn = sources[2 * i + 1]!;
+    const chunk = chunks[index] ?? (chunks[index] = newChunk());
+    const at = 3 * (block & CHUNK_MASK);
+    const sourceVm = (chunk[at]! - 1) as VmId;
+    const sourcePpn = chunk[at + 1]!;
     if (sourceVm >= 0) {
-      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, handles[i]!)) {
+      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, chunk[at + 2]!)) {
         this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
         this.#list(sourceVm, sourcePpn);
         this.#list(vm, ppn);
@@ -112,9 +104,9 @@ export class SatoriSharing implements SharingEngine {
       }
       this.staleHandles++;
     }
-    sources[2 * i] = vm + 1;
-    sources[2 * i + 1] = ppn;
-    handles[i] = content;
+    chunk[at] = vm + 1;
+    chunk[at + 1] = ppn;
+    chunk[at + 2] = content;
     (this.#vms[vm] ?? this.#entry(vm)).fifo.push(ppn);
     return false;
   }
