@@ -89,7 +89,11 @@ export class SatoriSharing implements SharingEngine {
   readShared(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean {
     const chunks = this.#chunks(image);
     const index = block >>> CHUNK_BITS;
-    const chunk = chunks[index] ?? (chunks[index] = newChunk());
+    let chunk = chunks[index];
+    if (chunk === undefined) {
+      chunk = newChunk();
+      chunks[index] = chunk;
+    }
     const at = 3 * (block & CHUNK_MASK);
     const sourceVm = (chunk[at]! - 1) as VmId;
     const sourcePpn = chunk[at + 1]!;
