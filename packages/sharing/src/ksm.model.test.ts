@@ -7,63 +7,51 @@
  * counted from the pages themselves. An unstable-tree page that changed since it was inserted and were still
  * merged would make the machine throw. Replay with FC_SEED, FC_PATH and FC_REPLAY_PATH.
  */
-import { checkInvariants, createMachine, type Machine } from '@hvsim/machine';
-import { createRandom, PageState, time, type VmId } from '@hvsim/spec';
-import { checkedCommands } from '@hvsim/spec/testing';
+import { createRandom, PageState, time } from '@hvsim/spec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type KsmSharing, ksm } from './ksm';
+import {
+  checkContents,
+  commandSettings,
+  memoryCommands,
+  modelRuns,
+  PAGES,
+  type Reference,
+  type SharingReal,
+  sharingMachine,
+} from './sharing-model.fixture';
 
-const PAGES = 6;
-
-interface Reference {
-  readonly content: Map<string, number>;
-}
-
-interface Real {
-  readonly machine: Machine;
-  readonly vms: readonly VmId[];
+interface Real extends SharingReal {
   readonly engine: KsmSharing;
   /** When ksmd last ran: it owes a wake-up per sleep since, and one more. */
   readonly lastScan: { time: number };
 }
 
-const key = (v: number, ppn: number) => `${v}:${ppn}`;
-
-function checkAll(model: Reference, { machine, vms, engine }: Real): void {
-  checkInvariants(machine);
+/** Contents and invariants, then the kernel's counts recounted from the pages themselves. */
+function checkAll(model: Reference, real: Real): void {
+  checkContents(model, real);
+  const { machine, vms, engine } = real;
   const mappers = new Map<number, number>();
-  vms.forEach((vm, v) => {
+  for (const vm of vms) {
     for (let ppn = 0; ppn < PAGES; ppn++) {
-      expect(machine.peek(vm, ppn), `page ${v}:${ppn}`).toBe(model.content.get(key(v, ppn)) ?? 0);
       const frame = machine.frameOf(vm, ppn);
       const onZeroFrame = frame === machine.zeroFrame && engine.options.useZeroPages;
       if (machine.pageState(vm, ppn) === PageState.Shared && !onZeroFrame) {
         mappers.set(frame!, (mappers.get(frame!) ?? 0) + 1);
       }
     }
-  });
+  }
   const counts = [...mappers.values()];
   expect(Math.max(0, ...counts)).toBeLessThanOrEqual(engine.options.maxPageSharing);
   expect(engine.pagesShared).toBe(counts.length);
   expect(engine.pagesSharing).toBe(counts.reduce((sum, n) => sum + n - 1, 0));
 }
 
-const step = checkedCommands<Reference, Real>(checkAll);
-const page = fc.record({ v: fc.nat(2), ppn: fc.nat(PAGES - 1) });
+const { step, commands: memory } = memoryCommands<Real>(checkAll, 3);
 
 const commands = [
-  fc.tuple(page, fc.nat(3)).map(([{ v, ppn }, content]) =>
-    step(`write(${v},${ppn},${content})`, (model, { machine, vms }) => {
-      machine.write(vms[v]!, ppn, content);
-      model.content.set(key(v, ppn), content);
-    }),
-  ),
-  page.map(({ v, ppn }) =>
-    step(`read(${v},${ppn})`, (model, { machine, vms }) => {
-      expect(machine.read(vms[v]!, ppn)).toBe(model.content.get(key(v, ppn)) ?? 0);
-    }),
-  ),
+  ...memory,
   fc.integer({ min: 1, max: 4 }).map((wakeUps) =>
     step(`ksmd sleeps ${wakeUps} times`, (_model, { machine, engine, lastScan }) => {
       const sleep = time.ms(engine.options.sleepMillisecs);
@@ -75,21 +63,7 @@ const commands = [
       expect(shared).toBeLessThanOrEqual(2 * scanned);
     }),
   ),
-  page.map(({ v, ppn }) =>
-    step(`swapOut(${v},${ppn})`, (_model, { machine, vms }) => {
-      const vm = vms[v]!;
-      const state = machine.pageState(vm, ppn);
-      if (state === PageState.Private || state === PageState.Shared) machine.swapOut(vm, ppn);
-    }),
-  ),
-  fc.constant(
-    step('time passes', (_model, { machine }) => {
-      machine.advanceTo(machine.now + 10_000_000);
-    }),
-  ),
 ];
-
-const replayPath = process.env['FC_REPLAY_PATH'];
 
 describe('KSM against a reference map', () => {
   it.each([
@@ -100,16 +74,11 @@ describe('KSM against a reference map', () => {
     (options) => {
       fc.assert(
         fc.property(
-          fc.commands(commands, { maxCommands: 80, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+          fc.commands(commands, commandSettings()),
           fc.integer({ min: 1, max: 7 }),
           (cmds, pagesToScan) =>
             fc.modelRun(() => {
-              const machine = createMachine({
-                frames: 3 * PAGES + 8,
-                swapSlots: 3 * PAGES,
-                refCountLimit: 3,
-              });
-              const vms = [0, 1, 2].map(() => machine.addVm({ pages: PAGES }));
+              const { machine, vms } = sharingMachine();
               const engine = ksm.create(
                 { ...options, pagesToScan },
                 { random: createRandom(0), emit: () => {} },
@@ -118,7 +87,7 @@ describe('KSM against a reference map', () => {
               return { model: { content: new Map() }, real: { machine, vms, engine, lastScan: { time: 0 } } };
             }, cmds),
         ),
-        { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 150) },
+        modelRuns(),
       );
     },
     60_000,
