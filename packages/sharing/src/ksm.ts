@@ -1,7 +1,6 @@
 import {
   defineSharingEngine,
   FrameState,
-  HvsimError,
   type Mpn,
   PageState,
   type Pages,
@@ -14,6 +13,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
+import { attached } from './attached';
 import { ContentHash } from './content-hash';
 import { HashTable } from './hash-table';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
@@ -247,9 +247,7 @@ export class KsmSharing implements SharingEngine {
   }
 
   #attached(): SharingAttachment['machine'] {
-    if (!this.#machine)
-      throw new HvsimError('not-attached', 'the KSM sharing engine is not attached to a host');
-    return this.#machine;
+    return attached(this.#machine, 'KSM');
   }
 }
 

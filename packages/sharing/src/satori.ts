@@ -2,7 +2,6 @@ import {
   type ContentId,
   defineSharingEngine,
   GuestPageUsage,
-  HvsimError,
   type MachineView,
   PageState,
   type Pages,
@@ -13,6 +12,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
+import { attached } from './attached';
 import { RepaymentFifo } from './repayment-fifo';
 
 export const satoriOptions = z.object({});
@@ -204,9 +204,7 @@ export class SatoriSharing implements SharingEngine {
   }
 
   #attached(): SharingAttachment {
-    if (!this.#attachment)
-      throw new HvsimError('not-attached', 'the Satori sharing engine is not attached to a host');
-    return this.#attachment;
+    return attached(this.#attachment, 'Satori');
   }
 }
 

@@ -3,7 +3,6 @@ import {
   type DiskBlock,
   defineSharingEngine,
   FrameState,
-  HvsimError,
   PageState,
   type Ppn,
   type ScanResult,
@@ -12,6 +11,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
+import { attached } from './attached';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const transparentOptions = z.object({});
@@ -86,9 +86,7 @@ export class TransparentSharing implements SharingEngine {
   }
 
   #attached(): SharingAttachment {
-    if (!this.#attachment)
-      throw new HvsimError('not-attached', 'the transparent sharing engine is not attached to a host');
-    return this.#attachment;
+    return attached(this.#attachment, 'transparent');
   }
 }
 
