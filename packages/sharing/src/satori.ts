@@ -22,15 +22,16 @@ const CHUNK_BLOCKS = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_BLOCKS - 1;
 
 /**
- * 2¹² consecutive blocks of an image in the device's table: per block, three numbers — the source page's VM
- * + 1 (0 for none), its page number, and the contents its read put there (the handle). One typed array, so
- * a lookup is an indexing with no hashing and no boxed numbers, and a stream of blocks walks memory in order;
- * 24 bytes a block, allocated 96 KiB at a time as blocks in its range are first read.
+ * 2¹² consecutive blocks of an image in the device's table: per block, the source page's VM + 1 (0 for
+ * none) and its page number. One typed array, so a lookup is an indexing with no hashing and no boxed
+ * numbers, and a stream of blocks walks memory in order; 8 bytes a block, allocated 32 KiB at a time as
+ * blocks in its range are first read. The handle needs no room: a block of an image always holds the same
+ * contents (a VM's writes go to its own overlay), which each reader states.
  */
-const newChunk = () => new Float64Array(3 * CHUNK_BLOCKS);
+const newChunk = () => new Int32Array(2 * CHUNK_BLOCKS);
 
 /** An image's blocks, by chunk: blocks stay below 2³², so `block >>> CHUNK_BITS` is the chunk. */
-type BlockChunks = (Float64Array | undefined)[];
+type BlockChunks = (Int32Array | undefined)[];
 
 /** What the engine keeps of one VM: the pages it shared (for credits) and its repayment FIFO. */
 interface VmEntry {
@@ -94,11 +95,11 @@ export class SatoriSharing implements SharingEngine {
       chunk = newChunk();
       chunks[index] = chunk;
     }
-    const at = 3 * (block & CHUNK_MASK);
+    const at = 2 * (block & CHUNK_MASK);
     const sourceVm = (chunk[at]! - 1) as VmId;
     const sourcePpn = chunk[at + 1]!;
     if (sourceVm >= 0) {
-      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, chunk[at + 2]!)) {
+      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, content)) {
         this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
         this.#list(sourceVm, sourcePpn);
         this.#list(vm, ppn);
@@ -110,7 +111,6 @@ export class SatoriSharing implements SharingEngine {
     }
     chunk[at] = vm + 1;
     chunk[at + 1] = ppn;
-    chunk[at + 2] = content;
     (this.#vms[vm] ?? this.#entry(vm)).fifo.push(ppn);
     return false;
   }
@@ -164,7 +164,7 @@ export class SatoriSharing implements SharingEngine {
     return taken;
   }
 
-  /** Whether the page a handle names still holds the contents of the read that nominated it. */
+  /** Whether the page a handle names still holds the block's contents, as the read that nominated it left it. */
   #live(vm: VmId, ppn: Ppn, handle: ContentId): boolean {
     const machine = this.#machine ?? this.#attached().machine;
     // The contents first: a stale handle (its page since refilled) is the common case, and fails there.
