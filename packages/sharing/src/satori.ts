@@ -45,9 +45,9 @@ interface VmEntry {
  * Satori's enlightened page sharing (Miłoś et al., USENIX ATC 2009; cmm-satori-meb §2): a sharing-aware
  * block device keyed by (base image, block). A block the device must read from the disk nominates the page
  * it fills as the block's source; a later read of the block, by any VM, maps the reader's page copy-on-write
- * onto the source's frame at once, with no disk I/O. The handle is the source page with the contents the read put
- * there: a write that changes the page invalidates it, and a read that finds it stale drops it and goes to
- * the disk (Xen's `S_HANDLE_INVALID`).
+ * onto the source's frame at once, with no disk I/O. The handle is the source page, valid while it holds
+ * the block's contents: a write that changes the page invalidates it, and a read that finds it stale drops
+ * it and goes to the disk (Xen's `S_HANDLE_INVALID`).
  *
  * Frames saved are credited to the VMs that share them: a frame mapped by k pages credits each mapper
  * (k − 1)/k of a page, so credits sum to the frames saved and a VM that shares nothing has none. A VM keeps
@@ -58,7 +58,7 @@ interface VmEntry {
 export class SatoriSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
-  /** Image name → its blocks' sources and handles; the image last asked about is kept at hand. */
+  /** Image name → its blocks' source pages; the image last asked about is kept at hand. */
   readonly #images = new Map<string, BlockChunks>();
   #lastImage: string | undefined;
   #lastChunks: BlockChunks = [];
