@@ -568,13 +568,14 @@ export class GuestKernel implements GuestOs {
    */
   #fill(ppn: Ppn, block: number): boolean {
     const content = this.onDisk(block);
-    if (this.#hooks.readShared?.(this.vm, ppn, this.#imageOf(block), block, content)) {
+    const image = this.#imageOf(block);
+    if (this.#hooks.readShared?.(this.vm, ppn, image, block, content)) {
       this.#counters.sharedReads++;
       this.#makeVolatile(ppn);
       return false;
     }
     this.#bus.deviceWrite(this.vm, ppn, content);
-    this.#hooks.onDiskRead?.(this.vm, ppn, { image: this.#imageOf(block), block }, content);
+    this.#hooks.onDiskRead?.(this.vm, ppn, { image, block }, content);
     this.#makeVolatile(ppn);
     return true;
   }

@@ -306,9 +306,16 @@ export class Host {
     const running = this.#running();
     const overhead = running.reduce((sum, s) => sum + (s.config.overheadPages ?? 0), 0);
     const views = running.map((slot) => {
-      const allocated = this.#held(slot.runner!.vm);
+      const credit = this.#credit(slot.runner!.vm);
+      const allocated = this.#held(slot.runner!.vm, credit);
       const estimate = slot.detector?.estimate();
-      return { slot, allocated, active: estimate?.activePages ?? allocated, curve: estimate?.missRatioCurve };
+      return {
+        slot,
+        credit,
+        allocated,
+        active: estimate?.activePages ?? allocated,
+        curve: estimate?.missRatioCurve,
+      };
     });
     // Targets leave what the reclamation policy wants free, but never less than the minimums admitted.
     const keptFree = Math.ceil((this.#reclamation.freeTarget ?? 0) * machine.totalFrames);
@@ -329,13 +336,13 @@ export class Host {
       now,
       totalFrames: machine.totalFrames,
       freeFrames: machine.freeFrames,
-      vms: views.map(({ slot, allocated, active }, i) => {
+      vms: views.map(({ slot, credit, allocated, active }, i) => {
         const vm = slot.runner!.vm;
         slot.target = targets[i]!;
         return {
           vm,
           pages: slot.config.pages,
-          allocated: allocated - this.#repay(slot, allocated - targets[i]!),
+          allocated: allocated - this.#repay(slot, credit, allocated - targets[i]!),
           target: targets[i]!,
           activePages: active,
           mechanisms: [...this.#mechanisms.values()].filter((m) => m.available(vm)).map((m) => m.name),
@@ -366,10 +373,14 @@ export class Host {
    * compression cache's, less the whole pages of credit its sharing earned, when the engine credits sharers
    * (Satori): frames saved are the sharers' memory, not the host's.
    */
-  #held(vm: VmId): Pages {
+  #held(vm: VmId, credit: Pages): Pages {
     const p = this.machine.pagePartition(vm);
-    const credit = Math.floor(this.#sharing?.entitlement?.(vm) ?? 0);
-    return p.private + p.shared + this.machine.compressionFrames(vm) - credit;
+    return p.private + p.shared + this.machine.compressionFrames(vm) - Math.floor(credit);
+  }
+
+  /** The VM's sharing credit (pages, fractional), 0 when the engine credits no one. */
+  #credit(vm: VmId): Pages {
+    return this.#sharing?.entitlement?.(vm) ?? 0;
   }
 
   /**
@@ -377,14 +388,13 @@ export class Host {
    * fall back from its repayment FIFO, its oldest volatile cache pages, as far as it is over its target;
    * the policy reclaims the rest as usual. Returns the pages repaid.
    */
-  #repay(slot: VmSlot, over: Pages): Pages {
+  #repay(slot: VmSlot, credit: Pages, over: Pages): Pages {
+    const whole = Math.floor(credit);
+    const fall = slot.credit - whole;
+    slot.credit = whole;
     const sharing = this.#sharing;
-    if (!sharing?.entitlement || !sharing.repay) return 0;
-    const vm = slot.runner!.vm;
-    const credit = Math.floor(sharing.entitlement(vm));
-    const fall = slot.credit - credit;
-    slot.credit = credit;
-    return fall > 0 && over > 0 ? sharing.repay(vm, Math.min(fall, over)) : 0;
+    if (!sharing?.repay || fall <= 0 || over <= 0) return 0;
+    return sharing.repay(slot.runner!.vm, Math.min(fall, over));
   }
 
   /** Slots of the VMs powered on now. */
@@ -522,7 +532,8 @@ export class Host {
       const p = machine.pagePartition(runner.vm);
       const c = machine.counters(runner.vm);
       const g = runner.guest.counters();
-      m.record('allocated', 'pages', name, this.#held(runner.vm));
+      const credit = this.#credit(runner.vm);
+      m.record('allocated', 'pages', name, this.#held(runner.vm, credit));
       m.record('target', 'pages', name, slot.target ?? slot.config.pages);
       m.record('shared', 'pages', name, p.shared);
       m.record('swapped', 'pages', name, p.swapped);
@@ -535,7 +546,7 @@ export class Host {
       m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
       m.record('double-paging', 'pages', name, g.doublePagings);
       m.record('disk-reads', 'requests', name, g.diskReads);
-      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, this.#sharing.entitlement(runner.vm));
+      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, credit);
       if (slot.detector) {
         m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
         m.record('detector-checks', 'pages', name, slot.detector.checks ?? 0);

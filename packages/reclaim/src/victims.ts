@@ -2,6 +2,7 @@ import {
   GuestPageUsage,
   HvsimError,
   type MechanismAttachment,
+  PageQueue,
   PageState,
   type Ppn,
   type RandomStream,
@@ -11,7 +12,6 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { randomPrivatePage } from './random-victim';
-import { ResidencyQueue } from './residency-queue';
 
 export const victimPolicies = ['random', 'fifo', 'clock', 'lru'] as const;
 export type VictimPolicy = (typeof victimPolicies)[number];
@@ -34,7 +34,7 @@ interface Watch {
   readonly channel: TrapChannel;
   readonly referenced: Uint8Array;
   readonly age: Uint8Array;
-  readonly resident: ResidencyQueue | undefined;
+  readonly resident: PageQueue | undefined;
   hand: number;
 }
 
@@ -173,7 +173,7 @@ export class Victims {
     const traps = trapsOf(vm);
     const count = machine.pageCount(vm);
     const referenced = new Uint8Array(count).fill(1);
-    const resident = this.#policy === 'fifo' ? new ResidencyQueue(count) : undefined;
+    const resident = this.#policy === 'fifo' ? new PageQueue(count) : undefined;
     const channel = traps.register(this.#owner, (_vm, ppn) => {
       referenced[ppn] = 1;
       resident?.push(ppn);

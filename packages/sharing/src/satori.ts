@@ -3,6 +3,7 @@ import {
   defineSharingEngine,
   GuestPageUsage,
   type MachineView,
+  PageQueue,
   PageState,
   type Pages,
   type Ppn,
@@ -13,32 +14,17 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { attached } from './attached';
-import { RepaymentFifo } from './repayment-fifo';
+import { BlockTable } from './block-table';
+import { keyPpn, keyVm, pageKey } from './page-key';
 
 export const satoriOptions = z.object({});
-
-const CHUNK_BITS = 12;
-const CHUNK_BLOCKS = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK_BLOCKS - 1;
-
-/**
- * 2¹² consecutive blocks of an image in the device's table: per block, the source page's VM + 1 (0 for
- * none) and its page number. One typed array, so a lookup is an indexing with no hashing and no boxed
- * numbers, and a stream of blocks walks memory in order; 8 bytes a block, allocated 32 KiB at a time as
- * blocks in its range are first read. The handle needs no room: a block of an image always holds the same
- * contents (a VM's writes go to its own overlay), which each reader states.
- */
-const newChunk = () => new Int32Array(2 * CHUNK_BLOCKS);
-
-/** An image's blocks, by chunk: blocks stay below 2³², so `block >>> CHUNK_BITS` is the chunk. */
-type BlockChunks = (Int32Array | undefined)[];
 
 /** What the engine keeps of one VM: the pages it shared (for credits) and its repayment FIFO. */
 interface VmEntry {
   /** Pages this engine mapped onto a shared frame that may still be there; `listed` marks them. */
   readonly sharers: Ppn[];
   readonly listed: Uint8Array;
-  readonly fifo: RepaymentFifo;
+  readonly fifo: PageQueue;
 }
 
 /**
@@ -58,10 +44,11 @@ interface VmEntry {
 export class SatoriSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
-  /** Image name → its blocks' source pages; the image last asked about is kept at hand. */
-  readonly #images = new Map<string, BlockChunks>();
-  #lastImage: string | undefined;
-  #lastChunks: BlockChunks = [];
+  /**
+   * (image, block) → its source page's key. The handle needs no room: a block of an image always holds the
+   * same contents (a VM's writes go to its own overlay), which each reader states.
+   */
+  readonly #sources = new BlockTable();
   readonly #vms: (VmEntry | undefined)[] = [];
   #attachment: SharingAttachment | undefined;
   /** `#attachment.machine`, read on every read. */
@@ -88,18 +75,11 @@ export class SatoriSharing implements SharingEngine {
    * reader's page becomes the block's source, with the contents the disk read is about to put there.
    */
   readShared(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean {
-    const chunks = this.#chunks(image);
-    const index = block >>> CHUNK_BITS;
-    let chunk = chunks[index];
-    if (chunk === undefined) {
-      chunk = newChunk();
-      chunks[index] = chunk;
-    }
-    const at = 2 * (block & CHUNK_MASK);
-    const sourceVm = (chunk[at]! - 1) as VmId;
-    const sourcePpn = chunk[at + 1]!;
-    if (sourceVm >= 0) {
-      if (!(sourceVm === vm && sourcePpn === ppn) && this.#live(sourceVm, sourcePpn, content)) {
+    const source = this.#sources.get(image, block);
+    if (source !== undefined) {
+      const sourceVm = keyVm(source);
+      const sourcePpn = keyPpn(source);
+      if (source !== pageKey(vm, ppn) && this.#live(sourceVm, sourcePpn, content)) {
         this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
         this.#list(sourceVm, sourcePpn);
         this.#list(vm, ppn);
@@ -109,9 +89,8 @@ export class SatoriSharing implements SharingEngine {
       }
       this.staleHandles++;
     }
-    chunk[at] = vm + 1;
-    chunk[at + 1] = ppn;
-    (this.#vms[vm] ?? this.#entry(vm)).fifo.push(ppn);
+    this.#sources.set(image, block, pageKey(vm, ppn));
+    this.#entry(vm).fifo.push(ppn);
     return false;
   }
 
@@ -150,8 +129,9 @@ export class SatoriSharing implements SharingEngine {
     if (entry === undefined || pages <= 0) return 0;
     const { machine, remap } = this.#attached();
     let taken = 0;
-    while (taken < pages && entry.fifo.size > 0) {
+    while (taken < pages) {
       const ppn = entry.fifo.shift();
+      if (ppn === -1) break;
       if (
         machine.pageState(vm, ppn) !== PageState.Private ||
         machine.pageUsage(vm, ppn) !== GuestPageUsage.Volatile
@@ -184,25 +164,13 @@ export class SatoriSharing implements SharingEngine {
     let entry = this.#vms[vm];
     if (entry === undefined) {
       const pages = this.#attached().machine.pageCount(vm);
-      entry = { sharers: [], listed: new Uint8Array(pages), fifo: new RepaymentFifo(pages) };
+      entry = { sharers: [], listed: new Uint8Array(pages), fifo: new PageQueue(pages) };
       this.#vms[vm] = entry;
     }
     return entry;
   }
 
   /** The block table of an image: the last one asked about without a lookup (a guest asks for its own). */
-  #chunks(image: string): BlockChunks {
-    if (image === this.#lastImage) return this.#lastChunks;
-    let chunks = this.#images.get(image);
-    if (chunks === undefined) {
-      chunks = [];
-      this.#images.set(image, chunks);
-    }
-    this.#lastImage = image;
-    this.#lastChunks = chunks;
-    return chunks;
-  }
-
   #attached(): SharingAttachment {
     return attached(this.#attachment, 'Satori');
   }

@@ -12,6 +12,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { attached } from './attached';
+import { BlockTable } from './block-table';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const transparentOptions = z.object({});
@@ -32,7 +33,7 @@ export class TransparentSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'transparent';
   /** (image, block) → a shared frame (≥ 0) or the page that read it (`readerEntry`). */
-  readonly #blocks = new Map<string, number>();
+  readonly #blocks = new BlockTable();
   #attachment: SharingAttachment | undefined;
   /** Pages mapped onto a shared frame at read time. */
   shared = 0;
@@ -51,8 +52,8 @@ export class TransparentSharing implements SharingEngine {
   onDiskRead(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void {
     const { machine, remap } = this.#attached();
     if (machine.pageState(vm, ppn) !== PageState.Private || content === 0) return;
-    const key = `${block.image}:${block.block}`;
-    const entry = this.#blocks.get(key);
+    const { image, block: number } = block;
+    const entry = this.#blocks.get(image, number);
     if (entry !== undefined && entry >= 0) {
       if (machine.frameState(entry) === FrameState.Shared && machine.frameContent(entry) === content) {
         remap.shareWithFrame(vm, ppn, entry);
@@ -62,12 +63,12 @@ export class TransparentSharing implements SharingEngine {
     } else if (entry !== undefined && entry !== readerEntry(vm, ppn)) {
       const reader = -1 - entry;
       if (privateContentAt(machine, reader) === content) {
-        this.#blocks.set(key, remap.share(vm, ppn, keyVm(reader), keyPpn(reader)));
+        this.#blocks.set(image, number, remap.share(vm, ppn, keyVm(reader), keyPpn(reader)));
         this.shared += 2;
         return;
       }
     }
-    this.#blocks.set(key, readerEntry(vm, ppn));
+    this.#blocks.set(image, number, readerEntry(vm, ppn));
   }
 
   /**

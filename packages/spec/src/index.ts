@@ -14,5 +14,6 @@ export * from './machine';
 export * from './metrics';
 export * from './mrc';
 export * from './option-schemas';
+export * from './page-queue';
 export * from './random';
 export * from './units';

@@ -25,6 +25,10 @@ export function meanOver(table: MetricsTable, name: string, vm: string, from: nu
   );
 }
 
+/** A metric series' values, one a sample. */
+export const seriesValues = (table: MetricsTable, name: string, vm?: string): number[] =>
+  Array.from(find(table, name, vm).values);
+
 function find(table: MetricsTable, name: string, vm: string | undefined) {
   const series = table.series.find((s) => s.name === name && s.vm === vm);
   if (!series) throw new Error(`the run recorded no ${name} series${vm === undefined ? '' : ` for ${vm}`}`);

@@ -1,6 +1,7 @@
 import { createHost } from '@hvsim/host';
 import { parseScenario } from '@hvsim/scenario';
 import { above, below, type Experiment } from './experiment';
+import { mean, seriesValues } from './series';
 
 const READ = '{ duration: 1h, pages: 28MiB, file: true, writeFraction: 0 }';
 const WRITE_AFTER_A_MINUTE = `{ duration: 1min, pages: 28MiB, file: true, writeFraction: 0 }, { duration: 1h, pages: 28MiB, file: true, writeFraction: 0.2 }`;
@@ -58,17 +59,17 @@ async function run(sharing: string): Promise<Outcome> {
   const { host: config, duration } = await parseScenario(scenario(sharing), 'sharing-isolation');
   const host = createHost(config);
   host.run(duration);
-  const { series, times } = host.metrics();
-  const values = (vm: string | undefined, name: string) =>
-    Array.from(series.find((s) => s.vm === vm && s.name === name)?.values ?? []);
+  const table = host.metrics();
+  const values = (vm: string | undefined, name: string) => seriesValues(table, name, vm);
   const end = (vm: string, name: string) => values(vm, name).at(-1)!;
-  // Resident pages: what a VM is charged (`allocated`) plus the whole pages of credit deducted from it.
+  // Resident pages: what a VM is charged (`allocated`) plus the whole pages of credit deducted from it (a
+  // series recorded only when the engine credits sharers).
   const resident = (vm: string) => {
-    const credit = values(vm, 'credit');
+    const credit = host.sharing?.entitlement ? values(vm, 'credit') : [];
     return values(vm, 'allocated').map((a, i) => a + Math.floor(credit[i] ?? 0));
   };
   const target = values('reader', 'target');
-  const writing = times.findIndex((t) => t >= 61e9);
+  const writing = table.times.findIndex((t) => t >= 61e9);
   const free = values(undefined, 'free');
   return {
     lonerMemory: values('loner', 'allocated'),
@@ -80,7 +81,7 @@ async function run(sharing: string): Promise<Outcome> {
         .slice(writing)
         .map((r, i) => target[writing + i]! - r),
     ),
-    free: free.reduce((a, b) => a + b, 0) / free.length,
+    free: mean(free),
     repaid: (host.sharing as { repaid?: number } | undefined)?.repaid ?? 0,
   };
 }
