@@ -18,7 +18,7 @@ export class BlockTable {
     const chunk = this.#chunks(image)[block >>> CHUNK_BITS];
     if (chunk === undefined) return undefined;
     const value = chunk[block & CHUNK_MASK]!;
-    return value === value ? value : undefined; // NaN: no value
+    return Number.isNaN(value) ? undefined : value; // NaN: no value
   }
 
   set(image: string, block: number, value: number): void {
