@@ -1,5 +1,6 @@
 import { checkInvariants } from '@hvsim/machine';
 import {
+  type BlockRead,
   createOpBatch,
   GuestPageUsage,
   InvalidOptionsError,
@@ -218,23 +219,34 @@ describe('page cache', () => {
     );
   });
 
-  it('asks a sharing-aware device first: blocks it fills by sharing need no disk read, the rest one request', () => {
+  it('asks a sharing-aware device first, once per request: blocks it fills by sharing need no disk read, the rest one request', () => {
     const shared = new Set([11, 12, 14]);
+    const requests: number[][] = [];
     const { machine, guest } = testGuest({
       pages: 64,
       guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
       hooks: {
-        // A device that holds some blocks in memory already: it fills the page without the disk.
-        readShared: (vm, ppn, image, block, content) => {
-          if (!shared.has(block)) return false;
-          expect(content).toBe(imageBlockContent(image, block));
-          machine.deviceWrite(vm, ppn, content);
-          return true;
+        // A device that holds some blocks in memory already: it fills those pages without the disk.
+        readShared: (vm, read) => {
+          requests.push(Array.from(read.blocks.subarray(0, read.length)));
+          let served = 0;
+          for (let i = 0; i < read.length; i++) {
+            const block = read.blocks[i]!;
+            expect(read.images[i]).toBe('img');
+            expect(read.contents[i]).toBe(imageBlockContent('img', block));
+            read.shared[i] = shared.has(block) ? 1 : 0;
+            if (!shared.has(block)) continue;
+            machine.deviceWrite(vm, read.ppns[i]!, read.contents[i]!);
+            served++;
+          }
+          return served;
         },
       },
     });
     const start = machine.vmTime(guest.vm);
     run(guest, [OpKind.FileRead, 10]);
+    // The miss and its readahead window, every page allocated before the device is asked.
+    expect(requests).toEqual([[10, 11, 12, 13, 14, 15, 16, 17]]);
     const { diskRead, diskTransfer } = machine.costs;
     expect(guest.counters()).toMatchObject({ diskReads: 1, sharedReads: 3 });
     // One request for the five blocks left to the disk.
@@ -246,6 +258,26 @@ describe('page cache', () => {
     for (let block = 20; block < 28; block++) shared.add(block);
     run(guest, [OpKind.FileRead, 20]);
     expect(guest.counters()).toMatchObject({ diskReads: 1, sharedReads: 11 });
+  });
+
+  it('allocates a readahead window before reading it: a page reclaim took back for a later one is not read', () => {
+    // Six pages for the cache, a window of four: blocks 0–3 cached and referenced, then a miss on block 4.
+    const { machine, guest } = testGuest({
+      pages: 8,
+      guest: { kernel: 2, swap: 0, disk: 64, bootTime: 0, readahead: 4 },
+    });
+    run(guest, [OpKind.FileRead, 0], [OpKind.FileRead, 1], [OpKind.FileRead, 2], [OpKind.FileRead, 3]);
+    const start = machine.vmTime(guest.vm);
+    run(guest, [OpKind.FileRead, 4]);
+    // Reclaim for block 6's page passed over the referenced pages and took block 5's, allocated but not read.
+    expect(guest.cachedPage(5)).toBe(-1);
+    for (const block of [4, 6])
+      expect(machine.peek(guest.vm, guest.cachedPage(block))).toBe(guest.onDisk(block));
+    // One request of the two blocks still cached.
+    const { diskRead, diskTransfer } = machine.costs;
+    expect(guest.counters().diskReads).toBe(2);
+    expect(machine.vmTime(guest.vm) - start).toBeGreaterThanOrEqual(diskRead + diskTransfer);
+    expect(machine.vmTime(guest.vm) - start).toBeLessThan(diskRead + 2 * diskTransfer);
   });
 
   it('read(2) into a buffer copies the cache page, or lets a hooked copy routine map it (Disco)', () => {
@@ -347,7 +379,13 @@ describe('page cache', () => {
   });
 
   it('names a block it rewrote by its own overlay, not the base image: no other VM is served its writes', () => {
-    const readShared = vi.fn(() => false);
+    // What the device was asked: each request's pages, with their images, blocks and contents.
+    const asked: [number, string, number, number][] = [];
+    const readShared = (_vm: VmId, read: BlockRead) => {
+      for (let i = 0; i < read.length; i++)
+        asked.push([read.ppns[i]!, read.images[i]!, read.blocks[i]!, read.contents[i]!]);
+      return 0;
+    };
     const onDiskRead = vi.fn();
     const { machine, guest } = testGuest({
       pages: 8,
@@ -358,20 +396,14 @@ describe('page cache', () => {
     for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]); // evicts block 0, written back
     expect(guest.cachedPage(0)).toBe(-1);
     expect(guest.onDisk(0)).toBe(77);
-    expect(readShared).toHaveBeenCalledWith(
-      guest.vm,
-      expect.any(Number),
-      'img',
-      19,
-      imageBlockContent('img', 19),
-    );
-    readShared.mockClear();
+    expect(asked).toContainEqual([guest.cachedPage(19), 'img', 19, imageBlockContent('img', 19)]);
+    asked.length = 0;
     onDiskRead.mockClear();
     run(guest, [OpKind.FileRead, 0]);
     const ppn = guest.cachedPage(0);
     expect(machine.peek(guest.vm, ppn)).toBe(77);
     const overlay = { image: `img#vm${guest.vm}`, block: 0 };
-    expect(readShared).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay.image, 0, 77);
+    expect(asked).toEqual([[ppn, overlay.image, 0, 77]]);
     expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay, 77);
   });
 

@@ -1,6 +1,9 @@
 import {
   accessOp,
+  addBlock,
+  type BlockRead,
   type ContentId,
+  createBlockRead,
   type GuestContext,
   type GuestCounters,
   type GuestHooks,
@@ -134,6 +137,8 @@ export class GuestKernel implements GuestOs {
   #computeOps = 0;
   /** Set when an op did work that takes simulated time beyond an access (fault, disk I/O, compute). */
   #slow = false;
+  /** The block device's read request, reused for every read. */
+  readonly #read: BlockRead;
   /** `settings.pageHints`, read on every allocation and free. */
   readonly #hints: boolean;
   /** VM time of the flusher's next pass (never without write-back). */
@@ -155,6 +160,7 @@ export class GuestKernel implements GuestOs {
     this.#machine = context.machine;
     this.#hooks = context.hooks;
     this.#hints = settings.pageHints;
+    this.#read = createBlockRead(Math.max(1, settings.readaheadBlocks));
     this.#nextFlush = settings.writeback > 0 ? settings.writeback / 2 : Number.POSITIVE_INFINITY;
     this.use = new Uint8Array(pages);
     this.owner = new Float64Array(pages);
@@ -334,7 +340,8 @@ export class GuestKernel implements GuestOs {
       throw new HvsimError('lost-data', `page ${ppn} was discarded but is not a clean cache page`, 'guest');
     }
     const block = this.owner[ppn]!;
-    let read = this.#fill(ppn, block) ? 1 : 0;
+    this.#read.length = 0;
+    this.#addBlock(ppn, block);
     // The read goes through readahead, as Linux's retry after page_discard does: cached blocks after it that
     // the host discarded too come back in the same request (each made stable, filled, volatile again).
     const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
@@ -342,9 +349,9 @@ export class GuestKernel implements GuestOs {
       const page = this.#cache[next]! - 1;
       if (page < 0 || this.#machine.pageState(this.vm, page) !== PageState.Discarded) break;
       this.#bus.setPageUsage(this.vm, page, GuestPageUsage.Stable);
-      if (this.#fill(page, next)) read++;
+      this.#addBlock(page, next);
     }
-    this.#diskRead(read);
+    this.#readBlocks();
   }
 
   // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
@@ -551,40 +558,59 @@ export class GuestKernel implements GuestOs {
     if (!fill) return ppn;
     // The missed page is about to be used: referenced, so reclaim for the readahead pages passes it over.
     this.lru.referenced[ppn] = 1;
-    let read = this.#fill(ppn, block) ? 1 : 0;
+    this.#read.length = 0;
+    this.#addBlock(ppn, block);
+    // Linux's readahead: every page of the window allocated first, then one request reads them all.
     const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
     for (let next = block + 1; next < end && this.#cache[next] === 0; next++) {
       // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
       if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.settings.readaheadBlocks) break;
-      if (this.#fill(this.#cacheBlock(next, true), next)) read++;
+      this.#addBlock(this.#cacheBlock(next, true), next);
     }
-    this.#diskRead(read);
+    this.#readBlocks();
     return ppn;
   }
 
-  /**
-   * Fills a cache page with `block`: by the sharing-aware block device when it holds the block in memory
-   * already (no disk I/O), else by the disk's DMA. True when the disk must read it.
-   */
-  #fill(ppn: Ppn, block: number): boolean {
-    const content = this.onDisk(block);
-    const image = this.#imageOf(block);
-    if (this.#hooks.readShared?.(this.vm, ppn, image, block, content)) {
-      this.#counters.sharedReads++;
-      this.#makeVolatile(ppn);
-      return false;
-    }
-    this.#bus.deviceWrite(this.vm, ppn, content);
-    this.#hooks.onDiskRead?.(this.vm, ppn, { image, block }, content);
-    this.#makeVolatile(ppn);
-    return true;
+  #addBlock(ppn: Ppn, block: number): void {
+    addBlock(this.#read, ppn, this.#imageOf(block), block, this.onDisk(block));
   }
 
-  /** One disk request for the `blocks` a read left to the disk (none when the device shared them all). */
-  #diskRead(blocks: number): void {
-    if (blocks === 0) return;
+  /**
+   * Issues the request: the sharing-aware block device, when there is one, fills the pages whose blocks it
+   * holds in memory already (no disk I/O); the disk reads the rest in one request, by DMA.
+   */
+  #readBlocks(): void {
+    const read = this.#read;
+    // A page that reclaim took back for a later page of the window caches another block now: not read.
+    let n = 0;
+    for (let i = 0; i < read.length; i++) {
+      const ppn = read.ppns[i]!;
+      const block = read.blocks[i]!;
+      if (this.#cache[block] !== ppn + 1) continue;
+      if (n !== i) {
+        read.ppns[n] = ppn;
+        read.blocks[n] = block;
+        read.images[n] = read.images[i]!;
+        read.contents[n] = read.contents[i]!;
+      }
+      n++;
+    }
+    read.length = n;
+    const shared = this.#hooks.readShared?.(this.vm, read) ?? 0;
+    for (let i = 0; i < n; i++) {
+      const ppn = read.ppns[i]!;
+      if (shared > 0 && read.shared[i] === 1) {
+        this.#counters.sharedReads++;
+      } else {
+        const content = read.contents[i]!;
+        this.#bus.deviceWrite(this.vm, ppn, content);
+        this.#hooks.onDiskRead?.(this.vm, ppn, { image: read.images[i]!, block: read.blocks[i]! }, content);
+      }
+      this.#makeVolatile(ppn);
+    }
+    if (shared === n) return;
     this.#counters.diskReads++;
-    this.#bus.diskRead(this.vm, blocks);
+    this.#bus.diskRead(this.vm, n - shared);
   }
 
   /**

@@ -3,10 +3,10 @@
  * page-cache misses with the sharing-aware block device asked before every disk read, against the same misses
  * on a plain read path (no sharing engine), target a slowdown of at most 5%. A 64 MiB Linux guest streams
  * through a file larger than its memory with Linux's 128 KiB readahead, so every block it reads is a miss:
- * a page evicted, allocated and filled by the disk's DMA. With Satori it asks the device first (`readShared`,
- * which nominates the page as the block's source when it has none to share), as the host wires it; the
- * device never finds a block to share, so both paths do the same simulated work — the same DMA, disk
- * requests and simulated time, checked — and differ only by the asking. Two streams:
+ * a page evicted, allocated and filled by the disk's DMA. With Satori it asks the device first, once per read
+ * request (`readShared`, which nominates each page as its block's source when it has none to share), as the
+ * host wires it; the device never finds a block to share, so both paths do the same simulated work — the
+ * same DMA, disk requests and simulated time, checked — and differ only by the asking. Two streams:
  * - first reads: blocks never read before (an 8 GiB file), so the device has no record of any;
  * - re-reads: the guest's own 256 MiB disk read over and over, so the device holds a handle for every block,
  *   stale (its page since refilled with another block), and checks and drops it before the disk reads it.
@@ -103,7 +103,7 @@ function reader(path: Path): Reader {
   });
   let engine: SatoriSharing | undefined;
   let hooks: GuestHooks = {};
-  if (path === 'hooked') hooks = { readShared: () => false };
+  if (path === 'hooked') hooks = { readShared: () => 0 };
   else if (path !== 'plain' && path !== 'plainFirst') ({ engine, hooks } = satoriOn(machine));
   if (path === 'shared') {
     const source = guestOn(machine, DISK + GUEST, DISK, hooks);
@@ -229,7 +229,7 @@ report('satori-read', [
     unit: '%',
     value: 100 * (median(of('hooked')) - 1),
     better: 'lower',
-    note: `the re-reads with a readShared hook that returns at once: what the call per block costs, before any work of the device; ${how}, ${range(of('hooked'))}; ${ns('hooked')} per block`,
+    note: `the re-reads with a readShared hook that returns at once: what the call per request costs, before any work of the device; ${how}, ${range(of('hooked'))}; ${ns('hooked')} per block`,
   },
   {
     name: 'Satori read served by sharing (fillShared, no DMA): wall time vs plain DMA read',

@@ -1,35 +1,35 @@
 const CHUNK_BITS = 12;
 const CHUNK_BLOCKS = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK_BLOCKS - 1;
 
 /**
- * A number per (base image, block), for engines that key pages by the disk block they were read from (Disco,
- * Satori): per image, chunks of 2¹² blocks in typed arrays, allocated as blocks in their range are first
- * set, so a lookup is two indexings — no string key, no hashing, no boxed number — and a stream of blocks
- * walks memory in order. The image last looked up is kept at hand. Blocks stay below 2³².
+ * A number per (disk image, block), for engines that key pages by the disk block they were read from (Disco,
+ * Satori): per image, chunks of 2¹² blocks in typed arrays, allocated (zeroed) as blocks in their range are
+ * first looked up — no string key, no hashing, no boxed number per block, and a stream of blocks walks
+ * memory in order. A fresh chunk holds zeros, so an engine stores its values such that 0 means none. The
+ * image last looked up is kept at hand. Blocks stay below 2³¹.
  */
 export class BlockTable {
+  /** Blocks per chunk: a chunk holds blocks [`chunkStart(block)`, that + `CHUNK_BLOCKS`). */
+  static readonly CHUNK_BLOCKS = CHUNK_BLOCKS;
   readonly #images = new Map<string, (Float64Array | undefined)[]>();
   #lastImage: string | undefined;
   #lastChunks: (Float64Array | undefined)[] = [];
 
-  /** The value of the block, or undefined when none was set. */
-  get(image: string, block: number): number | undefined {
-    const chunk = this.#chunks(image)[block >>> CHUNK_BITS];
-    if (chunk === undefined) return undefined;
-    const value = chunk[block & CHUNK_MASK]!;
-    return Number.isNaN(value) ? undefined : value; // NaN: no value
+  /** The first block of `block`'s chunk: `block`'s value is at `block − chunkStart(block)` in its chunk. */
+  static chunkStart(block: number): number {
+    return block & ~(CHUNK_BLOCKS - 1);
   }
 
-  set(image: string, block: number, value: number): void {
+  /** The chunk holding `block`'s value, allocated (zeroed) on first use. */
+  chunk(image: string, block: number): Float64Array {
     const chunks = this.#chunks(image);
     const index = block >>> CHUNK_BITS;
     let chunk = chunks[index];
     if (chunk === undefined) {
-      chunk = new Float64Array(CHUNK_BLOCKS).fill(Number.NaN); // NaN: no value
+      chunk = new Float64Array(CHUNK_BLOCKS);
       chunks[index] = chunk;
     }
-    chunk[block & CHUNK_MASK] = value;
+    return chunk;
   }
 
   #chunks(image: string): (Float64Array | undefined)[] {

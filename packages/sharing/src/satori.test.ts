@@ -1,5 +1,8 @@
 import { checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
+  addBlock,
+  type BlockRead,
+  createBlockRead,
   createRandom,
   FrameState,
   GuestPageUsage,
@@ -21,9 +24,9 @@ function setup() {
   const vms = [0, 1, 2, 3].map(() => machine.addVm({ pages: 8 })) as [VmId, VmId, VmId, VmId];
   const engine = satori.create({}, { random: createRandom(1), emit: () => {} }) as SatoriSharing;
   engine.attach({ machine, remap: machine });
-  /** The guest asks the device for block `b` into page `ppn` of `vm`: true when it shared it. */
+  /** The guest asks the device for block `b` into page `ppn` of `vm`, a request of one page: true when shared. */
   const ask = (vm: VmId, ppn: Ppn, b: number, image = 'debian') =>
-    engine.readShared(vm, ppn, image, b, blockContent(b, image));
+    engine.readShared(vm, requestOf([{ ppn, image, block: b }])) === 1;
   /** The guest's fill: the device first, the disk's DMA when it says no (the page is then the source). */
   const fill = (vm: VmId, ppn: Ppn, b: number, image = 'debian') => {
     if (ask(vm, ppn, b, image)) return true;
@@ -31,6 +34,13 @@ function setup() {
     return false;
   };
   return { machine, vms, engine, ask, fill };
+}
+
+/** A read request of the pages, each filled with its block as the disk holds it. */
+function requestOf(pages: readonly { ppn: Ppn; image: string; block: number }[]): BlockRead {
+  const read = createBlockRead(pages.length);
+  for (const { ppn, image, block } of pages) addBlock(read, ppn, image, block, blockContent(block, image));
+  return read;
 }
 
 /** Frames saved by sharing: Σ (refCount − 1) over the shared frames but the zero page. */
@@ -108,6 +118,50 @@ describe('Satori: the sharing-aware block device', () => {
   });
 });
 
+describe('Satori: a read request', () => {
+  it('shares each page it can, leaves the others to the disk as their blocks’ sources, and counts what it filled', () => {
+    const { machine, vms, engine, ask, fill } = setup();
+    const [a, b, c] = vms;
+    fill(a, 1, 5);
+    fill(a, 2, 6);
+    machine.write(a, 2, 9); // block 6's handle is stale now
+    const pages = [
+      { ppn: 0, image: 'debian', block: 5 },
+      { ppn: 3, image: 'debian', block: 6 },
+      { ppn: 4, image: 'debian', block: 7 },
+    ];
+    const read = requestOf(pages);
+    expect(engine.readShared(b, read)).toBe(1);
+    expect(Array.from(read.shared)).toEqual([1, 0, 0]);
+    expect(machine.frameOf(b, 0)).toBe(machine.frameOf(a, 1));
+    expect(engine.staleHandles).toBe(1);
+    for (const { ppn, block } of pages.slice(1)) machine.deviceWrite(b, ppn, blockContent(block));
+    // The disk's pages are the sources now.
+    expect(ask(c, 6, 6)).toBe(true);
+    expect(ask(c, 7, 7)).toBe(true);
+    expect(machine.frameOf(c, 7)).toBe(machine.frameOf(b, 4));
+    checkInvariants(machine);
+  });
+
+  it('marks afresh a request object used again: only this request’s shared pages', () => {
+    const { vms, engine, fill } = setup();
+    const [a, b] = vms;
+    fill(a, 1, 5);
+    fill(a, 2, 6);
+    const read = requestOf([
+      { ppn: 0, image: 'debian', block: 5 },
+      { ppn: 3, image: 'debian', block: 7 },
+    ]);
+    expect(engine.readShared(b, read)).toBe(1);
+    expect(Array.from(read.shared)).toEqual([1, 0]);
+    read.length = 0;
+    addBlock(read, 4, 'debian', 7, blockContent(7)); // block 7 has no page in memory: the disk reads it
+    addBlock(read, 5, 'debian', 6, blockContent(6));
+    expect(engine.readShared(b, read)).toBe(1);
+    expect(Array.from(read.shared)).toEqual([0, 1]);
+  });
+});
+
 describe('Satori: stale handles', () => {
   it('refuses a block whose source page was written since, and drops the handle', () => {
     const { machine, vms, engine, ask, fill } = setup();
@@ -155,6 +209,16 @@ describe('Satori: stale handles', () => {
     expect(engine.staleHandles).toBe(1);
     expect(ask(vms[1], 3, 6)).toBe(true);
     expect(machine.read(vms[1], 3)).toBe(blockContent(6));
+  });
+
+  it('refuses a block whose source page, of the reader’s own VM, it filled with another block since', () => {
+    const { machine, vms, engine, ask, fill } = setup();
+    fill(vms[0], 1, 5);
+    fill(vms[0], 1, 6);
+    expect(ask(vms[0], 2, 5)).toBe(false);
+    expect(engine.staleHandles).toBe(1);
+    expect(ask(vms[0], 3, 6)).toBe(true);
+    expect(machine.frameOf(vms[0], 3)).toBe(machine.frameOf(vms[0], 1));
   });
 
   it('refuses to read a block into its own source page', () => {
@@ -394,17 +458,34 @@ const PAGES = 6;
 const VMS = 4;
 const IMAGES = ['debian', 'zero'] as const;
 
+/** A page of a read request: its image (an index into IMAGES) and block. */
+interface FillPage {
+  ppn: number;
+  image: number;
+  block: number;
+}
+
 type Step =
-  | { kind: 'fill'; v: number; ppn: number; image: number; block: number }
+  | { kind: 'fill'; v: number; pages: FillPage[] }
   | { kind: 'write'; v: number; ppn: number; content: number }
   | { kind: 'evict'; v: number; ppn: number }
   | { kind: 'touch'; v: number; ppn: number }
   | { kind: 'repay'; v: number; pages: number };
 
 const page = { v: fc.nat(VMS - 1), ppn: fc.nat(PAGES - 1) };
+/** A read request: a few pages of one VM, each of its own block. */
+const fill = fc.record({
+  kind: fc.constant('fill' as const),
+  v: page.v,
+  pages: fc.uniqueArray(fc.record({ ppn: page.ppn, image: fc.nat(1), block: fc.nat(3) }), {
+    minLength: 1,
+    maxLength: 3,
+    comparator: (a, b) => a.ppn === b.ppn || (a.image === b.image && a.block === b.block),
+  }),
+});
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('fill' as const), ...page, image: fc.nat(1), block: fc.nat(3) }),
-  fc.record({ kind: fc.constant('fill' as const), ...page, image: fc.nat(1), block: fc.nat(3) }),
+  fill,
+  fill,
   // Written contents collide with blocks' (and the zero page's), so handles are checked by contents too.
   fc.record({ kind: fc.constant('write' as const), ...page, content: fc.constantFrom(0, 9, 100, 101, 201) }),
   fc.record({ kind: fc.constant('evict' as const), ...page }),
@@ -424,26 +505,36 @@ describe('Satori against a reference map', () => {
         /** What each page holds, and the block a volatile cache page holds (the guest re-reads it). */
         const content = new Map<number, number>();
         const cached = new Map<number, { image: string; block: number }>();
-        /** The guest's fill of a cache page: the device first, else the disk; then the page is volatile. */
-        const fill = (v: number, ppn: number, image: string, block: number) => {
+        /**
+         * The guest's read request filling cache pages: the device first, the disk for the pages it did not
+         * fill; then the pages are volatile.
+         */
+        const fill = (v: number, pages: readonly { ppn: number; image: string; block: number }[]) => {
           const vm = vms[v]!;
-          machine.setPageUsage(vm, ppn, GuestPageUsage.Stable); // allocated, stable while it is filled
-          const expected = blockContent(block, image);
-          if (engine.readShared(vm, ppn, image, block, expected)) {
-            expect(machine.pageState(vm, ppn)).toBe(PageState.Shared);
-          } else {
-            machine.deviceWrite(vm, ppn, expected);
-          }
-          expect(machine.peek(vm, ppn)).toBe(expected);
-          machine.setPageUsage(vm, ppn, GuestPageUsage.Volatile);
-          content.set(key(v, ppn), expected);
-          cached.set(key(v, ppn), { image, block });
+          // Allocated, stable while they are filled.
+          for (const { ppn } of pages) machine.setPageUsage(vm, ppn, GuestPageUsage.Stable);
+          const read = requestOf(pages);
+          const served = engine.readShared(vm, read);
+          let marked = 0;
+          pages.forEach(({ ppn, image, block }, i) => {
+            const expected = blockContent(block, image);
+            if (served > 0 && read.shared[i] === 1) {
+              marked++;
+              expect(machine.pageState(vm, ppn)).toBe(PageState.Shared);
+            } else {
+              machine.deviceWrite(vm, ppn, expected);
+            }
+            expect(machine.peek(vm, ppn)).toBe(expected);
+            machine.setPageUsage(vm, ppn, GuestPageUsage.Volatile);
+            content.set(key(v, ppn), expected);
+            cached.set(key(v, ppn), { image, block });
+          });
+          expect(marked).toBe(served);
         };
         vms.forEach((vm, v) => {
           machine.setHandlers(vm, {
             onDiscardFault: (ppn) => {
-              const { image, block } = cached.get(key(v, ppn))!;
-              fill(v, ppn, image, block);
+              fill(v, [{ ppn, ...cached.get(key(v, ppn))! }]);
             },
           });
         });
@@ -456,7 +547,11 @@ describe('Satori against a reference map', () => {
 
         for (const s of steps) {
           const vm = vms[s.v]!;
-          if (s.kind === 'fill') fill(s.v, s.ppn, IMAGES[s.image]!, s.block);
+          if (s.kind === 'fill')
+            fill(
+              s.v,
+              s.pages.map((p) => ({ ...p, image: IMAGES[p.image]! })),
+            );
           else if (s.kind === 'write') {
             machine.setPageUsage(vm, s.ppn, GuestPageUsage.Stable);
             machine.write(vm, s.ppn, s.content);

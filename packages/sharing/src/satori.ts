@@ -1,4 +1,5 @@
 import {
+  type BlockRead,
   type ContentId,
   defineSharingEngine,
   GuestPageUsage,
@@ -17,20 +18,27 @@ import { attached } from './attached';
 import { BlockTable } from './block-table';
 import { keyPpn, keyVm, pageKey } from './page-key';
 
+const NO_CHUNK: Float64Array = new Float64Array(0);
+
 export const satoriOptions = z.object({});
 
-/** What the engine keeps of one VM: the pages it shared (for credits) and its repayment FIFO. */
+/** What the engine keeps of one VM: the pages it shared (for credits), its repayment FIFO, what it filled. */
 interface VmEntry {
   /** Pages this engine mapped onto a shared frame that may still be there; `listed` marks them. */
   readonly sharers: Ppn[];
   readonly listed: Uint8Array;
   readonly fifo: PageQueue;
+  /**
+   * What the device last filled each page with (NaN: never): a handle naming a page the device filled with
+   * other contents since is stale, told without asking the machine.
+   */
+  readonly filled: Float64Array;
 }
 
 /**
  * Satori's enlightened page sharing (Miłoś et al., USENIX ATC 2009; cmm-satori-meb §2): a sharing-aware
- * block device keyed by (base image, block). A block the device must read from the disk nominates the page
- * it fills as the block's source; a later read of the block, by any VM, maps the reader's page copy-on-write
+ * block device keyed by (base image, block), which sees each read request whole, as Xen's block tap does. A
+ * block the device must read from the disk nominates the page it fills as the block's source; a later read of the block, by any VM, maps the reader's page copy-on-write
  * onto the source's frame at once, with no disk I/O. The handle is the source page, valid while it holds
  * the block's contents: a write that changes the page invalidates it, and a read that finds it stale drops
  * it and goes to the disk (Xen's `S_HANDLE_INVALID`).
@@ -45,7 +53,7 @@ export class SatoriSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
   /**
-   * (image, block) → its source page's key. The handle needs no room: a block of an image always holds the
+   * (image, block) → its source page's key + 1 (0: none). The handle needs no room: a block of an image always holds the
    * same contents (a VM's writes go to its own overlay), which each reader states.
    */
   readonly #sources = new BlockTable();
@@ -71,27 +79,63 @@ export class SatoriSharing implements SharingEngine {
   }
 
   /**
-   * A read of `block`: shared with its source page when the handle still holds (no disk I/O); else the
-   * reader's page becomes the block's source, with the contents the disk read is about to put there.
+   * A read request: each page whose block's handle still holds (its source page has the block's contents)
+   * is shared with the source, with no disk I/O; the others become their blocks' sources, with the contents
+   * the disk read is about to put there. Every page read joins the reader's repayment FIFO.
    */
-  readShared(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean {
-    const source = this.#sources.get(image, block);
-    if (source !== undefined) {
-      const sourceVm = keyVm(source);
-      const sourcePpn = keyPpn(source);
-      if (source !== pageKey(vm, ppn) && this.#live(sourceVm, sourcePpn, content)) {
-        this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
-        this.#list(sourceVm, sourcePpn);
-        this.#list(vm, ppn);
-        this.#entry(vm).fifo.push(ppn);
-        this.sharedReads++;
-        return true;
+  readShared(vm: VmId, read: BlockRead): number {
+    const { ppns, blocks, images, contents, shared } = read;
+    const { filled, fifo } = this.#entry(vm);
+    /** The key + 1 of the reader's page 0: a handle to a page of its own VM is `held − base` from it. */
+    const base = pageKey(vm, 0) + 1;
+    let served = 0;
+    // The chunk of the block table under way: a request's blocks are mostly consecutive, of one image.
+    let image = '';
+    let start = 0;
+    let chunk = NO_CHUNK;
+    for (let i = 0; i < read.length; i++) {
+      const block = blocks[i]!;
+      if (block - start >= BlockTable.CHUNK_BLOCKS || block < start || images[i] !== image) {
+        image = images[i]!;
+        chunk = this.#sources.chunk(image, block);
+        start = BlockTable.chunkStart(block);
       }
-      this.staleHandles++;
+      const ppn = ppns[i]!;
+      const content = contents[i]!;
+      const held = chunk[block - start]!; // the source page's key + 1; 0: no page read the block yet
+      const key = pageKey(vm, ppn) + 1;
+      let sharing = false;
+      if (held !== 0 && held !== key) {
+        // A handle to a page of the reader's own VM that the device filled since with another block is
+        // stale, as the reader's own record tells at once: the common case of a VM re-reading its disk.
+        const own = held - base;
+        const refilled = own >= 0 && own < filled.length && filled[own] !== content;
+        sharing = !refilled && this.#share(vm, ppn, held - 1, content);
+        if (!sharing) this.staleHandles++;
+      }
+      if (sharing) {
+        if (served === 0) shared.fill(0, 0, read.length);
+        shared[i] = 1;
+        served++;
+      } else {
+        chunk[block - start] = key;
+      }
+      filled[ppn] = content;
+      fifo.push(ppn);
     }
-    this.#sources.set(image, block, pageKey(vm, ppn));
-    this.#entry(vm).fifo.push(ppn);
-    return false;
+    this.sharedReads += served;
+    return served;
+  }
+
+  /** Maps the page onto the frame of the handle's source page, if it still holds the block's contents. */
+  #share(vm: VmId, ppn: Ppn, source: number, content: ContentId): boolean {
+    const sourceVm = keyVm(source);
+    const sourcePpn = keyPpn(source);
+    if (!this.#live(sourceVm, sourcePpn, content)) return false;
+    this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
+    this.#list(sourceVm, sourcePpn);
+    this.#list(vm, ppn);
+    return true;
   }
 
   /**
@@ -144,11 +188,15 @@ export class SatoriSharing implements SharingEngine {
     return taken;
   }
 
-  /** Whether the page a handle names still holds the block's contents, as the read that nominated it left it. */
-  #live(vm: VmId, ppn: Ppn, handle: ContentId): boolean {
+  /**
+   * Whether the page a handle names still holds the block's contents, as the read that nominated it left it:
+   * the engine's own record first (the page filled with other contents since), then the machine's.
+   */
+  #live(vm: VmId, ppn: Ppn, content: ContentId): boolean {
+    const entry = this.#vms[vm];
+    if (entry === undefined || entry.filled[ppn] !== content) return false;
     const machine = this.#machine ?? this.#attached().machine;
-    // The contents first: a stale handle (its page since refilled) is the common case, and fails there.
-    if (!machine.hasVm(vm) || machine.peek(vm, ppn) !== handle) return false;
+    if (!machine.hasVm(vm) || machine.peek(vm, ppn) !== content) return false;
     const state = machine.pageState(vm, ppn);
     return state === PageState.Private || state === PageState.Shared;
   }
@@ -164,13 +212,17 @@ export class SatoriSharing implements SharingEngine {
     let entry = this.#vms[vm];
     if (entry === undefined) {
       const pages = this.#attached().machine.pageCount(vm);
-      entry = { sharers: [], listed: new Uint8Array(pages), fifo: new PageQueue(pages) };
+      entry = {
+        sharers: [],
+        listed: new Uint8Array(pages),
+        fifo: new PageQueue(pages),
+        filled: new Float64Array(pages).fill(Number.NaN),
+      };
       this.#vms[vm] = entry;
     }
     return entry;
   }
 
-  /** The block table of an image: the last one asked about without a lookup (a guest asks for its own). */
   #attached(): SharingAttachment {
     return attached(this.#attachment, 'Satori');
   }

@@ -32,7 +32,7 @@ const readerEntry = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
 export class TransparentSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'transparent';
-  /** (image, block) → a shared frame (≥ 0) or the page that read it (`readerEntry`). */
+  /** (image, block) → a shared frame + 1 (> 0) or the page that read it (`readerEntry`, < 0); 0: none. */
   readonly #blocks = new BlockTable();
   #attachment: SharingAttachment | undefined;
   /** Pages mapped onto a shared frame at read time. */
@@ -52,23 +52,25 @@ export class TransparentSharing implements SharingEngine {
   onDiskRead(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void {
     const { machine, remap } = this.#attached();
     if (machine.pageState(vm, ppn) !== PageState.Private || content === 0) return;
-    const { image, block: number } = block;
-    const entry = this.#blocks.get(image, number);
-    if (entry !== undefined && entry >= 0) {
-      if (machine.frameState(entry) === FrameState.Shared && machine.frameContent(entry) === content) {
-        remap.shareWithFrame(vm, ppn, entry);
+    const chunk = this.#blocks.chunk(block.image, block.block);
+    const slot = block.block - BlockTable.chunkStart(block.block);
+    const held = chunk[slot]!; // a shared frame + 1 (> 0), a reader's entry (< 0), or 0: no page read it yet
+    if (held > 0) {
+      const mpn = held - 1;
+      if (machine.frameState(mpn) === FrameState.Shared && machine.frameContent(mpn) === content) {
+        remap.shareWithFrame(vm, ppn, mpn);
         this.shared++;
         return;
       }
-    } else if (entry !== undefined && entry !== readerEntry(vm, ppn)) {
-      const reader = -1 - entry;
+    } else if (held < 0 && held !== readerEntry(vm, ppn)) {
+      const reader = -1 - held;
       if (privateContentAt(machine, reader) === content) {
-        this.#blocks.set(image, number, remap.share(vm, ppn, keyVm(reader), keyPpn(reader)));
+        chunk[slot] = remap.share(vm, ppn, keyVm(reader), keyPpn(reader)) + 1;
         this.shared += 2;
         return;
       }
     }
-    this.#blocks.set(image, number, readerEntry(vm, ppn));
+    chunk[slot] = readerEntry(vm, ppn);
   }
 
   /**

@@ -1,3 +1,4 @@
+export * from './block-read';
 export * from './content-ids';
 export * from './contracts/allocation';
 export * from './contracts/context';

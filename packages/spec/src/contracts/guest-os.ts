@@ -1,3 +1,4 @@
+import type { BlockRead } from '../block-read';
 import { definer } from '../define';
 import type { ContentId, Ppn, VmId } from '../ids';
 import type { MachineView, MemoryBus, RemapApi } from '../machine';
@@ -62,14 +63,14 @@ export interface DiskBlock {
 /** Hooks a guest calls so enlightenments of later layers can act (sharing-aware reads, copies, page states). */
 export interface GuestHooks {
   /**
-   * A sharing-aware block device (Satori): the guest asks it before reading block `block` of `image` (which
-   * holds `content` on the disk) into page `ppn`. True when the device filled the page by mapping it
-   * copy-on-write onto a frame already holding the block, with no disk I/O. False when the guest must read
-   * the block from the disk: the device has then nominated `ppn` as the block's source for later readers, as
-   * Xen's block tap nominates a read's destination page before it issues the read. Positional arguments,
-   * since it runs on every block a guest reads.
+   * A sharing-aware block device (Satori): the guest asks it once per read request, before the disk reads
+   * anything, with every page of the request allocated. For each page whose block some VM holds in memory
+   * still, the device maps the page copy-on-write onto that frame, with no disk I/O, and sets `shared`; the
+   * guest reads the others from the disk. Those the device nominates as their blocks' sources for later
+   * readers, as Xen's block tap nominates a read's destination pages before it issues the read. Returns how
+   * many pages it filled.
    */
-  readShared?(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean;
+  readShared?(vm: VmId, read: BlockRead): number;
   /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /**

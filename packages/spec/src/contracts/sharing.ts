@@ -1,3 +1,4 @@
+import type { BlockRead } from '../block-read';
 import type { ContentInterner } from '../content-ids';
 import { definer } from '../define';
 import type { ContentId, Ppn, VmId } from '../ids';
@@ -37,8 +38,8 @@ export interface SharingEngine {
   scan(budget: Pages): ScanResult;
   /** Share-before-swap: try to share this page; true when it no longer needs a frame of its own. */
   tryShare?(vm: VmId, ppn: Ppn): boolean;
-  /** `GuestHooks.readShared`: the sharing-aware block device the guest asks before it reads a block. */
-  readShared?(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): boolean;
+  /** `GuestHooks.readShared`: the sharing-aware block device the guest asks before a disk read. */
+  readShared?(vm: VmId, read: BlockRead): number;
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /** `GuestHooks.onCopy`: the guest's copy routine offers its copy; true when the engine mapped it instead. */
   onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { addBlock, createBlockRead } from '../block-read';
 import type { SharingAttachment, SharingEngine } from '../contracts/sharing';
 import type { ContentId, VmId } from '../ids';
 import { FrameState, type MachineView, type MemoryBus, PageState, type RemapApi } from '../machine';
@@ -32,8 +33,15 @@ export interface SharingConformanceOptions {
   readonly domains?: readonly string[];
 }
 
+/** A page a disk read fills: block b of the base image holds content b. */
+interface DiskPage {
+  readonly ppn: number;
+  readonly content: number;
+}
+
 type Step =
-  | { readonly kind: 'write' | 'disk'; readonly v: number; readonly ppn: number; readonly content: number }
+  | { readonly kind: 'write'; readonly v: number; readonly ppn: number; readonly content: number }
+  | { readonly kind: 'disk'; readonly v: number; readonly pages: readonly DiskPage[] }
   | { readonly kind: 'read' | 'tryShare' | 'swapOut'; readonly v: number; readonly ppn: number }
   | { readonly kind: 'scan'; readonly budget: number }
   | { readonly kind: 'time'; readonly ns: number };
@@ -44,7 +52,17 @@ const steps = (vms: number, pages: number) => {
   const content = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }));
   return fc.array(
     fc.oneof(
-      fc.record({ kind: fc.constantFrom('write' as const, 'disk' as const), ...page, content }),
+      fc.record({ kind: fc.constant('write' as const), ...page, content }),
+      // One read request of a few pages, each of its own block, as a block device issues them.
+      fc.record({
+        kind: fc.constant('disk' as const),
+        v: page.v,
+        pages: fc.uniqueArray(fc.record({ ppn: page.ppn, content }), {
+          minLength: 1,
+          maxLength: 4,
+          comparator: (a, b) => a.ppn === b.ppn || a.content === b.content,
+        }),
+      }),
       fc.record({ kind: fc.constantFrom('read' as const, 'tryShare' as const, 'swapOut' as const), ...page }),
       fc.record({ kind: fc.constant('scan' as const), budget: fc.integer({ min: 1, max: 32 }) }),
       fc.record({ kind: fc.constant('time' as const), ns: fc.integer({ min: 0, max: 50_000_000 }) }),
@@ -62,8 +80,8 @@ const steps = (vms: number, pages: number) => {
  *   private copy), and the machine's invariants hold after every step;
  * - a scan examines at most its budget (unless the engine keeps its own rate) and maps at most two pages per
  *   page examined;
- * - `tryShare` answers true only for a page that then is shared, and `readShared` only for a page it then
- *   mapped onto a shared frame holding the block (read as the disk holds it);
+ * - `tryShare` answers true only for a page that then is shared; `readShared` marks only pages it then
+ *   mapped onto a shared frame holding their blocks (read as the disk holds them), and counts them;
  * - an engine that credits sharers (`entitlement`) credits exactly the frames saved, Σ (k − 1) over shared
  *   frames but the zero page's, and nothing to a VM with no page on one;
  * - given trust domains, no frame but the zero page is mapped from two of them;
@@ -95,23 +113,15 @@ export function checkSharingEngineConformance(
         const { scanned, shared } = engine.scan(step.budget);
         if (!((options.ownRate || scanned <= step.budget) && shared <= 2 * Math.max(scanned, 1)))
           throw new Error(`scan(${step.budget}) examined ${scanned} pages and shared ${shared}`);
+      } else if (step.kind === 'disk') {
+        diskRead(engine, machine, vms[step.v]!, step.pages);
+        for (const { ppn, content } of step.pages) written.set(`${step.v}:${ppn}`, content);
       } else {
         const vm = vms[step.v]!;
         const key = `${step.v}:${step.ppn}`;
         if (step.kind === 'write') {
           machine.write(vm, step.ppn, step.content);
           written.set(key, step.content);
-        } else if (step.kind === 'disk') {
-          // Block b of the base image holds content b: a block the device shares must read as the disk would.
-          const block = { image: 'conformance', block: step.content };
-          written.set(key, step.content);
-          if (engine.readShared?.(vm, step.ppn, block.image, block.block, step.content)) {
-            if (machine.pageState(vm, step.ppn) !== PageState.Shared)
-              throw new Error(`readShared(${key}) said shared, but the page is not`);
-          } else {
-            machine.deviceWrite(vm, step.ppn, step.content);
-            engine.onDiskRead?.(vm, step.ppn, block, step.content);
-          }
         } else if (step.kind === 'read') {
           const read = machine.read(vm, step.ppn);
           if (read !== (written.get(key) ?? 0))
@@ -146,6 +156,34 @@ export function checkSharingEngineConformance(
     }),
     options.numRuns === undefined ? {} : { numRuns: options.numRuns },
   );
+}
+
+/**
+ * A read request of `pages`, as a guest issues it: the sharing-aware device first (the pages it marks shared
+ * must then be shared, and as many as it says), the disk's DMA for the rest. A shared page's contents are
+ * checked with every page's after the step.
+ */
+function diskRead(
+  engine: SharingEngine,
+  machine: SharingHarness['machine'],
+  vm: VmId,
+  pages: readonly DiskPage[],
+): void {
+  const read = createBlockRead(pages.length);
+  for (const { ppn, content } of pages) addBlock(read, ppn, 'conformance', content, content);
+  const served = engine.readShared?.(vm, read) ?? 0;
+  let marked = 0;
+  pages.forEach(({ ppn, content }, i) => {
+    if (served > 0 && read.shared[i] === 1) {
+      marked++;
+      if (machine.pageState(vm, ppn) !== PageState.Shared)
+        throw new Error(`readShared marked page ${vm}:${ppn} shared, but it is not`);
+    } else {
+      machine.deviceWrite(vm, ppn, content);
+      engine.onDiskRead?.(vm, ppn, { image: 'conformance', block: content }, content);
+    }
+  });
+  if (marked !== served) throw new Error(`readShared said it filled ${served} pages but marked ${marked}`);
 }
 
 /** Credits sum to the frames saved; a VM with no page on a shared frame (but the zero page) has none. */
