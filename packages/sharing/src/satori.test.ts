@@ -6,8 +6,10 @@ import {
   createRandom,
   FrameState,
   GuestPageUsage,
+  type MachineView,
   PageState,
   type Ppn,
+  type RemapApi,
   type SharingEngine,
   type VmId,
 } from '@hvsim/spec';
@@ -101,6 +103,20 @@ describe('Satori: the sharing-aware block device', () => {
     expect(machine.freeFrames).toBe(free + 1);
     expect(engine.sharedReads).toBe(2);
     checkInvariants(machine);
+  });
+
+  it('finds a source on any VM, whatever order the device first saw them in', () => {
+    const { machine, vms, ask, fill } = setup();
+    const [a, b, c, d] = vms;
+    fill(d, 7, 4); // d, then b, then a take their runs of page numbers
+    fill(b, 3, 5);
+    fill(a, 0, 6);
+    expect(ask(c, 1, 6)).toBe(true);
+    expect(machine.frameOf(c, 1)).toBe(machine.frameOf(a, 0));
+    expect(ask(c, 2, 5)).toBe(true);
+    expect(machine.frameOf(c, 2)).toBe(machine.frameOf(b, 3));
+    expect(ask(c, 3, 4)).toBe(true);
+    expect(machine.frameOf(c, 3)).toBe(machine.frameOf(d, 7));
   });
 
   it('keys blocks by image: the same block number of another image is not shared', () => {
@@ -219,6 +235,15 @@ describe('Satori: stale handles', () => {
     expect(engine.staleHandles).toBe(1);
     expect(ask(vms[0], 3, 6)).toBe(true);
     expect(machine.frameOf(vms[0], 3)).toBe(machine.frameOf(vms[0], 1));
+  });
+
+  it('refuses a VM whose pages would take its page numbering past 31 bits, naming the VM', () => {
+    const engine = satori.create({}, { random: createRandom(1), emit: () => {} }) as SatoriSharing;
+    const machine = { pageCount: () => 2 ** 31 } as unknown as MachineView;
+    engine.attach({ machine, remap: {} as RemapApi });
+    expect(() => engine.readShared(3 as VmId, requestOf([{ ppn: 0, image: 'debian', block: 0 }]))).toThrow(
+      /vm 3's 2147483648 pages/,
+    );
   });
 
   it('refuses to read a block into its own source page', () => {

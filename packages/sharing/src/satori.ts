@@ -3,6 +3,7 @@ import {
   type ContentId,
   defineSharingEngine,
   GuestPageUsage,
+  HvsimError,
   type MachineView,
   PageQueue,
   PageState,
@@ -16,14 +17,18 @@ import {
 import { z } from 'zod';
 import { attached } from './attached';
 import { BlockTable } from './block-table';
-import { keyPpn, keyVm, pageKey } from './page-key';
 
-const NO_CHUNK: Float64Array = new Float64Array(0);
+const NO_CHUNK = new Int32Array(0);
+/** Page numbers stay below 2³¹, so a block table holds them in an Int32Array. */
+const MAX_PAGE = 2 ** 31 - 1;
 
 export const satoriOptions = z.object({});
 
 /** What the engine keeps of one VM: the pages it shared (for credits), its repayment FIFO, what it filled. */
 interface VmEntry {
+  readonly vm: VmId;
+  /** The number of the VM's page 0 in the engine's page numbering; page p is `first + p`. */
+  readonly first: number;
   /** Pages this engine mapped onto a shared frame that may still be there; `listed` marks them. */
   readonly sharers: Ppn[];
   readonly listed: Uint8Array;
@@ -53,11 +58,18 @@ export class SatoriSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
   /**
-   * (image, block) → its source page's key + 1 (0: none). The handle needs no room: a block of an image always holds the
-   * same contents (a VM's writes go to its own overlay), which each reader states.
+   * (image, block) → its source page's number (0: none). The handle needs no room: a block of an image always
+   * holds the same contents (a VM's writes go to its own overlay), which each reader states.
    */
-  readonly #sources = new BlockTable();
+  readonly #sources = new BlockTable((length) => new Int32Array(length));
   readonly #vms: (VmEntry | undefined)[] = [];
+  /**
+   * Every VM's entry in the order the engine first saw them, which is the order of their page numbers: each
+   * VM takes the next run of numbers, as long as its memory, from 1 on. A page number fits 31 bits, so the
+   * block table holds it in 4 bytes (half a `pageKey`).
+   */
+  readonly #runs: VmEntry[] = [];
+  #nextFirst = 1;
   #attachment: SharingAttachment | undefined;
   /** `#attachment.machine`, read on every read. */
   #machine: MachineView | undefined;
@@ -85,9 +97,8 @@ export class SatoriSharing implements SharingEngine {
    */
   readShared(vm: VmId, read: BlockRead): number {
     const { ppns, blocks, images, contents, shared } = read;
-    const { filled, fifo } = this.#entry(vm);
-    /** The key + 1 of the reader's page 0: a handle to a page of its own VM is `held − base` from it. */
-    const base = pageKey(vm, 0) + 1;
+    const reader = this.#entry(vm);
+    const { first, filled, fifo } = reader;
     let served = 0;
     // The chunk of the block table under way: a request's blocks are mostly consecutive, of one image.
     let image = '';
@@ -102,15 +113,15 @@ export class SatoriSharing implements SharingEngine {
       }
       const ppn = ppns[i]!;
       const content = contents[i]!;
-      const held = chunk[block - start]!; // the source page's key + 1; 0: no page read the block yet
-      const key = pageKey(vm, ppn) + 1;
+      const held = chunk[block - start]!; // the source page's number; 0: no page read the block yet
+      const page = first + ppn;
       let sharing = false;
-      if (held !== 0 && held !== key) {
-        // A handle to a page of the reader's own VM that the device filled since with another block is
-        // stale, as the reader's own record tells at once: the common case of a VM re-reading its disk.
-        const own = held - base;
-        const refilled = own >= 0 && own < filled.length && filled[own] !== content;
-        sharing = !refilled && this.#share(vm, ppn, held - 1, content);
+      if (held !== 0 && held !== page) {
+        // The handle's page: mostly of the reader's own VM (a VM re-reading its disk), else of the VM whose
+        // run of page numbers holds it.
+        const own = held - first;
+        const source = own >= 0 && own < filled.length ? reader : this.#owner(held);
+        sharing = this.#share(vm, ppn, source, held - source.first, content);
         if (!sharing) this.staleHandles++;
       }
       if (sharing) {
@@ -118,7 +129,7 @@ export class SatoriSharing implements SharingEngine {
         shared[i] = 1;
         served++;
       } else {
-        chunk[block - start] = key;
+        chunk[block - start] = page;
       }
       filled[ppn] = content;
       fifo.push(ppn);
@@ -127,15 +138,34 @@ export class SatoriSharing implements SharingEngine {
     return served;
   }
 
-  /** Maps the page onto the frame of the handle's source page, if it still holds the block's contents. */
-  #share(vm: VmId, ppn: Ppn, source: number, content: ContentId): boolean {
-    const sourceVm = keyVm(source);
-    const sourcePpn = keyPpn(source);
-    if (!this.#live(sourceVm, sourcePpn, content)) return false;
-    this.#attached().remap.fillShared(vm, ppn, sourceVm, sourcePpn);
-    this.#list(sourceVm, sourcePpn);
-    this.#list(vm, ppn);
+  /**
+   * Maps the reader's page onto the frame of the handle's source page, if that still holds the block's
+   * contents: the engine's own record first (the device filled the page with other contents since), then the
+   * machine's.
+   */
+  #share(vm: VmId, ppn: Ppn, source: VmEntry, sourcePpn: Ppn, content: ContentId): boolean {
+    if (source.filled[sourcePpn] !== content) return false;
+    const machine = this.#machine ?? this.#attached().machine;
+    if (!machine.hasVm(source.vm) || machine.peek(source.vm, sourcePpn) !== content) return false;
+    const state = machine.pageState(source.vm, sourcePpn);
+    if (state !== PageState.Private && state !== PageState.Shared) return false;
+    this.#attached().remap.fillShared(vm, ppn, source.vm, sourcePpn);
+    this.#list(source, sourcePpn);
+    this.#list(this.#entry(vm), ppn);
     return true;
+  }
+
+  /** The VM whose run of page numbers holds `page` (the last run starting at or before it). */
+  #owner(page: number): VmEntry {
+    const runs = this.#runs;
+    let lo = 0;
+    let hi = runs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (runs[mid]!.first <= page) lo = mid;
+      else hi = mid - 1;
+    }
+    return runs[lo]!;
   }
 
   /**
@@ -188,21 +218,7 @@ export class SatoriSharing implements SharingEngine {
     return taken;
   }
 
-  /**
-   * Whether the page a handle names still holds the block's contents, as the read that nominated it left it:
-   * the engine's own record first (the page filled with other contents since), then the machine's.
-   */
-  #live(vm: VmId, ppn: Ppn, content: ContentId): boolean {
-    const entry = this.#vms[vm];
-    if (entry === undefined || entry.filled[ppn] !== content) return false;
-    const machine = this.#machine ?? this.#attached().machine;
-    if (!machine.hasVm(vm) || machine.peek(vm, ppn) !== content) return false;
-    const state = machine.pageState(vm, ppn);
-    return state === PageState.Private || state === PageState.Shared;
-  }
-
-  #list(vm: VmId, ppn: Ppn): void {
-    const entry = this.#entry(vm);
+  #list(entry: VmEntry, ppn: Ppn): void {
     if (entry.listed[ppn] === 1) return;
     entry.listed[ppn] = 1;
     entry.sharers.push(ppn);
@@ -212,13 +228,24 @@ export class SatoriSharing implements SharingEngine {
     let entry = this.#vms[vm];
     if (entry === undefined) {
       const pages = this.#attached().machine.pageCount(vm);
+      if (this.#nextFirst + pages > MAX_PAGE) {
+        throw new HvsimError(
+          'out-of-range',
+          `Satori numbers every page of the VMs it sees in 31 bits: vm ${vm}'s ${pages} pages would take it past ${MAX_PAGE} pages`,
+          'sharing',
+        );
+      }
       entry = {
+        vm,
+        first: this.#nextFirst,
         sharers: [],
         listed: new Uint8Array(pages),
         fifo: new PageQueue(pages),
         filled: new Float64Array(pages).fill(Number.NaN),
       };
       this.#vms[vm] = entry;
+      this.#runs.push(entry);
+      this.#nextFirst += pages;
     }
     return entry;
   }

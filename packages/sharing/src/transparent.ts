@@ -33,7 +33,7 @@ export class TransparentSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'transparent';
   /** (image, block) → a shared frame + 1 (> 0) or the page that read it (`readerEntry`, < 0); 0: none. */
-  readonly #blocks = new BlockTable();
+  readonly #blocks = new BlockTable((length) => new Float64Array(length));
   #attachment: SharingAttachment | undefined;
   /** Pages mapped onto a shared frame at read time. */
   shared = 0;
