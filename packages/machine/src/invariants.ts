@@ -186,7 +186,7 @@ export function checkInvariants(machine: Machine): void {
       );
       check(count > 0 || mpn === machine.zeroFrame, () => `shared frame ${mpn} kept with no mapper`);
       check(
-        index.get(machine.frameDomain(mpn))?.get(frames.content[mpn]!) === mpn,
+        index.get(machine.frameDomain(mpn), frames.content[mpn]!) === mpn,
         () => `shared frame ${mpn} missing from its domain's sharing index`,
       );
     } else {

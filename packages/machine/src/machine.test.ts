@@ -1316,7 +1316,7 @@ describe('removeVm', () => {
 
     machine.removeVm(b);
     expect(machine.vms()).toEqual([]);
-    expect(machine.sharingIndex().size).toBe(1);
+    expect(machine.sharingIndex().size).toBe(1); // the zero page
     expect(machine.sharedFrameFor(2)).toBeUndefined();
     expectFrames(machine, { free: 29, reserved: 2, shared: 1 });
     checkInvariants(machine);

@@ -39,6 +39,7 @@ import {
 } from './errors';
 import { fastAccesses, fastWrites } from './fast-path';
 import { FrameTable } from './frame-table';
+import { SharedIndex } from './shared-index';
 import { SwapDevice } from './swap-device';
 import { TrapChannels } from './trap-channels';
 import { Flag, USAGE_BITS, type VmHandlers, VmMemory, WRITTEN } from './vm-memory';
@@ -118,7 +119,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   readonly compression = new CompressionCache();
   readonly #vms: (VmMemory | undefined)[] = [];
   /** Shared frames by sharing domain, then content (see `share`); the zero frame is domain 0's. */
-  readonly #sharedByContent = new Map<number, Map<ContentId, Mpn>>([[0, new Map()]]);
+  readonly #sharedIndex = new SharedIndex();
   /** Each shared frame's domain. */
   readonly #frameDomain: Uint32Array;
   readonly #emit: EventSink | undefined;
@@ -143,7 +144,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.swap = new SwapDevice(slots);
     for (let i = 0; i < this.#reserved; i++) this.frames.allocate(FrameState.Reserved, 0);
     this.zeroFrame = this.frames.allocate(FrameState.Shared, 0) as Mpn;
-    this.#sharedByContent.get(0)!.set(0, this.zeroFrame);
+    this.#sharedIndex.set(0, 0, this.zeroFrame);
     this.traps = new TrapChannels(
       (id) => this.#vm(id),
       () => this.#live(),
@@ -172,9 +173,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
   /** Number of shared frames the sharing index holds (the zero page among them). */
   get sharedFrames(): number {
-    let count = 0;
-    for (const frames of this.#sharedByContent.values()) count += frames.size;
-    return count;
+    return this.#sharedIndex.size;
   }
 
   vms(): readonly VmId[] {
@@ -220,7 +219,9 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
   /** The shared frame holding `content` in sharing domain `domain`, if there is one. */
   sharedFrameFor(content: ContentId, domain = 0): Mpn | undefined {
-    return content === 0 ? this.zeroFrame : this.#sharedByContent.get(domain)?.get(content);
+    if (content === 0) return this.zeroFrame;
+    const mpn = this.#sharedIndex.get(domain, content);
+    return mpn === -1 ? undefined : mpn;
   }
   pagePartition(vm: VmId): PagePartition {
     const p = this.#vm(vm).partition;
@@ -259,8 +260,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     return this.#vm(vm);
   }
   /** Content ids of shared frames, as the sharing index holds them (for the invariant checker). */
-  sharingIndex(): ReadonlyMap<number, ReadonlyMap<ContentId, Mpn>> {
-    return this.#sharedByContent;
+  sharingIndex(): Pick<SharedIndex, 'get' | 'size'> {
+    return this.#sharedIndex;
   }
 
   memoryFootprint(): MemoryFootprint {
@@ -531,15 +532,15 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       throw new DomainMismatchError(`vm ${m.id} page ${ppn} is shared in domain ${this.#frameDomain[own]}`);
     }
     const content = this.#peek(m, ppn)!;
-    let target = this.sharedFrameFor(content, domain);
+    // A shared page's frame is its domain's one frame of its contents: no lookup.
+    let target = m.state[ppn] === PageState.Shared ? own : this.sharedFrameFor(content, domain);
     if (target === undefined) {
       // No shared copy yet: the page becomes it (it is private, or it would be in the index).
       target = own;
       this.frames.relabel(target, FrameState.Shared);
       this.frames.refs.set(target, 1);
       this.#frameDomain[target] = domain;
-      const frames = this.#sharedByContent.get(domain) ?? new Map<ContentId, Mpn>();
-      this.#sharedByContent.set(domain, frames.set(content, target));
+      this.#sharedIndex.set(domain, content, target);
       m.setState(ppn, PageState.Shared, target);
     }
     this.#mapShared(m, ppn, target);
@@ -852,7 +853,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     const mpn = m.loc[ppn]!;
     if (m.state[ppn] === PageState.Private) return mpn;
     if (this.frames.refs.decrement(mpn) > 0 || mpn === this.zeroFrame) return -1;
-    this.#sharedByContent.get(this.#frameDomain[mpn]!)!.delete(this.frames.content[mpn]!);
+    this.#sharedIndex.delete(this.#frameDomain[mpn]!, this.frames.content[mpn]!);
     return mpn;
   }
 
