@@ -1,7 +1,7 @@
 import {
   durationOption,
   type GuestContext,
-  imageBlockContent,
+  imageContentBase,
   optionalSizeOption,
   resolvePages,
   sizeOption,
@@ -95,6 +95,8 @@ export function guestSettings(
 ): GuestSettings {
   const pages = context.pages;
   const image = options.image ?? `${kind}-base`;
+  // Read per block read: the image's name hashed once, not per block.
+  const contentBase = imageContentBase(image);
   return {
     kind,
     habits,
@@ -105,7 +107,7 @@ export function guestSettings(
     readaheadBlocks: Math.max(1, resolvePages(options.readahead, pages)),
     diskBlocks: options.disk === undefined ? 4 * pages : resolvePages(options.disk, pages),
     image,
-    diskContent: (block) => imageBlockContent(image, block),
+    diskContent: (block) => contentBase + block,
     bootTime: options.bootTime,
     pageHints: options.pageHints,
     writeback: options.writeback,

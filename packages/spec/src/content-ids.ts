@@ -20,9 +20,12 @@ function imageHash(image: string): number {
   return h >>> 0;
 }
 
-/** The contents of block `block` of disk image `image` as shipped (2^16 image slots by name hash). */
-export const imageBlockContent = (image: string, block: number): ContentId =>
-  DISK_IMAGE_CONTENT_BASE + (imageHash(image) % IMAGE_SLOTS) * BLOCKS_PER_IMAGE + block;
+/** The contents of block 0 of disk image `image` as shipped (2^16 image slots by name hash); block b's is + b. */
+export const imageContentBase = (image: string): ContentId =>
+  DISK_IMAGE_CONTENT_BASE + (imageHash(image) % IMAGE_SLOTS) * BLOCKS_PER_IMAGE;
+
+/** The contents of block `block` of disk image `image` as shipped. */
+export const imageBlockContent = (image: string, block: number): ContentId => imageContentBase(image) + block;
 
 /**
  * Interns real page bytes to content ids. A host keeps one, so equal pages of any VM get one id, and engines
