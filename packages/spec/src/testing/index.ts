@@ -12,6 +12,13 @@ import { PAGE_SIZE } from '../units';
 export { checkedCommands } from './checked-command';
 export { checkDetectorConformance, type DetectorConformanceOptions } from './detector-conformance';
 export {
+  commandSettings,
+  type MemoryReal,
+  type MemoryReference,
+  type ModelMachine,
+  memoryModel,
+} from './memory-model';
+export {
   checkSharingEngineConformance,
   type SharingConformanceOptions,
   type SharingHarness,
