@@ -118,7 +118,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   readonly swap: SwapDevice;
   readonly compression = new CompressionCache();
   readonly #vms: (VmMemory | undefined)[] = [];
-  /** Shared frames by sharing domain, then content (see `share`); the zero frame is domain 0's. */
+  /** Shared frames by (sharing domain, contents) (see `share`); the zero frame is domain 0's. */
   readonly #sharedIndex = new SharedIndex();
   /** Each shared frame's domain. */
   readonly #frameDomain: Uint32Array;
@@ -259,7 +259,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   memoryOf(vm: VmId): VmMemory {
     return this.#vm(vm);
   }
-  /** Content ids of shared frames, as the sharing index holds them (for the invariant checker). */
+  /** The index of shared frames by (domain, contents), as the machine holds it (for the invariant checker). */
   sharingIndex(): Pick<SharedIndex, 'get' | 'size'> {
     return this.#sharedIndex;
   }

@@ -43,8 +43,9 @@ interface VmEntry {
 /**
  * Satori's enlightened page sharing (Miłoś et al., USENIX ATC 2009; cmm-satori-meb §2): a sharing-aware
  * block device keyed by (base image, block), which sees each read request whole, as Xen's block tap does. A
- * block the device must read from the disk nominates the page it fills as the block's source; a later read of the block, by any VM, maps the reader's page copy-on-write
- * onto the source's frame at once, with no disk I/O. The handle is the source page, valid while it holds
+ * block the device must read from the disk nominates the page it fills as the block's source; a later read of
+ * the block, by any VM, maps the reader's page copy-on-write onto the source's frame at once, with no disk
+ * I/O. The handle is the source page, valid while it holds
  * the block's contents: a write that changes the page invalidates it, and a read that finds it stale drops
  * it and goes to the disk (Xen's `S_HANDLE_INVALID`).
  *
@@ -121,7 +122,7 @@ export class SatoriSharing implements SharingEngine {
         // run of page numbers holds it.
         const own = held - first;
         const source = own >= 0 && own < filled.length ? reader : this.#owner(held);
-        sharing = this.#share(vm, ppn, source, held - source.first, content);
+        sharing = this.#share(reader, ppn, source, held - source.first, content);
         if (!sharing) this.staleHandles++;
       }
       if (sharing) {
@@ -143,15 +144,15 @@ export class SatoriSharing implements SharingEngine {
    * contents: the engine's own record first (the device filled the page with other contents since), then the
    * machine's.
    */
-  #share(vm: VmId, ppn: Ppn, source: VmEntry, sourcePpn: Ppn, content: ContentId): boolean {
+  #share(reader: VmEntry, ppn: Ppn, source: VmEntry, sourcePpn: Ppn, content: ContentId): boolean {
     if (source.filled[sourcePpn] !== content) return false;
     const machine = this.#machine ?? this.#attached().machine;
     if (!machine.hasVm(source.vm) || machine.peek(source.vm, sourcePpn) !== content) return false;
     const state = machine.pageState(source.vm, sourcePpn);
     if (state !== PageState.Private && state !== PageState.Shared) return false;
-    this.#attached().remap.fillShared(vm, ppn, source.vm, sourcePpn);
+    this.#attached().remap.fillShared(reader.vm, ppn, source.vm, sourcePpn);
     this.#list(source, sourcePpn);
-    this.#list(this.#entry(vm), ppn);
+    this.#list(reader, ppn);
     return true;
   }
 
