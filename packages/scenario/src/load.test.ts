@@ -8,7 +8,7 @@ import { parsePages, time } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario, ScenarioError } from './load';
 import { defaultRegistry } from './registry';
-import { scenarioJsonSchema } from './schema';
+import { scenarioJsonSchema, vmSchema } from './schema';
 
 const GOOD = `
 name: two kinds of VM
@@ -104,9 +104,11 @@ vms:
     colour: blue
 `);
     const paths = found.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['duration', 'host.memory', 'vms[1]']));
+    expect(paths).toEqual(expect.arrayContaining(['duration', 'host.memory', 'vms[1].colour']));
     expect(found.find((p) => p.path === 'host.memory')!.message).toMatch(/"256MiB"/);
-    expect(found.find((p) => p.path === 'vms[1]')!.message).toMatch(/colour/);
+    expect(found.find((p) => p.path === 'vms[1].colour')!.message).toBe(
+      `the scenario's vms[1] has no field "colour"; expected one of ${Object.keys(vmSchema.shape).join(', ')}`,
+    );
   });
 
   it('name an unknown kind with the known ones, and a bad option by its path', async () => {
@@ -139,8 +141,12 @@ vms:
     const found = await problems(
       'host: { memory: 8MiB, costs: { swapin: 5000000, access: -1 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]',
     );
-    expect(found.map((p) => p.path)).toEqual(expect.arrayContaining(['host.costs', 'host.costs.access']));
-    expect(found.find((p) => p.path === 'host.costs')!.message).toMatch(/swapin/);
+    expect(found.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['host.costs.swapin', 'host.costs.access']),
+    );
+    expect(found.find((p) => p.path === 'host.costs.swapin')!.message).toBe(
+      `the scenario's host.costs has no field "swapin"; did you mean "swapIn"?`,
+    );
   });
 
   it('report a YAML syntax error by line', async () => {

@@ -3,9 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
-import { HvsimError, type SimTime } from '@hvsim/spec';
+import { checkOptions, formatFieldPath, HvsimError, parseStrict, type SimTime } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
 import { type Scenario, scenarioSchema, type VmEntry } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
@@ -41,16 +40,15 @@ export interface LoadedScenario {
   readonly duration: SimTime;
 }
 
-/** `vms[1].workload.pages` from a zod issue path. */
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  ) || '(root)';
+const issuesOf = (
+  issues: readonly { path: readonly (string | number)[]; message: string }[],
+  prefix: readonly (string | number)[] = [],
+): ScenarioIssue[] =>
+  issues.map((issue) => ({ path: formatFieldPath([...prefix, ...issue.path]), message: issue.message }));
 
-const issuesOf = (error: z.ZodError, prefix: readonly PropertyKey[] = []): ScenarioIssue[] =>
-  error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+/** yaml's message without the location it appends, which the issue's path already gives. */
+const yamlMessage = (message: string): string =>
+  message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 /**
  * Reads a scenario file (YAML, or JSON which YAML includes), loads its plugins relative to the file, and
@@ -89,12 +87,12 @@ export async function parseScenario(
       source,
       document.errors.map((e) => ({
         path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
-        message: e.message.split('\n')[0]!,
+        message: yamlMessage(e.message),
       })),
     );
   }
-  const parsed = scenarioSchema.safeParse(document.toJS());
-  if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.error));
+  const parsed = parseStrict(scenarioSchema, document.toJS(), 'the scenario', 'field');
+  if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.issues));
   const scenario = parsed.data;
   for (const [i, plugin] of scenario.plugins.entries()) {
     const specifier =
@@ -127,15 +125,18 @@ function resolveUse(
 ): { definition: AnyDefinition; options: unknown } | undefined {
   let definition: AnyDefinition;
   try {
-    definition = registry.get(contract, use.kind, formatPath([...path, 'kind']));
+    definition = registry.get(contract, use.kind, formatFieldPath([...path, 'kind']));
   } catch (error) {
     const e = error as HvsimError;
-    issues.push({ path: e.field ?? formatPath(path), message: e.message.slice((e.field ?? '').length + 2) });
+    issues.push({
+      path: e.field ?? formatFieldPath(path),
+      message: e.message.slice((e.field ?? '').length + 2),
+    });
     return undefined;
   }
-  const checked = definition.options.safeParse(use.options);
+  const checked = checkOptions(definition, use.options);
   if (!checked.success) {
-    issues.push(...issuesOf(checked.error, path));
+    issues.push(...issuesOf(checked.issues, path));
     return undefined;
   }
   return { definition, options: use.options };

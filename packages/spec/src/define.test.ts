@@ -224,7 +224,7 @@ describe('invalid options', () => {
     expect(error.message.split('; ')).toHaveLength(3);
   });
 
-  test('name nested and array paths with dots', () => {
+  test('name nested paths with dots and list items by index', () => {
     const definition = defineWorkload({
       name: 'phased',
       options: z.object({
@@ -239,9 +239,9 @@ describe('invalid options', () => {
         { ...context(), vm: 0 as VmId, vmPages: 1 },
       ),
     );
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['phases.1.pages', 'sampler.rate']);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['phases[1].pages', 'sampler.rate']);
     expect(error.message).toContain('sampler.rate: ');
-    expect(error.message).toContain('phases.1.pages: ');
+    expect(error.message).toContain('phases[1].pages: ');
   });
 
   test('name the root when the options as a whole are wrong', () => {
@@ -255,9 +255,9 @@ describe('invalid options', () => {
       options: z.strictObject({ period: z.number().default(1) }),
       create: () => detectorInstance('strict'),
     });
-    expect(invalidOptions(() => strict.create({ perod: 5 } as never, context())).issues[0]!.path).toBe(
-      '(root)',
-    );
+    expect(invalidOptions(() => strict.create({ perod: 5 } as never, context())).issues).toEqual([
+      { path: 'perod', message: 'strict has no option "perod"; did you mean "period"?' },
+    ]);
   });
 
   test('undefined options fail when the schema has required fields', () => {

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { HvsimError } from './errors';
+import { hvsimIssueMessage } from './issue-messages';
+import { unknownKeyMessage, unknownKeys } from './unknown-keys';
 
 /** Options a definition was given that do not fit its schema. The message names each field at fault. */
 export class InvalidOptionsError extends HvsimError {
@@ -10,6 +12,54 @@ export class InvalidOptionsError extends HvsimError {
     super('invalid-options', issues.map((i) => `${i.path}: ${i.message}`).join('; '), owner);
     this.issues = issues;
   }
+}
+
+/** One thing wrong with some options: the path inside them, and what was expected. */
+export interface OptionIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** `vms[1].workload.pages` from a path of keys and indices; `(root)` for the empty path. */
+export const formatFieldPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  ) || '(root)';
+
+/**
+ * Parses `input` with `schema`, strictly: a key no object in the schema declares is an issue too (named by
+ * `owner` and `noun`: `zipf has no option "alpah"; did you mean "alpha"?`), and every message is in hvsim's
+ * words. Every issue is found at once.
+ */
+export function parseStrict<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  owner: string,
+  noun: string,
+): { success: true; data: z.output<Schema> } | { success: false; issues: OptionIssue[] } {
+  const unknown = unknownKeys(schema, input).map((found) => {
+    const parent = found.path.slice(0, -1);
+    return {
+      path: found.path,
+      message: unknownKeyMessage(
+        parent.length === 0 ? owner : `${owner}'s ${formatFieldPath(parent)}`,
+        noun,
+        found,
+      ),
+    };
+  });
+  const parsed = schema.safeParse(input, { error: hvsimIssueMessage });
+  const issues = [
+    ...unknown,
+    ...(parsed.success ? [] : parsed.error.issues)
+      .filter((issue) => issue.code !== 'unrecognized_keys')
+      .map((issue) => ({ path: issue.path as (string | number)[], message: issue.message })),
+  ];
+  return issues.length === 0 && parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, issues };
 }
 
 /**
@@ -23,6 +73,16 @@ export interface Definition<Kind extends string, Schema extends z.ZodType, Conte
   readonly options: Schema;
   create(options: z.input<Schema> | undefined, context: Context): Instance;
 }
+
+/**
+ * Checks options for a definition without creating anything: unknown keys (however deep) and the schema's
+ * own rules. Plain `z.object` schemas are held strict this way; an author who wants extra keys says so with
+ * `z.looseObject`.
+ */
+export const checkOptions = <Schema extends z.ZodType>(
+  definition: { readonly name: string; readonly options: Schema },
+  options: unknown,
+) => parseStrict(definition.options, options ?? {}, definition.name, 'option');
 
 export interface DefinitionInput<Schema extends z.ZodType, Context, Instance> {
   /** Registry name, kebab-case (`sampling`, `content-based`). */
@@ -52,14 +112,11 @@ export function definer<Kind extends string, Context, Instance>(contract: Kind) 
       description: input.description ?? '',
       options: input.options,
       create(options, context) {
-        const parsed = input.options.safeParse(options ?? {});
+        const parsed = checkOptions(input, options);
         if (!parsed.success) {
           throw new InvalidOptionsError(
             `${input.name}.options`,
-            parsed.error.issues.map((issue) => ({
-              path: issue.path.length === 0 ? '(root)' : issue.path.join('.'),
-              message: issue.message,
-            })),
+            parsed.issues.map((issue) => ({ path: formatFieldPath(issue.path), message: issue.message })),
           );
         }
         return input.create(parsed.data, context);
