@@ -27,7 +27,7 @@ const input: AllocationInput = {
 
 async function figure(kind: 'flat' | 'progressive') {
   const perSecond = await throughput(`idle-tax ${kind}, ${VMS} VMs`, 1, () => {
-    idleTaxTargets(input, { tau: 0.75, kind, mode: 'work-conserving' });
+    idleTaxTargets(input, { tau: 0.75, tax: kind, mode: 'work-conserving' });
   });
   return {
     name: `allocation targets, ${VMS} VMs, ${kind} idle tax (one rebalance)`,

@@ -35,7 +35,7 @@ const input: fc.Arbitrary<AllocationInput> = fc
 
 const options = fc.record({
   tau: fc.constantFrom(0, 0.5, 0.75, 0.9),
-  kind: fc.constantFrom('flat' as const, 'progressive' as const),
+  tax: fc.constantFrom('flat' as const, 'progressive' as const),
   mode: fc.constantFrom('work-conserving' as const, 'isolation' as const),
 });
 
@@ -116,7 +116,7 @@ it('follows a tax-rate schedule: the first step’s rate until the next step’s
       },
       context,
     ),
-  ).toThrow(/tau\.1\.from.*increasing time order/s);
+  ).toThrow(/tau\[1\]\.from: expected steps in increasing time order/);
   expect(() => idleTax.create({ tau: [] }, context)).toThrow(/tau/);
 });
 
@@ -136,7 +136,7 @@ it('a VM faking activity takes idle memory from others when work-conserving, nev
     { min: 0, max: 400, shares: 1, activePages: 20, allocated: 0 },
   ];
   const targets = (tau: number, mode: 'work-conserving' | 'isolation') =>
-    Array.from(idleTaxTargets({ now: 0, available: 600, vms }, { tau, kind: 'flat', mode }));
+    Array.from(idleTaxTargets({ now: 0, available: 600, vms }, { tau, tax: 'flat', mode }));
   expect(targets(0, 'work-conserving')).toEqual([200, 200, 200]); // no tax: shares decide
   const taxed = targets(0.75, 'work-conserving');
   expect(taxed[0]).toBeGreaterThan(300); // it pulls most of the others' idle memory

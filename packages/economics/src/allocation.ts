@@ -34,7 +34,7 @@ export const idleTaxOptions = z.object({
     .describe(
       'tax rate: the most of a VM’s idle memory that may be reclaimed (default 0.75; 0: pure shares); or steps [{ from: 31min, tau: 0.75 }, …] that change it during the run (the first step’s rate applies before it)',
     ),
-  kind: z
+  tax: z
     .enum(['flat', 'progressive'])
     .default('flat')
     .describe('flat: every idle page costs 1/(1 − tau); progressive: the rate grows with the idle share'),
@@ -61,7 +61,7 @@ export function problemOf(input: AllocationInput, options: IdleTaxOptions): Allo
   return {
     available: input.available,
     tau: taxRateAt(options.tau, input.now),
-    kind: options.kind,
+    kind: options.tax,
     vms: input.vms.map((vm) => ({ min: vm.min, max: vm.max, shares: vm.shares, active: vm.activePages })),
   };
 }

@@ -1,10 +1,10 @@
+export { scenarioJsonSchema } from './json-schema';
 export { type LoadedScenario, loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from './load';
 export { type OptionDoc, optionDocs } from './option-docs';
 export { type AnyDefinition, defaultRegistry, Registry, RegistryError, SCENARIO_CONTRACTS } from './registry';
 export {
   type Scenario,
   type ScenarioInput,
-  scenarioJsonSchema,
   scenarioSchema,
   type VmEntry,
   vmSchema,

@@ -6,9 +6,10 @@ import { checkInvariants } from '@hvsim/machine';
 import type { TransparentSharing } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from './json-schema';
 import { loadScenario, parseScenario, ScenarioError } from './load';
 import { defaultRegistry } from './registry';
-import { scenarioJsonSchema, vmSchema } from './schema';
+import { vmSchema } from './schema';
 
 const GOOD = `
 name: two kinds of VM

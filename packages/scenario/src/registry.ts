@@ -7,19 +7,10 @@ import { type Definition, HvsimError } from '@hvsim/spec';
 import { workloadDefinitions } from '@hvsim/workloads';
 import type { z } from 'zod';
 
+export { SCENARIO_CONTRACTS } from './contracts';
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every context and instance type
 export type AnyDefinition = Definition<string, z.ZodType, any, any>;
-
-/** The contracts a scenario can name, by the key a scenario file uses for them. */
-export const SCENARIO_CONTRACTS = {
-  guest: 'guest-os@1',
-  workload: 'workload@1',
-  detector: 'detector@1',
-  allocation: 'allocation-policy@1',
-  reclamation: 'reclamation-policy@1',
-  mechanism: 'reclamation-mechanism@1',
-  sharing: 'sharing-engine@1',
-} as const;
 
 /** A name the registry does not know, or a plugin that defines nothing. */
 export class RegistryError extends HvsimError {

@@ -1,7 +1,10 @@
 import { DEFAULT_COSTS } from '@hvsim/machine';
 import { durationOption, optionalDurationOption, parsePages } from '@hvsim/spec';
 import { z } from 'zod';
+import { SCENARIO_CONTRACTS } from './contracts';
 import { POLICY_STACKS, type PolicyStackName } from './stacks';
+
+type ScenarioContract = keyof typeof SCENARIO_CONTRACTS;
 
 const SIZE_HELP = 'a size such as "256MiB" or a whole number of pages';
 
@@ -28,9 +31,18 @@ const size = (description: string) =>
     })
     .describe(`${description} — ${SIZE_HELP}`);
 
-/** A named factory: `zipf`, or `{ kind: zipf, pages: 0.5 }` with the factory's own options beside `kind`. */
-const use = (description: string) =>
-  z
+/** The contract each slot of a scenario names a factory of, by the slot's schema (for the JSON Schema). */
+const slotContracts = new WeakMap<z.ZodType, string>();
+
+/** The contract a slot schema holds factories of, if it is a slot. */
+export const slotContract = (schema: z.ZodType): string | undefined => slotContracts.get(schema);
+
+/**
+ * A named factory of `contract`: `zipf`, or `{ kind: zipf, pages: 0.5 }` with the factory's own options
+ * beside `kind` (checked against the factory once the registry is known).
+ */
+const use = (contract: ScenarioContract, description: string) => {
+  const schema = z
     .union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })], {
       error: "expected a registered name, or an object with `kind` and that kind's options",
     })
@@ -40,6 +52,9 @@ const use = (description: string) =>
         : (({ kind, ...options }) => ({ kind, options }))(input),
     )
     .describe(description);
+  slotContracts.set(schema, SCENARIO_CONTRACTS[contract]);
+  return schema;
+};
 
 export const vmSchema = z.strictObject({
   name: z
@@ -56,13 +71,14 @@ export const vmSchema = z.strictObject({
       'proportional-share weight: low, normal or high (5, 10, 20 per MiB of memory, as ESX), or a number; 0 pins the VM at its min',
     ),
   overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
-  guest: use('the guest OS: linux or windows, with options').prefault('linux'),
-  workload: use('what runs in the VM: a generator or a trace, with options'),
+  guest: use('guest', 'the guest OS: linux or windows, with options').prefault('linux'),
+  workload: use('workload', 'what runs in the VM: a generator or a trace, with options'),
   detector: use(
+    'detector',
     'a demand detector, with options: its estimate is what the allocation policy sees',
   ).optional(),
   observers: z
-    .array(use('a detector that only watches'))
+    .array(use('detector', 'a detector that only watches'))
     .optional()
     .describe(
       'more detectors, recorded as active-estimate:<name> to compare them on one run (oracle: the truth)',
@@ -113,10 +129,13 @@ export const scenarioSchema = z.strictObject({
             .map(([name, stack]) => `${name} (${stack.description})`)
             .join('; ')}`,
         ),
-      allocation: use('how targets are set (none: every VM may grow to its max)').optional(),
-      reclamation: use('when and how memory is taken back (none: only emergency host paging)').optional(),
-      mechanisms: z.array(use('a reclamation mechanism the plans may name')).optional(),
-      sharing: use('a page-sharing engine').optional(),
+      allocation: use('allocation', 'how targets are set (none: every VM may grow to its max)').optional(),
+      reclamation: use(
+        'reclamation',
+        'when and how memory is taken back (none: only emergency host paging)',
+      ).optional(),
+      mechanisms: z.array(use('mechanism', 'a reclamation mechanism the plans may name')).optional(),
+      sharing: use('sharing', 'a page-sharing engine').optional(),
       rebalance: optionalDurationOption('how often targets and plans are recomputed (default 15s)'),
       shareScan: optionalDurationOption('how often the sharing engine scans (default 1s)'),
       shareBudget: z
@@ -143,7 +162,3 @@ export const scenarioSchema = z.strictObject({
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type VmEntry = z.output<typeof vmSchema>;
-
-/** JSON Schema of scenario files, for editor completion and validation. */
-export const scenarioJsonSchema = (): object =>
-  z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });

@@ -322,6 +322,35 @@ describe('registry names', () => {
     expect(error.message).toContain(JSON.stringify(name));
   });
 
+  test('refuse an option called "kind": a scenario file writes the kind beside the options', () => {
+    expect(() =>
+      defineDetector({
+        name: 'shadowed',
+        options: z.object({ kind: z.enum(['flat', 'progressive']).default('flat') }),
+        create: () => detectorInstance('shadowed'),
+      }),
+    ).toThrow('shadowed.options.kind: "kind" names the definition in a scenario file');
+  });
+
+  test('hold plain object options strictly, however deep; a loose object opts out', () => {
+    const definition = defineDetector({
+      name: 'nested',
+      options: z.object({ window: z.object({ size: z.number().default(1) }).prefault({}) }),
+      create: () => detectorInstance('nested'),
+    });
+    expect(
+      invalidOptions(() => definition.create({ window: { sise: 2 } } as never, context())).issues,
+    ).toEqual([
+      { path: 'window.sise', message: `nested's window has no option "sise"; did you mean "size"?` },
+    ]);
+    const loose = defineDetector({
+      name: 'loose',
+      options: z.looseObject({ window: z.number().default(1) }),
+      create: () => detectorInstance('loose'),
+    });
+    expect(() => loose.create({ anything: true } as never, context())).not.toThrow();
+  });
+
   test('name the contract of the helper that refused', () => {
     expect(() =>
       defineWorkload({ name: 'Bad Name', options: z.object({}), create: () => ({}) as never }),

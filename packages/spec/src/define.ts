@@ -54,7 +54,14 @@ export function parseStrict<Schema extends z.ZodType>(
   const issues = [
     ...unknown,
     ...(parsed.success ? [] : parsed.error.issues)
-      .filter((issue) => issue.code !== 'unrecognized_keys')
+      // The search above names undeclared keys better (with the nearest known one); zod's stand otherwise.
+      .filter(
+        (issue) =>
+          issue.code !== 'unrecognized_keys' ||
+          !issue.keys.every((key) =>
+            unknown.some((u) => formatFieldPath(u.path) === formatFieldPath([...issue.path, key])),
+          ),
+      )
       .map((issue) => ({ path: issue.path as (string | number)[], message: issue.message })),
   ];
   return issues.length === 0 && parsed.success
@@ -104,6 +111,16 @@ export function definer<Kind extends string, Context, Instance>(contract: Kind) 
         'invalid-name',
         `expected a kebab-case name such as "content-based", got ${JSON.stringify(input.name)}`,
         `${contract}.name`,
+      );
+    }
+    // A scenario file writes the kind beside its options (`{ kind: zipf, alpha: 0.9 }`): an option of that
+    // name could never be given.
+    const shape = (input.options as { shape?: Record<string, unknown> }).shape;
+    if (shape && 'kind' in shape) {
+      throw new HvsimError(
+        'reserved-option',
+        '"kind" names the definition in a scenario file, so no option may be called "kind"',
+        `${input.name}.options.kind`,
       );
     }
     return {

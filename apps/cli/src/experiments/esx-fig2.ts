@@ -17,7 +17,7 @@ import { above, type Experiment, figure } from './experiment';
  * concave: the gain of a 32 MB step falls by 0.000–0.007 of the 256 MB throughput from one step to the
  * next, where the paper's falls by 0.02–0.04.
  */
-const scenario = (mib: number) => `
+export const esxFig2Scenario = (mib: number) => `
 name: ESX Figure 2 — ${mib} MiB
 seed: 1
 duration: 6min
@@ -53,7 +53,7 @@ const PUBLISHED: Record<number, readonly [number, number]> = {
 
 /** Memory ops per second after the warm-up, of a VM of `mib` ballooned to `size` MiB (none: not ballooned). */
 async function throughput(mib: number, size?: number): Promise<number> {
-  const { host: config, duration } = await parseScenario(scenario(mib), 'esx-fig2');
+  const { host: config, duration } = await parseScenario(esxFig2Scenario(mib), 'esx-fig2');
   const host = createHost(config);
   host.run(BALLOON_AT);
   if (size !== undefined) host.guest('vm')!.balloon!.setTarget(parsePages(`${mib - size}MiB`));

@@ -27,7 +27,7 @@ policies: { sharing: ${sharing}, shareScan: 100ms }
 vms:${vms}`;
 
 /** Staircase: each clone reads the same 24 MiB of the image, one a minute. */
-const staircase = (sharing: string) =>
+export const satoriStaircase = (sharing: string) =>
   scenario(
     sharing,
     CLONES * STAGGER,
@@ -43,7 +43,7 @@ const staircase = (sharing: string) =>
  */
 const SHORT =
   '[{ duration: 2s, pages: 8MiB, file: true, writeFraction: 0 }, { duration: 20s, pages: 8MiB, file: true, writeFraction: 1 }]';
-const shortLived = (sharing: string) =>
+export const satoriShortLived = (sharing: string) =>
   scenario(sharing, time.s(20), clone('vm1', 0, SHORT) + clone('vm2', time.s(1), SHORT));
 
 interface Sample {
@@ -109,7 +109,10 @@ export const satoriSharing: Experiment = {
     'Satori: sharing follows the I/O as clones read their image, catches short-lived sharing a scanner misses, and reaches ≥ 90% of an oracle',
   async run() {
     const step = time.ms(500);
-    const [satori, scanner] = [await run(staircase('satori'), step), await run(staircase(KSM), step)];
+    const [satori, scanner] = [
+      await run(satoriStaircase('satori'), step),
+      await run(satoriStaircase(KSM), step),
+    ];
     const final = satori.samples.at(-1)!;
     // Each clone k ≥ 2 adds one step: when Satori and the scanner each climb 90% of it, and ksmd's pass then.
     const steps = Array.from({ length: CLONES - 1 }, (_, i) => {
@@ -124,8 +127,8 @@ export const satoriSharing: Experiment = {
       return { clone: i + 2, start, tSatori, tScanner, period, lag: (tScanner - tSatori) / period };
     });
     const [satoriShort, scannerShort] = [
-      await run(shortLived('satori'), time.ms(250)),
-      await run(shortLived(KSM), time.ms(250)),
+      await run(satoriShortLived('satori'), time.ms(250)),
+      await run(satoriShortLived(KSM), time.ms(250)),
     ];
     // The duplicates' lifetime: from the second clone's power-on until both have rewritten them (later,
     // contents the clones happen to hold in common remain, for the scanner to find in its own time).

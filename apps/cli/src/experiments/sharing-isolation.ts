@@ -21,7 +21,7 @@ const vm = (name: string, image: string, phases: string) => `
  * host's emergency pager never runs. Guests hint their clean cache volatile (CMM2), which Satori's
  * repayment needs.
  */
-const scenario = (sharing: string) => `
+export const sharingIsolationScenario = (sharing: string) => `
 seed: 1
 duration: 3min
 host: { memory: 96MiB, swap: 256MiB, metricInterval: 1s }
@@ -56,7 +56,10 @@ interface Outcome {
 }
 
 async function run(sharing: string): Promise<Outcome> {
-  const { host: config, duration } = await parseScenario(scenario(sharing), 'sharing-isolation');
+  const { host: config, duration } = await parseScenario(
+    sharingIsolationScenario(sharing),
+    'sharing-isolation',
+  );
   const host = createHost(config);
   host.run(duration);
   const table = host.metrics();

@@ -92,7 +92,7 @@ describe('growing-heap', () => {
 
   it('rejects a bad recency, naming it', () => {
     expect(() => growingHeap.create({ recency: 0 }, workloadContext())).toThrow(
-      /growing-heap\.options: recency: Too small/,
+      /growing-heap\.options: recency: expected a number (of at least|above) /,
     );
     expect(() => growingHeap.create({ retain: 0 }, workloadContext())).toThrow(
       /retain: expected at least one page/,

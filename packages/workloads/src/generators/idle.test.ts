@@ -57,6 +57,6 @@ describe('idle', () => {
   });
 
   it('rejects a negative rate, naming it', () => {
-    expect(() => idle.create({ rate: -5 }, workloadContext())).toThrow(/idle\.options: rate: Too small/);
+    expect(() => idle.create({ rate: -5 }, workloadContext())).toThrow(/idle\.options: rate: expected a number (of at least|above) 0, got -5/);
   });
 });

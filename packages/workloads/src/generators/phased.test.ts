@@ -139,17 +139,17 @@ describe('phased', () => {
   });
 
   it.each([
-    [{ phases: [] }, /phases: Too small/],
-    [{ phases: [{ duration: '1s' }] }, /phases\.0\.pages: expected pages, a size/],
+    [{ phases: [] }, /phases: expected at least 1 item/],
+    [{ phases: [{ duration: '1s' }] }, /phases\[0\]\.pages: expected pages, a size/],
     [
       { phases: [{ duration: 'a while', pages: 1 }] },
-      /phases\.0\.duration: expected a duration such as "30s"/,
+      /phases\[0\]\.duration: expected a duration such as "30s"/,
     ],
     [{ phases: [{ duration: '1s', pages: 1 }], compute: 'soon' }, /compute: expected a duration/],
     [{ phases: [{ duration: 0, pages: 1 }] }, /phases: expected at least one phase that lasts longer than 0/],
     [
       { phases: [{ duration: '1s', pages: 1, distribution: 'normal' }] },
-      /phases\.0\.distribution: Invalid option/,
+      /phases\[0\]\.distribution: expected one of uniform, zipf, got "normal"/,
     ],
   ])('rejects %j, naming the field', (options, message) => {
     expect(() => phased.create(options as never, workloadContext())).toThrow(message);

@@ -186,7 +186,7 @@ describe('toucher', () => {
   });
 
   it.each([
-    [{ schedule: [] }, /schedule: Too small/],
+    [{ schedule: [] }, /schedule: expected at least 1 item/],
     [
       {
         schedule: [
@@ -194,11 +194,11 @@ describe('toucher', () => {
           { at: '1s', touch: 2 },
         ],
       },
-      /schedule\.1\.at: expected steps in increasing order of time/,
+      /schedule\[1\]\.at: expected steps in increasing order of time/,
     ],
-    [{ schedule: [{ at: '1s', touch: 'much' }] }, /schedule\.0\.touch: expected a size/],
+    [{ schedule: [{ at: '1s', touch: 'much' }] }, /schedule\[0\]\.touch: expected a size/],
     [{ period: 'often' }, /period: expected a duration/],
-    [{ background: { rate: -1 } }, /background\.rate: Too small/],
+    [{ background: { rate: -1 } }, /background\.rate: expected a number (of at least|above) /],
   ])('rejects %j, naming the field', (options, message) => {
     expect(() => toucher.create(options as never, workloadContext())).toThrow(message);
   });

@@ -54,8 +54,8 @@ describe('uniform', () => {
     [{ pages: 'lots' }, /pages: expected a size such as "256MiB"/],
     [{ pages: '100%' }, /pages: expected a percentage of the VM between 0% and 100% exclusive/],
     [{ pages: true }, /pages: expected pages, a size such as "64MiB", or a fraction of the VM/],
-    [{ writeFraction: 1.5 }, /writeFraction: Too big/],
-    [{ offset: -1 }, /offset: Too small/],
+    [{ writeFraction: 1.5 }, /writeFraction: expected a number (of at most|below) 1, got 1.5/],
+    [{ offset: -1 }, /offset: expected a number (of at least|above) 0, got -1/],
   ])('rejects %j, naming the field', (options, message) => {
     expect(() => uniform.create(options as never, workloadContext())).toThrow(message);
   });

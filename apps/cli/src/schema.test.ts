@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario, scenarioJsonSchema } from '@hvsim/scenario';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { main } from './cli';
+import { DEMO_SCENARIO } from './demo';
+import { cmmScenario } from './experiments/cmm-overcommit';
+import { compressionTierScenario } from './experiments/compression-tier';
+import { doublePagingScenario } from './experiments/double-paging';
+import { esxFig2Scenario } from './experiments/esx-fig2';
+import { fig4Scenario } from './experiments/esx-fig4';
+import { FIG6_SCENARIO } from './experiments/esx-fig6';
+import { FIG7_SCENARIO } from './experiments/esx-fig7';
+import { mebScenario } from './experiments/meb-balance';
+import { satoriShortLived, satoriStaircase } from './experiments/satori-sharing';
+import { sharingIsolationScenario } from './experiments/sharing-isolation';
+import { SCORE_SCENARIO } from './score';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** Every scenario the repository holds: the embedded ones, the experiments' in each variant, the fixtures. */
+const SCENARIOS: Record<string, string> = {
+  demo: DEMO_SCENARIO,
+  score: SCORE_SCENARIO,
+  ...Object.fromEntries(
+    (['none', 'cmm1', 'cmm2'] as const).map((mode) => [`cmm-overcommit ${mode}`, cmmScenario(mode, 6)]),
+  ),
+  'compression-tier host-swap': compressionTierScenario('host-swap', 0.6),
+  'compression-tier compression': compressionTierScenario('compression', 0.6),
+  'double-paging random': doublePagingScenario('random', 1),
+  'double-paging lru': doublePagingScenario('lru', 1),
+  'esx-fig2': esxFig2Scenario(256),
+  'esx-fig4': fig4Scenario(4),
+  'esx-fig6': FIG6_SCENARIO,
+  'esx-fig7': FIG7_SCENARIO,
+  'meb-balance meb': mebScenario('meb', '26MiB'),
+  'meb-balance even': mebScenario('even', '26MiB'),
+  'satori staircase': satoriStaircase('satori'),
+  'satori short-lived ksm': satoriShortLived('{ kind: ksm, pagesToScan: 100, sleepMillisecs: 100 }'),
+  'sharing-isolation': sharingIsolationScenario('satori'),
+  ...Object.fromEntries(
+    readdirSync(FIXTURES)
+      .filter((file) => file.endsWith('.yaml') && file !== 'broken.yaml')
+      .map((file) => [file, readFileSync(join(FIXTURES, file), 'utf8')]),
+  ),
+};
+
+describe('hvsim schema', () => {
+  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(scenarioJsonSchema());
+
+  test.each(Object.entries(SCENARIOS))(
+    'accepts the scenario %s, which the loader accepts too',
+    async (_, text) => {
+      await expect(parseScenario(text, 'repo')).resolves.toBeDefined();
+      expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    },
+  );
+
+  test('prints the schema the scenario package builds', async () => {
+    let out = '';
+    const code = await main(['schema'], { out: (t) => void (out += t), err: () => {}, tty: false });
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual(scenarioJsonSchema());
+  });
+});
