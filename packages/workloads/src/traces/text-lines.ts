@@ -120,7 +120,7 @@ export class TextLines {
  * The first EXCERPT_CHARS characters of a line, with control and other invisible characters escaped (`\t`,
  * `\x00`, `\u{202e}`; undecodable bytes show as `\u{fffd}`) and `…` when it goes on.
  */
-export function excerpt(bytes: Uint8Array): string {
+function excerpt(bytes: Uint8Array): string {
   // A character is at most 4 bytes: decoding more than that many would only be thrown away.
   const head = decoder.decode(bytes.subarray(0, EXCERPT_CHARS * 4));
   const chars = [...head];
