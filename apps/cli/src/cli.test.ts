@@ -79,7 +79,7 @@ describe('hvsim mrc', () => {
 
   it('names the flag at fault', async () => {
     const trace = join(TRACES, 'true.lackey');
-    await expect(main(['mrc', join(TRACES, 'README.md')], capture())).rejects.toThrow(/--trace-format/);
+    await expect(main(['mrc', join(TRACES, '..', 'README.md')], capture())).rejects.toThrow(/--trace-format/);
     await expect(main(['mrc', trace, '--sizes', 'x'], capture())).rejects.toThrow(/sizes: expected a number/);
     await expect(main(['mrc', trace, '--shards', '2'], capture())).rejects.toThrow(/rate/);
     await expect(main(['mrc', trace, '--format', 'xml'], capture())).rejects.toThrow(

@@ -18,6 +18,7 @@ import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
 import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
+import { type MrcFlags, mrcRequest } from './mrc-flags';
 import { type RunSummary, runScenario } from './run';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
 import { formatDedup, formatFigures, formatScores, formatSummary } from './summary';
@@ -63,26 +64,6 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
   return summary;
 }
 
-interface MrcFlags {
-  readonly traceFormat?: string;
-  readonly sizes?: string[];
-  readonly format: string;
-  readonly shards?: string;
-  readonly chart?: string;
-  readonly objIdCol?: string;
-  readonly hasHeader?: boolean;
-  readonly delimiter?: string;
-}
-
-/** A number given on the command line, or an error naming the flag. */
-function numberFlag(text: string, flag: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new HvsimError('invalid-option', `expected a number, got ${JSON.stringify(text)}`, flag);
-  }
-  return value;
-}
-
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -124,7 +105,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       '--trace-format <format>',
       `the trace's format (default: from the file name): ${TRACE_FORMATS.join(', ')}`,
     )
-    .option('--sizes <pages...>', 'cache sizes in pages (default: a spread up to the largest distance seen)')
+    .option(
+      '--sizes <sizes...>',
+      'cache sizes, in pages or as sizes such as 10MiB, separated by commas or blanks (default: a spread up to the largest distance seen)',
+    )
     .option('--format <format>', 'table, csv or json', 'table')
     .option('--shards <rate>', 'approximate by SHARDS spatial sampling at this rate in (0, 1]')
     .option('--chart <file>', 'draw the curve to an .svg or .png file')
@@ -132,28 +116,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--has-header', 'csv traces: the first line is a header')
     .option('--delimiter <char>', 'csv traces: the field delimiter (default ",")')
     .action(async (path: string, flags: MrcFlags) => {
-      const format = flags.format;
-      if (format !== 'table' && format !== 'csv' && format !== 'json') {
-        throw new HvsimError(
-          'invalid-option',
-          `expected table, csv or json, got ${JSON.stringify(format)}`,
-          'format',
-        );
-      }
-      const result = traceMissRatioCurve(path, {
-        ...(flags.traceFormat === undefined ? {} : { traceFormat: flags.traceFormat }),
-        ...(flags.shards === undefined ? {} : { shards: numberFlag(flags.shards, 'shards') }),
-        ...(flags.sizes === undefined ? {} : { sizes: flags.sizes.map((s) => numberFlag(s, 'sizes')) }),
-        csv: {
-          ...(flags.objIdCol === undefined ? {} : { objIdCol: numberFlag(flags.objIdCol, 'obj-id-col') }),
-          ...(flags.hasHeader ? { hasHeader: true } : {}),
-          ...(flags.delimiter === undefined ? {} : { delimiter: flags.delimiter }),
-        },
-      });
+      const { format, chart, options } = mrcRequest(flags);
+      const result = traceMissRatioCurve(path, options);
       io.out(formatCurve(result, format));
-      if (flags.chart) {
+      if (chart) {
         const svg = await renderSvg(curveChart(result));
-        await writeFile(flags.chart, flags.chart.endsWith('.png') ? renderPng(svg) : svg);
+        await writeFile(chart.path, chart.type === 'png' ? renderPng(svg) : svg);
       }
     });
 

@@ -2,6 +2,7 @@ import { ExactMrc, type MissRatioCurveBuilder, Shards } from '@hvsim/detectors';
 import { type ChartSpec, comparisonChart, formatTable } from '@hvsim/report';
 import { HvsimError, type MissRatioCurve, OpKind, PAGE_SIZE } from '@hvsim/spec';
 import {
+  checkTraceFile,
   DenseIdMap,
   openTrace,
   TRACE_FORMATS,
@@ -42,12 +43,14 @@ export function traceFormatOf(path: string): TraceFormat | undefined {
  * hvsim-csv's file records (`fr`, `fw`) count as pages of their own, apart from its anonymous pages.
  */
 export function traceMissRatioCurve(path: string, options: TraceCurveOptions = {}): TraceCurve {
+  // A missing file or a folder is said as such, not as a name whose format cannot be told.
+  checkTraceFile(path);
   const format = options.traceFormat ?? traceFormatOf(path);
   if (format === undefined) {
     throw new HvsimError(
       'unknown-trace-format',
       `cannot tell the format of ${path} from its name: give --trace-format (${TRACE_FORMATS.join(', ')})`,
-      'trace-format',
+      '--trace-format',
     );
   }
   const reader = openTrace(path, format as TraceFormat, { dense: true, ...options.csv });
@@ -72,6 +75,7 @@ export function traceMissRatioCurve(path: string, options: TraceCurveOptions = {
   } finally {
     reader.close();
   }
+  if (reader.position === 0) throw new HvsimError('empty-trace', 'no references in the trace', path);
   return {
     trace: path,
     format: format as TraceFormat,

@@ -1,27 +1,37 @@
 import { HvsimError } from '@hvsim/spec';
 
-/** Where a bad record sits: a line of a text trace, or the byte offset of a binary record. */
-export type TraceLocation = { readonly line: number } | { readonly byteOffset: number };
+/** Where a bad record sits: a line of a text trace, or a binary record (1-based) and its byte offset. */
+export type TraceLocation =
+  | { readonly line: number }
+  | { readonly record: number; readonly byteOffset: number };
 
 /**
  * A record of a trace file that does not fit its format. The message names the file and the line (text
- * formats) or the byte offset (binary formats), and says what was expected there.
+ * formats) or the record and its byte offset (binary formats), and says what was expected there.
  */
 export class TraceFormatError extends HvsimError {
   override readonly name = 'TraceFormatError';
   readonly path: string;
   /** 1-based line of a text trace, else undefined. */
   readonly line: number | undefined;
+  /** 1-based record of a binary trace, else undefined. */
+  readonly record: number | undefined;
   /** Byte offset of the record in a binary trace, else undefined. */
   readonly byteOffset: number | undefined;
 
   constructor(path: string, location: TraceLocation, message: string) {
-    const line = 'line' in location ? location.line : undefined;
-    const byteOffset = 'byteOffset' in location ? location.byteOffset : undefined;
-    super('invalid-trace', message, line === undefined ? `${path} at byte ${byteOffset}` : `${path}:${line}`);
+    const text = 'line' in location;
+    super(
+      'invalid-trace',
+      message,
+      text
+        ? `${path}:${location.line}`
+        : `${path} at record ${location.record} (byte ${location.byteOffset})`,
+    );
     this.path = path;
-    this.line = line;
-    this.byteOffset = byteOffset;
+    this.line = text ? location.line : undefined;
+    this.record = text ? undefined : location.record;
+    this.byteOffset = text ? undefined : location.byteOffset;
   }
 }
 

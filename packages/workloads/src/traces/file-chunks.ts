@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { TraceFileError } from './errors';
 
 /** Read buffer size when the caller does not choose one: large enough that syscalls are a rounding error. */
@@ -80,25 +80,46 @@ export class FileChunks {
   }
 }
 
+/**
+ * Throws the TraceFileError `openTrace` would for a path that is missing, a directory or not accessible,
+ * so a caller can say so before it guesses the format from the name.
+ */
+export function checkTraceFile(path: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw openError(path, error);
+  }
+  if (stats.isDirectory()) throw directoryError(path);
+}
+
 function openTraceFile(path: string): number {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TraceFileError(
-      path,
-      code === 'ENOENT'
-        ? 'no such trace file: expected the path of an existing file'
-        : `cannot open the trace file (${describe(error)})`,
-    );
+    throw openError(path, error);
   }
   if (fstatSync(fd).isDirectory()) {
     closeSync(fd);
-    throw new TraceFileError(path, 'is a directory: expected the path of a trace file');
+    throw directoryError(path);
   }
   return fd;
 }
+
+function openError(path: string, error: unknown): TraceFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new TraceFileError(
+    path,
+    code === 'ENOENT'
+      ? 'no such trace file: expected the path of an existing file'
+      : `cannot open the trace file (${describe(error)})`,
+  );
+}
+
+const directoryError = (path: string): TraceFileError =>
+  new TraceFileError(path, 'is a directory: expected the path of a trace file');
 
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;

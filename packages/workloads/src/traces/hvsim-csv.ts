@@ -22,7 +22,7 @@ export class HvsimCsvDecoder implements Decoder {
   #hasContent: boolean | undefined;
 
   constructor(chunks: FileChunks, dense: boolean) {
-    this.#lines = new TextLines(chunks);
+    this.#lines = new TextLines(chunks, 'hvsim-csv');
     this.pages = new PageIds(dense);
     this.blocks = new PageIds(dense);
   }

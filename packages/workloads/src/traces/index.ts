@@ -1,6 +1,6 @@
 export { NO_CONTENT } from './decoder';
 export { TraceFileError, TraceFormatError, type TraceLocation } from './errors';
-export { DEFAULT_BUFFER_BYTES } from './file-chunks';
+export { checkTraceFile, DEFAULT_BUFFER_BYTES } from './file-chunks';
 export { DenseIdMap, MAX_DENSE_IDS } from './id-map';
 export { ORACLE_GENERAL_RECORD_BYTES } from './oracle-general';
 export {

@@ -23,7 +23,7 @@ export class LackeyDecoder implements Decoder {
   readonly #lines: TextLines;
 
   constructor(chunks: FileChunks, dense: boolean) {
-    this.#lines = new TextLines(chunks);
+    this.#lines = new TextLines(chunks, 'lackey');
     this.pages = new PageIds(dense);
   }
 

@@ -38,7 +38,7 @@ export class CsvDecoder implements Decoder {
   readonly #scratch: U64 = { lo: 0, hi: 0 };
 
   constructor(chunks: FileChunks, dense: boolean, layout: CsvLayout) {
-    this.#lines = new TextLines(chunks);
+    this.#lines = new TextLines(chunks, 'csv');
     this.pages = new PageIds(dense);
     this.#layout = layout;
     this.#lastCol = Math.max(layout.objIdCol, layout.timeCol);

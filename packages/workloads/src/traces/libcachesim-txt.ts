@@ -18,7 +18,7 @@ export class TxtDecoder implements Decoder {
   readonly #scratch: U64 = { lo: 0, hi: 0 };
 
   constructor(chunks: FileChunks, dense: boolean, idIsNum: boolean) {
-    this.#lines = new TextLines(chunks);
+    this.#lines = new TextLines(chunks, 'txt');
     this.pages = new PageIds(dense);
     this.#idIsNum = idIsNum;
   }

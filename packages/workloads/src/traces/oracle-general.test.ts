@@ -102,7 +102,7 @@ describe('malformed oracleGeneral traces', () => {
     fc.integer({ min: 0, max: 20 }),
     fc.integer({ min: 1, max: 23 }),
     fc.integer({ min: 32, max: 200 }),
-  ])('a truncated final record names its byte offset and size', (whole, extra, bufferBytes) => {
+  ])('a truncated final record names its number, byte offset and size', (whole, extra, bufferBytes) => {
     const recs = Array.from({ length: whole }, (_, i) => ({
       time: i,
       id: BigInt(i % 3),
@@ -122,8 +122,9 @@ describe('malformed oracleGeneral traces', () => {
     }
     expect(error).toBeInstanceOf(TraceFormatError);
     expect((error as TraceFormatError).byteOffset).toBe(whole * 24);
+    expect((error as TraceFormatError).record).toBe(whole + 1);
     expect((error as Error).message).toBe(
-      `${path} at byte ${whole * 24}: expected a whole 24-byte oracleGeneral record (uint32 time, uint64 obj_id, ` +
+      `${path} at record ${whole + 1} (byte ${whole * 24}): expected a whole 24-byte oracleGeneral record (uint32 time, uint64 obj_id, ` +
         `uint32 obj_size, int64 next_access_vtime), found only ${extra} bytes at the end of the file`,
     );
     reader.close();
@@ -134,7 +135,7 @@ describe('malformed oracleGeneral traces', () => {
       oracleGeneralBytes([1n, 2n, 2n ** 53n].map((id) => ({ time: 0, id, size: 0, next: -1n }))),
     );
     const reader = openTrace(path, 'oracleGeneral', { dense: false });
-    expect(() => readAll(reader)).toThrow(`${path} at byte 48: expected an obj_id below 2^53`);
+    expect(() => readAll(reader)).toThrow(`${path} at record 3 (byte 48): expected an obj_id below 2^53`);
     reader.close();
   });
 });

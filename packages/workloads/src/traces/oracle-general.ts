@@ -1,6 +1,6 @@
 import { OpKind } from '@hvsim/spec';
 import { type Decoder, PageIds } from './decoder';
-import { TraceFormatError } from './errors';
+import { TraceFormatError, type TraceLocation } from './errors';
 import type { FileChunks } from './file-chunks';
 import { TWO_32 } from './numbers';
 
@@ -79,7 +79,7 @@ export class OracleGeneralDecoder implements Decoder {
     if (chunks.filled === 0) return false;
     throw new TraceFormatError(
       chunks.path,
-      { byteOffset: chunks.base },
+      recordAt(chunks.base),
       `expected a whole ${ORACLE_GENERAL_RECORD_BYTES}-byte oracleGeneral record (uint32 time, uint64 obj_id, ` +
         `uint32 obj_size, int64 next_access_vtime), found only ${chunks.filled} bytes at the end of the file`,
     );
@@ -88,8 +88,13 @@ export class OracleGeneralDecoder implements Decoder {
   #tooLarge(pos: number): TraceFormatError {
     return new TraceFormatError(
       this.#chunks.path,
-      { byteOffset: this.#chunks.base + pos },
+      recordAt(this.#chunks.base + pos),
       'expected an obj_id below 2^53, the largest exact page number with dense: false',
     );
   }
+}
+
+/** The 1-based record starting at a byte offset (buffers hold whole records, so offsets are multiples). */
+function recordAt(byteOffset: number): TraceLocation {
+  return { record: byteOffset / ORACLE_GENERAL_RECORD_BYTES + 1, byteOffset };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HvsimError, InvalidInputError, OpKind } from '@hvsim/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  checkTraceFile,
   NO_CONTENT,
   openTrace,
   TRACE_FORMATS,
@@ -74,6 +75,17 @@ describe('openTrace', () => {
     const dir = join(temp.dir, 'a-directory');
     mkdirSync(dir);
     expect(() => openTrace(dir, 'txt')).toThrow(`${dir}: is a directory: expected the path of a trace file`);
+  });
+
+  it('checkTraceFile says the same as openTrace without a format', () => {
+    const dir = join(temp.dir, 'another-directory');
+    mkdirSync(dir);
+    expect(() => checkTraceFile(dir)).toThrow(`${dir}: is a directory: expected the path of a trace file`);
+    const missing = join(temp.dir, 'missing');
+    expect(() => checkTraceFile(missing)).toThrow(
+      `${missing}: no such trace file: expected the path of an existing file`,
+    );
+    expect(() => checkTraceFile(join(FIXTURES, 'true.txt'))).not.toThrow();
   });
 
   const txt = join(FIXTURES, 'true.txt');

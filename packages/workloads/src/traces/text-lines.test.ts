@@ -4,7 +4,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileChunks } from './file-chunks';
 import { tempDir } from './test-support';
-import { TextLines } from './text-lines';
+import { EXCERPT_CHARS, TextLines } from './text-lines';
 
 const temp = tempDir();
 afterAll(temp.remove);
@@ -13,7 +13,7 @@ let files = 0;
 function linesOf(text: string, bufferBytes: number): { lines: string[]; numbers: number[] } {
   const path = join(temp.dir, `lines-${files++}.txt`);
   writeFileSync(path, text);
-  const reader = new TextLines(new FileChunks(path, bufferBytes));
+  const reader = new TextLines(new FileChunks(path, bufferBytes), 'txt');
   const decoder = new TextDecoder();
   const lines: string[] = [];
   const numbers: number[] = [];
@@ -55,7 +55,7 @@ describe('TextLines', () => {
   it('starts over after rewind', () => {
     const path = join(temp.dir, 'rewind.txt');
     writeFileSync(path, 'one\ntwo\n');
-    const reader = new TextLines(new FileChunks(path, 32));
+    const reader = new TextLines(new FileChunks(path, 32), 'txt');
     expect(reader.next() && reader.next()).toBe(true);
     expect(reader.line).toBe(2);
     reader.rewind();
@@ -67,12 +67,41 @@ describe('TextLines', () => {
   it('names the file and line in its errors, and shortens long lines', () => {
     const path = join(temp.dir, 'error.txt');
     writeFileSync(path, `ok\n${'y'.repeat(300)}\n`);
-    const reader = new TextLines(new FileChunks(path, 64));
+    const reader = new TextLines(new FileChunks(path, 64), 'txt');
     reader.next();
     reader.next();
     const error = reader.error('something else');
-    expect(error.message).toBe(`${path}:2: expected something else, got "${'y'.repeat(120)}…"`);
+    expect(error.message).toBe(`${path}:2: expected something else, got "${'y'.repeat(EXCERPT_CHARS)}…"`);
     expect(error.line).toBe(2);
+    reader.chunks.close();
+  });
+
+  it('quotes a line with its control and invisible characters escaped', () => {
+    const path = join(temp.dir, 'escaped.txt');
+    writeFileSync(path, 'a\tb\x1b[31m"q"\\ \u202e\x7f\r\n');
+    const reader = new TextLines(new FileChunks(path, 32), 'txt');
+    reader.next();
+    expect(reader.error('a number').message).toBe(
+      `${path}:1: expected a number, got "a\\tb\\x1b[31m\\"q\\"\\\\ \\u{202e}\\x7f"`,
+    );
+    reader.chunks.close();
+  });
+
+  it.each([
+    ['a NUL byte', Buffer.from([0x41, 0x00, 0x42, 0x0a]), 'A\\x00B'],
+    [
+      'bytes that are not UTF-8 text',
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x0a]),
+      '\\x7fELF\\u{fffd}\\u{fffd}',
+    ],
+  ])('says a line holding %s looks binary', (what, bytes, shown) => {
+    const path = join(temp.dir, 'binary.bin');
+    writeFileSync(path, bytes);
+    const reader = new TextLines(new FileChunks(path, 32), 'lackey');
+    reader.next();
+    expect(reader.error('a record').message).toBe(
+      `${path}:1: looks like a binary file, not a lackey trace: the line holds ${what}, got "${shown}"`,
+    );
     reader.chunks.close();
   });
 });

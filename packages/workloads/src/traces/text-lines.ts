@@ -6,7 +6,10 @@ export const MAX_LINE_BYTES = 1 << 26;
 
 const NEWLINE = 10;
 const RETURN = 13;
+/** Characters of a line quoted in an error message: enough to recognise it, never a screenful of bytes. */
+export const EXCERPT_CHARS = 40;
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The lines of a text trace, one at a time and without copying: after `next()` the current line is
@@ -14,6 +17,8 @@ const decoder = new TextDecoder();
  */
 export class TextLines {
   readonly chunks: FileChunks;
+  /** The trace format, named when a line looks binary. */
+  readonly format: string;
   buf: Uint8Array;
   start = 0;
   end = 0;
@@ -22,8 +27,9 @@ export class TextLines {
   #view: Uint8Array;
   #pos = 0;
 
-  constructor(chunks: FileChunks) {
+  constructor(chunks: FileChunks, format: string) {
     this.chunks = chunks;
+    this.format = format;
     this.buf = chunks.buf;
     this.#view = this.buf.subarray(0, 0);
   }
@@ -36,19 +42,30 @@ export class TextLines {
     return true;
   }
 
-  /** The current line as text, for error messages. */
+  /** The current line as text (invalid UTF-8 decoded as U+FFFD). */
   text(): string {
-    const shown = Math.min(this.end, this.start + 120);
-    const text = decoder.decode(this.buf.subarray(this.start, shown));
-    return shown < this.end ? `${text}…` : text;
+    return decoder.decode(this.buf.subarray(this.start, this.end));
   }
 
-  /** A malformed-record error at the current line: `expected …, got "<line>"`. */
+  /**
+   * A malformed-record error at the current line: `expected …, got "<excerpt>"`, or, when the line holds a
+   * NUL byte or is not UTF-8, that the file looks binary. The excerpt is short and escaped, so a binary file
+   * never writes raw bytes to the user's terminal.
+   */
   error(expected: string): TraceFormatError {
+    const line = this.buf.subarray(this.start, this.end);
+    const binary = line.includes(0)
+      ? 'a NUL byte'
+      : isUtf8(line)
+        ? undefined
+        : 'bytes that are not UTF-8 text';
+    const got = `got "${excerpt(line)}"`;
     return new TraceFormatError(
       this.chunks.path,
       { line: this.line },
-      `expected ${expected}, got "${this.text()}"`,
+      binary === undefined
+        ? `expected ${expected}, ${got}`
+        : `looks like a binary file, not a ${this.format} trace: the line holds ${binary}, ${got}`,
     );
   }
 
@@ -96,6 +113,36 @@ export class TextLines {
         return true;
       }
     }
+  }
+}
+
+/**
+ * The first EXCERPT_CHARS characters of a line, with control and other invisible characters escaped (`\t`,
+ * `\x00`, `\u{202e}`; undecodable bytes show as `\u{fffd}`) and `…` when it goes on.
+ */
+function excerpt(bytes: Uint8Array): string {
+  // A character is at most 4 bytes: decoding more than that many would only be thrown away.
+  const head = decoder.decode(bytes.subarray(0, EXCERPT_CHARS * 4));
+  const chars = [...head];
+  const shown = chars.slice(0, EXCERPT_CHARS).map(escapeChar).join('');
+  return chars.length > EXCERPT_CHARS || bytes.length > EXCERPT_CHARS * 4 ? `${shown}…` : shown;
+}
+
+function escapeChar(c: string): string {
+  if (c === '\t') return '\\t';
+  if (c === '\r') return '\\r';
+  if (c === '\\' || c === '"') return `\\${c}`;
+  const code = c.codePointAt(0)!;
+  if (code < 0x100 && /\p{C}/u.test(c)) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return /[\p{C}\p{Zl}\p{Zp}\ufffd]/u.test(c) ? `\\u{${code.toString(16)}}` : c;
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 
