@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScenarioError } from '@hvsim/scenario';
@@ -10,6 +10,16 @@ import { above, experiments, figure } from './experiments';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small.yaml');
 const BROKEN = join(import.meta.dirname, 'fixtures', 'broken.yaml');
+const REFUSAL = join(import.meta.dirname, 'fixtures', 'refusal.yaml');
+const BATCH_REFUSED =
+  'batch cannot power on at 20 ms: backing the memory the VMs running with it may give up (max − min) would need 12 MiB of host swap; the host has 8 MiB';
+
+/** The refusal fixture without its `expectRefusal` mark, in a file of its own. */
+function unexpectedRefusal(): string {
+  const file = join(tmp(), 'refused.yaml');
+  writeFileSync(file, readFileSync(REFUSAL, 'utf8').replace('expectRefusal: true', ''));
+  return file;
+}
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -130,11 +140,30 @@ describe('hvsim run', () => {
     const file = join(tmp(), 'refused.yaml');
     writeFileSync(
       file,
-      'host: { memory: 8MiB }\nduration: 1ms\nvms: [{ name: big, memory: 1MiB, workload: idle }]\n',
+      'host: { memory: 8MiB }\nduration: 1ms\nvms: [{ name: big, memory: 1MiB, workload: idle, expectRefusal: true }]\n',
     );
     const io = capture();
     expect(await main(['run', file], io)).toBe(0);
-    expect(io.stdout.join('')).toMatch(/big was not powered on: max − min .* swap is 0/);
+    expect(io.stdout.join('')).toMatch(
+      /big was not powered on: backing the memory .* would need 1 MiB of host swap; the host has no swap/,
+    );
+  });
+
+  it('runs a scenario whose refusal is expected, and refuses one that does not expect it before simulating', async () => {
+    const io = capture();
+    expect(await main(['run', REFUSAL, '--json'], io)).toBe(0);
+    const summary = JSON.parse(io.stdout.join(''));
+    expect(summary.vms.map((v: { name: string; poweredOn: boolean }) => [v.name, v.poweredOn])).toEqual([
+      ['desktop1', true],
+      ['desktop2', true],
+      ['batch', false],
+    ]);
+    expect(summary.vms[2].refused).toBe(BATCH_REFUSED.slice(BATCH_REFUSED.indexOf(': ') + 2));
+    const error = await main(['run', unexpectedRefusal()], capture()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).issues).toEqual([
+      { path: 'vms[1]', message: `${BATCH_REFUSED} (if that is the point, set expectRefusal: true)` },
+    ]);
   });
 
   it('prints the summary as JSON for scripts, and writes metrics, events and charts', async () => {
@@ -183,8 +212,44 @@ describe('hvsim validate, list, schema', () => {
   it('validates a good scenario and refuses a broken one', async () => {
     const io = capture();
     expect(await main(['validate', SMALL], io)).toBe(0);
-    expect(io.stdout.join('')).toMatch(/valid — 2 VMs, 0\.06 s of host time/);
+    expect(io.stdout.join('')).toBe(`${SMALL}: valid — 2 VMs, 60 ms of host time\n`);
     await expect(main(['validate', BROKEN], capture())).rejects.toThrow(/host\.memory/);
+  });
+
+  it('counts VMs in words and gives the run in readable units', async () => {
+    const file = join(tmp(), 'one.yaml');
+    writeFileSync(
+      file,
+      'host: { memory: 8MiB, swap: 8MiB }\nduration: 1h\nvms: [{ name: a, memory: 1MiB, workload: idle }]\n',
+    );
+    const io = capture();
+    expect(await main(['validate', file], io)).toBe(0);
+    expect(io.stdout.join('')).toBe(`${file}: valid — 1 VM, 1 h of host time\n`);
+  });
+
+  it('checks admission as run would: a refusal is an error, unless the scenario expects it', async () => {
+    const io = capture();
+    expect(await main(['validate', REFUSAL], io)).toBe(0);
+    expect(io.stdout.join('')).toBe(
+      `${REFUSAL}: valid — 3 VMs, 50 ms of host time\n  vms[1] (refusal expected): ${BATCH_REFUSED}\n`,
+    );
+    await expect(main(['validate', unexpectedRefusal()], capture())).rejects.toThrow(
+      `a problem:\n  vms[1]: ${BATCH_REFUSED} (if that is the point, set expectRefusal: true)`,
+    );
+  });
+
+  it('lists every bounds problem at once', async () => {
+    const file = join(tmp(), 'bad.yaml');
+    writeFileSync(
+      file,
+      'duration: 0s\nhost: { memory: 8MiB }\nvms:\n  - { name: a, memory: 0, workload: idle }\n  - { name: b, memory: 1MiB, min: 2MiB, workload: idle }\n',
+    );
+    const error = await main(['validate', file], capture()).catch((e: unknown) => e);
+    expect((error as ScenarioError).issues).toEqual([
+      { path: 'duration', message: 'expected a duration above 0' },
+      { path: 'vms[0].memory', message: 'expected at least one page, got 0' },
+      { path: 'vms[1].min', message: "expected at most the VM's memory (1 MiB), got 2 MiB" },
+    ]);
   });
 
   it('lists the registered factories with their options', async () => {
@@ -282,5 +347,27 @@ describe('the hvsim command', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^hvsim: .*broken\.yaml: a problem:\n {2}host\.memory: expected a size/);
     expect(result.stderr).not.toMatch(/ at /);
+  });
+
+  it('exits 2 before simulating when a VM would be refused and the scenario does not expect it', () => {
+    const root = resolve(import.meta.dirname, '..', '..', '..');
+    const out = tmp();
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--conditions=@hvsim/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'main.ts'),
+        'run',
+        unexpectedRefusal(),
+        '--out',
+        out,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`a problem:\n  vms[1]: ${BATCH_REFUSED}`);
+    expect(readdirSync(out)).toEqual([]); // nothing simulated, nothing written
   });
 });

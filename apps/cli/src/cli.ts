@@ -10,7 +10,7 @@ import {
   parseScenario,
   scenarioJsonSchema,
 } from '@hvsim/scenario';
-import { HvsimError } from '@hvsim/spec';
+import { formatTime, HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -160,8 +160,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check a scenario file without running it')
     .argument('<scenario>', 'path of the scenario file')
     .action(async (path: string) => {
-      const { host, duration } = await loadScenario(path);
-      io.out(`${path}: valid — ${host.vms.length} VMs, ${duration / 1e9} s of host time\n`);
+      const { host, duration, expectedRefusals } = await loadScenario(path);
+      const vms = `${host.vms.length} ${host.vms.length === 1 ? 'VM' : 'VMs'}`;
+      io.out(`${path}: valid — ${vms}, ${formatTime(duration)} of host time\n`);
+      for (const r of expectedRefusals) io.out(`  ${r.path} (refusal expected): ${r.message}\n`);
     });
 
   program

@@ -3,7 +3,12 @@
  * loop and the closed-form water-fill), the idle memory tax, page-share accounting and admission control.
  * Pure functions over numbers of pages; no machine types.
  */
-export { type AdmissionLimits, type AdmittedVm, admissionRefusal } from './admission';
+export {
+  type AdmissionLimits,
+  type AdmissionRefusal,
+  type AdmittedVm,
+  admissionRefusal,
+} from './admission';
 export { type IdleTaxOptions, idleTax, idleTaxOptions, idleTaxTargets, problemOf } from './allocation';
 export {
   checkTaxRate,

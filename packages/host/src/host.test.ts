@@ -85,7 +85,7 @@ describe('host kernel', () => {
     const refused = host.events.filter((e: SimEvent) => e.kind === 'admission-refused');
     expect(refused).toHaveLength(1);
     expect(refused[0]!.data).toMatchObject({ name: 'b' });
-    expect(String(refused[0]!.data!['reason'])).toMatch(/min \+ overhead/);
+    expect(String(refused[0]!.data!['reason'])).toMatch(/guaranteed memory \(min\) and overhead/);
     expect(host.stats().vms.map((v) => v.poweredOn)).toEqual([true, false]);
     expect(host.stats().vms[1]!.refused).toBe(refused[0]!.data!['reason']);
     expect(host.stats().vms[0]).not.toHaveProperty('refused');

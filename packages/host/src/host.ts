@@ -1,4 +1,3 @@
-import { admissionRefusal } from '@hvsim/economics';
 import { ContentStore, type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
@@ -21,6 +20,7 @@ import {
   type Workload,
   type WorkloadContext,
 } from '@hvsim/spec';
+import { admissionPlan, type PowerStep } from './admission-plan';
 import { emergencyPager } from './emergency-pager';
 import { MetricsRecorder } from './metrics-recorder';
 import {
@@ -145,6 +145,9 @@ export class Host {
   readonly #sharing: SharingEngine | undefined;
   /** Trap channels shared by the VMs' observers, so eight VMs' detectors fit in the machine's trap bits. */
   readonly #traps: SharedTraps;
+  /** Power-ons, power-offs and refusals, decided before the run; the next one due is at `#nextStep`. */
+  readonly #plan: readonly PowerStep[];
+  #nextStep = 0;
   #now: SimTime = 0;
   /** Free memory, as a share of the host's, when the run loop last looked: to see a trigger crossed. */
   #lastFree = 1;
@@ -152,6 +155,7 @@ export class Host {
 
   constructor(config: HostConfig) {
     this.#config = config;
+    this.#plan = admissionPlan(config);
     this.#random = createRandom(config.seed);
     this.#quantum = config.quantum ?? time.ms(10);
     this.#interval = config.metricInterval ?? time.s(1);
@@ -222,7 +226,7 @@ export class Host {
         0,
       );
     }
-    this.#powerOnDue();
+    this.#applyPowerSteps();
     this.#sample(0);
   }
 
@@ -238,7 +242,13 @@ export class Host {
   /** Runs the host until host time `until`, calling `onProgress` after every quantum. */
   run(until: SimTime, onProgress?: (now: SimTime) => void): void {
     while (this.#now < until) {
-      const next = Math.min(this.#now + this.#quantum, until, this.#scheduler.next);
+      // A quantum ends early where a VM powers on or off, so each does so at its own time, as planned.
+      const next = Math.min(
+        this.#now + this.#quantum,
+        until,
+        this.#scheduler.next,
+        this.#plan[this.#nextStep]?.time ?? Number.POSITIVE_INFINITY,
+      );
       const running = this.#running();
       for (const slot of running) slot.runner!.runUntil(next);
       this.machine.advanceTo(next);
@@ -249,8 +259,7 @@ export class Host {
       }
       this.#scheduler.runDue(next);
       this.#rebalanceOnCrossing(next);
-      this.#powerOnDue();
-      this.#powerOffDue();
+      this.#applyPowerSteps();
       if (this.#config.checkInvariants) {
         checkInvariants(this.machine);
         for (const slot of this.#running()) slot.runner!.guest.checkInvariants?.();
@@ -412,31 +421,26 @@ export class Host {
     });
   }
 
-  /** Admission: every powered-on VM's min plus overhead fits in memory; every max − min fits in swap. */
-  #admits(config: VmConfig): string | undefined {
-    const reservation = (c: VmConfig) => ({ min: c.min ?? 0, max: c.pages, overhead: c.overheadPages ?? 0 });
-    return admissionRefusal(
-      this.#running().map((s) => reservation(s.config)),
-      reservation(config),
-      {
-        memory: this.machine.totalFrames - this.machine.reservedFrames - 1, // the zero page
-        swap: this.machine.swapSlots,
-      },
-    );
-  }
-
-  #powerOnDue(): void {
-    for (const slot of this.#slots) {
-      const config = slot.config;
-      if (slot.runner || slot.refused !== undefined || (config.powerOn ?? 0) > this.#now) continue;
-      const refusal = this.#admits(config);
-      if (refusal) {
-        slot.refused = refusal;
-        this.#emit('admission-refused', undefined, { name: config.name, reason: refusal });
-        continue;
+  /** Powers VMs on and off, and refuses them, as the admission plan says, up to now. */
+  #applyPowerSteps(): void {
+    for (
+      let step = this.#plan[this.#nextStep];
+      step && step.time <= this.#now;
+      step = this.#plan[++this.#nextStep]
+    ) {
+      const slot = this.#slots[step.vm]!;
+      if (step.action === 'power-on') {
+        slot.runner = this.#powerOn(slot.config);
+        this.#emit('power-on', slot.runner.vm, { name: slot.config.name });
+      } else if (step.action === 'power-off') {
+        for (const detector of detectorsOf(slot)) detector.detach();
+        this.machine.removeVm(slot.runner!.vm);
+        slot.off = true;
+        this.#emit('power-off', slot.runner!.vm, { name: slot.config.name });
+      } else {
+        slot.refused = step.reason;
+        this.#emit('admission-refused', undefined, { name: slot.config.name, reason: step.reason });
       }
-      slot.runner = this.#powerOn(config);
-      this.#emit('power-on', slot.runner.vm, { name: config.name });
     }
   }
 
@@ -507,17 +511,6 @@ export class Host {
       return { label: `${name}${repeat > 1 ? `#${repeat}` : ''}`, detector };
     });
     return runner;
-  }
-
-  #powerOffDue(): void {
-    for (const slot of this.#slots) {
-      if (!slot.runner || slot.off || (slot.config.powerOff ?? Number.POSITIVE_INFINITY) > this.#now)
-        continue;
-      for (const detector of detectorsOf(slot)) detector.detach();
-      this.machine.removeVm(slot.runner.vm);
-      slot.off = true;
-      this.#emit('power-off', slot.runner.vm, { name: slot.config.name });
-    }
   }
 
   /** One row of metrics: per VM what it holds and how fast it ran since the last row; host free memory. */

@@ -1,3 +1,4 @@
+export { type AdmissionConfig, admissionLimits, admissionPlan, type PowerStep } from './admission-plan';
 export { emergencyPager } from './emergency-pager';
 export { createHost, Host, type HostConfig, type RunStats, type VmConfig } from './host';
 export { MetricsRecorder } from './metrics-recorder';

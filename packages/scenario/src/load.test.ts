@@ -63,12 +63,12 @@ describe('scenario files', () => {
 
   it('give shares by level, per MiB of memory as ESX does (normal by default), or as a number', async () => {
     const { host } = await parseScenario(
-      `host: { memory: 64MiB }\nvms:\n  - { name: a, memory: 4MiB, workload: idle }\n  - { name: b, memory: 4MiB, shares: high, workload: idle }\n  - { name: c, memory: 2MiB, shares: 0, workload: idle }`,
+      `host: { memory: 64MiB, swap: 64MiB }\nvms:\n  - { name: a, memory: 4MiB, workload: idle }\n  - { name: b, memory: 4MiB, shares: high, workload: idle }\n  - { name: c, memory: 2MiB, shares: 0, workload: idle }`,
       's.yaml',
     );
     expect(host.vms.map((v) => v.shares)).toEqual([40, 80, 0]);
     const found = await problems(
-      `host: { memory: 64MiB }\nvms: [{ name: a, memory: 4MiB, shares: lots, workload: idle }]`,
+      `host: { memory: 64MiB, swap: 64MiB }\nvms: [{ name: a, memory: 4MiB, shares: lots, workload: idle }]`,
     );
     expect(found.map((p) => p.path)).toEqual(['vms[0].shares']);
   });
@@ -84,7 +84,7 @@ describe('scenario files', () => {
   it('may be JSON', async () => {
     const json = JSON.stringify({
       duration: '1s',
-      host: { memory: '8MiB' },
+      host: { memory: '8MiB', swap: '8MiB' },
       vms: [{ name: 'a', memory: '4MiB', workload: 'uniform' }],
     });
     expect((await parseScenario(json, 'a.json')).host.vms).toHaveLength(1);
@@ -114,7 +114,7 @@ vms:
 
   it('name an unknown kind with the known ones, and a bad option by its path', async () => {
     const found = await problems(`
-host: { memory: 8MiB }
+host: { memory: 8MiB, swap: 8MiB }
 vms:
   - { name: a, memory: 4MiB, workload: { kind: zipf, pages: -3 } }
   - { name: b, memory: 4MiB, guest: beos, workload: { kind: nonsense } }
@@ -130,7 +130,7 @@ vms:
 
   it('refuse duplicate VM names, including copies', async () => {
     const found = await problems(`
-host: { memory: 8MiB }
+host: { memory: 8MiB, swap: 8MiB }
 vms:
   - { name: a1, memory: 1MiB, workload: idle }
   - { name: a, count: 2, memory: 1MiB, workload: idle }
@@ -161,7 +161,7 @@ vms:
     const file = join(dir, 's.yaml');
     writeFileSync(
       file,
-      `host: { memory: 8MiB }\nplugins: [${JSON.stringify(plugin)}]\nvms:\n  - { name: p, memory: 1MiB, workload: { kind: pinger, page: 3 } }\n`,
+      `host: { memory: 8MiB, swap: 8MiB }\nplugins: [${JSON.stringify(plugin)}]\nvms:\n  - { name: p, memory: 1MiB, workload: { kind: pinger, page: 3 } }\n`,
     );
     const registry = defaultRegistry();
     const { host } = await loadScenario(file, registry);
@@ -256,7 +256,7 @@ vms:
     const empty = join(import.meta.dirname, 'fixtures', 'empty-plugin.mjs');
     await expect(
       parseScenario(
-        `host: { memory: 8MiB }\nplugins: [${JSON.stringify(empty)}]\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+        `host: { memory: 8MiB, swap: 8MiB }\nplugins: [${JSON.stringify(empty)}]\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
         'x',
       ),
     ).rejects.toThrow(/exports no definitions/);
@@ -468,13 +468,13 @@ vms:
 
   it('resolve by registered name, and an unknown one lists what is known', async () => {
     const { host } = await parseScenario(
-      `host: { memory: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB, swap: 8MiB }\npolicies: { rebalance: 5s, shareBudget: 50 }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
       'p.yaml',
     );
     expect(host.periods).toEqual({ rebalance: time.s(5), shareBudget: 50 });
     expect(host.policies).toEqual({ mechanisms: [] });
     const taxed = await parseScenario(
-      `host: { memory: 8MiB }\npolicies: { allocation: { kind: idle-tax, tau: 0.5 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB, swap: 8MiB }\npolicies: { allocation: { kind: idle-tax, tau: 0.5 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
       'p.yaml',
     );
     expect(taxed.host.policies?.allocation).toMatchObject({
@@ -482,7 +482,7 @@ vms:
       options: { tau: 0.5 },
     });
     const ksm = await parseScenario(
-      `host: { memory: 8MiB }\npolicies: { sharing: { kind: ksm, pagesToScan: 100, sleepMillisecs: 20 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB, swap: 8MiB }\npolicies: { sharing: { kind: ksm, pagesToScan: 100, sleepMillisecs: 20 } }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
       'p.yaml',
     );
     expect(ksm.host.policies?.sharing).toMatchObject({
@@ -490,7 +490,7 @@ vms:
       options: { pagesToScan: 100, sleepMillisecs: 20 },
     });
     const found = await problems(
-      `host: { memory: 8MiB }\npolicies: { allocation: lottery, mechanisms: [inflator] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
+      `host: { memory: 8MiB, swap: 8MiB }\npolicies: { allocation: lottery, mechanisms: [inflator] }\nvms: [{ name: a, memory: 1MiB, workload: idle }]`,
     );
     expect(found.map((p) => p.path)).toEqual(['policies.allocation.kind', 'policies.mechanisms[0].kind']);
     expect(found[0]!.message).toMatch(/no allocation-policy@1 named "lottery"; known: idle-tax/);

@@ -5,8 +5,9 @@ import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
 import { checkOptions, formatFieldPath, HvsimError, parseStrict, type SimTime } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
+import { checkAdmission } from './admission';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
-import { type Scenario, scenarioSchema, type VmEntry } from './schema';
+import { copyNames, type Scenario, scenarioSchema, type VmEntry } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
 
 /** One thing wrong with a scenario: where in the file, and what was expected. */
@@ -38,6 +39,8 @@ export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly host: HostConfig;
   readonly duration: SimTime;
+  /** VMs admission control will refuse during the run, marked `expectRefusal` in the file: when and why. */
+  readonly expectedRefusals: readonly ScenarioIssue[];
 }
 
 const issuesOf = (
@@ -107,11 +110,13 @@ export async function parseScenario(
     }
     registry.registerModule(module, plugin);
   }
+  const admission = checkAdmission(scenario);
   return {
     source,
     scenario,
-    host: { ...hostConfig(scenario, registry, source), baseDir },
+    host: { ...hostConfig(scenario, registry, source, admission.problems), baseDir },
     duration: scenario.duration,
+    expectedRefusals: admission.expected,
   };
 }
 
@@ -142,7 +147,13 @@ function resolveUse(
   return { definition, options: use.options };
 }
 
-function hostConfig(scenario: Scenario, registry: Registry, source: string): HostConfig {
+/** The host configuration a valid scenario describes; `known` are problems found before, reported with these. */
+function hostConfig(
+  scenario: Scenario,
+  registry: Registry,
+  source: string,
+  known: readonly ScenarioIssue[],
+): HostConfig {
   const issues: ScenarioIssue[] = [];
   const vms: VmConfig[] = [];
   scenario.vms.forEach((entry: VmEntry, i) => {
@@ -161,9 +172,9 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
       resolveUse(registry, SCENARIO_CONTRACTS.detector, use, ['vms', i, 'observers', k], issues),
     );
     if (!guest || !workload || (entry.detector && !detector) || observers.includes(undefined)) return;
-    for (let copy = 0; copy < entry.count; copy++) {
+    for (const name of copyNames(entry)) {
       vms.push({
-        name: entry.count === 1 ? entry.name : `${entry.name}${copy + 1}`,
+        name,
         pages: entry.memory,
         ...(entry.min === undefined ? {} : { min: entry.min }),
         shares: sharesOf(entry.shares, entry.memory),
@@ -209,6 +220,7 @@ function hostConfig(scenario: Scenario, registry: Registry, source: string): Hos
       issues.push({ path: 'vms', message: `two VMs are named ${JSON.stringify(vm.name)}` });
     names.add(vm.name);
   }
+  issues.push(...known);
   if (issues.length > 0) throw new ScenarioError(source, issues);
   const { host } = scenario;
   return {

@@ -1,5 +1,12 @@
 import { DEFAULT_COSTS } from '@hvsim/machine';
-import { durationOption, optionalDurationOption, parsePages } from '@hvsim/spec';
+import {
+  durationOption,
+  formatBytes,
+  formatTime,
+  optionalDurationOption,
+  pagesToBytes,
+  parsePages,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { SCENARIO_CONTRACTS } from './contracts';
 import { POLICY_STACKS, type PolicyStackName } from './stacks';
@@ -8,8 +15,8 @@ type ScenarioContract = keyof typeof SCENARIO_CONTRACTS;
 
 const SIZE_HELP = 'a size such as "256MiB" or a whole number of pages';
 
-/** An absolute memory size: "4GiB" or pages. */
-const size = (description: string) =>
+/** An absolute memory size: "4GiB" or pages; `least`, with why, when it must be at least so many pages. */
+const size = (description: string, least?: { readonly pages: number; readonly why?: string }) =>
   z
     .union([z.string(), z.number()], { error: `expected ${SIZE_HELP}` })
     .transform((input, ctx): number => {
@@ -29,7 +36,15 @@ const size = (description: string) =>
         return z.NEVER;
       }
     })
+    .refine((pages) => least === undefined || pages >= least.pages, {
+      error: (issue) =>
+        `expected at least ${least?.pages === 1 ? 'one page' : `${least?.pages} pages`}${least?.why ? ` (${least.why})` : ''}, got ${issue.input}`,
+    })
     .describe(`${description} — ${SIZE_HELP}`);
+
+/** Periods and the run's length: 0 would never advance host time, or never end a quantum. */
+const positive = <T extends z.ZodType<number | undefined>>(schema: T) =>
+  schema.refine((t) => t === undefined || t > 0, 'expected a duration above 0');
 
 /** The contract each slot of a scenario names a factory of, by the slot's schema (for the JSON Schema). */
 const slotContracts = new WeakMap<z.ZodType, string>();
@@ -56,68 +71,108 @@ const use = (contract: ScenarioContract, description: string) => {
   return schema;
 };
 
-export const vmSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"')
-    .describe('unique name of the VM (with `count`, a number is appended)'),
-  count: z.number().int().min(1).default(1).describe('how many identical VMs this entry stands for'),
-  memory: size("configured memory (the VM's max)"),
-  min: size('memory the VM is guaranteed').optional(),
-  shares: z
-    .union([z.enum(['low', 'normal', 'high']), z.number().min(0)])
-    .default('normal')
-    .describe(
-      'proportional-share weight: low, normal or high (5, 10, 20 per MiB of memory, as ESX), or a number; 0 pins the VM at its min',
-    ),
-  overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
-  guest: use('guest', 'the guest OS: linux or windows, with options').prefault('linux'),
-  workload: use('workload', 'what runs in the VM: a generator or a trace, with options'),
-  detector: use(
-    'detector',
-    'a demand detector, with options: its estimate is what the allocation policy sees',
-  ).optional(),
-  observers: z
-    .array(use('detector', 'a detector that only watches'))
-    .optional()
-    .describe(
-      'more detectors, recorded as active-estimate:<name> to compare them on one run (oracle: the truth)',
-    ),
-  shareDomain: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      'trust domain (salt) the VM shares pages in, when the sharing engine salts by domains; copies of a `count` share it',
-    ),
-  powerOn: optionalDurationOption('host time the VM powers on (default 0)'),
-  powerOff: optionalDurationOption('host time the VM powers off (default never)'),
-});
+export const vmSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"')
+      .describe('unique name of the VM (with `count`, a number is appended)'),
+    count: z.number().int().min(1).default(1).describe('how many identical VMs this entry stands for'),
+    memory: size("configured memory (the VM's max)", { pages: 1 }),
+    min: size('memory the VM is guaranteed').optional(),
+    shares: z
+      .union([z.enum(['low', 'normal', 'high']), z.number().min(0)])
+      .default('normal')
+      .describe(
+        'proportional-share weight: low, normal or high (5, 10, 20 per MiB of memory, as ESX), or a number; 0 pins the VM at its min',
+      ),
+    overhead: size('memory the VM costs the hypervisor (frame buffer, monitor)').optional(),
+    guest: use('guest', 'the guest OS: linux or windows, with options').prefault('linux'),
+    workload: use('workload', 'what runs in the VM: a generator or a trace, with options'),
+    detector: use(
+      'detector',
+      'a demand detector, with options: its estimate is what the allocation policy sees',
+    ).optional(),
+    observers: z
+      .array(use('detector', 'a detector that only watches'))
+      .optional()
+      .describe(
+        'more detectors, recorded as active-estimate:<name> to compare them on one run (oracle: the truth)',
+      ),
+    shareDomain: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'trust domain (salt) the VM shares pages in, when the sharing engine salts by domains; copies of a `count` share it',
+      ),
+    powerOn: optionalDurationOption('host time the VM powers on (default 0)'),
+    powerOff: optionalDurationOption('host time the VM powers off (default never)'),
+    expectRefusal: z
+      .boolean()
+      .optional()
+      .describe(
+        'admission control is meant to refuse this VM (with `count`, some of its copies): validate and run report the refusal instead of failing',
+      ),
+  })
+  .superRefine((vm, ctx) => {
+    if (vm.min !== undefined && vm.min > vm.memory) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min'],
+        message: `expected at most the VM's memory (${formatBytes(pagesToBytes(vm.memory))}), got ${formatBytes(pagesToBytes(vm.min))}`,
+      });
+    }
+    if (vm.powerOff !== undefined && vm.powerOff <= (vm.powerOn ?? 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['powerOff'],
+        message: `expected a time after powerOn (${formatTime(vm.powerOn ?? 0)}), got ${formatTime(vm.powerOff)}`,
+      });
+    }
+  });
+
+/** The names of an entry's VMs: its name, or with `count` the name and a number (web1, web2, …). */
+export const copyNames = (entry: VmEntry): string[] =>
+  entry.count === 1 ? [entry.name] : Array.from({ length: entry.count }, (_, c) => `${entry.name}${c + 1}`);
 
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional().describe('the JSON Schema this file follows (for editors)'),
   name: z.string().optional().describe('a title for reports'),
   description: z.string().optional(),
   seed: z.number().int().default(1).describe('seed of every random stream: same seed, same run'),
-  duration: durationOption('host time to simulate', { default: '60s' }),
-  host: z.strictObject({
-    memory: size('host memory'),
-    reserved: size('memory the hypervisor keeps for itself').optional(),
-    swap: size('host swap').optional(),
-    quantum: optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
-    metricInterval: optionalDurationOption('how often metrics are sampled (default 1s)'),
-    costs: z
-      .strictObject(
-        Object.fromEntries(
-          Object.entries(DEFAULT_COSTS).map(([key, value]) => [
-            key,
-            z.number().nonnegative().optional().describe(`ns (default ${value})`),
-          ]),
-        ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
-      )
-      .optional()
-      .describe(`cost overrides in ns, e.g. { swapIn: 5000000 }: ${Object.keys(DEFAULT_COSTS).join(', ')}`),
-  }),
+  duration: positive(durationOption('host time to simulate', { default: '60s' })),
+  host: z
+    .strictObject({
+      memory: size('host memory', { pages: 2, why: 'one holds the zero page' }),
+      reserved: size('memory the hypervisor keeps for itself').optional(),
+      swap: size('host swap').optional(),
+      quantum: positive(
+        optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
+      ),
+      metricInterval: positive(optionalDurationOption('how often metrics are sampled (default 1s)')),
+      costs: z
+        .strictObject(
+          Object.fromEntries(
+            Object.entries(DEFAULT_COSTS).map(([key, value]) => [
+              key,
+              z.number().nonnegative().optional().describe(`ns (default ${value})`),
+            ]),
+          ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
+        )
+        .optional()
+        .describe(`cost overrides in ns, e.g. { swapIn: 5000000 }: ${Object.keys(DEFAULT_COSTS).join(', ')}`),
+    })
+    .superRefine((host, ctx) => {
+      // The machine keeps the zero page and at least one frame besides what the hypervisor reserves.
+      if (host.reserved !== undefined && host.reserved > host.memory - 2) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reserved'],
+          message: `expected at most host memory less 2 pages (${host.memory - 2} pages), got ${host.reserved} pages`,
+        });
+      }
+    }),
   vms: z.array(vmSchema).min(1, 'expected at least one VM'),
   policies: z
     .strictObject({
@@ -136,8 +191,8 @@ export const scenarioSchema = z.strictObject({
       ).optional(),
       mechanisms: z.array(use('mechanism', 'a reclamation mechanism the plans may name')).optional(),
       sharing: use('sharing', 'a page-sharing engine').optional(),
-      rebalance: optionalDurationOption('how often targets and plans are recomputed (default 15s)'),
-      shareScan: optionalDurationOption('how often the sharing engine scans (default 1s)'),
+      rebalance: positive(optionalDurationOption('how often targets and plans are recomputed (default 15s)')),
+      shareScan: positive(optionalDurationOption('how often the sharing engine scans (default 1s)')),
       shareBudget: z
         .number()
         .int()

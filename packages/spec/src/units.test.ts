@@ -3,6 +3,7 @@ import {
   bytesToPages,
   formatBytes,
   formatDuration,
+  formatTime,
   HvsimError,
   InvalidInputError,
   PAGE_SIZE,
@@ -434,5 +435,30 @@ describe('formatDuration', () => {
     expect(formatDuration(parseDuration('250ms'))).toBe('250.00 ms');
     expect(formatDuration(parseDuration('2min'))).toBe('2.0 min');
     expect(formatDuration(time.us(12))).toBe('12.00 µs');
+  });
+});
+
+describe('formatTime', () => {
+  test.each([
+    [0, '0 s'],
+    [time.s(60), '1 min'],
+    [time.min(5), '5 min'],
+    [parseDuration('1h'), '1 h'],
+    [parseDuration('2h'), '2 h'],
+    [parseDuration('90min'), '90 min'],
+    [time.s(312), '312 s'],
+    [time.s(1.5), '1.5 s'],
+    [time.s(59), '59 s'],
+    [time.ms(250), '250 ms'],
+    [time.ms(60), '60 ms'],
+    [time.us(12.5), '12.5 µs'],
+    [999, '999 ns'],
+    [time.s(1) + 1, '1 s'],
+  ])('%d ns is %j', (ns, text) => {
+    expect(formatTime(ns)).toBe(text);
+  });
+
+  test.prop([fc.nat({ max: 10 * 3600 * 1000 })])('a whole number of ms reads back exactly', (ms) => {
+    expect(parseDuration(formatTime(time.ms(ms)).replace(' ', ''))).toBeCloseTo(time.ms(ms), -1);
   });
 });

@@ -135,3 +135,18 @@ export function formatDuration(t: SimTime): string {
   if (t >= 1e3) return `${(t / 1e3).toFixed(2)} µs`;
   return `${t.toFixed(0)} ns`;
 }
+
+/**
+ * Host time or a duration as a scenario would say it, for messages to users: "0 s", "1 h", "5 min", "312 s",
+ * "1.5 s", "250 ms" — whole hours or minutes in those units, anything else at most 3 decimals of the largest
+ * unit below a minute it reaches (formatDuration, for measurements, keeps fixed digits instead).
+ */
+export function formatTime(t: SimTime): string {
+  const trimmed = (value: number) => String(Number(value.toFixed(3)));
+  if (t >= 3600e9 && t % 3600e9 === 0) return `${t / 3600e9} h`;
+  if (t >= 60e9 && t % 60e9 === 0) return `${t / 60e9} min`;
+  if (t >= 1e9 || t === 0) return `${trimmed(t / 1e9)} s`;
+  if (t >= 1e6) return `${trimmed(t / 1e6)} ms`;
+  if (t >= 1e3) return `${trimmed(t / 1e3)} µs`;
+  return `${trimmed(t)} ns`;
+}

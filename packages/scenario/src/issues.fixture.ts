@@ -1,0 +1,12 @@
+import { parseScenario, ScenarioError, type ScenarioIssue } from './load';
+
+/** The problems a scenario text is refused with; an error if it is accepted. */
+export async function problems(text: string): Promise<ScenarioIssue[]> {
+  try {
+    await parseScenario(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ScenarioError) return [...error.issues];
+    throw error;
+  }
+  throw new Error('expected the scenario to be refused');
+}

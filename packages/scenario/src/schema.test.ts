@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { problems } from './issues.fixture';
+
+const vm = (extra = '') => `{ name: a, memory: 4MiB, workload: idle${extra} }`;
+const scenario = ({ top = '', host = '', vms = [vm()], policies = '' } = {}) =>
+  `${top}\nhost: { memory: 64MiB, swap: 64MiB${host} }\nvms: [${vms.join(', ')}]\n${policies ? `policies: { ${policies} }` : ''}`;
+
+describe('scenario bounds, checked before any run', () => {
+  it('a VM has at least one page of memory, the host at least two', async () => {
+    expect(await problems(scenario({ vms: [vm().replace('4MiB', '0')] }))).toEqual([
+      { path: 'vms[0].memory', message: 'expected at least one page, got 0' },
+    ]);
+    expect(await problems(scenario({ vms: [vm().replace('4MiB', '0MiB')] }))).toEqual([
+      { path: 'vms[0].memory', message: 'expected at least one page, got 0' },
+    ]);
+    expect(await problems(scenario().replace('memory: 64MiB', 'memory: 4KiB'))).toEqual([
+      { path: 'host.memory', message: 'expected at least 2 pages (one holds the zero page), got 1' },
+    ]);
+  });
+
+  it('the run and every period last longer than 0', async () => {
+    const found = await problems(
+      scenario({
+        top: 'duration: 0s',
+        host: ', quantum: 0ms, metricInterval: 0',
+        policies: 'rebalance: 0s, shareScan: 0s',
+      }),
+    );
+    expect(found).toEqual(
+      ['duration', 'host.quantum', 'host.metricInterval', 'policies.rebalance', 'policies.shareScan'].map(
+        (path) => ({ path, message: 'expected a duration above 0' }),
+      ),
+    );
+  });
+
+  it("a VM's min is within its memory, and it powers off after it powers on", async () => {
+    expect(
+      await problems(
+        scenario({ vms: [vm(', min: 8MiB'), vm(', powerOn: 10s, powerOff: 5s').replace('a,', 'b,')] }),
+      ),
+    ).toEqual([
+      { path: 'vms[0].min', message: "expected at most the VM's memory (4 MiB), got 8 MiB" },
+      { path: 'vms[1].powerOff', message: 'expected a time after powerOn (10 s), got 5 s' },
+    ]);
+    expect(await problems(scenario({ vms: [vm(', powerOff: 0s')] }))).toEqual([
+      { path: 'vms[0].powerOff', message: 'expected a time after powerOn (0 s), got 0 s' },
+    ]);
+  });
+
+  it('the hypervisor reserves less than the host has, leaving the zero page and a frame', async () => {
+    expect(await problems(scenario({ host: ', reserved: 64MiB' }))).toEqual([
+      {
+        path: 'host.reserved',
+        message: 'expected at most host memory less 2 pages (16382 pages), got 16384 pages',
+      },
+    ]);
+  });
+});
