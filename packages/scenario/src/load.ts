@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
-import { HvsimError, type SimTime } from '@hvsim/spec';
+import { describeIoError, HvsimError, type SimTime } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
@@ -66,7 +66,7 @@ export async function loadScenario(
   } catch (error) {
     throw new HvsimError(
       'unreadable-scenario',
-      `cannot read the scenario file (${(error as Error).message})`,
+      `cannot read the scenario file: ${describeIoError(error)}`,
       path,
     );
   }
