@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { formatTable, renderPng, renderSvg } from '@hvsim/report';
 import {
@@ -14,10 +15,12 @@ import { HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { writeChart } from './chart-files';
 import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
 import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
+import { checkWritableDir } from './output-path';
 import { type RunSummary, runScenario } from './run';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
 import { formatDedup, formatFigures, formatScores, formatSummary } from './summary';
@@ -28,13 +31,25 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Whether stderr is a terminal (a progress bar is shown only there). */
   readonly tty: boolean;
+  /** Where relative paths on the command line start (default: the process's working directory). */
+  readonly cwd?: string;
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   tty: process.stderr.isTTY === true,
+  // `npm run hvsim` runs from the repository's root; INIT_CWD is where the user typed the command.
+  cwd: process.env['INIT_CWD'] ?? process.cwd(),
 };
+
+/** Exit code of a bug in hvsim (sysexits' EX_SOFTWARE), apart from a user's mistake (2). */
+const BUG_EXIT_CODE = 70;
+
+/** The CLI's version, from its package.json: one folder up from src/ and dist/ alike. */
+const cliVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 
 interface RunFlags {
   readonly out?: string | undefined;
@@ -86,9 +101,19 @@ function numberFlag(text: string, flag: string): number {
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  /** A path from the command line, resolved against the folder the user typed the command in. */
+  const at = (path: string) => resolve(io.cwd ?? process.cwd(), path);
+  /** An output folder, resolved, created and checked writable before any work starts; none: none. */
+  const outDir = (dir: string | undefined, flag: string) => {
+    if (dir === undefined) return undefined;
+    checkWritableDir(at(dir), flag);
+    return at(dir);
+  };
   const program = new Command()
     .name('hvsim')
     .description('Simulate how a hypervisor manages the memory of overcommitted virtual machines.')
+    .version(cliVersion())
+    .option('--debug', 'on a bug in hvsim, print its stack trace')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -101,8 +126,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
     .action(async (path: string, flags: RunFlags) => {
-      const loaded = await loadScenario(path);
-      await runAndReport(loaded, { ...flags, out: flags.out ?? loaded.scenario.outputs.dir }, io);
+      const loaded = await loadScenario(at(path));
+      const out = outDir(flags.out, '--out') ?? outDir(loaded.scenario.outputs.dir, 'outputs.dir');
+      await runAndReport(loaded, { ...flags, out }, io);
     });
 
   program
@@ -113,7 +139,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: RunFlags) => {
-      await runAndReport(await parseScenario(DEMO_SCENARIO, 'demo'), flags, io);
+      const loaded = await parseScenario(DEMO_SCENARIO, 'demo');
+      await runAndReport(loaded, { ...flags, out: outDir(flags.out, '--out') }, io);
     });
 
   program
@@ -140,7 +167,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           'format',
         );
       }
-      const result = traceMissRatioCurve(path, {
+      const result = traceMissRatioCurve(at(path), {
         ...(flags.traceFormat === undefined ? {} : { traceFormat: flags.traceFormat }),
         ...(flags.shards === undefined ? {} : { shards: numberFlag(flags.shards, 'shards') }),
         ...(flags.sizes === undefined ? {} : { sizes: flags.sizes.map((s) => numberFlag(s, 'sizes')) }),
@@ -153,7 +180,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(formatCurve(result, format));
       if (flags.chart) {
         const svg = await renderSvg(curveChart(result));
-        await writeFile(flags.chart, flags.chart.endsWith('.png') ? renderPng(svg) : svg);
+        await writeFile(at(flags.chart), flags.chart.endsWith('.png') ? renderPng(svg) : svg);
       }
     });
 
@@ -163,7 +190,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('[scenario]', 'a scenario whose VMs have `observers: [oracle, …]` (default: an embedded one)')
     .option('--json', 'print the scores as JSON')
     .action(async (path: string | undefined, flags: { json?: boolean }) => {
-      const loaded = path ? await loadScenario(path) : await parseScenario(SCORE_SCENARIO, 'score');
+      const loaded = path ? await loadScenario(at(path)) : await parseScenario(SCORE_SCENARIO, 'score');
       const host = createHost(loaded.host);
       host.run(loaded.duration);
       const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
@@ -183,7 +210,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('<files...>', 'files or disk images, cut into 4 KiB pages (the last one padded with zeros)')
     .option('--json', 'print { files: [{ path, pages, zeroPages, sharedPages, reclaimedPages }], total }')
     .action((paths: string[], flags: { json?: boolean }) => {
-      const report = dedupFiles(paths);
+      const report = dedupFiles(paths.map(at));
       io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDedup(report)}\n`);
     });
 
@@ -192,7 +219,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check a scenario file without running it')
     .argument('<scenario>', 'path of the scenario file')
     .action(async (path: string) => {
-      const { host, duration } = await loadScenario(path);
+      const { host, duration } = await loadScenario(at(path));
       io.out(`${path}: valid — ${host.vms.length} VMs, ${duration / 1e9} s of host time\n`);
     });
 
@@ -227,8 +254,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("list the papers' experiments, or run one and check it against the published figures")
     .argument('[name]', 'the experiment, e.g. esx-fig2')
     .option('--json', 'print { name, figures } as JSON')
-    .option('-o, --out <dir>', 'folder for the chart', '.')
-    .action(async (name: string | undefined, flags: { json?: boolean; out: string }) => {
+    .option('-o, --out <dir>', 'folder for the chart, SVG and PNG (default: hvsim-reproduce/<name>)')
+    .action(async (name: string | undefined, flags: { json?: boolean; out?: string }) => {
       if (name === undefined) {
         if (experiments.length === 0) io.out('no experiments are registered yet\n');
         for (const e of experiments) io.out(`${e.name}  ${e.title}\n`);
@@ -242,17 +269,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           'reproduce',
         );
       }
+      const out = outDir(flags.out ?? join('hvsim-reproduce', name), '--out')!;
       const result = await experiment.run();
-      if (result.chart) {
-        const svg = await renderSvg(result.chart);
-        await writeFile(join(flags.out, `${name}.svg`), svg);
-        await writeFile(join(flags.out, `${name}.png`), renderPng(svg));
-      }
+      const outputs = await writeChart(join(out, name), result.chart);
       const { figures, measurements } = result;
       io.out(
         flags.json
-          ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}) }, null, 2)}\n`
-          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}`,
+          ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}), outputs }, null, 2)}\n`
+          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
+              `\nwrote ${outputs.join(' and ')}\n`,
       );
       if (!result.figures.every((f) => f.pass)) code = 1;
     });
@@ -264,7 +289,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error && typeof error === 'object' && 'exitCode' in error && 'code' in error) {
       return (error as { exitCode: number }).exitCode;
     }
-    throw error;
+    // A user's mistake is the caller's to print; anything else is a bug, told as one in a line.
+    if (error instanceof HvsimError) throw error;
+    const stack = error instanceof Error ? error.stack : undefined;
+    io.err(
+      `hvsim: this is a bug in hvsim, please report it: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    io.err(
+      program.opts()['debug']
+        ? `${stack ?? String(error)}\n`
+        : '(run again with --debug for the stack trace)\n',
+    );
+    return BUG_EXIT_CODE;
   }
   return code;
 }
