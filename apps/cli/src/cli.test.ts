@@ -366,10 +366,10 @@ describe('hvsim paths and file errors', () => {
   it('refuses an --out that is a file before simulating, naming the flag, the path and why', async () => {
     const cwd = tmp();
     writeFileSync(join(cwd, 'taken'), 'x');
-    // An hour of a busy VM: simulating it first would outlast the test's timeout.
+    // The small scenario for an hour: simulating it first would outlast the test's timeout.
     writeFileSync(
       join(cwd, 'long.yaml'),
-      'host: { memory: 64MiB }\nduration: 1h\nvms: [{ name: a, memory: 32MiB, workload: { kind: uniform, pages: 0.5 } }]\n',
+      readFileSync(SMALL, 'utf8').replace('duration: 60ms', 'duration: 1h'),
     );
     await expect(main(['run', 'long.yaml', '--out', 'taken'], capture(cwd))).rejects.toThrow(
       new HvsimError(

@@ -277,7 +277,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         flags.json
           ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}), outputs }, null, 2)}\n`
           : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
-              `\nwrote ${outputs.join(' and ')}\n`,
+              `wrote ${outputs.join(' and ')}\n`,
       );
       if (!result.figures.every((f) => f.pass)) code = 1;
     });
