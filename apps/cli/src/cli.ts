@@ -106,8 +106,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   /** An output folder, resolved, created and checked writable before any work starts; none: none. */
   const outDir = (dir: string | undefined, flag: string) => {
     if (dir === undefined) return undefined;
-    checkWritableDir(at(dir), flag);
-    return at(dir);
+    const path = at(dir);
+    checkWritableDir(path, flag);
+    return path;
   };
   const program = new Command()
     .name('hvsim')
@@ -253,7 +254,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('reproduce')
     .description("list the papers' experiments, or run one and check it against the published figures")
     .argument('[name]', 'the experiment, e.g. esx-fig2')
-    .option('--json', 'print { name, figures } as JSON')
+    .option('--json', 'print { name, figures, measurements, outputs } as JSON')
     .option('-o, --out <dir>', 'folder for the chart, SVG and PNG (default: hvsim-reproduce/<name>)')
     .action(async (name: string | undefined, flags: { json?: boolean; out?: string }) => {
       if (name === undefined) {
