@@ -1,12 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { comparisonChart } from '@hvsim/report';
 import { ScenarioError } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Io, main } from './cli';
 import { above, experiments, figure } from './experiments';
+
+const TOY_CHART = comparisonChart(
+  [
+    { label: 'published', kind: 'published', points: [{ x: 1, y: 0.95 }] },
+    { label: 'simulated', kind: 'simulated', points: [{ x: 1, y: 0.96 }] },
+  ],
+  { title: 'toy', xTitle: 'x', yTitle: 'y', width: 60, height: 40 },
+);
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small.yaml');
 const BROKEN = join(import.meta.dirname, 'fixtures', 'broken.yaml');
@@ -21,10 +30,17 @@ function unexpectedRefusal(): string {
   return file;
 }
 
-function capture(): Io & { stdout: string[]; stderr: string[] } {
+function capture(cwd?: string): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: false };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    tty: false,
+    ...(cwd === undefined ? {} : { cwd }),
+  };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-cli-'));
@@ -288,6 +304,7 @@ describe('hvsim reproduce', () => {
   });
 
   it('lists, runs and checks experiments, failing when a figure is outside its tolerance', async () => {
+    const cwd = tmp();
     experiments.push({
       name: 'toy',
       title: 'a toy experiment',
@@ -297,6 +314,7 @@ describe('hvsim reproduce', () => {
           figure('level', 'MB', 100, 120, 8),
           above('more than', 'x', 1, 1.5),
         ],
+        chart: TOY_CHART,
       }),
     });
     const list = capture();
@@ -304,7 +322,7 @@ describe('hvsim reproduce', () => {
     expect(list.stdout.join('')).toMatch(
       /^esx-fig2 {2}ESX Figure 2.*\nesx-fig4 {2}ESX Figure 4.*\nesx-fig6 {2}ESX Figure 6.*\nesx-fig7 {2}ESX Figure 7.*\ndouble-paging {2}Double paging.*\nmeb-balance {2}MEB.*\ncmm-overcommit {2}CMM.*\ncompression-tier {2}Memory compression.*\nsharing-side-channel {2}Sharing side channel.*\nsatori-sharing {2}Satori.*\nsharing-isolation {2}Isolation.*\ntoy {2}a toy experiment\n$/,
     );
-    const io = capture();
+    const io = capture(cwd);
     expect(await main(['reproduce', 'toy', '--json'], io)).toBe(1);
     expect(JSON.parse(io.stdout.join(''))).toEqual({
       name: 'toy',
@@ -321,29 +339,152 @@ describe('hvsim reproduce', () => {
           pass: true,
         },
       ],
+      outputs: ['svg', 'png'].map((ext) => join(cwd, 'hvsim-reproduce', 'toy', `toy.${ext}`)),
     });
-    const table = capture();
+    const table = capture(cwd);
     await main(['reproduce', 'toy'], table);
     expect(table.stdout.join('')).toMatch(/more than .*> 1 +pass/);
     await expect(main(['reproduce', 'nope'], capture())).rejects.toThrow(HvsimError);
   });
+
+  it('writes the chart under hvsim-reproduce/<name>/ in the current folder and says where', async () => {
+    experiments.push({
+      name: 'toy',
+      title: 'a toy experiment',
+      run: async () => ({
+        figures: [figure('ratio', '', 0.955536181342633, 0.9612345, 0.015)],
+        chart: TOY_CHART,
+      }),
+    });
+    const cwd = tmp();
+    const io = capture(cwd);
+    expect(await main(['reproduce', 'toy'], io)).toBe(0);
+    const [svg, png] = ['svg', 'png'].map((ext) => join(cwd, 'hvsim-reproduce', 'toy', `toy.${ext}`));
+    expect(readFileSync(svg!, 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(png!).subarray(1, 4).toString()).toBe('PNG');
+    const text = io.stdout.join('');
+    expect(text).toContain(`\nwrote ${svg} and ${png}\n`);
+    // Figures to 3 significant digits, not every digit of a double.
+    expect(text).toMatch(/ratio +0\.956 +0\.961 +± 0\.015 +pass/);
+    expect(text).not.toContain('0.955536');
+    // -o is a folder of the user's, relative to where the command was typed.
+    expect(await main(['reproduce', 'toy', '-o', 'charts'], capture(cwd))).toBe(0);
+    expect(readFileSync(join(cwd, 'charts', 'toy.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('refuses an output folder that is a file before running the experiment', async () => {
+    let ran = false;
+    experiments.push({
+      name: 'toy',
+      title: 'a toy experiment',
+      run: async () => {
+        ran = true;
+        return { figures: [], chart: TOY_CHART };
+      },
+    });
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'taken'), 'x');
+    await expect(main(['reproduce', 'toy', '-o', 'taken'], capture(cwd))).rejects.toThrow(
+      `--out: cannot write to ${join(cwd, 'taken')}: it is a file, not a folder`,
+    );
+    expect(ran).toBe(false);
+  });
+
+  it('tells a bug in hvsim as one, in a line, with the stack trace only on --debug', async () => {
+    experiments.push({
+      name: 'toy',
+      title: 'a toy experiment',
+      run: async () => {
+        throw new TypeError('x is undefined');
+      },
+    });
+    const io = capture(tmp());
+    expect(await main(['reproduce', 'toy'], io)).toBe(70);
+    expect(io.stderr.join('')).toBe(
+      'hvsim: this is a bug in hvsim, please report it: x is undefined\n' +
+        '(run again with --debug for the stack trace)\n',
+    );
+    const debug = capture(tmp());
+    expect(await main(['--debug', 'reproduce', 'toy'], debug)).toBe(70);
+    const [line, stack] = debug.stderr;
+    expect(line).toBe('hvsim: this is a bug in hvsim, please report it: x is undefined\n');
+    expect(stack).toMatch(/^TypeError: x is undefined\n +at /);
+  });
+});
+
+describe('hvsim paths and file errors', () => {
+  it('resolves scenario, trace, file and output paths against the folder the command was typed in', async () => {
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'small.yaml'), readFileSync(SMALL));
+    const io = capture(cwd);
+    expect(await main(['run', 'small.yaml', '--out', 'out', '--no-charts', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout.join('')).outputs).toContain(join(cwd, 'out', 'metrics.json'));
+    expect(readFileSync(join(cwd, 'out', 'metrics.csv'), 'utf8')).toMatch(/^time_s,/);
+    expect(await main(['validate', 'small.yaml'], capture(cwd))).toBe(0);
+    writeFileSync(join(cwd, 'image'), Buffer.alloc(8192));
+    expect(await main(['dedup', 'image', '--json'], capture(cwd))).toBe(0);
+    writeFileSync(join(cwd, 'trace.lackey'), ' L 1000,8\n L 2000,8\n');
+    expect(await main(['mrc', 'trace.lackey', '--chart', 'curve.svg'], capture(cwd))).toBe(0);
+    expect(readFileSync(join(cwd, 'curve.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('refuses an --out that is a file before simulating, naming the flag, the path and why', async () => {
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'taken'), 'x');
+    // The small scenario for an hour: simulating it first would outlast the test's timeout.
+    writeFileSync(
+      join(cwd, 'long.yaml'),
+      readFileSync(SMALL, 'utf8').replace('duration: 60ms', 'duration: 1h'),
+    );
+    await expect(main(['run', 'long.yaml', '--out', 'taken'], capture(cwd))).rejects.toThrow(
+      new HvsimError(
+        'unwritable-output',
+        `cannot write to ${join(cwd, 'taken')}: it is a file, not a folder`,
+        '--out',
+      ),
+    );
+  }, 10_000);
+
+  it.runIf(existsSync('/proc/self'))(
+    'refuses at once an --out the system will not create',
+    async () => {
+      await expect(main(['run', SMALL, '--out', '/proc/hvsim-run'], capture())).rejects.toThrow(
+        '--out: cannot write to /proc/hvsim-run: no folder can be created there',
+      );
+    },
+    10_000,
+  );
+
+  it('says why a scenario cannot be read, in words', async () => {
+    const cwd = tmp();
+    await expect(main(['run', 'missing.yaml'], capture(cwd))).rejects.toThrow(
+      `${join(cwd, 'missing.yaml')}: cannot read the scenario file: no such file or folder`,
+    );
+    await expect(main(['validate', '.'], capture(cwd))).rejects.toThrow(
+      `${cwd}: cannot read the scenario file: it is a folder, not a file`,
+    );
+  });
+
+  it('prints the version of the CLI package', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    const io = capture();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout.join('')).toBe(`${version}\n`);
+  });
 });
 
 describe('the hvsim command', () => {
-  it('prints a user error without a stack trace and exits 2', () => {
-    const root = resolve(import.meta.dirname, '..', '..', '..');
-    const result = spawnSync(
+  const root = resolve(import.meta.dirname, '..', '..', '..');
+  /** Runs main.ts from the sources in a process of its own, from the repository's root as npm scripts do. */
+  const hvsim = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(
       process.execPath,
-      [
-        '--conditions=@hvsim/source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'main.ts'),
-        'validate',
-        BROKEN,
-      ],
-      { cwd: root, encoding: 'utf8' },
+      ['--conditions=@hvsim/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
     );
+
+  it('prints a user error without a stack trace and exits 2', () => {
+    const result = hvsim(['validate', BROKEN]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^hvsim: .*broken\.yaml: a problem:\n {2}host\.memory: expected a size/);
     expect(result.stderr).not.toMatch(/ at /);
@@ -369,5 +510,11 @@ describe('the hvsim command', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`a problem:\n  vms[1]: ${BATCH_REFUSED}`);
     expect(readdirSync(out)).toEqual([]); // nothing simulated, nothing written
+  });
+
+  it('reads paths from where `npm run hvsim` was typed (INIT_CWD), not the repository root', () => {
+    const result = hvsim(['validate', 'small.yaml'], { INIT_CWD: join(import.meta.dirname, 'fixtures') });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^small\.yaml: valid — 2 VMs/);
   });
 });

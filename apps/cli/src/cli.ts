@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { formatTable, renderPng, renderSvg } from '@hvsim/report';
 import {
@@ -14,11 +15,13 @@ import { formatTime, HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { writeChart } from './chart-files';
 import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
 import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
 import { type MrcFlags, mrcRequest } from './mrc-flags';
+import { checkWritableDir } from './output-path';
 import { type RunSummary, runScenario } from './run';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
 import { formatDedup, formatFigures, formatScores, formatSummary } from './summary';
@@ -29,13 +32,25 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Whether stderr is a terminal (a progress bar is shown only there). */
   readonly tty: boolean;
+  /** Where relative paths on the command line start (default: the process's working directory). */
+  readonly cwd?: string;
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   tty: process.stderr.isTTY === true,
+  // `npm run hvsim` runs from the repository's root; INIT_CWD is where the user typed the command.
+  cwd: process.env['INIT_CWD'] ?? process.cwd(),
 };
+
+/** Exit code of a bug in hvsim (sysexits' EX_SOFTWARE), apart from a user's mistake (2). */
+const BUG_EXIT_CODE = 70;
+
+/** The CLI's version, from its package.json: one folder up from src/ and dist/ alike. */
+const cliVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 
 interface RunFlags {
   readonly out?: string | undefined;
@@ -67,9 +82,20 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  /** A path from the command line, resolved against the folder the user typed the command in. */
+  const at = (path: string) => resolve(io.cwd ?? process.cwd(), path);
+  /** An output folder, resolved, created and checked writable before any work starts; none: none. */
+  const outDir = (dir: string | undefined, flag: string) => {
+    if (dir === undefined) return undefined;
+    const path = at(dir);
+    checkWritableDir(path, flag);
+    return path;
+  };
   const program = new Command()
     .name('hvsim')
     .description('Simulate how a hypervisor manages the memory of overcommitted virtual machines.')
+    .version(cliVersion())
+    .option('--debug', 'on a bug in hvsim, print its stack trace')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -82,8 +108,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
     .action(async (path: string, flags: RunFlags) => {
-      const loaded = await loadScenario(path);
-      await runAndReport(loaded, { ...flags, out: flags.out ?? loaded.scenario.outputs.dir }, io);
+      const loaded = await loadScenario(at(path));
+      const out = outDir(flags.out, '--out') ?? outDir(loaded.scenario.outputs.dir, 'outputs.dir');
+      await runAndReport(loaded, { ...flags, out }, io);
     });
 
   program
@@ -94,7 +121,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: RunFlags) => {
-      await runAndReport(await parseScenario(DEMO_SCENARIO, 'demo'), flags, io);
+      const loaded = await parseScenario(DEMO_SCENARIO, 'demo');
+      await runAndReport(loaded, { ...flags, out: outDir(flags.out, '--out') }, io);
     });
 
   program
@@ -116,8 +144,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--has-header', 'csv traces: the first line is a header')
     .option('--delimiter <char>', 'csv traces: the field delimiter (default ",")')
     .action(async (path: string, flags: MrcFlags) => {
-      const { format, chart, options } = mrcRequest(flags);
-      const result = traceMissRatioCurve(path, options);
+      const { format, chart, options } = mrcRequest({
+        ...flags,
+        ...(flags.chart === undefined ? {} : { chart: at(flags.chart) }),
+      });
+      const result = traceMissRatioCurve(at(path), options);
       io.out(formatCurve(result, format));
       if (chart) {
         const svg = await renderSvg(curveChart(result));
@@ -131,7 +162,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('[scenario]', 'a scenario whose VMs have `observers: [oracle, …]` (default: an embedded one)')
     .option('--json', 'print the scores as JSON')
     .action(async (path: string | undefined, flags: { json?: boolean }) => {
-      const loaded = path ? await loadScenario(path) : await parseScenario(SCORE_SCENARIO, 'score');
+      const loaded = path ? await loadScenario(at(path)) : await parseScenario(SCORE_SCENARIO, 'score');
       const host = createHost(loaded.host);
       host.run(loaded.duration);
       const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
@@ -151,7 +182,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('<files...>', 'files or disk images, cut into 4 KiB pages (the last one padded with zeros)')
     .option('--json', 'print { files: [{ path, pages, zeroPages, sharedPages, reclaimedPages }], total }')
     .action((paths: string[], flags: { json?: boolean }) => {
-      const report = dedupFiles(paths);
+      const report = dedupFiles(paths.map(at));
       io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDedup(report)}\n`);
     });
 
@@ -160,7 +191,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check a scenario file without running it')
     .argument('<scenario>', 'path of the scenario file')
     .action(async (path: string) => {
-      const { host, duration, expectedRefusals } = await loadScenario(path);
+      const { host, duration, expectedRefusals } = await loadScenario(at(path));
       const vms = `${host.vms.length} ${host.vms.length === 1 ? 'VM' : 'VMs'}`;
       io.out(`${path}: valid — ${vms}, ${formatTime(duration)} of host time\n`);
       for (const r of expectedRefusals) io.out(`  ${r.path} (refusal expected): ${r.message}\n`);
@@ -196,9 +227,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('reproduce')
     .description("list the papers' experiments, or run one and check it against the published figures")
     .argument('[name]', 'the experiment, e.g. esx-fig2')
-    .option('--json', 'print { name, figures } as JSON')
-    .option('-o, --out <dir>', 'folder for the chart', '.')
-    .action(async (name: string | undefined, flags: { json?: boolean; out: string }) => {
+    .option('--json', 'print { name, figures, measurements, outputs } as JSON')
+    .option('-o, --out <dir>', 'folder for the chart, SVG and PNG (default: hvsim-reproduce/<name>)')
+    .action(async (name: string | undefined, flags: { json?: boolean; out?: string }) => {
       if (name === undefined) {
         if (experiments.length === 0) io.out('no experiments are registered yet\n');
         for (const e of experiments) io.out(`${e.name}  ${e.title}\n`);
@@ -212,17 +243,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           'reproduce',
         );
       }
+      const out = outDir(flags.out ?? join('hvsim-reproduce', name), '--out')!;
       const result = await experiment.run();
-      if (result.chart) {
-        const svg = await renderSvg(result.chart);
-        await writeFile(join(flags.out, `${name}.svg`), svg);
-        await writeFile(join(flags.out, `${name}.png`), renderPng(svg));
-      }
+      const outputs = await writeChart(join(out, name), result.chart);
       const { figures, measurements } = result;
       io.out(
         flags.json
-          ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}) }, null, 2)}\n`
-          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}`,
+          ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}), outputs }, null, 2)}\n`
+          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
+              `wrote ${outputs.join(' and ')}\n`,
       );
       if (!result.figures.every((f) => f.pass)) code = 1;
     });
@@ -234,7 +263,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error && typeof error === 'object' && 'exitCode' in error && 'code' in error) {
       return (error as { exitCode: number }).exitCode;
     }
-    throw error;
+    // A user's mistake is the caller's to print; anything else is a bug, told as one in a line.
+    if (error instanceof HvsimError) throw error;
+    const stack = error instanceof Error ? error.stack : undefined;
+    io.err(
+      `hvsim: this is a bug in hvsim, please report it: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    io.err(
+      program.opts()['debug']
+        ? `${stack ?? String(error)}\n`
+        : '(run again with --debug for the stack trace)\n',
+    );
+    return BUG_EXIT_CODE;
   }
   return code;
 }

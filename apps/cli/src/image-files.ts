@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { HvsimError, PAGE_SIZE } from '@hvsim/spec';
+import { describeIoError, HvsimError, PAGE_SIZE } from '@hvsim/spec';
 
 /** Pages per cached block: representatives of a run of duplicates are read 64 KiB at a time. */
 const BLOCK_PAGES = 16;
@@ -93,7 +93,7 @@ export class ImageFiles {
         n = readSync(this.#fds[file]!, buffer, offset + filled, length - filled, position + filled);
       }
     } catch (error) {
-      throw new HvsimError('unreadable-image', `cannot read (${describe(error)})`, this.#paths[file]);
+      throw new HvsimError('unreadable-image', `cannot read: ${describeIoError(error)}`, this.#paths[file]);
     }
     buffer.fill(0, offset + filled, offset + Math.ceil(filled / PAGE_SIZE) * PAGE_SIZE);
     return filled;
@@ -109,7 +109,7 @@ function openImage(path: string): number {
     const message =
       (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? 'no such file: expected the path of a file or disk image'
-        : `cannot open (${describe(error)})`;
+        : `cannot open: ${describeIoError(error)}`;
     throw new HvsimError('unreadable-image', message, path);
   }
   const stats = fstatSync(fd);
@@ -119,9 +119,4 @@ function openImage(path: string): number {
     throw new HvsimError('unreadable-image', `is ${what}: expected a file or disk image`, path);
   }
   return fd;
-}
-
-function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e.code ?? e.message;
 }

@@ -7,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A mistake in the input gets its message, never a stack trace; anything else is a bug and shows one.
+    // main() tells a bug as one itself; what reaches here is a mistake in the input: its message, no stack.
     if (error instanceof HvsimError) {
       process.stderr.write(`hvsim: ${error.message}\n`);
       process.exitCode = 2;

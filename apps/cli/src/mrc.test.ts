@@ -140,7 +140,7 @@ describe('hvsim mrc --chart', () => {
     const missing = join(dir, 'missing.txt');
     expect(await failure([missing, '--chart', 'x.jpg'])).toMatch(/^--chart: /);
     expect(await failure([missing, '--chart', '/nonexistent/dir/x.svg'])).toBe(
-      '--chart: cannot write /nonexistent/dir/x.svg: the folder /nonexistent/dir does not exist',
+      '--chart: cannot write to /nonexistent/dir/x.svg: the folder /nonexistent/dir does not exist',
     );
   });
 

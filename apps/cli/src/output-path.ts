@@ -1,35 +1,68 @@
 import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HvsimError } from '@hvsim/spec';
+import { makeFolder } from '@hvsim/report';
+import { describeIoError, HvsimError } from '@hvsim/spec';
 
 /**
- * Throws an HvsimError naming `flag` unless a file can be written at `path`: its folder exists and is a
- * writable folder, and the path is not a folder or a read-only file. Checked before the long work that
- * produces the file, so a typo in an output path fails at once rather than after it.
+ * Where the CLI will write, checked before any work starts, so a bad `--out` or `--chart` costs the user
+ * nothing: the error names the flag, the path and why in words.
  */
-export function checkWritableFile(path: string, flag: string): void {
-  const unwritable = (cause: string) =>
-    new HvsimError('unwritable-output', `cannot write ${path}: ${cause}`, flag);
-  const file = stat(path);
-  if (typeof file !== 'string' && file.isDirectory()) throw unwritable('it is a folder');
-  const folder = dirname(path);
-  const parent = stat(folder);
-  if (parent === 'ENOENT' || parent === 'ENOTDIR') throw unwritable(`the folder ${folder} does not exist`);
-  if (typeof parent === 'string') throw unwritable(`cannot reach the folder ${folder} (${parent})`);
-  if (!parent.isDirectory()) throw unwritable(`${folder} is not a folder`);
-  const exists = typeof file !== 'string';
-  try {
-    accessSync(exists ? path : folder, constants.W_OK);
-  } catch {
-    throw unwritable(exists ? 'the file is read-only' : `the folder ${folder} is not writable`);
-  }
-}
 
-/** The path's stats, or the error code that kept them from us. */
-function stat(path: string): Stats | string {
+const cannotWrite = (flag: string, path: string, why: string) =>
+  new HvsimError('unwritable-output', `cannot write to ${path}: ${why}`, flag);
+
+/** The path's stats, undefined if nothing is there, or an error saying why it cannot be looked at. */
+function statOf(path: string, flag: string): Stats | undefined {
   try {
     return statSync(path);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? String(error);
+    // ENOTDIR: a parent is a file, which the caller's check of the parent names.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw cannotWrite(flag, path, describeIoError(error));
   }
+}
+
+function checkWritable(path: string, flag: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    throw cannotWrite(flag, path, describeIoError(error));
+  }
+}
+
+/** Makes sure the folder `path` exists (creating it and its parents) and can be written into. */
+export function checkWritableDir(path: string, flag: string): void {
+  const stats = statOf(path, flag);
+  if (stats && !stats.isDirectory()) throw cannotWrite(flag, path, 'it is a file, not a folder');
+  if (stats) {
+    checkWritable(path, flag);
+    return;
+  }
+  try {
+    makeFolder(path);
+  } catch (error) {
+    // A folder the system refuses although its parent exists (e.g. under /proc) answers ENOENT.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw cannotWrite(
+      flag,
+      path,
+      code === 'ENOENT' ? 'no folder can be created there' : describeIoError(error),
+    );
+  }
+}
+
+/** Makes sure the file `path` can be written: its folder exists and is writable, and it is not a folder. */
+export function checkWritableFile(path: string, flag: string): void {
+  const stats = statOf(path, flag);
+  if (stats?.isDirectory()) throw cannotWrite(flag, path, 'it is a folder, not a file');
+  if (stats) {
+    checkWritable(path, flag);
+    return;
+  }
+  const parent = dirname(path);
+  const folder = statOf(parent, flag);
+  if (!folder) throw cannotWrite(flag, path, `the folder ${parent} does not exist`);
+  if (!folder.isDirectory()) throw cannotWrite(flag, path, `${parent} is a file, not a folder`);
+  checkWritable(parent, flag);
 }

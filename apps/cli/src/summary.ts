@@ -41,20 +41,24 @@ export function formatSummary(summary: RunSummary): string {
 
 const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
 
+/** A figure's number as a paper prints it: 3 significant digits, whole numbers from 1000 up. */
+const significant = (value: number) =>
+  Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(3));
+
 /** An experiment's figures, published beside simulated, with tolerance and verdict. */
 export function formatFigures(figures: readonly ExperimentFigure[]): string {
   return formatTable(
     figures.map((f) => ({
       figure: f.label,
       unit: f.unit,
-      published: f.published,
-      simulated: round(f.simulated, 3),
+      published: significant(f.published),
+      simulated: significant(f.simulated),
       tolerance:
         f.bound === 'above'
-          ? `> ${f.published}`
+          ? `> ${significant(f.published)}`
           : f.bound === 'below'
-            ? `≤ ${f.published}`
-            : `± ${f.tolerance}`,
+            ? `≤ ${significant(f.published)}`
+            : `± ${significant(f.tolerance)}`,
       result: f.pass ? 'pass' : 'FAIL',
     })),
   );

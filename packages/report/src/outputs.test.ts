@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,21 @@ describe('writeRunOutputs', () => {
     expect((error as HvsimError).code).toBe('output-write-failed');
     expect((error as HvsimError).field).toBe(dir);
     expect((error as HvsimError).message).toContain(dir);
+    expect((error as HvsimError).message).toMatch(/: a part of the path is a file, not a folder$/);
   });
+
+  // Node's recursive mkdir retried forever where the folder cannot be made although its parent exists.
+  it.runIf(existsSync('/proc/self'))(
+    'fails at once on a folder the system refuses to create',
+    async () => {
+      const error = await writeRunOutputs('/proc/hvsim-run', { metrics, events, charts: [] }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HvsimError);
+      expect((error as HvsimError).field).toBe('/proc/hvsim-run');
+    },
+    5_000,
+  );
 
   it('rejects chart names that are not plain file names, or used twice, before writing', async () => {
     const dir = join(root, 'never');

@@ -1,8 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HvsimError, InvalidInputError, type MetricsTable, type SimEvent } from '@hvsim/spec';
+import {
+  describeIoError,
+  HvsimError,
+  InvalidInputError,
+  type MetricsTable,
+  type SimEvent,
+} from '@hvsim/spec';
 import { type PngOptions, renderPng, renderSvg } from './chart';
 import { eventsToJsonLines, metricsToCsv, metricsToJson } from './csv';
+import { makeFolder } from './folder';
 
 /** What a run leaves behind for a report. */
 export interface RunOutputs {
@@ -59,7 +66,7 @@ export async function writeRunOutputs(
   }
 
   try {
-    await mkdir(dir, { recursive: true });
+    makeFolder(dir);
   } catch (error) {
     throw writeFailed(dir, error);
   }
@@ -77,6 +84,9 @@ export async function writeRunOutputs(
 }
 
 function writeFailed(path: string, error: unknown): HvsimError {
-  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new HvsimError('output-write-failed', `cannot write the run's outputs (${reason})`, path);
+  return new HvsimError(
+    'output-write-failed',
+    `cannot write the run's outputs: ${describeIoError(error)}`,
+    path,
+  );
 }

@@ -3,7 +3,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
-import { checkOptions, formatFieldPath, HvsimError, parseStrict, type SimTime } from '@hvsim/spec';
+import {
+  checkOptions,
+  describeIoError,
+  formatFieldPath,
+  HvsimError,
+  parseStrict,
+  type SimTime,
+} from '@hvsim/spec';
 import { parseDocument } from 'yaml';
 import { checkAdmission } from './admission';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
@@ -67,7 +74,7 @@ export async function loadScenario(
   } catch (error) {
     throw new HvsimError(
       'unreadable-scenario',
-      `cannot read the scenario file (${(error as Error).message})`,
+      `cannot read the scenario file: ${describeIoError(error)}`,
       path,
     );
   }

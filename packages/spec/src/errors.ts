@@ -28,3 +28,25 @@ export class InvalidInputError extends HvsimError {
 export class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';
 }
+
+/** A failed file operation's errno code in plain words. */
+const IO_CAUSES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'something is already there',
+};
+
+/**
+ * Why a file operation failed, in words a user can act on (`permission denied`, `the disk is full`), for a
+ * message that already names the path; an error without a known code gives its own message.
+ */
+export function describeIoError(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && code in IO_CAUSES) return IO_CAUSES[code]!;
+  return typeof message === 'string' && message !== '' ? message : String(error);
+}

@@ -1,4 +1,5 @@
 import { createHost } from '@hvsim/host';
+import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { above, type Experiment, figure } from './experiment';
 
@@ -99,6 +100,15 @@ export const cmmOvercommit: Experiment = {
           hostIo: at(mode, vms).hostIo,
           throughput: Math.round(at(mode, vms).throughput),
         })),
+      ),
+      // The paper argues a direction, no numbers: each mode's host I/Os as overcommitment rises.
+      chart: comparisonChart(
+        MODES.map((mode) => ({
+          label: `${mode} (simulated)`,
+          kind: 'simulated' as const,
+          points: VMS.map((vms) => ({ x: vms / 2, y: at(mode, vms).hostIo })),
+        })),
+        { title: 'CMM: host I/Os as overcommitment rises', xTitle: 'overcommitment', yTitle: 'host I/Os' },
       ),
     };
   },

@@ -1,4 +1,5 @@
 import { createHost } from '@hvsim/host';
+import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { above, type Experiment } from './experiment';
 
@@ -107,6 +108,21 @@ export const compressionTier: Experiment = {
           compressedRandom.throughput,
         ),
       ],
+      chart: comparisonChart(
+        [
+          { label: 'host swap alone (simulated)', runs: [swapRandom, swap] },
+          { label: 'compression before swap (simulated)', runs: [compressedRandom, compressed] },
+        ].map(({ label, runs }) => ({
+          label,
+          kind: 'simulated' as const,
+          points: runs.map((r, i) => ({ x: [0, 0.6][i]!, y: r.swapIo })),
+        })),
+        {
+          title: 'Memory compression before swap: host swap I/O by how well the contents compress',
+          xTitle: 'compressibility',
+          yTitle: 'pages read from and written to host swap',
+        },
+      ),
     };
   },
 };

@@ -18,8 +18,11 @@ export interface ExperimentFigure {
 
 export interface ExperimentResult {
   readonly figures: readonly ExperimentFigure[];
-  /** A vega-lite chart of published against simulated (see `comparisonChart` in the report package). */
-  readonly chart?: object;
+  /**
+   * A vega-lite chart of published against simulated (see `comparisonChart` in the report package), which
+   * `hvsim reproduce` draws to SVG and PNG: every experiment has one.
+   */
+  readonly chart: object;
   /** The runs' numbers behind the figures, a row each, printed below them. */
   readonly measurements?: readonly Readonly<Record<string, string | number>>[];
 }

@@ -1,4 +1,5 @@
 import { createHost } from '@hvsim/host';
+import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { above, below, type Experiment } from './experiment';
 import { mean, seriesValues } from './series';
@@ -42,6 +43,8 @@ const SETUPS = [
 ] as const;
 
 interface Outcome {
+  /** When the metrics were sampled, seconds of host time. */
+  readonly times: readonly number[];
   /** The loner's memory (pages) and page-cache misses (disk reads) at each metric sample. */
   readonly lonerMemory: readonly number[];
   readonly lonerMisses: readonly number[];
@@ -75,6 +78,7 @@ async function run(sharing: string): Promise<Outcome> {
   const writing = table.times.findIndex((t) => t >= 61e9);
   const free = values(undefined, 'free');
   return {
+    times: Array.from(table.times, (t) => t / 1e9),
     lonerMemory: values('loner', 'allocated'),
     lonerMisses: values('loner', 'disk-reads'),
     cloneMisses: end('reader', 'disk-reads') + end('writer', 'disk-reads'),
@@ -152,6 +156,19 @@ export const sharingIsolation: Experiment = {
           'pages repaid': o.repaid,
         };
       }),
+      // Isolation shows as one line: the loner's memory is the same whatever the others share.
+      chart: comparisonChart(
+        SETUPS.map((setup, i) => ({
+          label: `loner, ${setup.label} (simulated)`,
+          kind: 'simulated' as const,
+          points: outcomes[i]!.times.map((x, k) => ({ x, y: outcomes[i]!.lonerMemory[k]! / 256 })),
+        })),
+        {
+          title: 'Isolation: the memory of the VM that shares nothing, as the others share or not',
+          xTitle: 's',
+          yTitle: 'MiB',
+        },
+      ),
     };
   },
 };

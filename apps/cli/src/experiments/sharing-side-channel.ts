@@ -1,4 +1,5 @@
 import { createMachine } from '@hvsim/machine';
+import { comparisonChart } from '@hvsim/report';
 import { type ContentBasedOptions, type ContentBasedSharing, contentBased } from '@hvsim/sharing';
 import { createRandom, type VmId } from '@hvsim/spec';
 import { above, type Experiment, figure } from './experiment';
@@ -101,6 +102,27 @@ export const sharingSideChannel: Experiment = {
         'accuracy %': Number(percent(accuracy).toFixed(1)),
         'chance %': percent(CHANCE),
       })),
+      // Setups on the x axis in the order of the measurements; a salted setup with separate domains is
+      // expected at chance.
+      chart: comparisonChart(
+        [
+          {
+            label: 'attack accuracy (simulated)',
+            kind: 'simulated',
+            points: results.map((r, i) => ({ x: i + 1, y: percent(r.accuracy) })),
+          },
+          {
+            label: 'chance (expected with salting)',
+            kind: 'published',
+            points: [2, 3].map((x) => ({ x, y: percent(CHANCE) })),
+          },
+        ],
+        {
+          title: 'Sharing side channel: how often the attacker names the victim’s page',
+          xTitle: `setup (${SETUPS.map((s, i) => `${i + 1}: ${s.label}`).join('; ')})`,
+          yTitle: '% of trials',
+        },
+      ),
     };
   },
 };

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { type ContentId, type ContentInterner, HvsimError, PAGE_SIZE } from '@hvsim/spec';
+import { type ContentId, type ContentInterner, describeIoError, HvsimError, PAGE_SIZE } from '@hvsim/spec';
 import type { ContentModel } from './content-model';
 
 /**
@@ -28,7 +28,7 @@ export class FileContent implements ContentModel {
     } catch (error) {
       throw new HvsimError(
         'unreadable-content',
-        `cannot read ${path} (${(error as Error).message})`,
+        `cannot read ${path}: ${describeIoError(error)}`,
         'content.path',
       );
     }

@@ -67,6 +67,8 @@ describe('buffer-pool', () => {
   });
 
   it('rejects a bad log rate, naming it', () => {
-    expect(() => bufferPool.create({ logPerWrite: 100 }, workloadContext())).toThrow(/logPerWrite: expected a number (of at most|below) /);
+    expect(() => bufferPool.create({ logPerWrite: 100 }, workloadContext())).toThrow(
+      /logPerWrite: expected a number (of at most|below) /,
+    );
   });
 });

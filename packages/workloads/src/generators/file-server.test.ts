@@ -78,8 +78,12 @@ describe('file-server', () => {
   });
 
   it('rejects a bad mix, naming the field', () => {
-    expect(() => fileServer.create({ readFraction: 2 }, workloadContext())).toThrow(/readFraction: expected a number of at most 1, got 2/);
-    expect(() => fileServer.create({ files: 0 }, workloadContext())).toThrow(/files: expected a number (of at least|above) /);
+    expect(() => fileServer.create({ readFraction: 2 }, workloadContext())).toThrow(
+      /readFraction: expected a number of at most 1, got 2/,
+    );
+    expect(() => fileServer.create({ files: 0 }, workloadContext())).toThrow(
+      /files: expected a number (of at least|above) /,
+    );
     expect(() => fileServer.create({ fileSize: '1000B' }, workloadContext())).toThrow(
       /fileSize: expected a multiple/,
     );

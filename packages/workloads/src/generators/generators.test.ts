@@ -181,7 +181,9 @@ describe('every generator', () => {
       }
       throw new Error(`${name} accepted ${JSON.stringify(options)}`);
     };
-    expect(message({ ops: -3 })).toMatch(new RegExp(`^${name}\\.options: ops: expected a number (of at least|above) `));
+    expect(message({ ops: -3 })).toMatch(
+      new RegExp(`^${name}\\.options: ops: expected a number (of at least|above) `),
+    );
     expect(message({ until: 'soon' })).toMatch(/until: expected a duration such as "30s"/);
     expect(message({ content: 'random' })).toMatch(/content: expected a content model/);
     expect(message({ content: { model: 'mix', zero: 0.9, osImage: 0.9 } })).toMatch(

@@ -57,6 +57,8 @@ describe('idle', () => {
   });
 
   it('rejects a negative rate, naming it', () => {
-    expect(() => idle.create({ rate: -5 }, workloadContext())).toThrow(/idle\.options: rate: expected a number (of at least|above) 0, got -5/);
+    expect(() => idle.create({ rate: -5 }, workloadContext())).toThrow(
+      /idle\.options: rate: expected a number (of at least|above) 0, got -5/,
+    );
   });
 });

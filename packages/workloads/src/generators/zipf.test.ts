@@ -49,6 +49,8 @@ describe('zipf', () => {
   });
 
   it('rejects a bad exponent, naming it', () => {
-    expect(() => zipf.create({ alpha: -1 }, workloadContext())).toThrow(/zipf\.options: alpha: expected a number (of at least|above) 0, got -1/);
+    expect(() => zipf.create({ alpha: -1 }, workloadContext())).toThrow(
+      /zipf\.options: alpha: expected a number (of at least|above) 0, got -1/,
+    );
   });
 });

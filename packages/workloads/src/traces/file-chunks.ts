@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { describeIoError } from '@hvsim/spec';
 import { TraceFileError } from './errors';
 
 /** Read buffer size when the caller does not choose one: large enough that syscalls are a rounding error. */
@@ -75,7 +76,7 @@ export class FileChunks {
     try {
       return readSync(this.#fd, this.buf, offset, length, position);
     } catch (error) {
-      throw new TraceFileError(this.path, `cannot read the trace (${describe(error)})`);
+      throw new TraceFileError(this.path, `cannot read the trace: ${describeIoError(error)}`);
     }
   }
 }
@@ -114,14 +115,9 @@ function openError(path: string, error: unknown): TraceFileError {
     path,
     code === 'ENOENT'
       ? 'no such trace file: expected the path of an existing file'
-      : `cannot open the trace file (${describe(error)})`,
+      : `cannot open the trace file: ${describeIoError(error)}`,
   );
 }
 
 const directoryError = (path: string): TraceFileError =>
   new TraceFileError(path, 'is a directory: expected the path of a trace file');
-
-function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e.code ?? e.message ?? String(error);
-}
