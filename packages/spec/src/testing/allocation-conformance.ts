@@ -35,7 +35,9 @@ const rebalance: fc.Arbitrary<AllocationInput> = allocationInput().chain((input)
 
 /** The input as text, typed arrays included, to see that the policy left it alone. */
 const snapshot = (input: AllocationInput) =>
-  JSON.stringify(input, (_key, value) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value));
+  JSON.stringify(input, (_key, value) =>
+    ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value,
+  );
 
 /**
  * The properties every allocation policy keeps, ours or a user's: call it in a test with its definition (and

@@ -23,4 +23,3 @@ export {
 } from './sharing-conformance';
 export { TestMachine } from './test-machine';
 export { checkWorkloadConformance, type WorkloadConformanceOptions } from './workload-conformance';
-

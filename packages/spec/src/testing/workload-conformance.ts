@@ -89,7 +89,8 @@ export function checkWorkloadConformance<Schema extends z.ZodType>(
       if (!(Number.isInteger(n) && n >= 0 && n <= capacity)) {
         throw new Error(`${where}: expected a count of 0 to ${capacity} ops, got ${n}`);
       }
-      if (batch.length !== n) throw new Error(`${where}: returned ${n} but set batch.length to ${batch.length}`);
+      if (batch.length !== n)
+        throw new Error(`${where}: returned ${n} but set batch.length to ${batch.length}`);
       for (let i = capacity; i < capacity + PAD; i++) {
         if (batch.kind[i] !== 0xff || batch.target[i] !== MARK || batch.content[i] !== MARK) {
           throw new Error(`${where}: wrote index ${i}, past the batch's capacity`);
@@ -102,7 +103,10 @@ export function checkWorkloadConformance<Schema extends z.ZodType>(
         const target = batch.target[i]!;
         const content = batch.content[i]!;
         const problem = opProblem(kind, target, content, isPage);
-        if (problem) throw new Error(`${where}, op ${i} (kind ${kind}, target ${target}, content ${content}): ${problem}`);
+        if (problem)
+          throw new Error(
+            `${where}, op ${i} (kind ${kind}, target ${target}, content ${content}): ${problem}`,
+          );
         ops.push(kind, target, content);
         now += kind === OpKind.Compute ? target : script.opCost;
       }
@@ -137,7 +141,8 @@ function opProblem(
       if (!isPage(target)) return 'expected a virtual page of the VM as target';
       break;
     default:
-      if (!(Number.isSafeInteger(target) && target >= 0)) return 'expected a disk block (0 or more) as target';
+      if (!(Number.isSafeInteger(target) && target >= 0))
+        return 'expected a disk block (0 or more) as target';
       if (kind === OpKind.FileCopy && !isPage(content)) return 'expected a virtual page of the VM as buffer';
   }
   if ((kind === OpKind.Write || kind === OpKind.FileWrite) && !isContentId(content)) {
