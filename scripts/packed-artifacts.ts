@@ -87,12 +87,16 @@ if (failures.length > 0) {
 console.log('ran ' + stats.ops + ' ops on ' + stats.vms.length + ' VMs for 5 simulated s; invariants hold');
 `;
 
-/** Runs a command, echoing it; its output goes to ours, and a failure names the step. */
-function run(step: string, command: string, args: string[], cwd: string): void {
+/**
+ * Runs a command, echoing it; a failure names the step. Its output goes to ours, or with `quiet` only when
+ * it fails (pnpm pack lists every file it packs).
+ */
+function run(step: string, command: string, args: string[], cwd: string, quiet = false): void {
   console.log(`$ ${command} ${args.join(' ')}    (in ${cwd})`);
   try {
-    execFileSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch {
+    execFileSync(command, args, { cwd, stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'inherit'] });
+  } catch (error) {
+    if (quiet) process.stdout.write((error as { stdout?: Buffer }).stdout ?? '');
     throw new Error(`${step} failed (${command} ${args[0] ?? ''}): see its output above`);
   }
 }
@@ -118,7 +122,7 @@ function main(): void {
     mkdirSync(project);
     console.log(`packing ${packages.length} packages into ${tarballs}`);
     for (const { dir, json } of packages) {
-      run(`packing ${json.name}`, 'pnpm', ['pack', '--pack-destination', tarballs], dir);
+      run(`packing ${json.name}`, 'pnpm', ['pack', '--pack-destination', tarballs], dir, true);
     }
     console.log(`packed (${elapsed()}); installing them into a scratch project, ${project}`);
     writeFileSync(
@@ -126,7 +130,15 @@ function main(): void {
       JSON.stringify({ name: 'hvsim-packed-check', private: true, type: 'module' }),
     );
     const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-    run('npm install', 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], project);
+    // `@hvsim/spec/testing` needs fast-check, an optional peer dependency that its users install themselves.
+    const spec = packages.find(({ json }) => json.name === '@hvsim/spec')!.json;
+    const fastCheck = `fast-check@${spec.peerDependencies['fast-check']}`;
+    run(
+      'npm install',
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, fastCheck],
+      project,
+    );
     console.log(`installed (${elapsed()}); running check.mjs with node`);
     writeFileSync(join(project, 'check.mjs'), CHECK);
     run('check.mjs', process.execPath, ['check.mjs'], project);
