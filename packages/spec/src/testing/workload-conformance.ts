@@ -10,11 +10,6 @@ export interface WorkloadConformanceOptions<Options> {
   readonly options?: Options;
   /** Pages of the VM the workload runs in (default 4096). */
   readonly vmPages?: number;
-  /**
-   * Virtual pages its anonymous ops may name (default `vmPages`: a guest's address space defaults to its
-   * memory). Give more for options that ask for a larger working set than the VM holds.
-   */
-  readonly virtualPages?: number;
   /** Where relative file paths in the options start (see WorkloadContext). */
   readonly baseDir?: string;
   /** Runs per property (default: fast-check's, which the FC_NUM_RUNS setting of a test run also sets). */
@@ -60,8 +55,7 @@ export function checkWorkloadConformance<Schema extends z.ZodType>(
   options: WorkloadConformanceOptions<z.input<Schema>> = {},
 ): void {
   const vmPages = options.vmPages ?? 4096;
-  const virtualPages = options.virtualPages ?? vmPages;
-  const isPage = (value: number) => Number.isSafeInteger(value) && value >= 0 && value < virtualPages;
+  const isPage = (value: number) => Number.isSafeInteger(value) && value >= 0 && value < vmPages;
 
   const run = (script: Run): number[] => {
     const context: WorkloadContext = {
