@@ -3,13 +3,18 @@ import { defineConfig } from 'vitest/config';
 
 const conditions = ['@hvsim/source', 'module', 'node', 'import', 'default'];
 
-// One project per package; `extends: true` makes each inherit the source condition and the setup file.
-const projects = ['packages', 'apps'].flatMap((group) =>
+// One project per package (and per example); `extends: true` makes each inherit the source condition and the
+// setup file. A package's examples are tested beside its sources.
+const projects = ['packages', 'apps', 'examples'].flatMap((group) =>
   readdirSync(group, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => ({
       extends: true as const,
-      test: { name: entry.name, root: `${group}/${entry.name}`, include: ['src/**/*.test.ts'] },
+      test: {
+        name: group === 'examples' ? `example-${entry.name}` : entry.name,
+        root: `${group}/${entry.name}`,
+        include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
+      },
     })),
 );
 

@@ -116,6 +116,27 @@ describe('layering check', () => {
     ]);
   });
 
+  it('holds an example to the rules of apps: its library code imports only its dependencies', () => {
+    const root = workspace(spec, { name: '@hvsim/host', layer: 4 });
+    const dir = join(root, 'examples', 'plugin');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: '@hvsim-examples/plugin',
+        hvsim: { layer: 5 },
+        dependencies: { '@hvsim/spec': 'workspace:^' },
+        devDependencies: { '@hvsim/host': 'workspace:^' },
+      }),
+    );
+    writeFileSync(join(dir, 'src/index.ts'), "import '@hvsim/spec';\nimport '@hvsim/host';");
+    writeFileSync(join(dir, 'src/index.test.ts'), "import '@hvsim/host';");
+    expect(checkLayers(root)).toEqual([
+      'examples/plugin/package.json: @hvsim-examples/plugin is on layer 6 in DESIGN.md, not 5',
+      'examples/plugin/src/index.ts: imports @hvsim/host, which examples/plugin/package.json does not declare',
+    ]);
+  });
+
   it('fails a package that claims another layer than DESIGN.md gives it', () => {
     const root = workspace({ name: '@hvsim/host', layer: 2 });
     expect(checkLayers(root)).toEqual([

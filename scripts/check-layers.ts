@@ -1,7 +1,8 @@
 /**
  * Enforces the layering of DESIGN.md: imports only go down the layer table, never to a sibling on the same
  * layer, and every imported workspace package is declared in package.json. Private tool packages (layer
- * "tool", e.g. the benchmark kit) may only be dev dependencies, used from benchmarks and tests.
+ * "tool", e.g. the benchmark kit) may only be dev dependencies, used from benchmarks and tests. The worked
+ * examples under examples/ are held to the rules of apps, so they show only what a user's package can do.
  *
  * Run: `tsx scripts/check-layers.ts` (exits 1 and lists each violation).
  */
@@ -37,7 +38,7 @@ interface WorkspacePackage {
 
 function readPackages(root: string, problems: string[]): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'examples']) {
     const base = join(root, group);
     if (!existsSync(base)) continue;
     for (const entry of readdirSync(base, { withFileTypes: true })) {
@@ -45,7 +46,7 @@ function readPackages(root: string, problems: string[]): WorkspacePackage[] {
       if (!entry.isDirectory() || !existsSync(file)) continue;
       const json = JSON.parse(readFileSync(file, 'utf8'));
       const declared: unknown = json.hvsim?.layer;
-      const expected = group === 'apps' ? APP_LAYER : DESIGN_LAYERS[json.name];
+      const expected = group === 'packages' ? DESIGN_LAYERS[json.name] : APP_LAYER;
       const where = relative(root, file);
       if (declared !== 'tool' && typeof declared !== 'number') {
         problems.push(`${where}: hvsim.layer must be a layer number or "tool"`);

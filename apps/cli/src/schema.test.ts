@@ -59,9 +59,9 @@ describe('hvsim schema', () => {
   );
 
   test('prints the schema the scenario package builds', async () => {
-    let out = '';
-    const code = await main(['schema'], { out: (t) => void (out += t), err: () => {}, tty: false });
+    const out: string[] = [];
+    const code = await main(['schema'], { out: (t) => out.push(t), err: () => {}, tty: false });
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual(scenarioJsonSchema());
+    expect(JSON.parse(out.join(''))).toEqual(scenarioJsonSchema());
   });
 });

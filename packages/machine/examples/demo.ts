@@ -3,7 +3,7 @@
  * pages out random victims when it runs dry (as ESX does), identical pages are shared copy-on-write, one VM's
  * balloon takes some pages, and at the end every page still reads back what was last written to it.
  *
- * Run from the repository root: `npm run demo`.
+ * Run from the repository root: `npm run example:machine`.
  */
 import { checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
