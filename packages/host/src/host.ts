@@ -1,5 +1,5 @@
 import { admissionRefusal } from '@hvsim/economics';
-import { ContentStore, type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
+import { ContentStore, type CostModel, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
   type CreateContext,
@@ -22,6 +22,7 @@ import {
   type WorkloadContext,
 } from '@hvsim/spec';
 import { emergencyPager } from './emergency-pager';
+import { InvariantChecks } from './invariant-checks';
 import { MetricsRecorder } from './metrics-recorder';
 import {
   DEFAULT_PERIODS,
@@ -30,7 +31,7 @@ import {
   nullAllocation,
   nullReclamation,
 } from './policies';
-import { Scheduler } from './scheduler';
+import { type PeriodicTask, Scheduler } from './scheduler';
 import { SharedTraps } from './shared-traps';
 import type { Use } from './use';
 import { VmRunner } from './vm-runner';
@@ -73,7 +74,10 @@ export interface HostConfig {
   readonly quantum?: SimTime;
   /** Sample period of the metrics (default 1 s). */
   readonly metricInterval?: SimTime;
-  /** Check every machine invariant after every quantum (slow: for tests). */
+  /**
+   * Check the machine's and every guest's invariants after each VM's quantum and each of the host's own steps
+   * (slow: for tests, and for holding plugins to the invariants); a breach throws InvariantCheckFailed.
+   */
   readonly checkInvariants?: boolean;
   /** Allocation, reclamation and sharing; an empty slot runs its null implementation. */
   readonly policies?: HostPolicies;
@@ -145,6 +149,8 @@ export class Host {
   readonly #sharing: SharingEngine | undefined;
   /** Trap channels shared by the VMs' observers, so eight VMs' detectors fit in the machine's trap bits. */
   readonly #traps: SharedTraps;
+  /** The invariant checks, only when the configuration asks for them. */
+  readonly #checks: InvariantChecks | undefined;
   #now: SimTime = 0;
   /** Free memory, as a share of the host's, when the run loop last looked: to see a trigger crossed. */
   #lastFree = 1;
@@ -170,6 +176,9 @@ export class Host {
       }),
     });
     this.#traps = new SharedTraps(this.machine.traps);
+    this.#checks = config.checkInvariants
+      ? new InvariantChecks(this.machine, () => this.#running().map((slot) => slot.runner!.guest))
+      : undefined;
     const names = new Set<string>();
     this.#slots = config.vms.map((vm, i) => {
       if (names.has(vm.name)) {
@@ -235,26 +244,33 @@ export class Host {
     return this.#sharing;
   }
 
-  /** Runs the host until host time `until`, calling `onProgress` after every quantum. */
+  /**
+   * Runs the host until host time `until`, calling `onProgress` after every quantum. With `checkInvariants`,
+   * the invariants are checked after each VM's quantum and each step of the host that follows.
+   */
   run(until: SimTime, onProgress?: (now: SimTime) => void): void {
+    const checks = this.#checks;
+    const afterTask =
+      checks && ((task: PeriodicTask, at: SimTime) => checks.run(`the ${task.name} task`, at));
     while (this.#now < until) {
       const next = Math.min(this.#now + this.#quantum, until, this.#scheduler.next);
       const running = this.#running();
-      for (const slot of running) slot.runner!.runUntil(next);
+      for (const slot of running) {
+        slot.runner!.runUntil(next);
+        checks?.run(`the quantum of vm '${slot.config.name}'`, next);
+      }
       this.machine.advanceTo(next);
       this.#now = next;
       for (const slot of running) {
         const vmTime = this.machine.vmTime(slot.runner!.vm);
         for (const detector of detectorsOf(slot)) detector.tick(vmTime);
       }
-      this.#scheduler.runDue(next);
+      checks?.run('swap writes completing and detectors ticking', next);
+      this.#scheduler.runDue(next, afterTask);
       this.#rebalanceOnCrossing(next);
       this.#powerOnDue();
       this.#powerOffDue();
-      if (this.#config.checkInvariants) {
-        checkInvariants(this.machine);
-        for (const slot of this.#running()) slot.runner!.guest.checkInvariants?.();
-      }
+      checks?.run('rebalancing on a trigger and powering VMs on and off', next);
       onProgress?.(next);
     }
   }
