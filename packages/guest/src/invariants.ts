@@ -29,73 +29,65 @@ const useName = (use: number | undefined): string =>
  */
 export function checkGuestInvariants(guest: GuestKernel): void {
   const vm = guest.vm;
-  /** Throws the breach (built only on failure) as an InvariantViolation of this guest's VM. */
-  const check = (
-    condition: boolean,
-    invariant: Invariant,
-    breach: () => Omit<InvariantBreach, 'invariant' | 'vm'>,
-  ) => {
-    if (!condition) throw new InvariantViolation({ invariant: GUEST_INVARIANTS[invariant], vm, ...breach() });
-  };
+  /** The violation of an invariant at this guest's VM, to throw. */
+  const broken = (invariant: Invariant, breach: Omit<InvariantBreach, 'invariant' | 'vm'>) =>
+    new InvariantViolation({ invariant: GUEST_INVARIANTS[invariant], vm, ...breach });
   const at = (page: Ppn, found: string) => ({ page, found });
   const pages = guest.use.length;
   const claims = new Uint8Array(pages);
   const claim = (ppn: number, why: string) => {
-    check(ppn >= 0 && ppn < pages && claims[ppn] === 0, 'pages', () =>
-      at(ppn, ppn >= 0 && ppn < pages ? `claimed twice (${why})` : `not a page (${why})`),
-    );
+    if (!(ppn >= 0 && ppn < pages && claims[ppn] === 0))
+      throw broken(
+        'pages',
+        at(ppn, ppn >= 0 && ppn < pages ? `claimed twice (${why})` : `not a page (${why})`),
+      );
     claims[ppn] = 1;
   };
   for (const ppn of guest.zeroed) {
-    check(guest.use[ppn] === PageUse.Free, 'pages', () => at(ppn, 'on the zeroed free list but in use'));
+    if (guest.use[ppn] !== PageUse.Free) throw broken('pages', at(ppn, 'on the zeroed free list but in use'));
     claim(ppn, 'zeroed free list');
   }
   for (const ppn of guest.dirtyFree) {
-    check(guest.use[ppn] === PageUse.Free, 'pages', () => at(ppn, 'on the free list but in use'));
+    if (guest.use[ppn] !== PageUse.Free) throw broken('pages', at(ppn, 'on the free list but in use'));
     claim(ppn, 'free list');
   }
   const slots = new Uint8Array(guest.swapContent.length);
   for (const slot of guest.swapFree) {
-    check(slots[slot] === 0, 'swap', () => ({ found: `swap slot ${slot} free twice` }));
+    if (slots[slot] !== 0) throw broken('swap', { found: `swap slot ${slot} free twice` });
     slots[slot] = 1;
   }
   for (let vpn = 0; vpn < guest.settings.addressSpacePages; vpn++) {
     const ppn = guest.pageOf(vpn);
     const slot = guest.swapSlotOf(vpn);
     if (ppn >= 0) {
-      check(guest.use[ppn] === PageUse.Anon && guest.owner[ppn] === vpn, 'pages', () =>
-        at(ppn, `mapped by virtual page ${vpn}, which does not own it`),
-      );
+      if (!(guest.use[ppn] === PageUse.Anon && guest.owner[ppn] === vpn))
+        throw broken('pages', at(ppn, `mapped by virtual page ${vpn}, which does not own it`));
       claim(ppn, `virtual page ${vpn}`);
     } else if (slot >= 0) {
-      check(slots[slot] === 0, 'swap', () => ({
-        found: `swap slot ${slot} of virtual page ${vpn} is free or shared`,
-      }));
+      if (slots[slot] !== 0)
+        throw broken('swap', {
+          found: `swap slot ${slot} of virtual page ${vpn} is free or shared`,
+        });
       slots[slot] = 1;
     }
   }
-  check(
-    slots.every((s) => s === 1),
-    'swap',
-    () => ({
+  if (slots.includes(0))
+    throw broken('swap', {
       found: `swap slot ${slots.indexOf(0)} is neither free nor held`,
-    }),
-  );
+    });
   for (let block = 0; block < guest.settings.diskBlocks; block++) {
     const ppn = guest.cachedPage(block);
     if (ppn < 0) continue;
-    check(guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block, 'pages', () =>
-      at(ppn, `caches block ${block}, which does not own it`),
-    );
+    if (!(guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block))
+      throw broken('pages', at(ppn, `caches block ${block}, which does not own it`));
     claim(ppn, `block ${block}`);
   }
   let onLru = 0;
   for (const list of [LruList.Active, LruList.Inactive]) {
     for (const ppn of guest.lru.pages(list)) {
       onLru++;
-      check(guest.use[ppn] === PageUse.Anon || guest.use[ppn] === PageUse.Cache, 'lru', () =>
-        at(ppn, `on the LRU but ${useName(guest.use[ppn])}`),
-      );
+      if (!(guest.use[ppn] === PageUse.Anon || guest.use[ppn] === PageUse.Cache))
+        throw broken('lru', at(ppn, `on the LRU but ${useName(guest.use[ppn])}`));
     }
   }
   let kernel = 0;
@@ -110,22 +102,21 @@ export function checkGuestInvariants(guest: GuestKernel): void {
     else if (use === PageUse.Anon || use === PageUse.Cache) reclaimable++;
     if (use === PageUse.Kernel || use === PageUse.Balloon || use === PageUse.Cmm) claim(ppn, 'pinned');
   }
-  check(onLru === reclaimable, 'lru', () => ({
-    found: `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`,
-  }));
-  check(kernel === guest.settings.kernelPages, 'pinned', () => ({
-    found: `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
-  }));
-  check(balloon === guest.balloon.size, 'pinned', () => ({
-    found: `balloon pages ${balloon}, driver holds ${guest.balloon.size}`,
-  }));
+  if (onLru !== reclaimable)
+    throw broken('lru', {
+      found: `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`,
+    });
+  if (kernel !== guest.settings.kernelPages)
+    throw broken('pinned', {
+      found: `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
+    });
+  if (balloon !== guest.balloon.size)
+    throw broken('pinned', {
+      found: `balloon pages ${balloon}, driver holds ${guest.balloon.size}`,
+    });
   const pooled = (guest.cmm?.pages ?? 0) + (guest.cmm?.timedPages ?? 0);
-  check(cmm === pooled, 'pinned', () => ({ found: `cmm pages ${cmm}, its pools hold ${pooled}` }));
-  check(
-    claims.every((c) => c === 1),
-    'pages',
-    () => at(claims.indexOf(0), 'neither free nor in use'),
-  );
+  if (cmm !== pooled) throw broken('pinned', { found: `cmm pages ${cmm}, its pools hold ${pooled}` });
+  if (claims.includes(0)) throw broken('pages', at(claims.indexOf(0), 'neither free nor in use'));
   if (guest.settings.pageHints) {
     for (let ppn = 0; ppn < pages; ppn++) {
       const use = guest.use[ppn];
@@ -135,9 +126,11 @@ export function checkGuestInvariants(guest: GuestKernel): void {
           : use === PageUse.Cache && !guest.dirty[ppn]
             ? GuestPageUsage.Volatile
             : GuestPageUsage.Stable;
-      check(guest.pageUsage(ppn) === expected, 'hints', () =>
-        at(ppn, `${useName(use)}, has usage ${guest.pageUsage(ppn)}, expected ${expected}`),
-      );
+      if (guest.pageUsage(ppn) !== expected)
+        throw broken(
+          'hints',
+          at(ppn, `${useName(use)}, has usage ${guest.pageUsage(ppn)}, expected ${expected}`),
+        );
     }
   }
 }

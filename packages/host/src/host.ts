@@ -246,18 +246,17 @@ export class Host {
 
   /**
    * Runs the host until host time `until`, calling `onProgress` after every quantum. With `checkInvariants`,
-   * the invariants are checked after each VM's quantum and each step of the host that follows.
+   * the invariants are checked after each VM's quantum and after the host's steps that follow.
    */
   run(until: SimTime, onProgress?: (now: SimTime) => void): void {
     const checks = this.#checks;
-    const afterTask =
-      checks && ((task: PeriodicTask, at: SimTime) => checks.run(`the ${task.name} task`, at));
+    const noteTask = checks && ((task: PeriodicTask) => checks.noteTask(task.name));
     while (this.#now < until) {
       const next = Math.min(this.#now + this.#quantum, until, this.#scheduler.next);
       const running = this.#running();
       for (const slot of running) {
         slot.runner!.runUntil(next);
-        checks?.run(`the quantum of vm '${slot.config.name}'`, next);
+        checks?.afterQuantum(slot.config.name, slot.runner!.guest, next);
       }
       this.machine.advanceTo(next);
       this.#now = next;
@@ -265,12 +264,11 @@ export class Host {
         const vmTime = this.machine.vmTime(slot.runner!.vm);
         for (const detector of detectorsOf(slot)) detector.tick(vmTime);
       }
-      checks?.run('swap writes completing and detectors ticking', next);
-      this.#scheduler.runDue(next, afterTask);
+      this.#scheduler.runDue(next, noteTask);
       this.#rebalanceOnCrossing(next);
       this.#powerOnDue();
       this.#powerOffDue();
-      checks?.run('rebalancing on a trigger and powering VMs on and off', next);
+      checks?.afterHostSteps(next);
       onProgress?.(next);
     }
   }

@@ -122,7 +122,7 @@ describe('invariant checks of a run', () => {
     expect(checked).toEqual(run(false));
   });
 
-  it('catch a reclamation mechanism that frees a frame a page still maps, after the rebalance that ran it', () => {
+  it('catch a reclamation mechanism that frees a frame a page still maps, after the rebalance that ran it, named', () => {
     const host = createHost(
       config({
         checkInvariants: true,
@@ -140,13 +140,13 @@ describe('invariant checks of a run', () => {
       code: 'invariant-broken',
       invariant: 'pages partition exactly',
       vm: 'a',
-      after: 'the rebalance task',
+      after: "the host's steps between quanta (tasks: metrics, rebalance)",
       time: time.ms(20),
     });
     expect(host.machine.pageState(a, page)).toBe(PageState.Private);
     const frame = host.machine.frameOf(a, page);
     expect(error.message).toBe(
-      `invariant 'pages partition exactly' broke after the rebalance task at 20.00 ms: ` +
+      `invariant 'pages partition exactly' broke after the host's steps between quanta (tasks: metrics, rebalance) at 20.00 ms: ` +
         `page ${page} of vm 'a': private, maps frame ${frame}, which is free`,
     );
   });

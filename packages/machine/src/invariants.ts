@@ -8,6 +8,7 @@ import {
   NONE,
   PAGE_STATE_NAMES,
   PageState,
+  type Ppn,
   type VmId,
 } from '@hvsim/spec';
 import { framesFor } from './compression-cache';
@@ -28,13 +29,9 @@ export const MACHINE_INVARIANTS = {
 
 type Invariant = keyof typeof MACHINE_INVARIANTS;
 
-/** Throws the breach (built only on failure) as an InvariantViolation. */
-function check(
-  condition: boolean,
-  invariant: Invariant,
-  breach: () => Omit<InvariantBreach, 'invariant'>,
-): void {
-  if (!condition) throw new InvariantViolation({ invariant: MACHINE_INVARIANTS[invariant], ...breach() });
+/** The violation of an invariant, to throw. */
+function broken(invariant: Invariant, breach: Omit<InvariantBreach, 'invariant'>): InvariantViolation {
+  return new InvariantViolation({ invariant: MACHINE_INVARIANTS[invariant], ...breach });
 }
 
 /** A page that maps (or is being written from) a frame, to name one when a frame breaks an invariant. */
@@ -83,10 +80,11 @@ function checkCounts(
   vm?: VmId,
 ): void {
   for (let i = 0; i < names.length; i++) {
-    check(counted[i] === kept[i], invariant, () => ({
-      ...(vm === undefined ? {} : { vm }),
-      found: `${counted[i]} ${what} ${names[i]} counted, ${kept[i]} kept`,
-    }));
+    if (counted[i] !== kept[i])
+      throw broken(invariant, {
+        ...(vm === undefined ? {} : { vm }),
+        found: `${counted[i]} ${what} ${names[i]} counted, ${kept[i]} kept`,
+      });
   }
 }
 
@@ -105,24 +103,28 @@ export function checkInvariants(machine: Machine): void {
   const counted = new Float64Array(FRAME_STATE_NAMES.length);
   for (let mpn = 0; mpn < total; mpn++) counted[frames.state[mpn]!]!++;
   checkCounts('frames', 'frames', FRAME_STATE_NAMES, counted, frames.counts);
-  check(counted.reduce((a, b) => a + b, 0) === total, 'frames', () => ({
-    found: 'frame states do not sum to the total',
-  }));
-  check(frames.freeTop === counted[FrameState.Free], 'frames', () => ({
-    found: `free stack holds ${frames.freeTop} frames, ${counted[FrameState.Free]} are free`,
-  }));
+  if (counted.reduce((a, b) => a + b, 0) !== total)
+    throw broken('frames', {
+      found: 'frame states do not sum to the total',
+    });
+  if (frames.freeTop !== counted[FrameState.Free])
+    throw broken('frames', {
+      found: `free stack holds ${frames.freeTop} frames, ${counted[FrameState.Free]} are free`,
+    });
   const onStack = new Uint8Array(total);
   for (let i = 0; i < frames.freeTop; i++) {
     const mpn = frames.freeStack[i]!;
-    check(frames.state[mpn] === FrameState.Free && onStack[mpn] === 0, 'frames', () => ({
-      frame: mpn,
-      found: `on the free stack ${onStack[mpn] ? 'twice' : `but ${FRAME_STATE_NAMES[frames.state[mpn]!]}`}`,
-    }));
+    if (!(frames.state[mpn] === FrameState.Free && onStack[mpn] === 0))
+      throw broken('frames', {
+        frame: mpn,
+        found: `on the free stack ${onStack[mpn] ? 'twice' : `but ${FRAME_STATE_NAMES[frames.state[mpn]!]}`}`,
+      });
     onStack[mpn] = 1;
   }
-  check(counted[FrameState.Reserved] === machine.reservedFrames, 'frames', () => ({
-    found: `${counted[FrameState.Reserved]} reserved frames, ${machine.reservedFrames} set aside`,
-  }));
+  if (counted[FrameState.Reserved] !== machine.reservedFrames)
+    throw broken('frames', {
+      found: `${counted[FrameState.Reserved]} reserved frames, ${machine.reservedFrames} set aside`,
+    });
 
   // Pages: partition, flags, and who maps which frame.
   const mappers = new Uint32Array(total);
@@ -135,47 +137,63 @@ export function checkInvariants(machine: Machine): void {
     const m = machine.memoryOf(vm);
     const partition = new Float64Array(PAGE_STATE_NAMES.length);
     let bytes = 0;
+    /** A breach at one of this VM's pages, named with its state. */
+    const at = (ppn: Ppn, found: string) => ({
+      vm,
+      page: ppn,
+      found: `${PAGE_STATE_NAMES[m.state[ppn]!]}, ${found}`,
+    });
     for (let ppn = 0; ppn < m.pages; ppn++) {
       const state = m.state[ppn] as PageState;
       const loc = m.loc[ppn]!;
       partition[state]!++;
-      const at = (found: string) => ({ vm, page: ppn, found: `${PAGE_STATE_NAMES[state]}, ${found}` });
       const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
       const cleanPotentiallyVolatile =
         state === PageState.Private && usage === GuestPageUsage.PotentiallyVolatile;
       const flags = m.flags[ppn]! & ~CHANNEL_BITS;
       const expected = stateFlags(state) | (cleanPotentiallyVolatile ? Flag.WriteProtect : 0);
-      check(flags === expected, 'flags', () => at(`has translation flags ${flags}, expected ${expected}`));
-      check(validCmmState(state, usage & USAGE_BITS), 'cmm', () =>
-        at(`has CMM2 usage ${usage}: not a valid state`),
-      );
+      if (flags !== expected)
+        throw broken('flags', at(ppn, `has translation flags ${flags}, expected ${expected}`));
+      if (!validCmmState(state, usage & USAGE_BITS))
+        throw broken('cmm', at(ppn, `has CMM2 usage ${usage}: not a valid state`));
       switch (state) {
         case PageState.Private:
         case PageState.Shared: {
           const frameState = state === PageState.Private ? FrameState.Private : FrameState.Shared;
-          check(frames.state[loc] === frameState, 'partition', () =>
-            at(`maps frame ${loc}, which is ${FRAME_STATE_NAMES[frames.state[loc]!] ?? 'not a frame'}`),
-          );
+          if (frames.state[loc] !== frameState)
+            throw broken(
+              'partition',
+              at(
+                ppn,
+                `maps frame ${loc}, which is ${FRAME_STATE_NAMES[frames.state[loc]!] ?? 'not a frame'}`,
+              ),
+            );
           mappers[loc]!++;
           break;
         }
         case PageState.Swapped: {
-          check(loc < machine.swap.slots && slotOwners[loc] === 0, 'swap', () =>
-            at(
-              loc < machine.swap.slots
-                ? `holds slot ${loc}, which another page holds`
-                : `holds no slot (${loc})`,
-            ),
-          );
+          if (!(loc < machine.swap.slots && slotOwners[loc] === 0))
+            throw broken(
+              'swap',
+              at(
+                ppn,
+                loc < machine.swap.slots
+                  ? `holds slot ${loc}, which another page holds`
+                  : `holds no slot (${loc})`,
+              ),
+            );
           slotOwners[loc] = 1;
           swapped++;
           const writing = machine.swap.inFlightFrame[loc]!;
           if (writing !== NONE) {
-            check(frames.state[writing] === FrameState.InFlight, 'swap', () =>
-              at(
-                `is written to swap from frame ${writing}, which is ${FRAME_STATE_NAMES[frames.state[writing]!]}`,
-              ),
-            );
+            if (frames.state[writing] !== FrameState.InFlight)
+              throw broken(
+                'swap',
+                at(
+                  ppn,
+                  `is written to swap from frame ${writing}, which is ${FRAME_STATE_NAMES[frames.state[writing]!]}`,
+                ),
+              );
             mappers[writing]!++;
           }
           break;
@@ -185,47 +203,55 @@ export function checkInvariants(machine: Machine): void {
           bytes += machine.compression.bytes[loc]!;
           break;
         default:
-          check(loc === NONE, 'partition', () => at(`holds location ${loc}, expected none`));
+          if (loc !== NONE) throw broken('partition', at(ppn, `holds location ${loc}, expected none`));
       }
     }
     checkCounts('partition', 'pages', PAGE_STATE_NAMES, partition, m.partition, vm);
-    check(bytes === m.compressedBytes, 'compression', () => ({
-      vm,
-      found: `compressed bytes ${bytes} counted, ${m.compressedBytes} kept`,
-    }));
-    check(m.compressionFrames.length === framesFor(bytes), 'compression', () => ({
-      vm,
-      found: `${m.compressionFrames.length} compression frames for ${bytes} bytes, expected ${framesFor(bytes)}`,
-    }));
-    for (const mpn of m.compressionFrames) {
-      check(frames.state[mpn] === FrameState.Compressed, 'frames', () => ({
+    if (bytes !== m.compressedBytes)
+      throw broken('compression', {
         vm,
-        frame: mpn,
-        found: `compression frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
-      }));
+        found: `compressed bytes ${bytes} counted, ${m.compressedBytes} kept`,
+      });
+    if (m.compressionFrames.length !== framesFor(bytes))
+      throw broken('compression', {
+        vm,
+        found: `${m.compressionFrames.length} compression frames for ${bytes} bytes, expected ${framesFor(bytes)}`,
+      });
+    for (const mpn of m.compressionFrames) {
+      if (frames.state[mpn] !== FrameState.Compressed)
+        throw broken('frames', {
+          vm,
+          frame: mpn,
+          found: `compression frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
+        });
     }
     for (const mpn of m.overheadFrames) {
-      check(frames.state[mpn] === FrameState.Overhead, 'frames', () => ({
-        vm,
-        frame: mpn,
-        found: `overhead frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
-      }));
+      if (frames.state[mpn] !== FrameState.Overhead)
+        throw broken('frames', {
+          vm,
+          frame: mpn,
+          found: `overhead frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
+        });
     }
     overhead += m.overheadFrames.length;
     compressionFrames += m.compressionFrames.length;
   }
-  check(overhead === counted[FrameState.Overhead], 'frames', () => ({
-    found: `${counted[FrameState.Overhead]} overhead frames, VMs own ${overhead}`,
-  }));
-  check(compressionFrames === counted[FrameState.Compressed], 'frames', () => ({
-    found: `${counted[FrameState.Compressed]} compression frames, VMs own ${compressionFrames}`,
-  }));
-  check(compressedEntries === machine.compression.used, 'compression', () => ({
-    found: `${machine.compression.used} cache entries used, ${compressedEntries} pages compressed`,
-  }));
-  check(swapped === machine.swap.used, 'swap', () => ({
-    found: `swap slots used ${machine.swap.used}, swapped pages ${swapped}`,
-  }));
+  if (overhead !== counted[FrameState.Overhead])
+    throw broken('frames', {
+      found: `${counted[FrameState.Overhead]} overhead frames, VMs own ${overhead}`,
+    });
+  if (compressionFrames !== counted[FrameState.Compressed])
+    throw broken('frames', {
+      found: `${counted[FrameState.Compressed]} compression frames, VMs own ${compressionFrames}`,
+    });
+  if (compressedEntries !== machine.compression.used)
+    throw broken('compression', {
+      found: `${machine.compression.used} cache entries used, ${compressedEntries} pages compressed`,
+    });
+  if (swapped !== machine.swap.used)
+    throw broken('swap', {
+      found: `swap slots used ${machine.swap.used}, swapped pages ${swapped}`,
+    });
 
   // Frames: private frames have one mapper, shared ones their reference count, in-flight ones one write.
   const index = machine.sharingIndex();
@@ -235,33 +261,34 @@ export function checkInvariants(machine: Machine): void {
   for (let mpn = 0; mpn < total; mpn++) {
     const state = frames.state[mpn]!;
     if (state === FrameState.Private || state === FrameState.InFlight) {
-      check(mappers[mpn] === 1, 'mappers', () =>
-        frame(mpn, `${FRAME_STATE_NAMES[state]} frame has ${mappers[mpn]} mappers, expected 1`),
-      );
+      if (mappers[mpn] !== 1)
+        throw broken(
+          'mappers',
+          frame(mpn, `${FRAME_STATE_NAMES[state]} frame has ${mappers[mpn]} mappers, expected 1`),
+        );
     } else if (state === FrameState.Shared) {
       shared++;
       const refs = frames.refs;
       const count = refs.get(mpn);
-      check(count === mappers[mpn], 'mappers', () =>
-        frame(mpn, `shared frame has reference count ${count}, ${mappers[mpn]} mappers`),
-      );
-      check(
-        refs.small[mpn]! < refs.limit ? !refs.overflow.has(mpn) : refs.overflow.get(mpn)! >= refs.limit,
-        'mappers',
-        () => frame(mpn, 'in-frame reference count and overflow table disagree'),
-      );
-      check(count > 0 || mpn === machine.zeroFrame, 'mappers', () =>
-        frame(mpn, 'shared frame kept with no mapper'),
-      );
-      check(index.get(machine.frameDomain(mpn), frames.content[mpn]!) === mpn, 'sharing', () =>
-        frame(mpn, "shared frame missing from its domain's sharing index"),
-      );
+      if (count !== mappers[mpn])
+        throw broken(
+          'mappers',
+          frame(mpn, `shared frame has reference count ${count}, ${mappers[mpn]} mappers`),
+        );
+      if (!(refs.small[mpn]! < refs.limit ? !refs.overflow.has(mpn) : refs.overflow.get(mpn)! >= refs.limit))
+        throw broken('mappers', frame(mpn, 'in-frame reference count and overflow table disagree'));
+      if (!(count > 0 || mpn === machine.zeroFrame))
+        throw broken('mappers', frame(mpn, 'shared frame kept with no mapper'));
+      if (index.get(machine.frameDomain(mpn), frames.content[mpn]!) !== mpn)
+        throw broken('sharing', frame(mpn, "shared frame missing from its domain's sharing index"));
     } else {
-      check(mappers[mpn] === 0, 'mappers', () => frame(mpn, `${FRAME_STATE_NAMES[state]} frame is mapped`));
+      if (mappers[mpn] !== 0)
+        throw broken('mappers', frame(mpn, `${FRAME_STATE_NAMES[state]} frame is mapped`));
     }
   }
   // Each index entry is a distinct shared frame, so no two shared frames of a domain hold the same content.
-  check(machine.sharedFrames === shared, 'sharing', () => ({
-    found: `sharing index has ${machine.sharedFrames} entries for ${shared} shared frames`,
-  }));
+  if (machine.sharedFrames !== shared)
+    throw broken('sharing', {
+      found: `sharing index has ${machine.sharedFrames} entries for ${shared} shared frames`,
+    });
 }
