@@ -75,8 +75,8 @@ export interface HostConfig {
   /** Sample period of the metrics (default 1 s). */
   readonly metricInterval?: SimTime;
   /**
-   * Check the machine's and every guest's invariants after each VM's quantum and each of the host's own steps
-   * (slow: for tests, and for holding plugins to the invariants); a breach throws InvariantCheckFailed.
+   * Check the machine's and the guests' invariants after each VM's quantum and after the host's steps between
+   * quanta (slow: for tests, and for holding plugins to the invariants); a breach throws InvariantCheckFailed.
    */
   readonly checkInvariants?: boolean;
   /** Allocation, reclamation and sharing; an empty slot runs its null implementation. */

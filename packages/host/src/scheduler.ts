@@ -28,15 +28,15 @@ export class Scheduler {
   }
 
   /**
-   * Runs every task due by `now`, each as often as it fell due, in time order; `after` is called after each
-   * run (the kernel's invariant checks).
+   * Runs every task due by `now`, each as often as it fell due, in time order; `after` is told of each run
+   * (the kernel's invariant checks name the tasks that ran).
    */
-  runDue(now: SimTime, after?: (task: PeriodicTask, time: SimTime) => void): void {
+  runDue(now: SimTime, after?: (task: PeriodicTask) => void): void {
     while (this.#heap.length > 0 && this.#heap[0]!.time <= now) {
       const entry = this.#pop();
       const task = this.#tasks[entry.index]!;
       task.run(entry.time);
-      after?.(task, entry.time);
+      after?.(task);
       this.#push({ time: entry.time + task.period, index: entry.index });
     }
   }

@@ -144,7 +144,7 @@ export const scenarioSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe(
-          "check the machine's and every guest's invariants after each VM's quantum and each host task; the run stops at the first one broken, naming it, the VM and the page (slow: for testing scenarios and plugins)",
+          "check the machine's and every guest's invariants after each VM's quantum and after the host's steps between quanta; the run stops at the first one broken, naming it, the VM and the page (slow: for testing scenarios and plugins)",
         ),
     })
     .prefault({})
