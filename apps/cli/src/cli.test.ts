@@ -217,6 +217,25 @@ describe('hvsim run', () => {
     }
   });
 
+  it('checks every invariant after every quantum with --check-invariants, or with the scenario field', async () => {
+    const io = capture();
+    expect(await main(['run', SMALL, '--check-invariants'], io)).toBe(0);
+    const text = io.stdout.join('');
+    expect(text).toMatch(/^small\n/);
+    expect(text).toMatch(/\nevery invariant held after every quantum\n$/);
+    const json = capture();
+    expect(await main(['run', SMALL, '--check-invariants', '--json'], json)).toBe(0);
+    expect(JSON.parse(json.stdout.join(''))).toMatchObject({ scenario: 'small', invariantsChecked: true });
+    const unchecked = capture();
+    await main(['run', SMALL, '--json'], unchecked);
+    expect(JSON.parse(unchecked.stdout.join('')).invariantsChecked).toBeUndefined();
+    const file = join(tmp(), 'checked.yaml');
+    writeFileSync(file, `${readFileSync(SMALL, 'utf8')}checks: { invariants: true }\n`);
+    const field = capture();
+    expect(await main(['run', file], field)).toBe(0);
+    expect(field.stdout.join('')).toMatch(/\nevery invariant held after every quantum\n$/);
+  });
+
   it('refuses a broken scenario with every problem named by its path', async () => {
     const error = await main(['run', BROKEN], capture()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScenarioError);

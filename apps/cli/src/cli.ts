@@ -57,6 +57,7 @@ interface RunFlags {
   readonly json?: boolean;
   readonly charts?: boolean;
   readonly quiet?: boolean;
+  readonly checkInvariants?: boolean;
 }
 
 async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Promise<RunSummary> {
@@ -73,9 +74,10 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
     onProgress: (fraction) => bar?.update(Math.round(100 * fraction)),
     ...(flags.out === undefined ? {} : { out: flags.out }),
     charts: flags.charts !== false,
-  });
-  bar?.stop();
+    ...(flags.checkInvariants ? { checkInvariants: true } : {}),
+  }).finally(() => bar?.stop());
   io.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+  if (summary.invariantsChecked && !flags.json) io.out('every invariant held after every quantum\n');
   return summary;
 }
 
@@ -107,6 +109,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--json', 'print the summary as JSON')
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
+    .option(
+      '--check-invariants',
+      "check the machine's and guests' invariants after every quantum; stop at the first one broken (slow)",
+    )
     .action(async (path: string, flags: RunFlags) => {
       const loaded = await loadScenario(at(path));
       const out = outDir(flags.out, '--out') ?? outDir(loaded.scenario.outputs.dir, 'outputs.dir');

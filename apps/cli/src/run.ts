@@ -29,6 +29,8 @@ export interface RunSummary {
   readonly hostSwapUsedMiB: number;
   readonly events: number;
   readonly outputs: readonly string[];
+  /** Present when the run checked every invariant after every quantum (and so they all held). */
+  readonly invariantsChecked?: true;
 }
 
 export interface RunOptions {
@@ -37,6 +39,8 @@ export interface RunOptions {
   /** Folder for metrics, event log and charts; none: write nothing. */
   readonly out?: string;
   readonly charts?: boolean;
+  /** Check the invariants after every quantum, as the scenario's `checks: { invariants: true }` does. */
+  readonly checkInvariants?: boolean;
 }
 
 const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
@@ -46,7 +50,8 @@ const last = (table: MetricsTable, vm: string | undefined, name: string): number
 
 /** Runs a loaded scenario to its duration; writes its outputs when asked. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunSummary> {
-  const host = createHost(loaded.host);
+  const checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
+  const host = createHost(checked ? { ...loaded.host, checkInvariants: true } : loaded.host);
   const duration = loaded.duration;
   let reported = -1;
   const started = performance.now();
@@ -89,6 +94,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     hostSwapUsedMiB: mib(host.machine.usedSwapSlots),
     events: host.events.length,
     outputs,
+    ...(checked ? { invariantsChecked: true as const } : {}),
   };
 }
 

@@ -14,4 +14,4 @@ import { windowsGuest } from './windows';
 
 /** Every guest kind, for the scenario registry. */
 export const guestDefinitions = [linuxGuest, windowsGuest] as const;
-export { checkGuestInvariants } from './invariants';
+export { checkGuestInvariants, GUEST_INVARIANTS } from './invariants';

@@ -1,11 +1,22 @@
-import { GuestPageUsage, InvariantViolation } from '@hvsim/spec';
+import { GuestPageUsage, type InvariantBreach, InvariantViolation, type Ppn } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
 import { LruList } from './lru';
 import { PageUse } from './page-use';
 
-function check(condition: boolean, message: () => string): void {
-  if (!condition) throw new InvariantViolation(message());
-}
+/** The guest kernel's invariants as the checks below name them. */
+export const GUEST_INVARIANTS = {
+  pages: 'guest pages are used once',
+  swap: 'guest swap slots are held once',
+  lru: 'the LRU holds the anonymous and cached pages',
+  pinned: 'pinned pages match their owners',
+  hints: 'page hints follow use',
+} as const;
+
+type Invariant = keyof typeof GUEST_INVARIANTS;
+
+/** A page use by name (`anon`), for messages. */
+const useName = (use: number | undefined): string =>
+  Object.keys(PageUse)[use ?? -1]?.toLowerCase() ?? String(use);
 
 /**
  * Recomputes the guest's bookkeeping from its arrays: every page is exactly one of free (once, on one free
@@ -13,63 +24,70 @@ function check(condition: boolean, message: () => string): void {
  * in a cmm pool; the LRU holds exactly the anonymous and cached pages; guest swap slots are either free or
  * held by exactly one virtual page. Never lost, never duplicated. With page hints, the host holds each page's
  * usage as the guest uses it: free pages unused, clean cached ones volatile, everything else — dirty cached
- * pages among them — stable. For tests and the kernel's debug mode.
+ * pages among them — stable. For tests and the kernel's debug mode. Throws an InvariantViolation that names
+ * the invariant (one of GUEST_INVARIANTS), the guest's VM and the page that broke it.
  */
 export function checkGuestInvariants(guest: GuestKernel): void {
+  const vm = guest.vm;
+  /** The violation of an invariant at this guest's VM, to throw. */
+  const broken = (invariant: Invariant, breach: Omit<InvariantBreach, 'invariant' | 'vm'>) =>
+    new InvariantViolation({ invariant: GUEST_INVARIANTS[invariant], vm, ...breach });
+  const at = (page: Ppn, found: string) => ({ page, found });
   const pages = guest.use.length;
   const claims = new Uint8Array(pages);
   const claim = (ppn: number, why: string) => {
-    check(ppn >= 0 && ppn < pages && claims[ppn] === 0, () => `page ${ppn} claimed twice (${why})`);
+    if (!(ppn >= 0 && ppn < pages && claims[ppn] === 0))
+      throw broken(
+        'pages',
+        at(ppn, ppn >= 0 && ppn < pages ? `claimed twice (${why})` : `not a page (${why})`),
+      );
     claims[ppn] = 1;
   };
   for (const ppn of guest.zeroed) {
-    check(guest.use[ppn] === PageUse.Free, () => `zeroed-list page ${ppn} is in use`);
+    if (guest.use[ppn] !== PageUse.Free) throw broken('pages', at(ppn, 'on the zeroed free list but in use'));
     claim(ppn, 'zeroed free list');
   }
   for (const ppn of guest.dirtyFree) {
-    check(guest.use[ppn] === PageUse.Free, () => `free-list page ${ppn} is in use`);
+    if (guest.use[ppn] !== PageUse.Free) throw broken('pages', at(ppn, 'on the free list but in use'));
     claim(ppn, 'free list');
   }
   const slots = new Uint8Array(guest.swapContent.length);
   for (const slot of guest.swapFree) {
-    check(slots[slot] === 0, () => `swap slot ${slot} free twice`);
+    if (slots[slot] !== 0) throw broken('swap', { found: `swap slot ${slot} free twice` });
     slots[slot] = 1;
   }
   for (let vpn = 0; vpn < guest.settings.addressSpacePages; vpn++) {
     const ppn = guest.pageOf(vpn);
     const slot = guest.swapSlotOf(vpn);
     if (ppn >= 0) {
-      check(
-        guest.use[ppn] === PageUse.Anon && guest.owner[ppn] === vpn,
-        () => `vpn ${vpn} maps page ${ppn} it does not own`,
-      );
+      if (!(guest.use[ppn] === PageUse.Anon && guest.owner[ppn] === vpn))
+        throw broken('pages', at(ppn, `mapped by virtual page ${vpn}, which does not own it`));
       claim(ppn, `virtual page ${vpn}`);
     } else if (slot >= 0) {
-      check(slots[slot] === 0, () => `swap slot ${slot} of vpn ${vpn} is free or shared`);
+      if (slots[slot] !== 0)
+        throw broken('swap', {
+          found: `swap slot ${slot} of virtual page ${vpn} is free or shared`,
+        });
       slots[slot] = 1;
     }
   }
-  check(
-    slots.every((s) => s === 1),
-    () => 'a swap slot is neither free nor held',
-  );
+  if (slots.includes(0))
+    throw broken('swap', {
+      found: `swap slot ${slots.indexOf(0)} is neither free nor held`,
+    });
   for (let block = 0; block < guest.settings.diskBlocks; block++) {
     const ppn = guest.cachedPage(block);
     if (ppn < 0) continue;
-    check(
-      guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block,
-      () => `block ${block} maps page ${ppn} it does not own`,
-    );
+    if (!(guest.use[ppn] === PageUse.Cache && guest.owner[ppn] === block))
+      throw broken('pages', at(ppn, `caches block ${block}, which does not own it`));
     claim(ppn, `block ${block}`);
   }
   let onLru = 0;
   for (const list of [LruList.Active, LruList.Inactive]) {
     for (const ppn of guest.lru.pages(list)) {
       onLru++;
-      check(
-        guest.use[ppn] === PageUse.Anon || guest.use[ppn] === PageUse.Cache,
-        () => `LRU holds page ${ppn} of use ${guest.use[ppn]}`,
-      );
+      if (!(guest.use[ppn] === PageUse.Anon || guest.use[ppn] === PageUse.Cache))
+        throw broken('lru', at(ppn, `on the LRU but ${useName(guest.use[ppn])}`));
     }
   }
   let kernel = 0;
@@ -84,18 +102,21 @@ export function checkGuestInvariants(guest: GuestKernel): void {
     else if (use === PageUse.Anon || use === PageUse.Cache) reclaimable++;
     if (use === PageUse.Kernel || use === PageUse.Balloon || use === PageUse.Cmm) claim(ppn, 'pinned');
   }
-  check(onLru === reclaimable, () => `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`);
-  check(
-    kernel === guest.settings.kernelPages,
-    () => `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
-  );
-  check(balloon === guest.balloon.size, () => `balloon pages ${balloon}, driver holds ${guest.balloon.size}`);
+  if (onLru !== reclaimable)
+    throw broken('lru', {
+      found: `LRU holds ${onLru} pages, ${reclaimable} are anonymous or cached`,
+    });
+  if (kernel !== guest.settings.kernelPages)
+    throw broken('pinned', {
+      found: `kernel pages ${kernel}, expected ${guest.settings.kernelPages}`,
+    });
+  if (balloon !== guest.balloon.size)
+    throw broken('pinned', {
+      found: `balloon pages ${balloon}, driver holds ${guest.balloon.size}`,
+    });
   const pooled = (guest.cmm?.pages ?? 0) + (guest.cmm?.timedPages ?? 0);
-  check(cmm === pooled, () => `cmm pages ${cmm}, its pools hold ${pooled}`);
-  check(
-    claims.every((c) => c === 1),
-    () => 'a page is neither free nor in use',
-  );
+  if (cmm !== pooled) throw broken('pinned', { found: `cmm pages ${cmm}, its pools hold ${pooled}` });
+  if (claims.includes(0)) throw broken('pages', at(claims.indexOf(0), 'neither free nor in use'));
   if (guest.settings.pageHints) {
     for (let ppn = 0; ppn < pages; ppn++) {
       const use = guest.use[ppn];
@@ -105,10 +126,11 @@ export function checkGuestInvariants(guest: GuestKernel): void {
           : use === PageUse.Cache && !guest.dirty[ppn]
             ? GuestPageUsage.Volatile
             : GuestPageUsage.Stable;
-      check(
-        guest.pageUsage(ppn) === expected,
-        () => `page ${ppn} (use ${use}) has usage ${guest.pageUsage(ppn)}, expected ${expected}`,
-      );
+      if (guest.pageUsage(ppn) !== expected)
+        throw broken(
+          'hints',
+          at(ppn, `${useName(use)}, has usage ${guest.pageUsage(ppn)}, expected ${expected}`),
+        );
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ContentStore, type CostModel, checkInvariants, createMachine, type Machine } from '@hvsim/machine';
+import { ContentStore, type CostModel, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
   type CreateContext,
@@ -22,6 +22,7 @@ import {
 } from '@hvsim/spec';
 import { admissionPlan, type PowerStep } from './admission-plan';
 import { emergencyPager } from './emergency-pager';
+import { InvariantChecks } from './invariant-checks';
 import { MetricsRecorder } from './metrics-recorder';
 import {
   DEFAULT_PERIODS,
@@ -30,7 +31,7 @@ import {
   nullAllocation,
   nullReclamation,
 } from './policies';
-import { Scheduler } from './scheduler';
+import { type PeriodicTask, Scheduler } from './scheduler';
 import { SharedTraps } from './shared-traps';
 import type { Use } from './use';
 import { VmRunner } from './vm-runner';
@@ -73,7 +74,10 @@ export interface HostConfig {
   readonly quantum?: SimTime;
   /** Sample period of the metrics (default 1 s). */
   readonly metricInterval?: SimTime;
-  /** Check every machine invariant after every quantum (slow: for tests). */
+  /**
+   * Check the machine's and the guests' invariants after each VM's quantum and after the host's steps between
+   * quanta (slow: for tests, and for holding plugins to the invariants); a breach throws InvariantCheckFailed.
+   */
   readonly checkInvariants?: boolean;
   /** Allocation, reclamation and sharing; an empty slot runs its null implementation. */
   readonly policies?: HostPolicies;
@@ -148,6 +152,8 @@ export class Host {
   /** Power-ons, power-offs and refusals, decided before the run; the next one due is at `#nextStep`. */
   readonly #plan: readonly PowerStep[];
   #nextStep = 0;
+  /** The invariant checks, only when the configuration asks for them. */
+  readonly #checks: InvariantChecks | undefined;
   #now: SimTime = 0;
   /** Free memory, as a share of the host's, when the run loop last looked: to see a trigger crossed. */
   #lastFree = 1;
@@ -174,6 +180,9 @@ export class Host {
       }),
     });
     this.#traps = new SharedTraps(this.machine.traps);
+    this.#checks = config.checkInvariants
+      ? new InvariantChecks(this.machine, () => this.#running().map((slot) => slot.runner!.guest))
+      : undefined;
     const names = new Set<string>();
     this.#slots = config.vms.map((vm, i) => {
       if (names.has(vm.name)) {
@@ -239,8 +248,13 @@ export class Host {
     return this.#sharing;
   }
 
-  /** Runs the host until host time `until`, calling `onProgress` after every quantum. */
+  /**
+   * Runs the host until host time `until`, calling `onProgress` after every quantum. With `checkInvariants`,
+   * the invariants are checked after each VM's quantum and after the host's steps that follow.
+   */
   run(until: SimTime, onProgress?: (now: SimTime) => void): void {
+    const checks = this.#checks;
+    const noteTask = checks && ((task: PeriodicTask) => checks.noteTask(task.name));
     while (this.#now < until) {
       // A quantum ends early where a VM powers on or off, so each does so at its own time, as planned.
       const next = Math.min(
@@ -250,20 +264,20 @@ export class Host {
         this.#plan[this.#nextStep]?.time ?? Number.POSITIVE_INFINITY,
       );
       const running = this.#running();
-      for (const slot of running) slot.runner!.runUntil(next);
+      for (const slot of running) {
+        slot.runner!.runUntil(next);
+        checks?.afterQuantum(slot.config.name, slot.runner!.guest, next);
+      }
       this.machine.advanceTo(next);
       this.#now = next;
       for (const slot of running) {
         const vmTime = this.machine.vmTime(slot.runner!.vm);
         for (const detector of detectorsOf(slot)) detector.tick(vmTime);
       }
-      this.#scheduler.runDue(next);
+      this.#scheduler.runDue(next, noteTask);
       this.#rebalanceOnCrossing(next);
       this.#applyPowerSteps();
-      if (this.#config.checkInvariants) {
-        checkInvariants(this.machine);
-        for (const slot of this.#running()) slot.runner!.guest.checkInvariants?.();
-      }
+      checks?.afterHostSteps(next);
       onProgress?.(next);
     }
   }

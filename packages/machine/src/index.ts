@@ -11,7 +11,7 @@ export {
   OutOfSwapError,
 } from './errors';
 export { FrameTable } from './frame-table';
-export { checkInvariants } from './invariants';
+export { checkInvariants, MACHINE_INVARIANTS } from './invariants';
 export {
   createMachine,
   Machine,

@@ -2,17 +2,53 @@ import {
   FRAME_STATE_NAMES,
   FrameState,
   GuestPageUsage,
+  type InvariantBreach,
   InvariantViolation,
+  type Mpn,
   NONE,
   PAGE_STATE_NAMES,
   PageState,
+  type Ppn,
+  type VmId,
 } from '@hvsim/spec';
 import { framesFor } from './compression-cache';
 import type { Machine } from './machine';
 import { CHANNEL_BITS, Flag, stateFlags, USAGE_BITS } from './vm-memory';
 
-function check(condition: boolean, message: () => string): void {
-  if (!condition) throw new InvariantViolation(message());
+/** The invariants of DESIGN.md as the checks below name them. */
+export const MACHINE_INVARIANTS = {
+  frames: 'frames are conserved',
+  partition: 'pages partition exactly',
+  flags: 'translation flags follow page state',
+  cmm: 'CMM2 page states are valid',
+  swap: 'swap slots match swapped pages',
+  compression: 'compression cache matches its pages',
+  mappers: 'reference counts equal mappers',
+  sharing: 'one shared frame per content',
+} as const;
+
+type Invariant = keyof typeof MACHINE_INVARIANTS;
+
+/** The violation of an invariant, to throw. */
+function broken(invariant: Invariant, breach: Omit<InvariantBreach, 'invariant'>): InvariantViolation {
+  return new InvariantViolation({ invariant: MACHINE_INVARIANTS[invariant], ...breach });
+}
+
+/** A page that maps (or is being written from) a frame, to name one when a frame breaks an invariant. */
+function mapperOf(machine: Machine, mpn: Mpn): { vm: VmId; page: number } | undefined {
+  for (const vm of machine.vms()) {
+    const m = machine.memoryOf(vm);
+    for (let ppn = 0; ppn < m.pages; ppn++) {
+      const state = m.state[ppn];
+      const loc = m.loc[ppn]!;
+      const maps =
+        state === PageState.Private || state === PageState.Shared
+          ? loc === mpn
+          : state === PageState.Swapped && machine.swap.inFlightFrame[loc] === mpn;
+      if (maps) return { vm, page: ppn };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -36,13 +72,19 @@ function validCmmState(state: PageState, usage: number): boolean {
 
 /** Counts recomputed from the arrays equal the counts the model keeps, state by state. */
 function checkCounts(
+  invariant: Invariant,
   what: string,
   names: readonly string[],
   counted: Float64Array,
   kept: Float64Array,
+  vm?: VmId,
 ): void {
   for (let i = 0; i < names.length; i++) {
-    check(counted[i] === kept[i], () => `${what} ${names[i]}: ${counted[i]} counted, ${kept[i]} kept`);
+    if (counted[i] !== kept[i])
+      throw broken(invariant, {
+        ...(vm === undefined ? {} : { vm }),
+        found: `${counted[i]} ${what} ${names[i]} counted, ${kept[i]} kept`,
+      });
   }
 }
 
@@ -50,7 +92,8 @@ function checkCounts(
  * Recomputes every memory invariant of DESIGN.md from the raw arrays and compares it with the model's own
  * bookkeeping: frame conservation, the exact partition of each VM's pages, reference count = mappers, one
  * shared frame per content, swap slots = swapped pages, compression frames = what the cache needs. O(frames
- * + pages): for tests and the kernel's debug mode, never the hot path. Throws InvariantViolation.
+ * + pages): for tests and the kernel's debug mode, never the hot path. Throws an InvariantViolation that names
+ * the invariant (one of MACHINE_INVARIANTS) and the VM, page or frame that broke it.
  */
 export function checkInvariants(machine: Machine): void {
   const frames = machine.frames;
@@ -59,19 +102,29 @@ export function checkInvariants(machine: Machine): void {
   // Frame conservation: the state array, the kept counts and the free stack agree.
   const counted = new Float64Array(FRAME_STATE_NAMES.length);
   for (let mpn = 0; mpn < total; mpn++) counted[frames.state[mpn]!]!++;
-  checkCounts('frames', FRAME_STATE_NAMES, counted, frames.counts);
-  check(counted.reduce((a, b) => a + b, 0) === total, () => 'frame states do not sum to the total');
-  check(frames.freeTop === counted[FrameState.Free], () => 'free stack size differs from free frames');
+  checkCounts('frames', 'frames', FRAME_STATE_NAMES, counted, frames.counts);
+  if (counted.reduce((a, b) => a + b, 0) !== total)
+    throw broken('frames', {
+      found: 'frame states do not sum to the total',
+    });
+  if (frames.freeTop !== counted[FrameState.Free])
+    throw broken('frames', {
+      found: `free stack holds ${frames.freeTop} frames, ${counted[FrameState.Free]} are free`,
+    });
   const onStack = new Uint8Array(total);
   for (let i = 0; i < frames.freeTop; i++) {
     const mpn = frames.freeStack[i]!;
-    check(
-      frames.state[mpn] === FrameState.Free && onStack[mpn] === 0,
-      () => `frame ${mpn} misplaced on free stack`,
-    );
+    if (!(frames.state[mpn] === FrameState.Free && onStack[mpn] === 0))
+      throw broken('frames', {
+        frame: mpn,
+        found: `on the free stack ${onStack[mpn] ? 'twice' : `but ${FRAME_STATE_NAMES[frames.state[mpn]!]}`}`,
+      });
     onStack[mpn] = 1;
   }
-  check(counted[FrameState.Reserved] === machine.reservedFrames, () => 'reserved frames changed');
+  if (counted[FrameState.Reserved] !== machine.reservedFrames)
+    throw broken('frames', {
+      found: `${counted[FrameState.Reserved]} reserved frames, ${machine.reservedFrames} set aside`,
+    });
 
   // Pages: partition, flags, and who maps which frame.
   const mappers = new Uint32Array(total);
@@ -84,118 +137,158 @@ export function checkInvariants(machine: Machine): void {
     const m = machine.memoryOf(vm);
     const partition = new Float64Array(PAGE_STATE_NAMES.length);
     let bytes = 0;
+    /** A breach at one of this VM's pages, named with its state. */
+    const at = (ppn: Ppn, found: string) => ({
+      vm,
+      page: ppn,
+      found: `${PAGE_STATE_NAMES[m.state[ppn]!]}, ${found}`,
+    });
     for (let ppn = 0; ppn < m.pages; ppn++) {
       const state = m.state[ppn] as PageState;
       const loc = m.loc[ppn]!;
       partition[state]!++;
-      const where = () => `vm ${vm} page ${ppn} (${PAGE_STATE_NAMES[state]})`;
       const usage = m.usage?.[ppn] ?? GuestPageUsage.Stable;
       const cleanPotentiallyVolatile =
         state === PageState.Private && usage === GuestPageUsage.PotentiallyVolatile;
-      check(
-        (m.flags[ppn]! & ~CHANNEL_BITS) ===
-          (stateFlags(state) | (cleanPotentiallyVolatile ? Flag.WriteProtect : 0)),
-        () => `${where()} has wrong translation flags`,
-      );
-      check(
-        validCmmState(state, usage & USAGE_BITS),
-        () => `${where()} has CMM2 usage ${usage}: not a valid state`,
-      );
+      const flags = m.flags[ppn]! & ~CHANNEL_BITS;
+      const expected = stateFlags(state) | (cleanPotentiallyVolatile ? Flag.WriteProtect : 0);
+      if (flags !== expected)
+        throw broken('flags', at(ppn, `has translation flags ${flags}, expected ${expected}`));
+      if (!validCmmState(state, usage & USAGE_BITS))
+        throw broken('cmm', at(ppn, `has CMM2 usage ${usage}: not a valid state`));
       switch (state) {
         case PageState.Private:
-          check(frames.state[loc] === FrameState.Private, () => `${where()} maps a non-private frame`);
+        case PageState.Shared: {
+          const frameState = state === PageState.Private ? FrameState.Private : FrameState.Shared;
+          if (frames.state[loc] !== frameState)
+            throw broken(
+              'partition',
+              at(
+                ppn,
+                `maps frame ${loc}, which is ${FRAME_STATE_NAMES[frames.state[loc]!] ?? 'not a frame'}`,
+              ),
+            );
           mappers[loc]!++;
           break;
-        case PageState.Shared:
-          check(frames.state[loc] === FrameState.Shared, () => `${where()} maps a non-shared frame`);
-          mappers[loc]!++;
-          break;
-        case PageState.Swapped:
-          check(
-            loc < machine.swap.slots && slotOwners[loc] === 0,
-            () => `${where()} has a bad or reused slot`,
-          );
+        }
+        case PageState.Swapped: {
+          if (!(loc < machine.swap.slots && slotOwners[loc] === 0))
+            throw broken(
+              'swap',
+              at(
+                ppn,
+                loc < machine.swap.slots
+                  ? `holds slot ${loc}, which another page holds`
+                  : `holds no slot (${loc})`,
+              ),
+            );
           slotOwners[loc] = 1;
           swapped++;
-          if (machine.swap.inFlightFrame[loc] !== NONE) {
-            check(
-              frames.state[machine.swap.inFlightFrame[loc]!] === FrameState.InFlight,
-              () => `${where()} write frame not in flight`,
-            );
-            mappers[machine.swap.inFlightFrame[loc]!]!++;
+          const writing = machine.swap.inFlightFrame[loc]!;
+          if (writing !== NONE) {
+            if (frames.state[writing] !== FrameState.InFlight)
+              throw broken(
+                'swap',
+                at(
+                  ppn,
+                  `is written to swap from frame ${writing}, which is ${FRAME_STATE_NAMES[frames.state[writing]!]}`,
+                ),
+              );
+            mappers[writing]!++;
           }
           break;
+        }
         case PageState.Compressed:
           compressedEntries++;
           bytes += machine.compression.bytes[loc]!;
           break;
         default:
-          check(loc === NONE, () => `${where()} holds a location`);
+          if (loc !== NONE) throw broken('partition', at(ppn, `holds location ${loc}, expected none`));
       }
     }
-    checkCounts(`vm ${vm} pages`, PAGE_STATE_NAMES, partition, m.partition);
-    check(
-      bytes === m.compressedBytes,
-      () => `vm ${vm}: compressed bytes ${bytes} counted, ${m.compressedBytes} kept`,
-    );
-    check(
-      m.compressionFrames.length === framesFor(bytes),
-      () => `vm ${vm}: compression frames do not fit its bytes`,
-    );
+    checkCounts('partition', 'pages', PAGE_STATE_NAMES, partition, m.partition, vm);
+    if (bytes !== m.compressedBytes)
+      throw broken('compression', {
+        vm,
+        found: `compressed bytes ${bytes} counted, ${m.compressedBytes} kept`,
+      });
+    if (m.compressionFrames.length !== framesFor(bytes))
+      throw broken('compression', {
+        vm,
+        found: `${m.compressionFrames.length} compression frames for ${bytes} bytes, expected ${framesFor(bytes)}`,
+      });
     for (const mpn of m.compressionFrames) {
-      check(
-        frames.state[mpn] === FrameState.Compressed,
-        () => `vm ${vm}: compression frame ${mpn} mislabelled`,
-      );
+      if (frames.state[mpn] !== FrameState.Compressed)
+        throw broken('frames', {
+          vm,
+          frame: mpn,
+          found: `compression frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
+        });
     }
     for (const mpn of m.overheadFrames) {
-      check(frames.state[mpn] === FrameState.Overhead, () => `vm ${vm}: overhead frame ${mpn} mislabelled`);
+      if (frames.state[mpn] !== FrameState.Overhead)
+        throw broken('frames', {
+          vm,
+          frame: mpn,
+          found: `overhead frame is ${FRAME_STATE_NAMES[frames.state[mpn]!]}`,
+        });
     }
     overhead += m.overheadFrames.length;
     compressionFrames += m.compressionFrames.length;
   }
-  check(overhead === counted[FrameState.Overhead], () => 'overhead frames not all owned by a VM');
-  check(
-    compressionFrames === counted[FrameState.Compressed],
-    () => 'compression frames not all owned by a VM',
-  );
-  check(compressedEntries === machine.compression.used, () => 'compression entries leaked');
-  check(
-    swapped === machine.swap.used,
-    () => `swap slots used ${machine.swap.used}, swapped pages ${swapped}`,
-  );
+  if (overhead !== counted[FrameState.Overhead])
+    throw broken('frames', {
+      found: `${counted[FrameState.Overhead]} overhead frames, VMs own ${overhead}`,
+    });
+  if (compressionFrames !== counted[FrameState.Compressed])
+    throw broken('frames', {
+      found: `${counted[FrameState.Compressed]} compression frames, VMs own ${compressionFrames}`,
+    });
+  if (compressedEntries !== machine.compression.used)
+    throw broken('compression', {
+      found: `${machine.compression.used} cache entries used, ${compressedEntries} pages compressed`,
+    });
+  if (swapped !== machine.swap.used)
+    throw broken('swap', {
+      found: `swap slots used ${machine.swap.used}, swapped pages ${swapped}`,
+    });
 
   // Frames: private frames have one mapper, shared ones their reference count, in-flight ones one write.
   const index = machine.sharingIndex();
+  /** The frame, and a page that maps it when one does. */
+  const frame = (mpn: Mpn, found: string) => ({ ...mapperOf(machine, mpn), frame: mpn, found });
   let shared = 0;
   for (let mpn = 0; mpn < total; mpn++) {
-    const state = frames.state[mpn];
+    const state = frames.state[mpn]!;
     if (state === FrameState.Private || state === FrameState.InFlight) {
-      check(
-        mappers[mpn] === 1,
-        () => `frame ${mpn} (${FRAME_STATE_NAMES[state]}) has ${mappers[mpn]} mappers`,
-      );
+      if (mappers[mpn] !== 1)
+        throw broken(
+          'mappers',
+          frame(mpn, `${FRAME_STATE_NAMES[state]} frame has ${mappers[mpn]} mappers, expected 1`),
+        );
     } else if (state === FrameState.Shared) {
       shared++;
       const refs = frames.refs;
       const count = refs.get(mpn);
-      check(count === mappers[mpn], () => `shared frame ${mpn}: refcount ${count}, mappers ${mappers[mpn]}`);
-      check(
-        refs.small[mpn]! < refs.limit ? !refs.overflow.has(mpn) : refs.overflow.get(mpn)! >= refs.limit,
-        () => `shared frame ${mpn}: in-frame count and overflow table disagree`,
-      );
-      check(count > 0 || mpn === machine.zeroFrame, () => `shared frame ${mpn} kept with no mapper`);
-      check(
-        index.get(machine.frameDomain(mpn), frames.content[mpn]!) === mpn,
-        () => `shared frame ${mpn} missing from its domain's sharing index`,
-      );
+      if (count !== mappers[mpn])
+        throw broken(
+          'mappers',
+          frame(mpn, `shared frame has reference count ${count}, ${mappers[mpn]} mappers`),
+        );
+      if (!(refs.small[mpn]! < refs.limit ? !refs.overflow.has(mpn) : refs.overflow.get(mpn)! >= refs.limit))
+        throw broken('mappers', frame(mpn, 'in-frame reference count and overflow table disagree'));
+      if (!(count > 0 || mpn === machine.zeroFrame))
+        throw broken('mappers', frame(mpn, 'shared frame kept with no mapper'));
+      if (index.get(machine.frameDomain(mpn), frames.content[mpn]!) !== mpn)
+        throw broken('sharing', frame(mpn, "shared frame missing from its domain's sharing index"));
     } else {
-      check(mappers[mpn] === 0, () => `frame ${mpn} (${FRAME_STATE_NAMES[state!]}) is mapped`);
+      if (mappers[mpn] !== 0)
+        throw broken('mappers', frame(mpn, `${FRAME_STATE_NAMES[state]} frame is mapped`));
     }
   }
   // Each index entry is a distinct shared frame, so no two shared frames of a domain hold the same content.
-  check(
-    machine.sharedFrames === shared,
-    () => `sharing index has ${machine.sharedFrames} entries for ${shared} shared frames`,
-  );
+  if (machine.sharedFrames !== shared)
+    throw broken('sharing', {
+      found: `sharing index has ${machine.sharedFrames} entries for ${shared} shared frames`,
+    });
 }

@@ -61,6 +61,16 @@ describe('scenario files', () => {
     expect(host.vms.map((v) => v.shareDomain)).toEqual(['tenant-a', 'tenant-a', undefined]);
   });
 
+  it('ask for invariant checks with `checks: { invariants: true }` (off by default), and refuse a wrong value', async () => {
+    expect((await parseScenario(GOOD, 'good.yaml')).host.checkInvariants).toBeUndefined();
+    const { host } = await parseScenario(`${GOOD}checks: { invariants: true }\n`, 'checked.yaml');
+    expect(host.checkInvariants).toBe(true);
+    expect(await problems(`${GOOD}checks: { invariants: yes please }\n`)).toEqual([
+      { path: 'checks.invariants', message: expect.stringMatching(/boolean/) },
+    ]);
+    expect((await problems(`${GOOD}checks: { invariant: true }\n`)).map((p) => p.path)).toEqual(['checks']);
+  });
+
   it('give shares by level, per MiB of memory as ESX does (normal by default), or as a number', async () => {
     const { host } = await parseScenario(
       `host: { memory: 64MiB, swap: 64MiB }\nvms:\n  - { name: a, memory: 4MiB, workload: idle }\n  - { name: b, memory: 4MiB, shares: high, workload: idle }\n  - { name: c, memory: 2MiB, shares: 0, workload: idle }`,

@@ -238,6 +238,7 @@ function hostConfig(
     ...(host.swap === undefined ? {} : { swapPages: host.swap }),
     ...(host.quantum === undefined ? {} : { quantum: host.quantum }),
     ...(host.metricInterval === undefined ? {} : { metricInterval: host.metricInterval }),
+    ...(scenario.checks.invariants ? { checkInvariants: true } : {}),
     ...(host.costs === undefined
       ? {}
       : { costs: Object.fromEntries(Object.entries(host.costs).filter(([, ns]) => ns !== undefined)) }),

@@ -212,6 +212,17 @@ export const scenarioSchema = z.strictObject({
       charts: z.boolean().default(true).describe('whether to draw charts'),
     })
     .prefault({}),
+  checks: z
+    .strictObject({
+      invariants: z
+        .boolean()
+        .default(false)
+        .describe(
+          "check the machine's and every guest's invariants after each VM's quantum and after the host's steps between quanta; the run stops at the first one broken, naming it, the VM and the page (slow: for testing scenarios and plugins)",
+        ),
+    })
+    .prefault({})
+    .describe('self-checks while the scenario runs (as `hvsim run --check-invariants`)'),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
