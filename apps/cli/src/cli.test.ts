@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { comparisonChart } from '@hvsim/report';
@@ -473,6 +473,25 @@ describe('hvsim paths and file errors', () => {
     },
     10_000,
   );
+
+  it("writes a scenario's outputs.dir next to the file, and validate checks it without creating it", async () => {
+    const cwd = tmp();
+    const scenarios = join(cwd, 'scenarios');
+    mkdirSync(scenarios);
+    const withDir = (dir: string) =>
+      `${readFileSync(SMALL, 'utf8')}\noutputs: { dir: ${dir}, charts: false }\n`;
+    writeFileSync(join(scenarios, 'small.yaml'), withDir('results'));
+    expect(await main(['validate', 'scenarios/small.yaml'], capture(cwd))).toBe(0);
+    expect(existsSync(join(scenarios, 'results'))).toBe(false);
+    expect(await main(['run', 'scenarios/small.yaml', '--json'], capture(cwd))).toBe(0);
+    expect(existsSync(join(scenarios, 'results', 'metrics.json'))).toBe(true);
+
+    writeFileSync(join(scenarios, 'taken'), 'x');
+    writeFileSync(join(scenarios, 'blocked.yaml'), withDir('taken/results'));
+    await expect(main(['validate', 'scenarios/blocked.yaml'], capture(cwd))).rejects.toThrow(
+      `outputs.dir: cannot write to ${join(scenarios, 'taken', 'results')}: ${join(scenarios, 'taken')} is a file, not a folder`,
+    );
+  });
 
   it('says why a scenario cannot be read, in words', async () => {
     const cwd = tmp();

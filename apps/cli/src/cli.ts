@@ -1,21 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
-import { formatTable, renderPng, renderSvg } from '@hvsim/report';
+import { formatTable } from '@hvsim/report';
 import {
   defaultRegistry,
   type LoadedScenario,
+  loadPlugins,
   loadScenario,
   optionDocs,
   parseScenario,
   scenarioJsonSchema,
 } from '@hvsim/scenario';
-import { formatTime, HvsimError } from '@hvsim/spec';
+import { countOf, formatTime, HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { writeChart } from './chart-files';
+import { writeChart, writeChartFiles } from './chart-files';
 import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
@@ -81,6 +81,14 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
   return summary;
 }
 
+const PLUGIN_FLAG = '--plugin <modules...>';
+const PLUGIN_HELP =
+  "plugin modules (paths, or package names) whose kinds to include, as a scenario's `plugins:`";
+
+/** The scenario's own output folder, as a path: like every path in the file, relative to the file. */
+const scenarioOutputs = ({ scenario, host }: LoadedScenario): string | undefined =>
+  scenario.outputs.dir === undefined ? undefined : resolve(host.baseDir ?? '.', scenario.outputs.dir);
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -92,6 +100,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     const path = at(dir);
     checkWritableDir(path, flag);
     return path;
+  };
+  /** The built-in definitions and those of the plugin modules named on the command line. */
+  const registryWith = async (plugins: readonly string[] = []) => {
+    const registry = defaultRegistry();
+    // On the command line a file that exists is a path, as the shell completes it, even without "./".
+    const specifiers = plugins.map((plugin) => (existsSync(at(plugin)) ? at(plugin) : plugin));
+    const problems = await loadPlugins(registry, specifiers, at('.'));
+    if (problems.length > 0) throw new HvsimError('invalid-plugin', problems[0]!.message, '--plugin');
+    return registry;
   };
   const program = new Command()
     .name('hvsim')
@@ -115,7 +132,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     )
     .action(async (path: string, flags: RunFlags) => {
       const loaded = await loadScenario(at(path));
-      const out = outDir(flags.out, '--out') ?? outDir(loaded.scenario.outputs.dir, 'outputs.dir');
+      const out = outDir(flags.out, '--out') ?? outDir(scenarioOutputs(loaded), 'outputs.dir');
       await runAndReport(loaded, { ...flags, out }, io);
     });
 
@@ -156,10 +173,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       });
       const result = traceMissRatioCurve(at(path), options);
       io.out(formatCurve(result, format));
-      if (chart) {
-        const svg = await renderSvg(curveChart(result));
-        await writeFile(chart.path, chart.type === 'png' ? renderPng(svg) : svg);
-      }
+      if (chart) await writeChartFiles(curveChart(result), [chart]);
     });
 
   program
@@ -197,8 +211,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check a scenario file without running it')
     .argument('<scenario>', 'path of the scenario file')
     .action(async (path: string) => {
-      const { host, duration, expectedRefusals } = await loadScenario(at(path));
-      const vms = `${host.vms.length} ${host.vms.length === 1 ? 'VM' : 'VMs'}`;
+      const loaded = await loadScenario(at(path));
+      const outputs = scenarioOutputs(loaded);
+      if (outputs !== undefined) checkWritableDir(outputs, 'outputs.dir', { create: false });
+      const { host, duration, expectedRefusals } = loaded;
+      const vms = countOf(host.vms.length, 'VM');
       io.out(`${path}: valid — ${vms}, ${formatTime(duration)} of host time\n`);
       for (const r of expectedRefusals) io.out(`  ${r.path} (refusal expected): ${r.message}\n`);
     });
@@ -207,8 +224,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('list')
     .description('list the registered guests, workloads and policies with their options')
     .option('--json', 'print the list as JSON')
-    .action((flags: { json?: boolean }) => {
-      const definitions = defaultRegistry().list();
+    .option(PLUGIN_FLAG, PLUGIN_HELP)
+    .action(async (flags: { json?: boolean; plugin?: string[] }) => {
+      const definitions = (await registryWith(flags.plugin)).list();
       const rows = definitions.map((d) => ({
         contract: d.contract,
         name: d.name,
@@ -227,7 +245,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
-    .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
+    .option(PLUGIN_FLAG, PLUGIN_HELP)
+    .action(async (flags: { plugin?: string[] }) =>
+      io.out(`${JSON.stringify(scenarioJsonSchema(await registryWith(flags.plugin)), null, 2)}\n`),
+    );
 
   program
     .command('reproduce')

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { HvsimError, parsePages } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
+import type { ChartFile } from './chart-files';
 import type { TraceCurveOptions } from './mrc';
 import { checkWritableFile } from './output-path';
 
@@ -19,7 +20,7 @@ export interface MrcFlags {
 /** What `hvsim mrc` was asked for, every flag checked. */
 export interface MrcRequest {
   readonly format: 'table' | 'csv' | 'json';
-  readonly chart: { readonly path: string; readonly type: 'svg' | 'png' } | undefined;
+  readonly chart: ChartFile | undefined;
   readonly options: TraceCurveOptions;
 }
 

@@ -31,12 +31,26 @@ function checkWritable(path: string, flag: string): void {
   }
 }
 
-/** Makes sure the folder `path` exists (creating it and its parents) and can be written into. */
-export function checkWritableDir(path: string, flag: string): void {
+/**
+ * Makes sure the folder `path` exists (creating it and its parents) and can be written into. With
+ * `create: false` nothing is made: the folder, or the nearest folder above it that exists, must be writable.
+ */
+export function checkWritableDir(path: string, flag: string, { create = true } = {}): void {
   const stats = statOf(path, flag);
   if (stats && !stats.isDirectory()) throw cannotWrite(flag, path, 'it is a file, not a folder');
   if (stats) {
     checkWritable(path, flag);
+    return;
+  }
+  if (!create) {
+    let above = dirname(path);
+    let found = statOf(above, flag);
+    while (!found && dirname(above) !== above) {
+      above = dirname(above);
+      found = statOf(above, flag);
+    }
+    if (found && !found.isDirectory()) throw cannotWrite(flag, path, `${above} is a file, not a folder`);
+    checkWritable(above, flag);
     return;
   }
   try {

@@ -19,6 +19,7 @@ import { sharingIsolationScenario } from './experiments/sharing-isolation';
 import { SCORE_SCENARIO } from './score';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
+const REPO = join(import.meta.dirname, '..', '..', '..');
 
 /** Every scenario the repository holds: the embedded ones, the experiments' in each variant, the fixtures. */
 const SCENARIOS: Record<string, string> = {
@@ -63,5 +64,22 @@ describe('hvsim schema', () => {
     const code = await main(['schema'], { out: (t) => out.push(t), err: () => {}, tty: false });
     expect(code).toBe(0);
     expect(JSON.parse(out.join(''))).toEqual(scenarioJsonSchema());
+  });
+
+  test("takes plugins' kinds and options with --plugin, paths from where the command was typed", async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: () => {}, tty: false, cwd: REPO };
+    expect(await main(['schema', '--plugin', 'examples/plugin/src/index.ts'], io)).toBe(0);
+    const withPlugin = new Ajv2020({ strict: false }).compile(JSON.parse(out.join('')));
+    const bursty =
+      '{ host: { memory: 64MiB }, vms: [{ name: a, memory: 16MiB, workload: { kind: bursty } }] }';
+    expect(withPlugin(parse(bursty))).toBe(true);
+    expect(validate(parse(bursty))).toBe(false);
+    out.length = 0;
+    expect(await main(['list', '--json', '--plugin', 'examples/plugin/src/index.ts'], io)).toBe(0);
+    expect(JSON.parse(out.join('')).map((d: { name: string }) => d.name)).toContain('bursty');
+    await expect(main(['schema', '--plugin', 'nowhere.mjs'], io)).rejects.toThrow(
+      /^--plugin: cannot load nowhere\.mjs/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { formatSi, formatTable } from '@hvsim/report';
-import { formatBytes, pagesToBytes } from '@hvsim/spec';
+import { countOf, formatBytes, pagesToBytes } from '@hvsim/spec';
 import type { DedupReport } from './dedup';
 import type { ExperimentFigure } from './experiments';
 import type { RunSummary } from './run';
@@ -18,7 +18,7 @@ export function formatSummary(summary: RunSummary): string {
       'allocated MiB': round(vm.allocatedMiB),
       'swapped MiB': round(vm.swappedMiB),
       'shared MiB': round(vm.sharedMiB),
-      'double paging': vm.doublePaging,
+      'double paging (pages)': vm.doublePaging,
     })),
   );
   const refusals = summary.vms
@@ -30,12 +30,12 @@ export function formatSummary(summary: RunSummary): string {
     vms.trimEnd(),
     ...(refusals.length > 0 ? ['', ...refusals] : []),
     '',
-    `host: ${round(summary.hostFreeMiB)} MiB free, ${round(summary.hostSwapUsedMiB)} MiB in swap; ${summary.events} events logged`,
+    `host: ${round(summary.hostFreeMiB)} MiB free, ${round(summary.hostSwapUsedMiB)} MiB in swap; ${countOf(summary.events, 'event')} logged`,
     `simulated ${round(summary.simulatedSeconds, 3)} s and ${formatSi(summary.ops, 'guest memory operations')} ` +
       `in ${round(summary.wallSeconds, 2)} s of wall time: ${formatSi(summary.opsPerSecond, 'ops/s')}`,
   ];
   if (summary.outputs.length > 0)
-    lines.push(`wrote ${summary.outputs.length} files to ${dirOf(summary.outputs[0]!)}`);
+    lines.push(`wrote ${countOf(summary.outputs.length, 'file')} to ${dirOf(summary.outputs[0]!)}`);
   return lines.join('\n');
 }
 

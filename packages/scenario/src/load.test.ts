@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { checkInvariants } from '@hvsim/machine';
 import type { TransparentSharing } from '@hvsim/sharing';
@@ -10,6 +11,8 @@ import { scenarioJsonSchema } from './json-schema';
 import { loadScenario, parseScenario, ScenarioError } from './load';
 import { defaultRegistry } from './registry';
 import { vmSchema } from './schema';
+
+const require = createRequire(import.meta.url);
 
 const GOOD = `
 name: two kinds of VM
@@ -66,9 +69,14 @@ describe('scenario files', () => {
     const { host } = await parseScenario(`${GOOD}checks: { invariants: true }\n`, 'checked.yaml');
     expect(host.checkInvariants).toBe(true);
     expect(await problems(`${GOOD}checks: { invariants: yes please }\n`)).toEqual([
-      { path: 'checks.invariants', message: expect.stringMatching(/boolean/) },
+      { path: 'checks.invariants', message: 'expected true or false, got "yes please"' },
     ]);
-    expect((await problems(`${GOOD}checks: { invariant: true }\n`)).map((p) => p.path)).toEqual(['checks']);
+    expect(await problems(`${GOOD}checks: { invariant: true }\n`)).toEqual([
+      {
+        path: 'checks.invariant',
+        message: `the scenario's checks has no field "invariant"; did you mean "invariants"?`,
+      },
+    ]);
   });
 
   it('give shares by level, per MiB of memory as ESX does (normal by default), or as a number', async () => {
@@ -163,6 +171,34 @@ vms:
   it('report a YAML syntax error by line', async () => {
     const found = await problems('host: { memory: 8MiB\nvms: [');
     expect(found[0]!.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it("find a plugin given by package name in the scenario's own project, not in hvsim's", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'scenario-project-'));
+    const pkg = join(project, 'node_modules', 'hvsim-plugin-idle');
+    mkdirSync(pkg, { recursive: true });
+    // The project has its own zod, as a user's would; the plugin is a definition written out by hand.
+    symlinkSync(dirname(require.resolve('zod/package.json')), join(project, 'node_modules', 'zod'));
+    writeFileSync(join(pkg, 'package.json'), '{ "name": "hvsim-plugin-idle", "main": "index.mjs" }');
+    writeFileSync(
+      join(pkg, 'index.mjs'),
+      `import { z } from 'zod';
+export const still = {
+  contract: 'workload@1',
+  name: 'still',
+  description: 'does nothing',
+  options: z.object({}),
+  create: () => ({ contract: 'workload@1', name: 'still', fill: () => 0 }),
+};
+`,
+    );
+    const file = join(project, 's.yaml');
+    writeFileSync(
+      file,
+      'host: { memory: 8MiB, swap: 8MiB }\nplugins: [hvsim-plugin-idle]\nvms:\n  - { name: p, memory: 1MiB, workload: still }\n',
+    );
+    const loaded = await loadScenario(file);
+    expect(loaded.host.vms[0]!.workload.definition.name).toBe('still');
   });
 
   it('read from a file, with plugins resolved next to it', async () => {

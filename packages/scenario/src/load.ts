@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
 import {
   checkOptions,
+  countOf,
   describeIoError,
   formatFieldPath,
   HvsimError,
@@ -13,6 +13,7 @@ import {
 } from '@hvsim/spec';
 import { parseDocument } from 'yaml';
 import { checkAdmission } from './admission';
+import { loadPlugins } from './plugins';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
 import { copyNames, type Scenario, scenarioSchema, type VmEntry } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
@@ -31,7 +32,7 @@ export class ScenarioError extends HvsimError {
   constructor(source: string, issues: readonly ScenarioIssue[]) {
     super(
       'invalid-scenario',
-      `${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n${issues
+      `${issues.length === 1 ? 'a problem' : countOf(issues.length, 'problem')}:\n${issues
         .map((i) => `  ${i.path}: ${i.message}`)
         .join('\n')}`,
       source,
@@ -104,18 +105,12 @@ export async function parseScenario(
   const parsed = parseStrict(scenarioSchema, document.toJS(), 'the scenario', 'field');
   if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.issues));
   const scenario = parsed.data;
-  for (const [i, plugin] of scenario.plugins.entries()) {
-    const specifier =
-      plugin.startsWith('.') || isAbsolute(plugin) ? pathToFileURL(resolve(baseDir, plugin)).href : plugin;
-    let module: Record<string, unknown>;
-    try {
-      module = await import(specifier);
-    } catch (error) {
-      throw new ScenarioError(source, [
-        { path: `plugins[${i}]`, message: `cannot load ${plugin}: ${(error as Error).message}` },
-      ]);
-    }
-    registry.registerModule(module, plugin);
+  const problems = await loadPlugins(registry, scenario.plugins, baseDir);
+  if (problems.length > 0) {
+    throw new ScenarioError(
+      source,
+      problems.map((p) => ({ path: `plugins[${p.index}]`, message: p.message })),
+    );
   }
   const admission = checkAdmission(scenario);
   return {

@@ -208,7 +208,12 @@ export const scenarioSchema = z.strictObject({
     .describe('modules (paths relative to the scenario file, or package names) exporting definitions'),
   outputs: z
     .strictObject({
-      dir: z.string().optional().describe('folder for metrics, event log and charts'),
+      dir: z
+        .string()
+        .optional()
+        .describe(
+          'folder for metrics, event log and charts, relative to the scenario file (`run --out` overrides it)',
+        ),
       charts: z.boolean().default(true).describe('whether to draw charts'),
     })
     .prefault({}),

@@ -20,3 +20,4 @@ export * from './page-queue';
 export * from './random';
 export * from './units';
 export * from './unknown-keys';
+export * from './words';

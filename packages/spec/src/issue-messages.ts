@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { countOf } from './words';
 
 // zod's own messages ("Too small: expected number to be >=0") speak of its types, not of what a user wrote.
 // This error map words the common issues as hvsim does everywhere else: what was expected, what was given.
@@ -31,8 +32,7 @@ const bound = (issue: { inclusive?: boolean }, strict: string, inclusive: string
 
 function sizeWords(origin: string, count: number | bigint): string {
   const n = Number(count);
-  if (origin === 'string') return n === 1 ? '1 character' : `${n} characters`;
-  return n === 1 ? '1 item' : `${n} items`;
+  return countOf(n, origin === 'string' ? 'character' : 'item');
 }
 
 /** The message of one zod issue in hvsim's words, or undefined to keep zod's. */
