@@ -182,3 +182,60 @@ describe('hvsim mrc: other flags', () => {
     );
   });
 });
+
+describe('hvsim mrc, end to end', () => {
+  it('prints the exact curve of a trace as (pages, miss ratio) rows, and charts it', async () => {
+    const io = capture();
+    const chart = join(dir, 'curve.svg');
+    expect(
+      await main(
+        ['mrc', join(TRACES, 'true.lackey'), '--format', 'csv', '--sizes', '1', '2', '4', '--chart', chart],
+        io,
+      ),
+    ).toBe(0);
+    const lines = io.stdout.join('').trim().split('\n');
+    expect(lines[0]).toBe('pages,miss_ratio');
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.map((r) => r[0])).toEqual([1, 2, 4]);
+    // An LRU curve: every ratio in [0, 1], never rising with size.
+    for (let i = 0; i < rows.length; i++) {
+      expect(rows[i]![1]).toBeGreaterThanOrEqual(0);
+      expect(rows[i]![1]).toBeLessThanOrEqual(1);
+      if (i > 0) expect(rows[i]![1]).toBeLessThanOrEqual(rows[i - 1]![1]!);
+    }
+    expect(readFileSync(chart, 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('samples with SHARDS on request, and says so in JSON; every format of trace reads', async () => {
+    const io = capture();
+    await main(['mrc', join(TRACES, 'true.oracleGeneral'), '--shards', '0.5', '--format', 'json'], io);
+    expect(JSON.parse(io.stdout.join(''))).toMatchObject({
+      format: 'oracleGeneral',
+      method: 'shards',
+      rate: 0.5,
+    });
+    for (const file of ['true.txt', 'true.hvsim.csv', 'example.hvsim.csv']) {
+      expect(await main(['mrc', join(TRACES, file), '--format', 'json'], capture())).toBe(0);
+    }
+    const csv = [
+      'mrc',
+      join(TRACES, 'true.csv'),
+      '--trace-format',
+      'csv',
+      '--obj-id-col',
+      '4',
+      '--has-header',
+    ];
+    expect(await main([...csv, '--format', 'json'], capture())).toBe(0);
+  });
+
+  it('names the flag at fault', async () => {
+    const trace = join(TRACES, 'true.lackey');
+    await expect(main(['mrc', join(TRACES, '..', 'README.md')], capture())).rejects.toThrow(/--trace-format/);
+    await expect(main(['mrc', trace, '--sizes', 'x'], capture())).rejects.toThrow(/sizes: expected a number/);
+    await expect(main(['mrc', trace, '--shards', '2'], capture())).rejects.toThrow(/rate/);
+    await expect(main(['mrc', trace, '--format', 'xml'], capture())).rejects.toThrow(
+      /format: expected table, csv or json/,
+    );
+  });
+});

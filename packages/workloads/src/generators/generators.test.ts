@@ -3,39 +3,14 @@ import { InvalidOptionsError, type OpBatch, OpKind, REAL_CONTENT_BASE, type Work
 import { COMPUTE_SLICE, generatorDefinitions } from '@hvsim/workloads';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
-import { drive, workloadContext } from './test-support';
+import { drive, SMALL_SETTINGS, workloadContext } from './test-support';
 
 const VM_PAGES = 4096;
-
-/** Small settings so every generator does a bit of everything within a few simulated seconds. */
-const SMALL: Record<string, Record<string, unknown>> = {
-  toucher: {
-    schedule: [
-      { at: '10ms', touch: 64 },
-      { at: '30ms', touch: 16 },
-      { at: '50ms', touch: 0 },
-      { at: '70ms', touch: 32 },
-    ],
-    period: '5ms',
-    background: { pages: 8, rate: 1000 },
-  },
-  idle: { rate: 20_000 },
-  phased: {
-    phases: [
-      { duration: '20ms', pages: 100 },
-      { duration: '20ms', pages: 0 },
-      { duration: '20ms', offset: 100, pages: 200, distribution: 'zipf' },
-    ],
-  },
-  'growing-heap': { rate: 20_000, max: 1000, retain: 500 },
-  'file-server': { files: 50, fileSize: 8, requestSize: 4 },
-  'buffer-pool': { pages: 300, logSize: 64 },
-};
 
 const create = (name: string, seed = 1, extra: Record<string, unknown> = {}): Workload => {
   const definition = generatorDefinitions.find((d) => d.name === name)!;
   return definition.create(
-    { ...SMALL[name], ...extra } as never,
+    { ...SMALL_SETTINGS[name], ...extra } as never,
     workloadContext({ seed, vmPages: VM_PAGES }),
   );
 };

@@ -94,3 +94,26 @@ export function drive(workload: Workload, options: DriveOptions = {}) {
   }
   return { now, ops, finished };
 }
+
+/** Settings small enough that each generator does a bit of everything within a few simulated milliseconds. */
+export const SMALL_SETTINGS: Record<string, Record<string, unknown>> = {
+  toucher: {
+    schedule: [
+      { at: '1ms', touch: 64 },
+      { at: '3ms', touch: 16 },
+    ],
+    period: '500us',
+    background: { pages: 8, rate: 10_000 },
+  },
+  idle: { rate: 100_000 },
+  phased: {
+    phases: [
+      { duration: '2ms', pages: 100 },
+      { duration: '2ms', pages: 0 },
+      { duration: '2ms', offset: 100, pages: 200, distribution: 'zipf' },
+    ],
+  },
+  'growing-heap': { rate: 200_000, max: 1000, retain: 500 },
+  'file-server': { files: 50, fileSize: 8, requestSize: 4 },
+  'buffer-pool': { pages: 300, logSize: 64 },
+};
