@@ -88,19 +88,15 @@ describe('TextLines', () => {
   });
 
   it.each([
-    ['a NUL byte', Buffer.from([0x41, 0x00, 0x42, 0x0a]), 'A\\x00B'],
-    [
-      'bytes that are not UTF-8 text',
-      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x0a]),
-      '\\x7fELF\\u{fffd}\\u{fffd}',
-    ],
-  ])('says a line holding %s looks binary', (what, bytes, shown) => {
+    ['a NUL byte', Buffer.from([0x41, 0x00, 0x42, 0x0a])],
+    ['bytes that are not UTF-8 text', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x0a])],
+  ])('says a line holding %s looks binary, and quotes none of it', (what, bytes) => {
     const path = join(temp.dir, 'binary.bin');
     writeFileSync(path, bytes);
     const reader = new TextLines(new FileChunks(path, 32), 'lackey');
     reader.next();
     expect(reader.error('a record').message).toBe(
-      `${path}:1: looks like a binary file, not a lackey trace: the line holds ${what}, got "${shown}"`,
+      `${path}:1: looks like a binary file, not a lackey trace: the line holds ${what}`,
     );
     reader.chunks.close();
   });

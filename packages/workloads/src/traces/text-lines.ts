@@ -49,8 +49,8 @@ export class TextLines {
 
   /**
    * A malformed-record error at the current line: `expected …, got "<excerpt>"`, or, when the line holds a
-   * NUL byte or is not UTF-8, that the file looks binary. The excerpt is short and escaped, so a binary file
-   * never writes raw bytes to the user's terminal.
+   * NUL byte or is not UTF-8, that the file looks binary (no excerpt: it would be noise). The excerpt is short
+   * and escaped, so nothing a trace holds writes raw bytes to the user's terminal.
    */
   error(expected: string): TraceFormatError {
     const line = this.buf.subarray(this.start, this.end);
@@ -65,7 +65,7 @@ export class TextLines {
       { line: this.line },
       binary === undefined
         ? `expected ${expected}, ${got}`
-        : `looks like a binary file, not a ${this.format} trace: the line holds ${binary}, ${got}`,
+        : `looks like a binary file, not a ${this.format} trace: the line holds ${binary}`,
     );
   }
 
