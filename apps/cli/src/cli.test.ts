@@ -204,6 +204,19 @@ describe('hvsim validate, list, schema', () => {
     );
   });
 
+  it('finds what a run would find when it creates the workloads, before simulating: a missing trace', async () => {
+    const cwd = tmp();
+    writeFileSync(
+      join(cwd, 'trace.yaml'),
+      'host: { memory: 8MiB, swap: 8MiB }\nvms: [{ name: a, memory: 4MiB, workload: { kind: trace, format: txt, path: gone.txt } }]\n',
+    );
+    for (const command of ['validate', 'run']) {
+      await expect(main([command, 'trace.yaml'], capture(cwd))).rejects.toThrow(
+        `vms[0].workload: ${join(cwd, 'gone.txt')}: no such trace file`,
+      );
+    }
+  });
+
   it('lists every bounds problem at once', async () => {
     const file = join(tmp(), 'bad.yaml');
     writeFileSync(

@@ -3,12 +3,14 @@ import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { formatTable } from '@hvsim/report';
 import {
+  creationProblems,
   defaultRegistry,
   type LoadedScenario,
   loadPlugins,
   loadScenario,
   optionDocs,
   parseScenario,
+  ScenarioError,
   scenarioJsonSchema,
 } from '@hvsim/scenario';
 import { countOf, formatTime, HvsimError } from '@hvsim/spec';
@@ -89,6 +91,17 @@ const PLUGIN_HELP =
 const scenarioOutputs = ({ scenario, host }: LoadedScenario): string | undefined =>
   scenario.outputs.dir === undefined ? undefined : resolve(host.baseDir ?? '.', scenario.outputs.dir);
 
+/**
+ * A scenario file loaded and checked as far as it can be without simulating: its fields, admission, and
+ * what creating its policies and workloads would find (a missing trace file), every problem at once.
+ */
+async function loadChecked(path: string): Promise<LoadedScenario> {
+  const loaded = await loadScenario(path);
+  const problems = creationProblems(loaded);
+  if (problems.length > 0) throw new ScenarioError(loaded.source, problems);
+  return loaded;
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -131,7 +144,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       "check the machine's and guests' invariants after every quantum; stop at the first one broken (slow)",
     )
     .action(async (path: string, flags: RunFlags) => {
-      const loaded = await loadScenario(at(path));
+      const loaded = await loadChecked(at(path));
       const out = outDir(flags.out, '--out') ?? outDir(scenarioOutputs(loaded), 'outputs.dir');
       await runAndReport(loaded, { ...flags, out }, io);
     });
@@ -182,7 +195,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('[scenario]', 'a scenario whose VMs have `observers: [oracle, …]` (default: an embedded one)')
     .option('--json', 'print the scores as JSON')
     .action(async (path: string | undefined, flags: { json?: boolean }) => {
-      const loaded = path ? await loadScenario(at(path)) : await parseScenario(SCORE_SCENARIO, 'score');
+      const loaded = path ? await loadChecked(at(path)) : await parseScenario(SCORE_SCENARIO, 'score');
       const host = createHost(loaded.host);
       host.run(loaded.duration);
       const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
@@ -211,7 +224,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check a scenario file without running it')
     .argument('<scenario>', 'path of the scenario file')
     .action(async (path: string) => {
-      const loaded = await loadScenario(at(path));
+      const loaded = await loadChecked(at(path));
       const outputs = scenarioOutputs(loaded);
       if (outputs !== undefined) checkWritableDir(outputs, 'outputs.dir', { create: false });
       const { host, duration, expectedRefusals } = loaded;

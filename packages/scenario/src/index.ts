@@ -1,3 +1,4 @@
+export { creationProblems } from './creation-check';
 export { scenarioJsonSchema } from './json-schema';
 export { type LoadedScenario, loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from './load';
 export { type OptionDoc, optionDocs } from './option-docs';
