@@ -165,6 +165,17 @@ vms:
     expect(found[0]!.path).toMatch(/^line \d+, column \d+$/);
   });
 
+  it('report an alias without its anchor, and too many aliases, as problems of the file', async () => {
+    // Found by fuzzing: yaml resolves aliases only when the document is turned into values, and threw there.
+    expect(await problems('<<: *a')).toEqual([
+      { path: '(file)', message: expect.stringMatching(/^Unresolved alias .*: a$/) },
+    ]);
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f']
+      .map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)
+      .join('\n')}`;
+    expect(await problems(bomb)).toEqual([{ path: '(file)', message: expect.stringMatching(/alias/i) }]);
+  });
+
   it('read from a file, with plugins resolved next to it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
     const plugin = join(import.meta.dirname, 'fixtures', 'plugin.mjs');
