@@ -165,6 +165,14 @@ vms:
     expect(found[0]!.path).toMatch(/^line \d+, column \d+$/);
   });
 
+  it('refuse more copies of a VM than a host could run, before building them', async () => {
+    // Found by fuzzing: count 2^31 validated, building 2^31 VM names until the heap ran out.
+    const found = await problems(
+      'host: { memory: 16MiB, swap: 16MiB }\nvms: [{ name: a, count: 2147483648, memory: 4MiB, workload: idle }]',
+    );
+    expect(found).toEqual([{ path: 'vms[0].count', message: expect.stringMatching(/at most 10000/) }]);
+  });
+
   it('report an alias without its anchor, and too many aliases, as problems of the file', async () => {
     // Found by fuzzing: yaml resolves aliases only when the document is turned into values, and threw there.
     expect(await problems('<<: *a')).toEqual([
