@@ -201,6 +201,25 @@ export const still = {
     expect(loaded.host.vms[0]!.workload.definition.name).toBe('still');
   });
 
+  it('refuse more copies of a VM than a host could run, before building them', async () => {
+    // Found by fuzzing: count 2^31 validated, building 2^31 VM names until the heap ran out.
+    const found = await problems(
+      'host: { memory: 16MiB, swap: 16MiB }\nvms: [{ name: a, count: 2147483648, memory: 4MiB, workload: idle }]',
+    );
+    expect(found).toEqual([{ path: 'vms[0].count', message: expect.stringMatching(/at most 10000/) }]);
+  });
+
+  it('report an alias without its anchor, and too many aliases, as problems of the file', async () => {
+    // Found by fuzzing: yaml resolves aliases only when the document is turned into values, and threw there.
+    expect(await problems('<<: *a')).toEqual([
+      { path: '(file)', message: expect.stringMatching(/^Unresolved alias .*: a$/) },
+    ]);
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f']
+      .map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)
+      .join('\n')}`;
+    expect(await problems(bomb)).toEqual([{ path: '(file)', message: expect.stringMatching(/alias/i) }]);
+  });
+
   it('read from a file, with plugins resolved next to it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
     const plugin = join(import.meta.dirname, 'fixtures', 'plugin.mjs');

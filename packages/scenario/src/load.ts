@@ -102,7 +102,14 @@ export async function parseScenario(
       })),
     );
   }
-  const parsed = parseStrict(scenarioSchema, document.toJS(), 'the scenario', 'field');
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // yaml resolves aliases only here: an alias before its anchor, or too many, throws (a ReferenceError).
+    throw new ScenarioError(source, [{ path: '(file)', message: yamlMessage((error as Error).message) }]);
+  }
+  const parsed = parseStrict(scenarioSchema, value, 'the scenario', 'field');
   if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.issues));
   const scenario = parsed.data;
   const problems = await loadPlugins(registry, scenario.plugins, baseDir);

@@ -71,13 +71,23 @@ const use = (contract: ScenarioContract, description: string) => {
   return schema;
 };
 
+/** Most VMs one entry may stand for: far more than a host runs. */
+const MAX_COPIES = 10_000;
+
 export const vmSchema = z
   .strictObject({
     name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"')
       .describe('unique name of the VM (with `count`, a number is appended)'),
-    count: z.number().int().min(1).default(1).describe('how many identical VMs this entry stands for'),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      // Copies are built one by one before admission could refuse them: 2^31 of them exhaust the heap.
+      .max(MAX_COPIES)
+      .default(1)
+      .describe(`how many identical VMs this entry stands for (at most ${MAX_COPIES})`),
     memory: size("configured memory (the VM's max)", { pages: 1 }),
     min: size('memory the VM is guaranteed').optional(),
     shares: z

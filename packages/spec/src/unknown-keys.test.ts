@@ -22,6 +22,12 @@ describe('unknown keys', () => {
     ]);
   });
 
+  test('keys named like Object.prototype members are unknown keys, not a way into the prototype', () => {
+    // Found by fuzzing scenarios: `__proto__: null` in a file made the search read Object.prototype as a schema.
+    const value = JSON.parse('{"__proto__": null, "constructor": 1, "toString": {}}');
+    expect(unknownKeys(options, value).map((f) => f.key)).toEqual(['__proto__', 'constructor', 'toString']);
+  });
+
   test('nested objects behind optional and prefault, list items and record values are searched', () => {
     const found = unknownKeys(options, {
       balloon: { limt: 1 },

@@ -72,7 +72,8 @@ export function unknownKeys(
       const strict = def.catchall === undefined || defOf(def.catchall).type === 'never';
       const known = Object.keys(shape);
       return Object.entries(value).flatMap(([key, inner]) => {
-        const field = shape[key];
+        // Own keys only: `__proto__` or `constructor` in a file are keys, not the shape's prototype.
+        const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
         if (field) return unknownKeys(field, inner, [...path, key]);
         return strict ? [{ path: [...path, key], key, known }] : [];
       });

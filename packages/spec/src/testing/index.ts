@@ -9,6 +9,7 @@ export {
 export * from './arbitraries';
 export { checkedCommands } from './checked-command';
 export { checkDetectorConformance, type DetectorConformanceOptions } from './detector-conformance';
+export { fuzzRuns, fuzzTimeout } from './fuzz-runs';
 export {
   commandSettings,
   type MemoryReal,

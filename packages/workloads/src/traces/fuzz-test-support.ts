@@ -3,8 +3,7 @@
  * valid to begin with and then mutated (random bytes, truncation, line breaks, other delimiters, huge ids),
  * with reader options to match, and the property every reader must keep on them: it reads ops, or it throws
  * an HvsimError naming the line (or the record of a binary trace) — never another exception, never a hang.
- * `fuzz.test.ts` runs each property at the usual number of runs; a longer campaign can run the same ones,
- * e.g. `fc.assert(traceFuzzProperty(format, dir), { numRuns: 10_000 })`.
+ * `traces.fuzz.test.ts` runs each property, FUZZ_RUNS times in a fuzzing campaign (`pnpm fuzz`).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
