@@ -31,7 +31,9 @@ export function creationProblems(loaded: LoadedScenario): ScenarioIssue[] {
   tryCreate('policies.allocation', policies.allocation, {});
   tryCreate('policies.reclamation', policies.reclamation, {});
   tryCreate('policies.sharing', policies.sharing, {});
-  (policies.mechanisms ?? []).forEach((use, i) => tryCreate(`policies.mechanisms[${i}]`, use, {}));
+  for (const [i, use] of (policies.mechanisms ?? []).entries()) {
+    tryCreate(`policies.mechanisms[${i}]`, use, {});
+  }
   const contents = new ContentStore();
   loaded.scenario.vms.forEach((entry, i) => {
     const first = copyNames(entry)[0];
