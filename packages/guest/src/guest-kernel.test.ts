@@ -156,9 +156,9 @@ describe('anonymous memory', () => {
 
   it('refuses a virtual page outside the address space, naming it', () => {
     const { guest } = testGuest({ guest: { addressSpace: 8, bootTime: 0 } });
-    expect(() => run(guest, W(8, 1))).toThrow(/virtual page in \[0, 8\), got 8/);
-    expect(() => run(guest, W(1.5, 1))).toThrow(/got 1\.5/);
-    expect(() => run(guest, [OpKind.FileRead, -1])).toThrow(/disk block in \[0, \d+\), got -1/);
+    expect(() => run(guest, W(8, 1))).toThrow('workload target: virtual page 8, outside [0, 8)');
+    expect(() => run(guest, W(1.5, 1))).toThrow('virtual page 1.5, outside [0, 8)');
+    expect(() => run(guest, [OpKind.FileRead, -1])).toThrow(/disk block -1, outside \[0, \d+\)/);
   });
 });
 

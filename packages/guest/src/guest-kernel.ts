@@ -40,7 +40,7 @@ const AGED = 2;
  * fractional or too large index, so a lookup that finds none lands here.
  */
 function badTarget(what: string, length: number, target: number): never {
-  throw new HvsimError('invalid-op', `expected ${what} in [0, ${length}), got ${target}`, 'workload target');
+  throw new HvsimError('invalid-op', `${what} ${target}, outside [0, ${length})`, 'workload target');
 }
 
 /** Habits that differ between guest kinds. */
@@ -527,7 +527,7 @@ export class GuestKernel implements GuestOs {
 
   /** The page behind a virtual page: demand-allocated on first touch, or brought back from guest swap. */
   #anonPage(vpn: number): Ppn {
-    const entry = this.#pageTable[vpn] ?? badTarget('a virtual page', this.#pageTable.length, vpn);
+    const entry = this.#pageTable[vpn] ?? badTarget('virtual page', this.#pageTable.length, vpn);
     if (entry > 0) return entry - 1;
     const ppn = this.allocate(PageUse.Anon, entry < 0);
     this.owner[ppn] = vpn;
@@ -552,7 +552,7 @@ export class GuestKernel implements GuestOs {
    * a block already cached, at the end of the disk, and when memory is too tight to hold the window.
    */
   #cachePage(block: number, fill: boolean): Ppn {
-    const cached = this.#cache[block] ?? badTarget('a disk block', this.#cache.length, block);
+    const cached = this.#cache[block] ?? badTarget('disk block', this.#cache.length, block);
     if (cached > 0) return cached - 1;
     const ppn = this.#cacheBlock(block, fill);
     if (!fill) return ppn;
@@ -664,7 +664,7 @@ export class GuestKernel implements GuestOs {
 
   #freeVirtual(vpn: number): void {
     this.#flush();
-    const entry = this.#pageTable[vpn] ?? badTarget('a virtual page', this.#pageTable.length, vpn);
+    const entry = this.#pageTable[vpn] ?? badTarget('virtual page', this.#pageTable.length, vpn);
     if (entry > 0) this.release(entry - 1, false);
     else if (entry < 0) this.swapFree.push(-entry - 1);
     this.#pageTable[vpn] = UNMAPPED;

@@ -28,6 +28,15 @@ const series = (host: ReturnType<typeof createHost>, vmName: string | undefined,
   host.metrics().series.find((s) => s.vm === vmName && s.name === name)!.values;
 
 describe('host kernel', () => {
+  it('stops at a workload that names pages its guest does not have, naming the VM and the workload', () => {
+    const host = createHost(
+      overcommitted({ vms: [vm('a', { workload: { definition: zipf, options: { pages: 100_000 } } })] }),
+    );
+    expect(() => host.run(time.ms(20))).toThrow(
+      /^vm "a": its zipf workload names virtual page \d+, outside \[0, 2048\): a size in the workload's options is larger than the guest's virtual memory/,
+    );
+  });
+
   it('runs overcommitted VMs with every machine invariant holding after every quantum', () => {
     const host = createHost(overcommitted({ checkInvariants: true }));
     host.run(time.ms(100));

@@ -265,7 +265,11 @@ export class Host {
       );
       const running = this.#running();
       for (const slot of running) {
-        slot.runner!.runUntil(next);
+        try {
+          slot.runner!.runUntil(next);
+        } catch (error) {
+          throw badWorkload(slot.config, error);
+        }
         checks?.afterQuantum(slot.config.name, slot.runner!.guest, next);
       }
       this.machine.advanceTo(next);
@@ -575,3 +579,18 @@ export class Host {
 
 /** Creates a host from its configuration; VMs due at time 0 power on at once. */
 export const createHost = (config: HostConfig): Host => new Host(config);
+
+/**
+ * A workload that names a page or block its guest does not have (a size in its options beyond the VM's
+ * virtual memory or disk) stops the run: the error says which VM and which workload, and what to change.
+ */
+function badWorkload(config: VmConfig, error: unknown): unknown {
+  if (!(error instanceof HvsimError) || error.code !== 'invalid-op') return error;
+  const reason = error.field === undefined ? error.message : error.message.slice(error.field.length + 2);
+  return new HvsimError(
+    'invalid-op',
+    `its ${config.workload.definition.name} workload names ${reason}: ` +
+      "a size in the workload's options is larger than the guest's virtual memory (its addressSpace, twice the VM by default) or disk",
+    `vm ${JSON.stringify(config.name)}`,
+  );
+}

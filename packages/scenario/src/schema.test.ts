@@ -18,7 +18,7 @@ describe('scenario bounds, checked before any run', () => {
     ]);
   });
 
-  it('the run and every period last longer than 0', async () => {
+  it('the run lasts longer than 0, and every period long enough to finish', async () => {
     const found = await problems(
       scenario({
         top: 'duration: 0s',
@@ -26,11 +26,34 @@ describe('scenario bounds, checked before any run', () => {
         policies: 'rebalance: 0s, shareScan: 0s',
       }),
     );
-    expect(found).toEqual(
-      ['duration', 'host.quantum', 'host.metricInterval', 'policies.rebalance', 'policies.shareScan'].map(
-        (path) => ({ path, message: 'expected a duration above 0' }),
-      ),
-    );
+    const units = '(a bare number is nanoseconds; write units, such as "10ms"), got 0 s';
+    expect(found).toEqual([
+      { path: 'duration', message: 'expected a duration above 0' },
+      { path: 'host.quantum', message: `expected at least 1 µs ${units}` },
+      { path: 'host.metricInterval', message: `expected at least 1 ms ${units}` },
+      { path: 'policies.rebalance', message: `expected at least 1 ms ${units}` },
+      { path: 'policies.shareScan', message: `expected at least 1 ms ${units}` },
+    ]);
+  });
+
+  it('a period given as a bare number of nanoseconds is refused when it is too short to finish', async () => {
+    // Found by fuzzing: `metricInterval: 1` (1 ns) validated, and the run never ended.
+    expect(await problems(scenario({ host: ', metricInterval: 1' }))).toEqual([
+      {
+        path: 'host.metricInterval',
+        message: `expected at least 1 ms (a bare number is nanoseconds; write units, such as "10ms"), got 1 ns`,
+      },
+    ]);
+  });
+
+  it('a run keeps at most a million metric samples a series', async () => {
+    expect(await problems(scenario({ top: 'duration: 2h', host: ', metricInterval: 1ms' }))).toEqual([
+      {
+        path: 'host.metricInterval',
+        message:
+          '1 ms over a run of 2 h is 7,200,000 samples a series; expected at most 1,000,000 (an interval of at least 7.2 ms)',
+      },
+    ]);
   });
 
   it("a VM's min is within its memory, and it powers off after it powers on", async () => {

@@ -3,9 +3,13 @@ import {
   durationOption,
   formatBytes,
   formatTime,
+  MAX_PAGES,
   optionalDurationOption,
   pagesToBytes,
   parsePages,
+  type SimTime,
+  time,
+  tooLarge,
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { SCENARIO_CONTRACTS } from './contracts';
@@ -40,11 +44,28 @@ const size = (description: string, least?: { readonly pages: number; readonly wh
       error: (issue) =>
         `expected at least ${least?.pages === 1 ? 'one page' : `${least?.pages} pages`}${least?.why ? ` (${least.why})` : ''}, got ${issue.input}`,
     })
+    .refine((pages) => pages <= MAX_PAGES, { error: (issue) => tooLarge(issue.input as number) })
     .describe(`${description} — ${SIZE_HELP}`);
 
-/** Periods and the run's length: 0 would never advance host time, or never end a quantum. */
+/** The run's length: 0 would simulate nothing. */
 const positive = <T extends z.ZodType<number | undefined>>(schema: T) =>
   schema.refine((t) => t === undefined || t > 0, 'expected a duration above 0');
+
+/**
+ * A period at least `floor` long. A bare number is nanoseconds, so `metricInterval: 1` means 1 ns: a run
+ * that samples or rebalances that often never finishes, which is a typo, not a study.
+ */
+const atLeast = <T extends z.ZodType<number | undefined>>(floor: SimTime, schema: T) =>
+  schema.refine((t) => t === undefined || t >= floor, {
+    error: (issue) =>
+      `expected at least ${formatTime(floor)} (a bare number is nanoseconds; write units, such as "10ms"), got ${formatTime(issue.input as number)}`,
+  });
+
+/** The shortest period of sampling, rebalancing or scanning. */
+const MIN_PERIOD = time.ms(1);
+
+/** Most metric samples a run keeps per series: more would hold gigabytes and plot as noise. */
+export const MAX_METRIC_SAMPLES = 1_000_000;
 
 /** The contract each slot of a scenario names a factory of, by the slot's schema (for the JSON Schema). */
 const slotContracts = new WeakMap<z.ZodType, string>();
@@ -146,99 +167,124 @@ export const vmSchema = z
 export const copyNames = (entry: VmEntry): string[] =>
   entry.count === 1 ? [entry.name] : Array.from({ length: entry.count }, (_, c) => `${entry.name}${c + 1}`);
 
-export const scenarioSchema = z.strictObject({
-  $schema: z.string().optional().describe('the JSON Schema this file follows (for editors)'),
-  name: z.string().optional().describe('a title for reports'),
-  description: z.string().optional(),
-  seed: z.number().int().default(1).describe('seed of every random stream: same seed, same run'),
-  duration: positive(durationOption('host time to simulate', { default: '60s' })),
-  host: z
-    .strictObject({
-      memory: size('host memory', { pages: 2, why: 'one holds the zero page' }),
-      reserved: size('memory the hypervisor keeps for itself').optional(),
-      swap: size('host swap').optional(),
-      quantum: positive(
-        optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
-      ),
-      metricInterval: positive(optionalDurationOption('how often metrics are sampled (default 1s)')),
-      costs: z
-        .strictObject(
-          Object.fromEntries(
-            Object.entries(DEFAULT_COSTS).map(([key, value]) => [
-              key,
-              z.number().nonnegative().optional().describe(`ns (default ${value})`),
-            ]),
-          ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
-        )
-        .optional()
-        .describe(`cost overrides in ns, e.g. { swapIn: 5000000 }: ${Object.keys(DEFAULT_COSTS).join(', ')}`),
-    })
-    .superRefine((host, ctx) => {
-      // The machine keeps the zero page and at least one frame besides what the hypervisor reserves.
-      if (host.reserved !== undefined && host.reserved > host.memory - 2) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reserved'],
-          message: `expected at most host memory less 2 pages (${host.memory - 2} pages), got ${host.reserved} pages`,
-        });
-      }
-    }),
-  vms: z.array(vmSchema).min(1, 'expected at least one VM'),
-  policies: z
-    .strictObject({
-      stack: z
-        .enum(Object.keys(POLICY_STACKS) as [PolicyStackName, ...PolicyStackName[]])
-        .optional()
-        .describe(
-          `a ready-made set of the slots below, each still replaceable: ${Object.entries(POLICY_STACKS)
-            .map(([name, stack]) => `${name} (${stack.description})`)
-            .join('; ')}`,
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('the JSON Schema this file follows (for editors)'),
+    name: z.string().optional().describe('a title for reports'),
+    description: z.string().optional(),
+    seed: z.number().int().default(1).describe('seed of every random stream: same seed, same run'),
+    duration: positive(durationOption('host time to simulate', { default: '60s' })),
+    host: z
+      .strictObject({
+        memory: size('host memory', { pages: 2, why: 'one holds the zero page' }),
+        reserved: size('memory the hypervisor keeps for itself').optional(),
+        swap: size('host swap').optional(),
+        quantum: atLeast(
+          time.us(1),
+          optionalDurationOption('host time a VM runs before the next takes its turn (default 10ms)'),
         ),
-      allocation: use('allocation', 'how targets are set (none: every VM may grow to its max)').optional(),
-      reclamation: use(
-        'reclamation',
-        'when and how memory is taken back (none: only emergency host paging)',
-      ).optional(),
-      mechanisms: z.array(use('mechanism', 'a reclamation mechanism the plans may name')).optional(),
-      sharing: use('sharing', 'a page-sharing engine').optional(),
-      rebalance: positive(optionalDurationOption('how often targets and plans are recomputed (default 15s)')),
-      shareScan: positive(optionalDurationOption('how often the sharing engine scans (default 1s)')),
-      shareBudget: z
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .describe('pages the sharing engine examines per scan'),
-    })
-    .prefault({})
-    .describe('allocation, reclamation and sharing, by registered name'),
-  plugins: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('modules (paths relative to the scenario file, or package names) exporting definitions'),
-  outputs: z
-    .strictObject({
-      dir: z
-        .string()
-        .optional()
-        .describe(
-          'folder for metrics, event log and charts, relative to the scenario file (`run --out` overrides it)',
+        metricInterval: atLeast(
+          MIN_PERIOD,
+          optionalDurationOption('how often metrics are sampled (default 1s)'),
         ),
-      charts: z.boolean().default(true).describe('whether to draw charts'),
-    })
-    .prefault({}),
-  checks: z
-    .strictObject({
-      invariants: z
-        .boolean()
-        .default(false)
-        .describe(
-          "check the machine's and every guest's invariants after each VM's quantum and after the host's steps between quanta; the run stops at the first one broken, naming it, the VM and the page (slow: for testing scenarios and plugins)",
+        costs: z
+          .strictObject(
+            Object.fromEntries(
+              Object.entries(DEFAULT_COSTS).map(([key, value]) => [
+                key,
+                z.number().nonnegative().optional().describe(`ns (default ${value})`),
+              ]),
+            ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
+          )
+          .optional()
+          .describe(
+            `cost overrides in ns, e.g. { swapIn: 5000000 }: ${Object.keys(DEFAULT_COSTS).join(', ')}`,
+          ),
+      })
+      .superRefine((host, ctx) => {
+        // The machine keeps the zero page and at least one frame besides what the hypervisor reserves.
+        if (host.reserved !== undefined && host.reserved > host.memory - 2) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reserved'],
+            message: `expected at most host memory less 2 pages (${host.memory - 2} pages), got ${host.reserved} pages`,
+          });
+        }
+      }),
+    vms: z.array(vmSchema).min(1, 'expected at least one VM'),
+    policies: z
+      .strictObject({
+        stack: z
+          .enum(Object.keys(POLICY_STACKS) as [PolicyStackName, ...PolicyStackName[]])
+          .optional()
+          .describe(
+            `a ready-made set of the slots below, each still replaceable: ${Object.entries(POLICY_STACKS)
+              .map(([name, stack]) => `${name} (${stack.description})`)
+              .join('; ')}`,
+          ),
+        allocation: use('allocation', 'how targets are set (none: every VM may grow to its max)').optional(),
+        reclamation: use(
+          'reclamation',
+          'when and how memory is taken back (none: only emergency host paging)',
+        ).optional(),
+        mechanisms: z.array(use('mechanism', 'a reclamation mechanism the plans may name')).optional(),
+        sharing: use('sharing', 'a page-sharing engine').optional(),
+        rebalance: atLeast(
+          MIN_PERIOD,
+          optionalDurationOption('how often targets and plans are recomputed (default 15s)'),
         ),
-    })
-    .prefault({})
-    .describe('self-checks while the scenario runs (as `hvsim run --check-invariants`)'),
-});
+        shareScan: atLeast(
+          MIN_PERIOD,
+          optionalDurationOption('how often the sharing engine scans (default 1s)'),
+        ),
+        shareBudget: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('pages the sharing engine examines per scan'),
+      })
+      .prefault({})
+      .describe('allocation, reclamation and sharing, by registered name'),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('modules (paths relative to the scenario file, or package names) exporting definitions'),
+    outputs: z
+      .strictObject({
+        dir: z
+          .string()
+          .optional()
+          .describe(
+            'folder for metrics, event log and charts, relative to the scenario file (`run --out` overrides it)',
+          ),
+        charts: z.boolean().default(true).describe('whether to draw charts'),
+      })
+      .prefault({}),
+    checks: z
+      .strictObject({
+        invariants: z
+          .boolean()
+          .default(false)
+          .describe(
+            "check the machine's and every guest's invariants after each VM's quantum and after the host's steps between quanta; the run stops at the first one broken, naming it, the VM and the page (slow: for testing scenarios and plugins)",
+          ),
+      })
+      .prefault({})
+      .describe('self-checks while the scenario runs (as `hvsim run --check-invariants`)'),
+  })
+  .superRefine((scenario, ctx) => {
+    const interval = scenario.host.metricInterval ?? time.s(1);
+    const samples = Math.ceil(scenario.duration / interval);
+    // An interval below its floor is already refused, with a better reason.
+    if (interval >= MIN_PERIOD && samples > MAX_METRIC_SAMPLES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'metricInterval'],
+        message: `${formatTime(interval)} over a run of ${formatTime(scenario.duration)} is ${samples.toLocaleString('en')} samples a series; expected at most ${MAX_METRIC_SAMPLES.toLocaleString('en')} (an interval of at least ${formatTime(Math.ceil(scenario.duration / MAX_METRIC_SAMPLES))})`,
+      });
+    }
+  });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;

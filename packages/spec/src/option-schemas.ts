@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HvsimError } from './errors';
 import type { Pages, SimTime } from './units';
-import { parseDuration, parsePages } from './units';
+import { MAX_PAGES, parseDuration, parsePages, tooLarge } from './units';
 
 // zod schemas for the sizes and durations options take, shared by every package's definitions, so that
 // "64MiB", 16384, 0.5 and "50%" mean the same everywhere and every error names the option at fault.
@@ -45,6 +45,7 @@ function parseSizeOption(input: number | string, allowZero: boolean): SizeOption
     }
   }
   if (input === 0 && !allowZero) throw new Error('expected at least one page, got 0');
+  if (input > MAX_PAGES) throw new Error(tooLarge(input));
   return input;
 }
 

@@ -70,6 +70,16 @@ export function parsePages(input: string | number, field = 'size'): Pages {
 
 export const pagesToBytes = (pages: Pages): Bytes => pages * PAGE_SIZE;
 
+/**
+ * The most pages a size may name: 16 TiB, past any host or VM hvsim models (a VM's state is several bytes a
+ * page), so a slip of the exponent is an error here rather than an allocation that fails deep in a run.
+ */
+export const MAX_PAGES: Pages = 2 ** 32;
+
+/** The message for a size above {@link MAX_PAGES}. */
+export const tooLarge = (pages: Pages): string =>
+  `expected at most ${formatBytes(pagesToBytes(MAX_PAGES))} (${MAX_PAGES} pages), got ${pages} pages`;
+
 /** Pages needed to hold `bytes` (rounded up). */
 export const bytesToPages = (bytes: Bytes): Pages => Math.ceil(bytes / PAGE_SIZE);
 
