@@ -6,7 +6,7 @@ import { createHost } from '@hvsim/host';
 import { checkInvariants } from '@hvsim/machine';
 import type { TransparentSharing } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scenarioJsonSchema } from './json-schema';
 import { loadScenario, parseScenario, ScenarioError } from './load';
 import { defaultRegistry } from './registry';
@@ -166,6 +166,16 @@ vms:
     expect(found.find((p) => p.path === 'host.costs.swapin')!.message).toBe(
       `the scenario's host.costs has no field "swapin"; did you mean "swapIn"?`,
     );
+  });
+
+  it('refuse a key that is itself a list, by its path, without a process warning', async () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    const found = await problems(`${GOOD}? [a, b]\n: 1\n`);
+    expect(found).toEqual([
+      { path: '[ a, b ]', message: expect.stringMatching(/^the scenario has no field/) },
+    ]);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it('report a YAML syntax error by line', async () => {

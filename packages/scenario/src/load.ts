@@ -92,7 +92,9 @@ export async function parseScenario(
   registry: Registry = defaultRegistry(),
   baseDir: string = process.cwd(),
 ): Promise<LoadedScenario> {
-  const document = parseDocument(text, { prettyErrors: true });
+  // logLevel 'error': yaml would otherwise print a process warning for a key that is itself a list or map;
+  // such a key reaches the schema as text and is refused there, by its path.
+  const document = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
   if (document.errors.length > 0) {
     throw new ScenarioError(
       source,
