@@ -105,17 +105,14 @@ describe('hvsim mrc: the trace file', () => {
     expect(await failure([path])).toBe(`${path}: no references in the trace`);
   });
 
-  it('a binary file is said to look binary, quoted short and escaped', async () => {
+  it('a binary file is said to look binary, and none of its bytes reach the terminal', async () => {
     const path = join(dir, 'program.txt');
     writeFileSync(
       path,
       Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...Array(200).fill(0x1b), 10, 0x31]),
     );
     const message = await failure([path]);
-    expect(message).toBe(
-      `${path}:1: looks like a binary file, not a txt trace: the line holds a NUL byte, ` +
-        `got "\\x7fELF\\x02\\x01\\x01\\x00${'\\x1b'.repeat(32)}…"`,
-    );
+    expect(message).toBe(`${path}:1: looks like a binary file, not a txt trace: the line holds a NUL byte`);
   });
 
   it('a folder or a missing file is said to be one, before any guess at the format', async () => {
