@@ -74,7 +74,7 @@ if (stats.simulatedTime !== time.s(5)) failures.push('simulated ' + stats.simula
 for (const v of stats.vms) if (!(v.ops > 0)) failures.push(v.name + ' ran no ops');
 if (!metricsToCsv(host.metrics()).includes('busy/allocated')) failures.push('the metrics CSV lacks busy/allocated');
 const loaded = await parseScenario(
-  'host: { memory: 64MiB }\\nvms: [{ name: a, memory: 32MiB, workload: uniform }]\\npolicies: { stack: esx }',
+  'host: { memory: 64MiB, swap: 64MiB }\\nvms: [{ name: a, memory: 32MiB, workload: uniform }]\\npolicies: { stack: esx }',
   'inline',
 );
 if (loaded.host.vms.length !== 1) failures.push('the scenario loader did not build its VM');
