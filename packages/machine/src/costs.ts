@@ -50,12 +50,21 @@ export const DEFAULT_COSTS: CostModel = {
   essa: 100,
 };
 
-/** Defaults with the given overrides, each checked to be a finite, non-negative time. */
+/**
+ * The least each cost may be, in ns: 0, but for an access, which must take time, or a VM whose accesses all
+ * hit would never see its clock move and its quantum would never end.
+ */
+export const MIN_COSTS: Readonly<Record<keyof CostModel, number>> = Object.fromEntries(
+  Object.keys(DEFAULT_COSTS).map((key) => [key, key === 'access' ? 1 : 0]),
+) as Record<keyof CostModel, number>;
+
+/** Defaults with the given overrides, each checked to be a finite time of at least its minimum. */
 export function resolveCosts(overrides: Partial<CostModel> = {}): CostModel {
   const costs = { ...DEFAULT_COSTS, ...overrides };
   for (const [key, value] of Object.entries(costs)) {
-    if (!(Number.isFinite(value) && value >= 0)) {
-      throw new InvalidInputError(`costs.${key}`, `expected a non-negative time in ns, got ${value}`);
+    const least = MIN_COSTS[key as keyof CostModel] ?? 0;
+    if (!(Number.isFinite(value) && value >= least)) {
+      throw new InvalidInputError(`costs.${key}`, `expected a time of at least ${least} ns, got ${value}`);
     }
     if (!(key in DEFAULT_COSTS)) {
       throw new InvalidInputError(

@@ -130,8 +130,17 @@ describe('createMachine options', () => {
     expectInvalidInput(
       () => createMachine({ frames: 8, costs: { swapIn: value } }),
       'costs.swapIn',
-      'non-negative',
+      'at least 0 ns',
       `got ${value}`,
+    );
+  });
+
+  it('an access that costs no time: a VM whose accesses all hit would never see its clock move', () => {
+    expectInvalidInput(
+      () => createMachine({ frames: 8, costs: { access: 0 } }),
+      'costs.access',
+      'at least 1 ns',
+      'got 0',
     );
   });
 

@@ -56,6 +56,16 @@ describe('scenario bounds, checked before any run', () => {
     ]);
   });
 
+  it('an access costs at least 1 ns, or the run would never end', async () => {
+    // Found by fuzzing: `costs: { access: 0 }` validated, and a VM whose accesses hit never left its quantum.
+    expect(await problems(scenario({ host: ', costs: { access: 0, zeroFill: 0 }' }))).toEqual([
+      {
+        path: 'host.costs.access',
+        message: "expected at least 1 ns: an access that takes no time would never move the VM's clock",
+      },
+    ]);
+  });
+
   it("a VM's min is within its memory, and it powers off after it powers on", async () => {
     expect(
       await problems(

@@ -1,4 +1,4 @@
-import { DEFAULT_COSTS } from '@hvsim/machine';
+import { DEFAULT_COSTS, MIN_COSTS } from '@hvsim/machine';
 import {
   durationOption,
   formatBytes,
@@ -192,7 +192,16 @@ export const scenarioSchema = z
             Object.fromEntries(
               Object.entries(DEFAULT_COSTS).map(([key, value]) => [
                 key,
-                z.number().nonnegative().optional().describe(`ns (default ${value})`),
+                z
+                  .number()
+                  .min(
+                    MIN_COSTS[key as keyof typeof DEFAULT_COSTS],
+                    key === 'access'
+                      ? "expected at least 1 ns: an access that takes no time would never move the VM's clock"
+                      : undefined,
+                  )
+                  .optional()
+                  .describe(`ns (default ${value})`),
               ]),
             ) as Record<keyof typeof DEFAULT_COSTS, z.ZodOptional<z.ZodNumber>>,
           )
