@@ -46,6 +46,12 @@ const SCENARIOS: Record<string, string> = {
       .filter((file) => file.endsWith('.yaml') && file !== 'broken.yaml')
       .map((file) => [file, readFileSync(join(FIXTURES, file), 'utf8')]),
   ),
+  ...Object.fromEntries(
+    readdirSync(join(REPO, 'scenarios')).map((file) => [
+      `scenarios/${file}`,
+      readFileSync(join(REPO, 'scenarios', file), 'utf8'),
+    ]),
+  ),
 };
 
 describe('hvsim schema', () => {
