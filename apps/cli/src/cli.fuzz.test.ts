@@ -13,20 +13,9 @@ import { HvsimError } from '@hvsim/spec';
 import { fuzzRuns, fuzzTimeout } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { type Io, main } from './cli';
+import { main } from './cli';
+import { capture, FIXTURES, TRACES } from './test-support';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
-const TRACES = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'packages',
-  'workloads',
-  'src',
-  'traces',
-  'fixtures',
-);
 const SMALL = join(FIXTURES, 'small.yaml');
 
 // Relative paths, and what a case writes (--out, --chart), land in this folder: the captured Io's cwd.
@@ -165,12 +154,6 @@ const argv: fc.Arbitrary<string[]> = fc.oneof(
   },
 );
 
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), tty: false, cwd: temp };
-}
-
 /** Longest a case may take: the tiny fixtures run in well under a second. */
 const CASE_LIMIT_MS = 10_000;
 
@@ -181,7 +164,7 @@ const CONTROL = /(?![\t\n\r])\p{Cc}/u;
 
 /** The property for one vector; fails with what went wrong and what was printed. */
 async function check(args: string[]): Promise<void> {
-  const io = capture();
+  const io = capture(temp);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`took over ${CASE_LIMIT_MS} ms`)), CASE_LIMIT_MS);

@@ -6,8 +6,9 @@ import { comparisonChart } from '@hvsim/report';
 import { ScenarioError } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Io, main } from './cli';
+import { main } from './cli';
 import { above, experiments, figure } from './experiments';
+import { capture, FIXTURES } from './test-support';
 
 const TOY_CHART = comparisonChart(
   [
@@ -17,9 +18,9 @@ const TOY_CHART = comparisonChart(
   { title: 'toy', xTitle: 'x', yTitle: 'y', width: 60, height: 40 },
 );
 
-const SMALL = join(import.meta.dirname, 'fixtures', 'small.yaml');
-const BROKEN = join(import.meta.dirname, 'fixtures', 'broken.yaml');
-const REFUSAL = join(import.meta.dirname, 'fixtures', 'refusal.yaml');
+const SMALL = join(FIXTURES, 'small.yaml');
+const BROKEN = join(FIXTURES, 'broken.yaml');
+const REFUSAL = join(FIXTURES, 'refusal.yaml');
 const BATCH_REFUSED =
   'batch cannot power on at 20 ms: backing the memory the VMs running with it may give up (max − min) would need 12 MiB of host swap; the host has 8 MiB';
 
@@ -28,19 +29,6 @@ function unexpectedRefusal(): string {
   const file = join(tmp(), 'refused.yaml');
   writeFileSync(file, readFileSync(REFUSAL, 'utf8').replace('expectRefusal: true', ''));
   return file;
-}
-
-function capture(cwd?: string): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-    tty: false,
-    ...(cwd === undefined ? {} : { cwd }),
-  };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-cli-'));
@@ -495,7 +483,7 @@ describe('the hvsim command', () => {
   });
 
   it('reads paths from where `npm run hvsim` was typed (INIT_CWD), not the repository root', () => {
-    const result = hvsim(['validate', 'small.yaml'], { INIT_CWD: join(import.meta.dirname, 'fixtures') });
+    const result = hvsim(['validate', 'small.yaml'], { INIT_CWD: join(FIXTURES) });
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^small\.yaml: valid — 2 VMs/);
   });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
-import { formatTable } from '@hvsim/report';
+import { formatTable, writeChart, writeChartFiles } from '@hvsim/report';
 import {
   creationProblems,
   defaultRegistry,
@@ -17,7 +17,6 @@ import { countOf, formatTime, HvsimError } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { writeChart, writeChartFiles } from './chart-files';
 import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';

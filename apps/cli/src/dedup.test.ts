@@ -7,8 +7,9 @@ import { PAGE_SIZE } from '@hvsim/spec';
 import { xxh64 } from '@node-rs/xxhash';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Io, main } from './cli';
+import { main } from './cli';
 import { type DedupCounts, type DedupOptions, type DedupReport, dedupFiles } from './dedup';
+import { capture } from './test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'hvsim-dedup-'));
 let written = 0;
@@ -183,11 +184,6 @@ describe('dedupFiles', () => {
     expect(() => dedupFiles([file(page(1))], { chunkPages: 0 })).toThrow(/chunkPages: expected a whole/);
   });
 });
-
-function capture(): Io & { stdout: string[] } {
-  const stdout: string[] = [];
-  return { stdout, out: (t) => stdout.push(t), err: () => {}, tty: false };
-}
 
 describe('hvsim dedup', () => {
   it('prints the report as JSON, exactly in its documented shape', async () => {

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
-import { HvsimError, parsePages } from '@hvsim/spec';
+import type { ChartFile } from '@hvsim/report';
+import { HvsimError, MAX_PAGES, parsePages } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
-import type { ChartFile } from './chart-files';
 import type { TraceCurveOptions } from './mrc';
 import { checkWritableFile } from './output-path';
 
@@ -23,9 +23,6 @@ export interface MrcRequest {
   readonly chart: ChartFile | undefined;
   readonly options: TraceCurveOptions;
 }
-
-/** Cache sizes above this many pages (4 PiB) are a typo, not a cache. */
-export const MAX_CACHE_PAGES = 2 ** 40;
 
 /**
  * Checks every flag of `hvsim mrc`, the chart's path included, so a mistake is reported before the trace
@@ -76,10 +73,10 @@ export function cacheSizes(values: readonly string[]): number[] {
       : /^\d+(\.\d+)?[a-z]+$/i.test(token)
         ? parsePages(token, '--sizes')
         : Number.NaN;
-    if (!(value >= 1 && value <= MAX_CACHE_PAGES)) {
+    if (!(value >= 1 && value <= MAX_PAGES)) {
       throw invalid(
         '--sizes',
-        `expected a number of pages (a whole number from 1 to 2^40) or a size such as 10MiB, got ${JSON.stringify(token)}`,
+        `expected a number of pages (a whole number from 1 to 2^32) or a size such as 10MiB, got ${JSON.stringify(token)}`,
       );
     }
     return value;

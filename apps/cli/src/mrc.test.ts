@@ -2,29 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
-import { HvsimError } from '@hvsim/spec';
+import { HvsimError, MAX_PAGES } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
-import { type Io, main } from './cli';
-import { cacheSizes, MAX_CACHE_PAGES } from './mrc-flags';
+import { main } from './cli';
+import { cacheSizes } from './mrc-flags';
+import { capture, TRACES } from './test-support';
 
-const TRACES = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'packages',
-  'workloads',
-  'src',
-  'traces',
-  'fixtures',
-);
 const TXT = join(TRACES, 'true.txt');
 const dir = mkdtempSync(join(tmpdir(), 'hvsim-mrc-'));
-
-function capture(): Io & { stdout: string[] } {
-  const stdout: string[] = [];
-  return { stdout, out: (t) => stdout.push(t), err: () => {}, tty: false };
-}
 
 /** The cache sizes of the rows `hvsim mrc … --format csv` prints. */
 async function sizesPrinted(args: string[]): Promise<number[]> {
@@ -60,11 +45,11 @@ describe('hvsim mrc --sizes', () => {
     expect(await sizesPrinted(['--sizes', '10MiB,4KiB', '3'])).toEqual([1, 3, 2560]);
   });
 
-  it.each(['1.5', '1e99', '0', '-3', `${MAX_CACHE_PAGES + 1}`, '9007199254740993', '0x10', 'ten'])(
+  it.each(['1.5', '1e99', '0', '-3', `${MAX_PAGES + 1}`, '9007199254740993', '0x10', 'ten'])(
     'rejects %s, naming --sizes and the value',
     async (size) => {
       expect(await failure([TXT, '--sizes', size])).toBe(
-        `--sizes: expected a number of pages (a whole number from 1 to 2^40) or a size such as 10MiB, got "${size}"`,
+        `--sizes: expected a number of pages (a whole number from 1 to 2^32) or a size such as 10MiB, got "${size}"`,
       );
     },
   );
@@ -80,7 +65,7 @@ describe('hvsim mrc --sizes', () => {
   });
 
   test.prop([
-    fc.array(fc.integer({ min: 1, max: MAX_CACHE_PAGES }), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.integer({ min: 1, max: MAX_PAGES }), { minLength: 1, maxLength: 8 }),
     fc.array(fc.constantFrom(',', ' ', ', ', ' ,', '\t', ',,'), { minLength: 8, maxLength: 8 }),
   ])(
     'cacheSizes: any separators, in one argument or many, give the sorted distinct pages',

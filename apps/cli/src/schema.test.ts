@@ -17,9 +17,7 @@ import { mebScenario } from './experiments/meb-balance';
 import { satoriShortLived, satoriStaircase } from './experiments/satori-sharing';
 import { sharingIsolationScenario } from './experiments/sharing-isolation';
 import { SCORE_SCENARIO } from './score';
-
-const FIXTURES = join(import.meta.dirname, 'fixtures');
-const REPO = join(import.meta.dirname, '..', '..', '..');
+import { capture, FIXTURES, REPO } from './test-support';
 
 /** Every scenario the repository holds: the embedded ones, the experiments' in each variant, the fixtures. */
 const SCENARIOS: Record<string, string> = {
@@ -66,15 +64,14 @@ describe('hvsim schema', () => {
   );
 
   test('prints the schema the scenario package builds', async () => {
-    const out: string[] = [];
-    const code = await main(['schema'], { out: (t) => out.push(t), err: () => {}, tty: false });
-    expect(code).toBe(0);
-    expect(JSON.parse(out.join(''))).toEqual(scenarioJsonSchema());
+    const io = capture();
+    expect(await main(['schema'], io)).toBe(0);
+    expect(JSON.parse(io.stdout.join(''))).toEqual(scenarioJsonSchema());
   });
 
   test("takes plugins' kinds and options with --plugin, paths from where the command was typed", async () => {
-    const out: string[] = [];
-    const io = { out: (t: string) => out.push(t), err: () => {}, tty: false, cwd: REPO };
+    const io = capture(REPO);
+    const out = io.stdout;
     expect(await main(['schema', '--plugin', 'examples/plugin/src/index.ts'], io)).toBe(0);
     const withPlugin = new Ajv2020({ strict: false }).compile(JSON.parse(out.join('')));
     const bursty =

@@ -586,10 +586,9 @@ export const createHost = (config: HostConfig): Host => new Host(config);
  */
 function badWorkload(config: VmConfig, error: unknown): unknown {
   if (!(error instanceof HvsimError) || error.code !== 'invalid-op') return error;
-  const reason = error.field === undefined ? error.message : error.message.slice(error.field.length + 2);
   return new HvsimError(
     'invalid-op',
-    `its ${config.workload.definition.name} workload names ${reason}: ` +
+    `its ${config.workload.definition.name} workload names ${error.reason}: ` +
       "a size in the workload's options is larger than the guest's virtual memory (its addressSpace, twice the VM by default) or disk",
     `vm ${JSON.stringify(config.name)}`,
   );

@@ -1,4 +1,5 @@
 export * from './chart';
+export * from './chart-files';
 export * from './csv';
 export * from './folder';
 export * from './outputs';

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   describeIoError,
@@ -10,6 +9,7 @@ import {
 import { type PngOptions, renderPng, renderSvg } from './chart';
 import { eventsToJsonLines, metricsToCsv, metricsToJson } from './csv';
 import { makeFolder } from './folder';
+import { writeOutput } from './write-file';
 
 /** What a run leaves behind for a report. */
 export interface RunOutputs {
@@ -73,11 +73,7 @@ export async function writeRunOutputs(
   const written: string[] = [];
   for (const [name, content] of files) {
     const path = join(dir, name);
-    try {
-      await writeFile(path, content);
-    } catch (error) {
-      throw writeFailed(path, error);
-    }
+    await writeOutput(path, content, "the run's outputs");
     written.push(path);
   }
   return written;

@@ -1,7 +1,7 @@
 import { admissionPlan } from '@hvsim/host';
 import { formatTime } from '@hvsim/spec';
 import type { ScenarioIssue } from './load';
-import { copyNames, type Scenario } from './schema';
+import { copyNames, type Scenario, vmReservation } from './schema';
 
 /** Admission control's refusals within the run, split by whether the scenario marks them expected. */
 export interface AdmissionCheck {
@@ -22,14 +22,7 @@ export function checkAdmission(scenario: Scenario): AdmissionCheck {
     frames: host.memory,
     ...(host.reserved === undefined ? {} : { reservedFrames: host.reserved }),
     ...(host.swap === undefined ? {} : { swapPages: host.swap }),
-    vms: entries.map(({ entry, name }) => ({
-      name,
-      pages: entry.memory,
-      ...(entry.min === undefined ? {} : { min: entry.min }),
-      ...(entry.overhead === undefined ? {} : { overheadPages: entry.overhead }),
-      ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
-      ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
-    })),
+    vms: entries.map(({ entry, name }) => vmReservation(entry, name)),
   });
   const problems: ScenarioIssue[] = [];
   const expected: ScenarioIssue[] = [];

@@ -1,13 +1,8 @@
-import type { VmConfig } from '@hvsim/host';
+import type { Use, VmConfig } from '@hvsim/host';
 import { ContentStore } from '@hvsim/machine';
 import { createRandom, HvsimError, type VmId } from '@hvsim/spec';
 import type { LoadedScenario, ScenarioIssue } from './load';
 import { copyNames } from './schema';
-
-type Use = {
-  readonly definition: { create(options: never, context: never): unknown };
-  readonly options?: unknown;
-};
 
 /**
  * Creates every policy of a loaded scenario, and the workload of every VM entry, and throws each away: what
@@ -18,7 +13,7 @@ export function creationProblems(loaded: LoadedScenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const random = createRandom(loaded.scenario.seed);
   const emit = () => {};
-  const tryCreate = (path: string, use: Use | undefined, context: object) => {
+  const tryCreate = (path: string, use: Use<string, never, unknown> | undefined, context: object) => {
     if (use === undefined) return;
     try {
       use.definition.create(use.options as never, { random: random.split(path), emit, ...context } as never);

@@ -15,7 +15,7 @@ import { parseDocument } from 'yaml';
 import { checkAdmission } from './admission';
 import { loadPlugins } from './plugins';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
-import { copyNames, type Scenario, scenarioSchema, type VmEntry } from './schema';
+import { copyNames, type Scenario, scenarioSchema, type VmEntry, vmReservation } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
 
 /** One thing wrong with a scenario: where in the file, and what was expected. */
@@ -144,10 +144,7 @@ function resolveUse(
     definition = registry.get(contract, use.kind, formatFieldPath([...path, 'kind']));
   } catch (error) {
     const e = error as HvsimError;
-    issues.push({
-      path: e.field ?? formatFieldPath(path),
-      message: e.message.slice((e.field ?? '').length + 2),
-    });
+    issues.push({ path: e.field ?? formatFieldPath(path), message: e.reason });
     return undefined;
   }
   const checked = checkOptions(definition, use.options);
@@ -185,18 +182,13 @@ function hostConfig(
     if (!guest || !workload || (entry.detector && !detector) || observers.includes(undefined)) return;
     for (const name of copyNames(entry)) {
       vms.push({
-        name,
-        pages: entry.memory,
-        ...(entry.min === undefined ? {} : { min: entry.min }),
+        ...vmReservation(entry, name),
         shares: sharesOf(entry.shares, entry.memory),
-        ...(entry.overhead === undefined ? {} : { overheadPages: entry.overhead }),
         guest,
         workload,
         ...(detector ? { detector } : {}),
         ...(observers.length > 0 ? { observers } : {}),
         ...(entry.shareDomain === undefined ? {} : { shareDomain: entry.shareDomain }),
-        ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
-        ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
       } as VmConfig);
     }
   });

@@ -163,6 +163,16 @@ export const vmSchema = z
     }
   });
 
+/** What admission control knows of one copy of an entry: its name, reservation and power schedule. */
+export const vmReservation = (entry: VmEntry, name: string) => ({
+  name,
+  pages: entry.memory,
+  ...(entry.min === undefined ? {} : { min: entry.min }),
+  ...(entry.overhead === undefined ? {} : { overheadPages: entry.overhead }),
+  ...(entry.powerOn === undefined ? {} : { powerOn: entry.powerOn }),
+  ...(entry.powerOff === undefined ? {} : { powerOff: entry.powerOff }),
+});
+
 /** The names of an entry's VMs: its name, or with `count` the name and a number (web1, web2, …). */
 export const copyNames = (entry: VmEntry): string[] =>
   entry.count === 1 ? [entry.name] : Array.from({ length: entry.count }, (_, c) => `${entry.name}${c + 1}`);

@@ -11,11 +11,14 @@ export class HvsimError extends Error {
   readonly code: string;
   /** Where the bad value came from: an option path, a scenario path or a file and line. */
   readonly field: string | undefined;
+  /** What was wrong, without the field: for a caller that names the place its own way. */
+  readonly reason: string;
 
   constructor(code: string, message: string, field?: string) {
     super(field === undefined ? message : `${field}: ${message}`);
     this.code = code;
     this.field = field;
+    this.reason = message;
   }
 }
 

@@ -16,10 +16,7 @@ const FRACTION_TEXT = /^\s*0?\.\d+\s*$/;
 const PERCENT_TEXT = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;
 
 /** The message of a spec parse error without its field prefix (the definer names the field itself). */
-const reason = (error: unknown): string =>
-  error instanceof HvsimError && error.field !== undefined
-    ? error.message.slice(error.field.length + 2)
-    : String(error);
+const reason = (error: unknown): string => (error instanceof HvsimError ? error.reason : String(error));
 
 function parseSizeOption(input: number | string, allowZero: boolean): SizeOption {
   if (typeof input === 'number') {

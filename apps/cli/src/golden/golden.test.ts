@@ -6,6 +6,7 @@ import { parseScenario } from '@hvsim/scenario';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SCENARIO } from '../demo';
 import { runScenario } from '../run';
+import { FIXTURES } from '../test-support';
 
 // Golden runs: a seed gives byte-identical outputs, so work on speed must leave these hashes as they are. A
 // change that is meant to change results rewrites them with GOLDEN_UPDATE=1 and says why in its commit.
@@ -16,10 +17,7 @@ const FILES = ['metrics.csv', 'events.jsonl'] as const;
 /** Small scenarios that between them take every path a run can: paging, ballooning, sharing, CMM2 hints. */
 const SCENARIOS: Record<string, string> = {
   'demo (host paging, guest swap, double paging)': DEMO_SCENARIO,
-  'small (two guests overcommitted 2x)': readFileSync(
-    join(import.meta.dirname, '..', 'fixtures', 'small.yaml'),
-    'utf8',
-  ),
+  'small (two guests overcommitted 2x)': readFileSync(join(FIXTURES, 'small.yaml'), 'utf8'),
   'esx stack with content-based sharing and sampling': `
 seed: 11
 duration: 3s
