@@ -75,3 +75,17 @@ export function resolveCosts(overrides: Partial<CostModel> = {}): CostModel {
   }
   return costs;
 }
+
+/**
+ * Costs in a miniature at `scale`: one page or access stands for `scale` of them, so each cost charged per
+ * page or access is charged `scale` times. A disk request's latency stays (the machine charges it per
+ * request the miniature's request stands for), its transfer is charged per block stood for, and a page-out's
+ * latency is a delay before the frame is free, not work.
+ */
+export function miniatureCosts(costs: CostModel, scale: number): CostModel {
+  if (scale === 1) return costs;
+  const perEvent = new Set<keyof CostModel>(['diskRead', 'diskWrite', 'diskTransfer', 'swapOutLatency']);
+  return Object.fromEntries(
+    Object.entries(costs).map(([key, ns]) => [key, perEvent.has(key as keyof CostModel) ? ns : ns * scale]),
+  ) as unknown as CostModel;
+}

@@ -1,6 +1,6 @@
 export { CompressionCache, framesFor } from './compression-cache';
 export { CONTENT_STORE_BASE, ContentStore } from './content-store';
-export { type CostModel, DEFAULT_COSTS, MIN_COSTS, resolveCosts } from './costs';
+export { type CostModel, DEFAULT_COSTS, MIN_COSTS, miniatureCosts, resolveCosts } from './costs';
 export {
   ContentMismatchError,
   DiscardFaultError,

@@ -9,6 +9,7 @@ import {
   GuestPageUsage,
   InvalidInputError,
   isContentId,
+  MAX_SCALE,
   type MachineView,
   type MemoryBus,
   type Mpn,
@@ -27,7 +28,7 @@ import {
 } from '@hvsim/spec';
 import { CompressionCache, framesFor } from './compression-cache';
 import type { ContentStore } from './content-store';
-import { type CostModel, resolveCosts } from './costs';
+import { type CostModel, miniatureCosts, resolveCosts } from './costs';
 import {
   ContentMismatchError,
   DiscardFaultError,
@@ -57,6 +58,11 @@ export interface MachineOptions {
   readonly swapSlots?: number;
   /** Overrides of the default costs. */
   readonly costs?: Partial<CostModel>;
+  /**
+   * A miniature at this scale (see `miniatureCosts`): each page stands for `scale` pages, so costs per page
+   * or access are charged `scale` times. Default 1.
+   */
+  readonly scale?: number;
   /** Real page bytes behind content ids, when the run has them. */
   readonly contentStore?: ContentStore;
   /** Where the machine reports VMs added and removed. */
@@ -127,6 +133,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   readonly #reserved: Pages;
   /** `costs.essa`, read on every hint. */
   readonly #essaCost: SimTime;
+  /** The miniature's scale: each disk block a guest moves stands for this many. */
+  readonly #scale: number;
   #now: SimTime = 0;
 
   constructor(options: MachineOptions) {
@@ -134,7 +142,8 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#reserved = wholeNumber('reservedFrames', options.reservedFrames ?? 0, 0, frames - 2);
     const slots = wholeNumber('swapSlots', options.swapSlots ?? 0, 0, 2 ** 32 - 2);
     const limit = wholeNumber('refCountLimit', options.refCountLimit ?? 0xffff, 2, 0xffff);
-    this.costs = resolveCosts(options.costs);
+    this.#scale = wholeNumber('scale', options.scale ?? 1, 1, MAX_SCALE);
+    this.costs = miniatureCosts(resolveCosts(options.costs), this.#scale);
     this.#essaCost = this.costs.essa;
     this.contentStore = options.contentStore;
     this.#emit = options.emit;
@@ -337,16 +346,16 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#vm(vm).counters.time += ns;
   }
 
-  diskRead(vm: VmId, blocks = 1): void {
+  diskRead(vm: VmId, blocks = 1, requests = 1): void {
     const c = this.#vm(vm).counters;
-    c.diskReads++;
-    c.time += this.costs.diskRead + (blocks - 1) * this.costs.diskTransfer;
+    c.diskReads += requests;
+    c.time += requests * this.costs.diskRead + (blocks * this.#scale - requests) * this.costs.diskTransfer;
   }
 
-  diskWrite(vm: VmId, blocks = 1): void {
+  diskWrite(vm: VmId, blocks = 1, requests = 1): void {
     const c = this.#vm(vm).counters;
-    c.diskWrites++;
-    c.time += this.costs.diskWrite + (blocks - 1) * this.costs.diskTransfer;
+    c.diskWrites += requests;
+    c.time += requests * this.costs.diskWrite + (blocks * this.#scale - requests) * this.costs.diskTransfer;
   }
 
   // ---- guest accesses ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ export * from './ids';
 export * from './issue-messages';
 export * from './machine';
 export * from './metrics';
+export * from './miniature';
 export * from './mrc';
 export * from './option-schemas';
 export * from './page-queue';

@@ -256,10 +256,13 @@ export interface MemoryBus {
   /**
    * The guest read `blocks` consecutive blocks of its virtual disk in one request (default 1) and waited for
    * it: counted as one request and charged the disk's latency plus the transfer of each block after the first.
+   * In a miniature at scale R the blocks stand for R times as many, and the request for `requests` requests
+   * (default 1; R for a request of one page, whose number shrinks with the pages): the machine charges
+   * `requests` latencies and the transfer of the blocks they stand for.
    */
-  diskRead(vm: VmId, blocks?: number): void;
+  diskRead(vm: VmId, blocks?: number, requests?: number): void;
   /** The guest wrote to its virtual disk and waited for it: as `diskRead`, at the write latency. */
-  diskWrite(vm: VmId, blocks?: number): void;
+  diskWrite(vm: VmId, blocks?: number, requests?: number): void;
 }
 
 /**

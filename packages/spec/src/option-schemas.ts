@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HvsimError } from './errors';
+import { scalePages } from './miniature';
 import type { Pages, SimTime } from './units';
 import { MAX_PAGES, parseDuration, parsePages, tooLarge } from './units';
 
@@ -84,9 +85,12 @@ export const optionalSizeOption = (description: string, options: { readonly allo
 export const requiredSizeOption = (description: string, options: { readonly allowZero?: boolean } = {}) =>
   sizeSchema(options.allowZero ?? false).describe(`${description} — ${SIZE_HELP}`);
 
-/** Pages of a parsed size option; fractions of the VM round to the nearest page, and to at least one. */
-export function resolvePages(size: SizeOption, vmPages: Pages): Pages {
-  return size > 0 && size < 1 ? Math.max(1, Math.round(size * vmPages)) : size;
+/**
+ * Pages of a parsed size option; fractions of the VM round to the nearest page, and to at least one. In a
+ * miniature at `scale`, `vmPages` is already the miniature VM's, and a size in pages is divided by the scale.
+ */
+export function resolvePages(size: SizeOption, vmPages: Pages, scale = 1): Pages {
+  return size > 0 && size < 1 ? Math.max(1, Math.round(size * vmPages)) : scalePages(size, scale);
 }
 
 const DURATION_HELP = 'a duration such as "30s", "250ms", "2min", or nanoseconds';
