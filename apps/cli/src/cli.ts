@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHost } from '@hvsim/host';
-import { formatTable, writeChart, writeChartFiles } from '@hvsim/report';
+import { formatTable, writeChart, writeChartFiles, writeOutput } from '@hvsim/report';
 import {
   creationProblems,
   defaultRegistry,
@@ -13,19 +13,21 @@ import {
   ScenarioError,
   scenarioJsonSchema,
 } from '@hvsim/scenario';
-import { countOf, formatTime, HvsimError } from '@hvsim/spec';
+import { countOf, formatTime, HvsimError, parseDuration } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
 import { experiments } from './experiments';
+import { miniatureChart, miniatureCheck } from './miniature-check';
 import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
 import { type MrcFlags, mrcRequest } from './mrc-flags';
 import { checkWritableDir } from './output-path';
 import { type RunSummary, runScenario } from './run';
+import { parseScale, parseScales, parseSeeds } from './scale-flag';
 import { SCORE_SCENARIO, scoreDetectors } from './score';
-import { formatDedup, formatFigures, formatScores, formatSummary } from './summary';
+import { formatDedup, formatFigures, formatMiniatureCheck, formatScores, formatSummary } from './summary';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -59,6 +61,8 @@ interface RunFlags {
   readonly charts?: boolean;
   readonly quiet?: boolean;
   readonly checkInvariants?: boolean;
+  /** `--scale` as typed; checked by parseScale. */
+  readonly scale?: string;
 }
 
 async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Promise<RunSummary> {
@@ -76,6 +80,7 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
     ...(flags.out === undefined ? {} : { out: flags.out }),
     charts: flags.charts !== false,
     ...(flags.checkInvariants ? { checkInvariants: true } : {}),
+    ...(flags.scale === undefined ? {} : { scale: parseScale(flags.scale) }),
   }).finally(() => bar?.stop());
   io.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
   if (summary.invariantsChecked && !flags.json) io.out('every invariant held after every quantum\n');
@@ -142,7 +147,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       '--check-invariants',
       "check the machine's and guests' invariants after every quantum; stop at the first one broken (slow)",
     )
+    .option(
+      '--scale <R>',
+      "simulate a miniature: one page stands for R, figures scaled back (overrides the scenario's `scale`)",
+    )
     .action(async (path: string, flags: RunFlags) => {
+      // Checked before the scenario is read or anything written.
+      if (flags.scale !== undefined) parseScale(flags.scale);
       const loaded = await loadChecked(at(path));
       const out = outDir(flags.out, '--out') ?? outDir(scenarioOutputs(loaded), 'outputs.dir');
       await runAndReport(loaded, { ...flags, out }, io);
@@ -260,6 +271,63 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option(PLUGIN_FLAG, PLUGIN_HELP)
     .action(async (flags: { plugin?: string[] }) =>
       io.out(`${JSON.stringify(scenarioJsonSchema(await registryWith(flags.plugin)), null, 2)}\n`),
+    );
+
+  program
+    .command('miniature-check')
+    .description(
+      'run a scenario in full and as miniatures, and print how far each miniature is from the full run',
+    )
+    .argument('<scenario>', 'path of the scenario file')
+    .requiredOption(
+      '--scales <scales...>',
+      'the miniatures’ scales, separated by commas or blanks, e.g. 4,16,64',
+    )
+    .option(
+      '--seeds <seeds...>',
+      "seeds to run each with; figures are means over them (default: the scenario's)",
+    )
+    .option('--duration <time>', "host time to run, e.g. 60s (default: the scenario's duration)")
+    .option('-o, --out <dir>', 'folder for the comparison (JSON) and its chart', 'hvsim-miniature-check')
+    .option('--json', 'print the comparison as JSON')
+    .option('-q, --quiet', 'no progress line')
+    .action(
+      async (
+        path: string,
+        flags: {
+          scales: string[];
+          seeds?: string[];
+          duration?: string;
+          out: string;
+          json?: boolean;
+          quiet?: boolean;
+        },
+      ) => {
+        const scales = parseScales(flags.scales);
+        const seeds = flags.seeds === undefined ? undefined : parseSeeds(flags.seeds);
+        const duration =
+          flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
+        const out = outDir(flags.out, '--out')!;
+        const loaded = await loadChecked(at(path));
+        const progress = io.tty && !flags.quiet && !flags.json;
+        const check = miniatureCheck(loaded, {
+          scales,
+          ...(seeds === undefined ? {} : { seeds }),
+          ...(duration === undefined ? {} : { duration }),
+          onRun: ({ scale, seed }) => {
+            if (progress) io.err(`running ${scale === 1 ? 'in full' : `at scale ${scale}`}, seed ${seed}…\n`);
+          },
+        });
+        const json = join(out, 'miniature-check.json');
+        await writeOutput(json, `${JSON.stringify(check, null, 2)}\n`, 'the comparison');
+        const outputs = [json, ...(await writeChart(join(out, 'miniature-check'), miniatureChart(check)))];
+        io.out(
+          flags.json
+            ? `${JSON.stringify({ ...check, outputs }, null, 2)}\n`
+            : `${formatMiniatureCheck(check)}\nwrote ${outputs.join(', ')}\n`,
+        );
+        if (!check.pass) code = 1;
+      },
     );
 
   program

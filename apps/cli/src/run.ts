@@ -6,6 +6,9 @@ import { type MetricsTable, PAGE_SIZE } from '@hvsim/spec';
 /** What a run did and how fast it was simulated: the CLI's summary, and `--json` output. */
 export interface RunSummary {
   readonly scenario: string;
+  readonly seed: number;
+  /** A miniature's scale (1: full size); every figure below is the full host's, scaled back. */
+  readonly scale: number;
   readonly simulatedSeconds: number;
   /** Guest memory operations completed, all VMs. */
   readonly ops: number;
@@ -41,6 +44,8 @@ export interface RunOptions {
   readonly charts?: boolean;
   /** Check the invariants after every quantum, as the scenario's `checks: { invariants: true }` does. */
   readonly checkInvariants?: boolean;
+  /** Run as a miniature at this scale, whatever the scenario says (`run --scale`). */
+  readonly scale?: number;
 }
 
 const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
@@ -51,7 +56,11 @@ const last = (table: MetricsTable, vm: string | undefined, name: string): number
 /** Runs a loaded scenario to its duration; writes its outputs when asked. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunSummary> {
   const checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
-  const host = createHost(checked ? { ...loaded.host, checkInvariants: true } : loaded.host);
+  const host = createHost({
+    ...loaded.host,
+    ...(checked ? { checkInvariants: true } : {}),
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
+  });
   const duration = loaded.duration;
   let reported = -1;
   const started = performance.now();
@@ -65,16 +74,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const wallSeconds = (performance.now() - started) / 1000;
   const metrics = host.metrics();
   const stats: RunStats = host.stats();
-  const outputs = options.out
-    ? await writeRunOutputs(options.out, {
-        metrics,
-        events: host.events,
-        charts: options.charts === false ? [] : defaultCharts(metrics),
-      })
-    : [];
   const seconds = stats.simulatedTime / 1e9;
-  return {
+  const summary = {
     scenario: loaded.scenario.name ?? loaded.source,
+    seed: loaded.scenario.seed,
+    scale: stats.scale,
     simulatedSeconds: seconds,
     ops: stats.ops,
     wallSeconds,
@@ -90,16 +94,28 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       doublePaging: last(metrics, vm.name, 'double-paging'),
       ...(vm.refused === undefined ? {} : { refused: vm.refused }),
     })),
-    hostFreeMiB: mib(host.machine.freeFrames),
-    hostSwapUsedMiB: mib(host.machine.usedSwapSlots),
+    hostFreeMiB: mib(stats.freePages),
+    hostSwapUsedMiB: mib(stats.swapUsedPages),
     events: host.events.length,
-    outputs,
     ...(checked ? { invariantsChecked: true as const } : {}),
   };
+  const outputs = options.out
+    ? await writeRunOutputs(options.out, {
+        summary,
+        metrics,
+        events: host.events,
+        charts: options.charts === false ? [] : defaultCharts(metrics, stats.scale),
+      })
+    : [];
+  return { ...summary, outputs };
 }
 
+/** What a chart's title adds for a miniature, so no figure of one is mistaken for a full run's. */
+export const miniatureNote = (scale: number): string =>
+  scale === 1 ? '' : ` (miniature at scale ${scale}, scaled back)`;
+
 /** Allocation and activity over time per VM, and the host's free memory. */
-function defaultCharts(metrics: MetricsTable): { name: string; spec: object }[] {
+function defaultCharts(metrics: MetricsTable, scale: number): { name: string; spec: object }[] {
   const chart = (
     name: string,
     title: string,
@@ -107,7 +123,7 @@ function defaultCharts(metrics: MetricsTable): { name: string; spec: object }[] 
     pick: (s: { name: string; vm?: string }) => boolean,
   ) => ({
     name,
-    spec: timeSeriesChart(metrics, { title, yTitle, series: pick }),
+    spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, yTitle, series: pick }),
   });
   return [
     chart('allocation', 'Memory each VM holds', 'pages', (s) => s.vm !== undefined && s.name === 'allocated'),

@@ -4,6 +4,8 @@ import { formatSummary } from './summary';
 
 const summary = (events: number, outputs: string[]): RunSummary => ({
   scenario: 'one VM',
+  seed: 1,
+  scale: 1,
   simulatedSeconds: 1,
   ops: 1000,
   wallSeconds: 0.5,

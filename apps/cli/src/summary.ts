@@ -2,6 +2,7 @@ import { formatSi, formatTable } from '@hvsim/report';
 import { countOf, formatBytes, pagesToBytes } from '@hvsim/spec';
 import type { DedupReport } from './dedup';
 import type { ExperimentFigure } from './experiments';
+import type { MiniatureCheck } from './miniature-check';
 import type { RunSummary } from './run';
 import type { DetectorScoreRow } from './score';
 
@@ -26,6 +27,11 @@ export function formatSummary(summary: RunSummary): string {
     .map((vm) => `${vm.name} was not powered on: ${vm.refused}`);
   const lines = [
     summary.scenario,
+    ...(summary.scale === 1
+      ? []
+      : [
+          `a miniature at scale ${summary.scale}: one simulated page stood for ${summary.scale}, every figure is scaled back to the full host`,
+        ]),
     '',
     vms.trimEnd(),
     ...(refusals.length > 0 ? ['', ...refusals] : []),
@@ -40,6 +46,41 @@ export function formatSummary(summary: RunSummary): string {
 }
 
 const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
+
+const percent = (error: number) => `${error >= 0 ? '+' : ''}${(100 * error).toFixed(1)}%`;
+
+/** Each VM's figures, full and per miniature with its error (a miss marked), then the speed of each. */
+export function formatMiniatureCheck(check: MiniatureCheck): string {
+  const rows = formatTable(
+    check.rows.map((row) => ({
+      vm: row.vm,
+      metric: `${row.metric} (${row.unit})`,
+      full: significant(row.full),
+      ...Object.fromEntries(
+        row.miniatures.flatMap((m) => [
+          [`R=${m.scale}`, significant(m.value)],
+          [`error R=${m.scale}`, `${percent(m.error)}${m.pass ? '' : ' ✗'}`],
+        ]),
+      ),
+    })),
+  );
+  const speed = check.speed
+    .map((s) =>
+      s.scale === 1
+        ? `full ${round(s.wallSeconds, 2)} s`
+        : `R=${s.scale} ${round(s.wallSeconds, 2)} s (${round(s.speedup)}× faster)`,
+    )
+    .join(', ');
+  return [
+    `${check.scenario}, ${check.seeds.length === 1 ? `seed ${check.seeds[0]}` : `mean over seeds ${check.seeds.join(', ')}`}`,
+    `errors: memory as a share of the VM's configured memory (tolerance ${100 * check.tolerances.memory}%), throughput of the full run's (tolerance ${100 * check.tolerances.throughput}%)`,
+    '',
+    rows.trimEnd(),
+    '',
+    `wall time per run: ${speed}`,
+    check.pass ? 'every figure is within its tolerance' : 'some figures (✗) are outside their tolerance',
+  ].join('\n');
+}
 
 /** A figure's number as a paper prints it: 3 significant digits, whole numbers from 1000 up. */
 const significant = (value: number) =>

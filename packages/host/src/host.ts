@@ -4,6 +4,7 @@ import {
   type CreateContext,
   createRandom,
   type DemandDetector,
+  fractionalRate,
   type GuestContext,
   type GuestHooks,
   type GuestOs,
@@ -24,6 +25,7 @@ import { admissionPlan, type PowerStep } from './admission-plan';
 import { emergencyPager } from './emergency-pager';
 import { InvariantChecks } from './invariant-checks';
 import { MetricsRecorder } from './metrics-recorder';
+import { miniatureConfig, scaleOfConfig } from './miniature';
 import {
   DEFAULT_PERIODS,
   type HostPeriods,
@@ -84,13 +86,24 @@ export interface HostConfig {
   readonly periods?: Partial<HostPeriods>;
   /** Where relative file paths in workload options start (see WorkloadContext); default the working directory. */
   readonly baseDir?: string;
+  /**
+   * Simulate a miniature at this scale (default 1, full size): one page stands for `scale` pages. Sizes here
+   * are the full host's; the host divides them, every factory scales its own options, and metrics and stats
+   * are scaled back, so they read as the full host's (see `miniature.ts`).
+   */
+  readonly scale?: number;
 }
 
-/** Totals of a run, for summaries. */
+/** Totals of a run, for summaries; counts are the full host's in a miniature (scaled back). */
 export interface RunStats {
   readonly simulatedTime: SimTime;
+  /** The miniature's scale (1: full size). */
+  readonly scale: number;
   /** Guest memory operations (workload ops) completed on every VM. */
   readonly ops: number;
+  /** Host memory free, and host swap in use, at the end. */
+  readonly freePages: Pages;
+  readonly swapUsedPages: Pages;
   readonly vms: readonly {
     readonly name: string;
     readonly ops: number;
@@ -139,7 +152,10 @@ export class Host {
   readonly #slots: VmSlot[];
   readonly #scheduler = new Scheduler();
   readonly #metrics = new MetricsRecorder();
+  /** The configuration as simulated: a miniature's, when `scale` is above 1. */
   readonly #config: HostConfig;
+  /** One simulated page or op stands for this many (a miniature's scale; 1 at full size). */
+  readonly scale: number;
   readonly #random;
   readonly #quantum: SimTime;
   readonly #interval: SimTime;
@@ -159,7 +175,10 @@ export class Host {
   #lastFree = 1;
   #state: string | undefined;
 
-  constructor(config: HostConfig) {
+  constructor(full: HostConfig) {
+    this.scale = scaleOfConfig(full);
+    const config = miniatureConfig(full, this.scale);
+    const scale = this.scale;
     this.#config = config;
     this.#plan = admissionPlan(config);
     this.#random = createRandom(config.seed);
@@ -173,6 +192,7 @@ export class Host {
       reservedFrames: config.reservedFrames ?? 0,
       swapSlots: config.swapPages ?? 0,
       ...(config.costs === undefined ? {} : { costs: config.costs }),
+      scale,
       emit,
       onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () => {
         const pager = this.#reclamation.pager;
@@ -197,7 +217,11 @@ export class Host {
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
-    const context = (name: string): CreateContext => ({ random: this.#random.split(`policy:${name}`), emit });
+    const context = (name: string): CreateContext => ({
+      random: this.#random.split(`policy:${name}`),
+      emit,
+      scale,
+    });
     this.#allocation = policies.allocation
       ? policies.allocation.definition.create(policies.allocation.options, context('allocation'))
       : nullAllocation;
@@ -230,8 +254,10 @@ export class Host {
     );
     const sharing = this.#sharing;
     if (sharing) {
+      // A miniature's budget may be a fraction of a page per scan: carried over, it is exact over the run.
+      const budget = fractionalRate(periods.shareBudget);
       this.#scheduler.every(
-        { name: 'share-scan', period: periods.shareScan, run: () => sharing.scan(periods.shareBudget) },
+        { name: 'share-scan', period: periods.shareScan, run: () => sharing.scan(budget()) },
         0,
       );
     }
@@ -293,12 +319,19 @@ export class Host {
   stats(): RunStats {
     const vms = this.#slots.map((slot) => ({
       name: slot.config.name,
-      ops: slot.runner?.guest.counters().ops ?? 0,
+      ops: (slot.runner?.guest.counters().ops ?? 0) * this.scale,
       poweredOn: slot.runner !== undefined && !slot.off,
       finished: slot.runner?.finished ?? false,
       ...(slot.refused === undefined ? {} : { refused: slot.refused }),
     }));
-    return { simulatedTime: this.#now, ops: vms.reduce((sum, vm) => sum + vm.ops, 0), vms };
+    return {
+      simulatedTime: this.#now,
+      scale: this.scale,
+      ops: vms.reduce((sum, vm) => sum + vm.ops, 0),
+      freePages: this.machine.freeFrames * this.scale,
+      swapUsedPages: this.machine.usedSwapSlots * this.scale,
+      vms,
+    };
   }
 
   /** The VM's guest, once powered on. */
@@ -496,6 +529,7 @@ export class Host {
       hooks,
       random: random.split('guest'),
       emit,
+      scale: this.scale,
     });
     machine.setHandlers(vm, {
       onBalloonPop: (ppn) => guest.balloon?.onPop(ppn),
@@ -508,12 +542,14 @@ export class Host {
       ...(this.#config.baseDir === undefined ? {} : { baseDir: this.#config.baseDir }),
       random: random.split('workload'),
       emit,
+      scale: this.scale,
     });
     const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit);
     if (config.detector) {
       slot.detector = config.detector.definition.create(config.detector.options, {
         random: random.split('detector'),
         emit,
+        scale: this.scale,
       });
       slot.detector.attach({ vm, machine, traps: this.#traps.forVm(vm, config.pages) });
     }
@@ -522,7 +558,11 @@ export class Host {
       const name = use.definition.name;
       const repeat = (seen.get(name) ?? 0) + 1;
       seen.set(name, repeat);
-      const detector = use.definition.create(use.options, { random: random.split(`observer:${i}`), emit });
+      const detector = use.definition.create(use.options, {
+        random: random.split(`observer:${i}`),
+        emit,
+        scale: this.scale,
+      });
       // Each observer of a kind registers its trap channel under a name of its own.
       const traps = this.#traps.forVm(vm, config.pages, `observer:${i}`);
       detector.attach({ vm, machine, traps });
@@ -531,10 +571,16 @@ export class Host {
     return runner;
   }
 
-  /** One row of metrics: per VM what it holds and how fast it ran since the last row; host free memory. */
+  /**
+   * One row of metrics: per VM what it holds and how fast it ran since the last row; host free memory. A
+   * miniature's pages, ops and faults are scaled back (`up`) to the full host's; the guest's disk requests
+   * already count those their requests stand for, and a detector's checks are as many as at full size.
+   */
   #sample(t: SimTime): void {
     const m = this.#metrics;
     const machine = this.machine;
+    const scale = this.scale;
+    const up = (n: number) => n * scale;
     m.beginRow(t);
     const seconds = this.#interval / 1e9;
     for (const slot of this.#running()) {
@@ -544,26 +590,26 @@ export class Host {
       const c = machine.counters(runner.vm);
       const g = runner.guest.counters();
       const credit = this.#credit(runner.vm);
-      m.record('allocated', 'pages', name, this.#held(runner.vm, credit));
-      m.record('target', 'pages', name, slot.target ?? slot.config.pages);
-      m.record('shared', 'pages', name, p.shared);
-      m.record('swapped', 'pages', name, p.swapped);
-      m.record('ballooned', 'pages', name, p.ballooned);
-      m.record('compressed', 'pages', name, p.compressed);
-      m.record('throughput', 'ops/s', name, (g.ops - slot.lastOps) / seconds);
-      m.record('faults', 'faults/s', name, (c.slowAccesses - slot.lastSlow) / seconds);
-      m.record('host-swap-ins', 'pages/s', name, (c.swapIns - slot.lastSwapIns) / seconds);
-      m.record('guest-swap-ins', 'pages', name, g.guestSwapIns);
-      m.record('guest-swap-outs', 'pages', name, g.guestSwapOuts);
-      m.record('double-paging', 'pages', name, g.doublePagings);
+      m.record('allocated', 'pages', name, up(this.#held(runner.vm, credit)));
+      m.record('target', 'pages', name, up(slot.target ?? slot.config.pages));
+      m.record('shared', 'pages', name, up(p.shared));
+      m.record('swapped', 'pages', name, up(p.swapped));
+      m.record('ballooned', 'pages', name, up(p.ballooned));
+      m.record('compressed', 'pages', name, up(p.compressed));
+      m.record('throughput', 'ops/s', name, up(g.ops - slot.lastOps) / seconds);
+      m.record('faults', 'faults/s', name, up(c.slowAccesses - slot.lastSlow) / seconds);
+      m.record('host-swap-ins', 'pages/s', name, up(c.swapIns - slot.lastSwapIns) / seconds);
+      m.record('guest-swap-ins', 'pages', name, up(g.guestSwapIns));
+      m.record('guest-swap-outs', 'pages', name, up(g.guestSwapOuts));
+      m.record('double-paging', 'pages', name, up(g.doublePagings));
       m.record('disk-reads', 'requests', name, g.diskReads);
-      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, credit);
+      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, up(credit));
       if (slot.detector) {
-        m.record('active-estimate', 'pages', name, slot.detector.estimate().activePages);
+        m.record('active-estimate', 'pages', name, up(slot.detector.estimate().activePages));
         m.record('detector-checks', 'pages', name, slot.detector.checks ?? 0);
       }
       for (const o of slot.observers) {
-        m.record(`active-estimate:${o.label}`, 'pages', name, o.detector.estimate().activePages);
+        m.record(`active-estimate:${o.label}`, 'pages', name, up(o.detector.estimate().activePages));
         m.record(`detector-checks:${o.label}`, 'pages', name, o.detector.checks ?? 0);
       }
       slot.lastOps = g.ops;
@@ -571,9 +617,9 @@ export class Host {
       slot.lastSwapIns = c.swapIns;
     }
     const frames = machine.framePartition();
-    m.record('free', 'pages', undefined, frames.free);
-    m.record('shared-frames', 'pages', undefined, frames.shared);
-    m.record('swap-used', 'pages', undefined, machine.usedSwapSlots);
+    m.record('free', 'pages', undefined, up(frames.free));
+    m.record('shared-frames', 'pages', undefined, up(frames.shared));
+    m.record('swap-used', 'pages', undefined, up(machine.usedSwapSlots));
   }
 }
 

@@ -7,7 +7,8 @@ import { seriesColumn, seriesLabel } from './csv';
 /** A chart as hvsim builds it: a vega-lite spec with its data inline. */
 export type ChartSpec = TopLevelSpec;
 
-const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** The vega-lite schema every chart names (the version the bundled renderer draws). */
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const DEFAULT_WIDTH = 640;
 const DEFAULT_HEIGHT = 320;
 

@@ -4,3 +4,4 @@ export * from './csv';
 export * from './folder';
 export * from './outputs';
 export * from './table';
+export * from './write-file';

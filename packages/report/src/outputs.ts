@@ -13,6 +13,8 @@ import { writeOutput } from './write-file';
 
 /** What a run leaves behind for a report. */
 export interface RunOutputs {
+  /** What was run and its totals (the scenario, seed, scale…), written to `summary.json` when given. */
+  readonly summary?: object;
   readonly metrics: MetricsTable;
   readonly events: readonly SimEvent[];
   /** Charts to render, each to `<name>.svg` and `<name>.png`; a spec is a vega-lite spec (see `chart.ts`). */
@@ -28,7 +30,7 @@ export interface WriteRunOutputsOptions {
 const CHART_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
- * Writes a run's outputs into `dir` (created with its parents): `metrics.json`, `metrics.csv`,
+ * Writes a run's outputs into `dir` (created with its parents): `summary.json` when given, `metrics.json`, `metrics.csv`,
  * `events.jsonl`, then `<name>.svg` and `<name>.png` for each chart. Returns the written paths in that
  * order. A folder or file that cannot be written is an {@link HvsimError} (`output-write-failed`) naming
  * the path; a bad chart name or a chart that does not render fails before anything is written.
@@ -56,6 +58,9 @@ export async function writeRunOutputs(
   });
 
   const files: [name: string, content: string | Uint8Array][] = [
+    ...(run.summary === undefined
+      ? []
+      : [['summary.json', `${JSON.stringify(run.summary, null, 2)}\n`] as [string, string]]),
     ['metrics.json', metricsToJson(run.metrics)],
     ['metrics.csv', metricsToCsv(run.metrics)],
     ['events.jsonl', eventsToJsonLines(run.events)],

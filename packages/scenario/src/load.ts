@@ -230,6 +230,7 @@ function hostConfig(
     frames: host.memory,
     seed: scenario.seed,
     vms,
+    ...(scenario.scale === 1 ? {} : { scale: scenario.scale }),
     ...(host.reserved === undefined ? {} : { reservedFrames: host.reserved }),
     ...(host.swap === undefined ? {} : { swapPages: host.swap }),
     ...(host.quantum === undefined ? {} : { quantum: host.quantum }),

@@ -4,6 +4,7 @@ import {
   formatBytes,
   formatTime,
   MAX_PAGES,
+  MAX_SCALE,
   optionalDurationOption,
   pagesToBytes,
   parsePages,
@@ -184,6 +185,15 @@ export const scenarioSchema = z
     description: z.string().optional(),
     seed: z.number().int().default(1).describe('seed of every random stream: same seed, same run'),
     duration: positive(durationOption('host time to simulate', { default: '60s' })),
+    scale: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SCALE)
+      .default(1)
+      .describe(
+        'simulate a miniature: one page stands for this many, sizes and page rates are divided by it, costs per page multiplied, and every figure is scaled back (1: full size; `run --scale` overrides it)',
+      ),
     host: z
       .strictObject({
         memory: size('host memory', { pages: 2, why: 'one holds the zero page' }),
