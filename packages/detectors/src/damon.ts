@@ -259,5 +259,9 @@ export const damon = defineDetector({
   description:
     'DAMON-style regions: one access check per region per interval, regions merged and split adaptively',
   options: damonOptions,
+  // The region counts stay in a miniature: the VM is cut into as many regions as at full size, each of R times
+  // fewer pages, so the estimate's resolution as a share of the VM holds (regions never outnumber the
+  // miniature's pages). The checks, at most maxRegions per interval, are then a full-size count, not R times
+  // fewer.
   create: (options, context) => new DamonMonitor(options, context.random.split('damon')),
 });

@@ -7,6 +7,8 @@ import {
   HvsimError,
   type Ppn,
   type SimTime,
+  scaleOf,
+  scalePages,
   type TrapChannel,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -260,5 +262,13 @@ export const lruStatistics = defineDetector({
   description:
     'MEB LRU statistics: cold pages trapped, stack distances of traced accesses, miss-ratio curve, WSS',
   options: lruStatisticsOptions,
-  create: (options) => new LruStatistics(options),
+  // H and G are counts of pages: a miniature's hot set and groups are R times smaller, each page standing for R.
+  create: (options, context) => {
+    const scale = scaleOf(context);
+    return new LruStatistics({
+      ...options,
+      hotPages: scalePages(options.hotPages, scale),
+      groupPages: scalePages(options.groupPages, scale),
+    });
+  },
 });

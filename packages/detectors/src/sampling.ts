@@ -152,5 +152,7 @@ export const sampling = defineDetector({
   name: 'sampling',
   description: 'ESX statistical sampling: n random pages trapped per period, slow and fast moving averages',
   options: samplingOptions,
+  // n stays in a miniature: the estimate is the fraction of n touched times the VM, and a uniform sample of
+  // the miniature's pages estimates the same fraction (statistically); the traps per period stay n.
   create: (options, context) => new SamplingDetector(options, context.random.split('sampling')),
 });

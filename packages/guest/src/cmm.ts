@@ -12,6 +12,8 @@ export interface CmmSettings {
   readonly pagesPerSecond: number;
   /** What one DIAG 10 costs the guest. */
   readonly diag10: SimTime;
+  /** Pages the OOM notifier gives back at a time: `CMM_OOM_PAGES`, divided by the scale in a miniature. */
+  readonly oomPages: Pages;
 }
 
 /** Pages the OOM notifier gives back at a time (cmm.c's cmm_oom_notify). */
@@ -40,6 +42,7 @@ export class CmmModule implements CmmDriver {
   readonly limit: Pages;
   readonly #kernel: GuestKernel;
   readonly #rate: number;
+  readonly #oomPages: Pages;
   readonly #static: Pool;
   readonly #timed: Pool;
   #timeout: { readonly pages: Pages; readonly every: SimTime } = { pages: 0, every: 0 };
@@ -50,6 +53,7 @@ export class CmmModule implements CmmDriver {
   constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, settings: CmmSettings, vmPages: Pages) {
     this.#kernel = kernel;
     this.#rate = settings.pagesPerSecond;
+    this.#oomPages = settings.oomPages;
     this.limit = Math.floor(settings.limitFraction * vmPages);
     const pool = (): Pool => ({
       pages: new PinnedPages(kernel, backdoor, PageUse.Cmm, settings.diag10),
@@ -116,12 +120,12 @@ export class CmmModule implements CmmDriver {
   }
 
   /**
-   * The OOM notifier: gives back up to 256 pages, the timed pool's first, and sets both targets to what the
+   * The OOM notifier: gives back up to `oomPages` (256 at full size), the timed pool's first, and sets both targets to what the
    * pools hold, so the manager has to ask again. Returns how many pages it freed.
    */
   onOutOfMemory(): Pages {
-    const timed = this.#timed.pages.give(CMM_OOM_PAGES);
-    const freed = timed + this.#static.pages.give(CMM_OOM_PAGES - timed);
+    const timed = this.#timed.pages.give(this.#oomPages);
+    const freed = timed + this.#static.pages.give(this.#oomPages - timed);
     this.#static.target = this.#static.pages.size;
     this.#timed.target = this.#timed.pages.size;
     return freed;

@@ -17,6 +17,7 @@ import {
   PageState,
   type Ppn,
   type SimTime,
+  scaleOf,
   type VmId,
 } from '@hvsim/spec';
 import { BalloonDriver, type BalloonSettings } from './balloon-driver';
@@ -67,6 +68,11 @@ export interface GuestSettings {
   readonly diskBlocks: number;
   /** Blocks one page-cache miss reads in a single request: the missed one and those after it not cached. */
   readonly readaheadBlocks: number;
+  /**
+   * The readahead window of the full-size VM a miniature stands for (`readaheadBlocks` at scale 1): a
+   * miniature request of b blocks stands for b·R / this many full-size requests, and at least one.
+   */
+  readonly fullReadaheadBlocks: number;
   /** Name of the base disk image, for sharing-aware block devices. */
   readonly image: string;
   /** Contents of each disk block as the image ships it. */
@@ -127,6 +133,8 @@ export class GuestKernel implements GuestOs {
   };
   readonly #bus: MemoryBus;
   readonly #machine: MachineView;
+  /** The miniature's scale: each disk block moved stands for this many. */
+  readonly #scale: number;
   readonly #hooks: GuestHooks;
   readonly #bootedAt: SimTime;
   // Accesses resolved to pages but not yet sent: flushed before anything that may read or move a page.
@@ -159,6 +167,7 @@ export class GuestKernel implements GuestOs {
     this.#bus = context.bus;
     this.#machine = context.machine;
     this.#hooks = context.hooks;
+    this.#scale = scaleOf(context);
     this.#hints = settings.pageHints;
     this.#read = createBlockRead(Math.max(1, settings.readaheadBlocks));
     this.#nextFlush = settings.writeback > 0 ? settings.writeback / 2 : Number.POSITIVE_INFINITY;
@@ -462,8 +471,7 @@ export class GuestKernel implements GuestOs {
     if (this.#machine.pageState(vm, ppn) === PageState.Swapped) this.#counters.doublePagings++;
     this.swapContent[slot] = this.#bus.deviceRead(vm, ppn);
     this.#counters.guestSwapOuts++;
-    this.#counters.diskWrites++;
-    this.#bus.diskWrite(vm);
+    this.#diskWrite(1, 1);
     this.#hooks.onSwapOut?.(vm, ppn, slot);
     this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
@@ -502,8 +510,27 @@ export class GuestKernel implements GuestOs {
       this.dirty[ppn] = 0;
       this.#makeVolatile(ppn);
     }
-    this.#counters.diskWrites++;
-    this.#bus.diskWrite(this.vm, next - block);
+    this.#diskWrite(next - block, this.settings.fullReadaheadBlocks);
+  }
+
+  /**
+   * Full-size requests a request of `blocks` stands for, where one full-size request moves up to `window`
+   * blocks: 1 at full size; in a miniature the blocks stand for R times as many (R one-page swap requests).
+   */
+  #requests(blocks: number, window: number): number {
+    return Math.max(1, (blocks * this.#scale) / window);
+  }
+
+  #diskRead(blocks: number, window: number): void {
+    const requests = this.#requests(blocks, window);
+    this.#counters.diskReads += requests;
+    this.#bus.diskRead(this.vm, blocks, requests);
+  }
+
+  #diskWrite(blocks: number, window: number): void {
+    const requests = this.#requests(blocks, window);
+    this.#counters.diskWrites += requests;
+    this.#bus.diskWrite(this.vm, blocks, requests);
   }
 
   // ---- ops ---------------------------------------------------------------------------------------------
@@ -534,8 +561,7 @@ export class GuestKernel implements GuestOs {
     if (entry < 0) {
       const slot = -entry - 1;
       this.#counters.guestSwapIns++;
-      this.#counters.diskReads++;
-      this.#bus.diskRead(this.vm);
+      this.#diskRead(1, 1);
       this.#hooks.onSwapIn?.(this.vm, ppn, slot);
       this.#bus.deviceWrite(this.vm, ppn, this.swapContent[slot]!);
       this.#hint(ppn, GuestPageUsage.Stable);
@@ -609,8 +635,7 @@ export class GuestKernel implements GuestOs {
       this.#makeVolatile(ppn);
     }
     if (shared === n) return;
-    this.#counters.diskReads++;
-    this.#bus.diskRead(this.vm, n - shared);
+    this.#diskRead(n - shared, this.settings.fullReadaheadBlocks);
   }
 
   /**

@@ -12,6 +12,8 @@ export interface TestGuestOptions {
   readonly swapSlots?: number;
   readonly guest?: GuestOptionsInput & { zeroPageRate?: number };
   readonly hooks?: GuestHooks;
+  /** A miniature at this scale: the machine's costs and the guest's options scaled (default 1). */
+  readonly scale?: number;
 }
 
 /** A guest on a machine of its own, wired as the host kernel wires them (balloon pops reach the driver). */
@@ -20,6 +22,7 @@ export function testGuest(options: TestGuestOptions = {}): { machine: Machine; g
   const machine = createMachine({
     frames: options.frames ?? 4 * pages + 8,
     swapSlots: options.swapSlots ?? 4 * pages,
+    scale: options.scale ?? 1,
   });
   const vm = machine.addVm({ pages });
   const definition = options.kind === 'windows' ? windowsGuest : linuxGuest;
@@ -32,6 +35,7 @@ export function testGuest(options: TestGuestOptions = {}): { machine: Machine; g
     hooks: options.hooks ?? {},
     random: createRandom(1).split('guest'),
     emit: () => {},
+    scale: options.scale ?? 1,
   }) as GuestKernel;
   machine.setHandlers(vm, {
     onBalloonPop: (ppn) => guest.balloon.onPop(ppn),

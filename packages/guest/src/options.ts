@@ -4,9 +4,12 @@ import {
   imageContentBase,
   optionalSizeOption,
   resolvePages,
+  scaleOf,
+  scalePages,
   sizeOption,
 } from '@hvsim/spec';
 import { z } from 'zod';
+import { CMM_OOM_PAGES } from './cmm';
 import type { GuestHabits, GuestSettings } from './guest-kernel';
 
 /** Options every guest kind takes; each kind supplies its own defaults for its habits. */
@@ -86,7 +89,11 @@ export const guestOptions = z.object({
 export type GuestOptions = z.output<typeof guestOptions>;
 export type GuestOptionsInput = z.input<typeof guestOptions>;
 
-/** Turns validated options into the kernel's settings, resolving sizes against the VM. */
+/**
+ * Turns validated options into the kernel's settings, resolving sizes against the VM. In a miniature at scale
+ * R sizes in pages divide by R (fractions of the VM and of it per second already apply to the miniature VM),
+ * and a DIAG 10, charged per page, costs R times as much.
+ */
 export function guestSettings(
   kind: string,
   habits: GuestHabits,
@@ -94,18 +101,20 @@ export function guestSettings(
   context: GuestContext,
 ): GuestSettings {
   const pages = context.pages;
+  const scale = scaleOf(context);
   const image = options.image ?? `${kind}-base`;
   // Read per block read: the image's name hashed once, not per block.
   const contentBase = imageContentBase(image);
   return {
     kind,
     habits,
-    kernelPages: resolvePages(options.kernel, pages),
-    swapPages: options.swap === undefined ? pages : resolvePages(options.swap, pages),
+    kernelPages: resolvePages(options.kernel, pages, scale),
+    swapPages: options.swap === undefined ? pages : resolvePages(options.swap, pages, scale),
     addressSpacePages:
-      options.addressSpace === undefined ? 2 * pages : resolvePages(options.addressSpace, pages),
-    readaheadBlocks: Math.max(1, resolvePages(options.readahead, pages)),
-    diskBlocks: options.disk === undefined ? 4 * pages : resolvePages(options.disk, pages),
+      options.addressSpace === undefined ? 2 * pages : resolvePages(options.addressSpace, pages, scale),
+    readaheadBlocks: Math.max(1, resolvePages(options.readahead, pages, scale)),
+    fullReadaheadBlocks: Math.max(1, resolvePages(options.readahead, pages * scale)),
+    diskBlocks: options.disk === undefined ? 4 * pages : resolvePages(options.disk, pages, scale),
     image,
     diskContent: (block) => contentBase + block,
     bootTime: options.bootTime,
@@ -120,7 +129,8 @@ export function guestSettings(
       installed: options.cmm.installed,
       limitFraction: options.cmm.limit,
       pagesPerSecond: Math.max(1, Math.floor(options.cmm.rate * pages)),
-      diag10: options.cmm.diag10,
+      diag10: options.cmm.diag10 * scale,
+      oomPages: scalePages(CMM_OOM_PAGES, scale),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { defineGuestOs } from '@hvsim/spec';
+import { defineGuestOs, scaleOf } from '@hvsim/spec';
 import { z } from 'zod';
 import { GuestKernel } from './guest-kernel';
 import { guestOptions, guestSettings } from './options';
@@ -18,9 +18,15 @@ export const windowsGuest = defineGuestOs({
       .default(64)
       .describe('pages the zero-page thread clears per millisecond of idle time'),
   }),
+  // A rate in pages: a miniature's thread clears 1/R as many, each standing for R.
   create: ({ zeroPageRate, ...options }, context) =>
     new GuestKernel(
       context,
-      guestSettings('windows', { zeroAtBoot: true, zeroPagesPerIdleMs: zeroPageRate }, options, context),
+      guestSettings(
+        'windows',
+        { zeroAtBoot: true, zeroPagesPerIdleMs: zeroPageRate / scaleOf(context) },
+        options,
+        context,
+      ),
     ),
 });

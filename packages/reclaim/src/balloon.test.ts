@@ -31,9 +31,9 @@ function driver(limit: number, pace: number) {
   return { d, state, run };
 }
 
-function attached(options: Record<string, unknown>, limit = 600, pace = 1000) {
+function attached(options: Record<string, unknown>, limit = 600, pace = 1000, scale = 1) {
   const { d, state, run } = driver(limit, pace);
-  const mechanism = balloon.create(options, context);
+  const mechanism = balloon.create(options, { ...context, scale });
   const attachment = {
     machine: { pageCount: () => 1000 } as unknown as MachineView,
     remap: undefined as never,
@@ -81,4 +81,17 @@ it('is unavailable, and takes nothing, while the guest boots or without a driver
   expect(mechanism.release(1 as VmId, 10)).toBe(0);
   expect(() => balloon.create({ rate: 0 }, context)).toThrow(/rate/);
   expect(() => balloon.create({}, context).available(vm)).toThrow(/not attached/);
+});
+
+it('in a miniature at scale R moves a target at most rate / R pages a call on average, the remainder carried', () => {
+  const { mechanism, run } = attached({ rate: 100 }, 600, 1000, 64);
+  const moves = Array.from({ length: 64 }, () => {
+    const n = mechanism.reclaim(vm, 1000);
+    run();
+    return n;
+  });
+  expect(new Set(moves)).toEqual(new Set([1, 2])); // 1.5625 a call
+  expect(moves.reduce((a, b) => a + b, 0)).toBe(100);
+  const one = attached({ rate: 100 }, 600, 1000, 1);
+  expect(one.mechanism.reclaim(vm, 1000)).toBe(100);
 });

@@ -1,8 +1,10 @@
 import {
   defineReclamationMechanism,
+  fractionalRate,
   HvsimError,
   type MechanismAttachment,
   type ReclamationMechanism,
+  scaleOf,
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -36,10 +38,14 @@ export class BalloonMechanism implements ReclamationMechanism {
   readonly contract = 'reclamation-mechanism@1';
   readonly name = 'balloon';
   readonly options: BalloonOptions;
+  readonly #scale: number;
+  /** Per VM, the pages its next move may take: `rate` per rebalance, fractional in a miniature. */
+  readonly #caps = new Map<VmId, () => number>();
   #attachment: MechanismAttachment | undefined;
 
-  constructor(options: BalloonOptions) {
+  constructor(options: BalloonOptions, scale = 1) {
     this.options = options;
+    this.#scale = scale;
   }
 
   attach(attachment: MechanismAttachment): void {
@@ -55,7 +61,7 @@ export class BalloonMechanism implements ReclamationMechanism {
     if (!driver?.available) return 0;
     const machine = this.#attachment!.machine;
     const cap = Math.min(driver.limit, Math.floor((this.options.limit ?? 1) * machine.pageCount(vm)));
-    const n = Math.max(0, Math.min(pages, cap - driver.size, this.options.rate ?? Number.POSITIVE_INFINITY));
+    const n = Math.max(0, Math.min(pages, cap - driver.size, this.#rate(vm)));
     driver.setTarget(driver.size + n);
     return n;
   }
@@ -63,9 +69,24 @@ export class BalloonMechanism implements ReclamationMechanism {
   release(vm: VmId, pages: number): number {
     const driver = this.#driver(vm);
     if (!driver?.available) return 0;
-    const n = Math.min(pages, driver.size, this.options.rate ?? Number.POSITIVE_INFINITY);
+    const n = Math.min(pages, driver.size, this.#rate(vm));
     driver.setTarget(driver.size - n);
     return n;
+  }
+
+  /**
+   * The most pages this move may take. A rate in pages: R times fewer in a miniature, and as that may be a
+   * fraction of a page, the remainder is carried from move to move so the long-run cap is exact.
+   */
+  #rate(vm: VmId): number {
+    const rate = this.options.rate;
+    if (rate === undefined) return Number.POSITIVE_INFINITY;
+    let cap = this.#caps.get(vm);
+    if (!cap) {
+      cap = fractionalRate(rate / this.#scale);
+      this.#caps.set(vm, cap);
+    }
+    return cap();
   }
 
   #driver(vm: VmId) {
@@ -79,5 +100,5 @@ export const balloon = defineReclamationMechanism({
   name: 'balloon',
   description: 'ESX ballooning: the guest’s balloon driver takes pages through the guest’s allocator',
   options: balloonOptions,
-  create: (options) => new BalloonMechanism(options),
+  create: (options, context) => new BalloonMechanism(options, scaleOf(context)),
 });

@@ -40,9 +40,9 @@ function module(limit: number) {
   return { cmm, state };
 }
 
-function attached(options: Record<string, unknown>, limit = 800) {
+function attached(options: Record<string, unknown>, limit = 800, scale = 1) {
   const { cmm, state } = module(limit);
-  const mechanism = cmm1.create(options, context);
+  const mechanism = cmm1.create(options, { ...context, scale });
   const attachment = {
     machine: { pageCount: () => 1000 } as unknown as MachineView,
     remap: undefined as never,
@@ -77,6 +77,18 @@ it('with the timed pool, RELEASEs pages, sets the REUSE rate once, and leaves gi
   expect(mechanism.release(vm, 100)).toBe(0);
   expect(state.timedTarget).toBe(800);
   expect(state.target).toBe(0);
+});
+
+it('in a miniature at scale R divides REUSE pages given in pages by R, and keeps a fraction of the VM', () => {
+  const inPages = attached({ pool: 'timed', reuse: { pages: 640, every: '30s' } }, 800, 16);
+  inPages.mechanism.reclaim(vm, 100);
+  expect(inPages.state.reuses).toEqual([[40, time.s(30)]]);
+  const fraction = attached({ pool: 'timed', reuse: { pages: '2%', every: '30s' } }, 800, 16);
+  fraction.mechanism.reclaim(vm, 100);
+  expect(fraction.state.reuses).toEqual([[20, time.s(30)]]); // of the miniature VM's 1000 pages
+  const full = attached({ pool: 'timed', reuse: { pages: 640, every: '30s' } }, 800, 1);
+  full.mechanism.reclaim(vm, 100);
+  expect(full.state.reuses).toEqual([[640, time.s(30)]]);
 });
 
 it('is unavailable, and asks nothing, while the guest boots or without the module', () => {

@@ -6,6 +6,7 @@ import {
   type MechanismAttachment,
   type ReclamationMechanism,
   resolvePages,
+  scaleOf,
   sizeOption,
   type VmId,
 } from '@hvsim/spec';
@@ -41,10 +42,13 @@ export class Cmm1Mechanism implements ReclamationMechanism {
   readonly contract = 'reclamation-mechanism@1';
   readonly name = 'cmm1';
   readonly options: Cmm1Options;
+  /** The miniature's scale: REUSE pages given as a size in pages are R times fewer. */
+  readonly #scale: number;
   #attachment: MechanismAttachment | undefined;
 
-  constructor(options: Cmm1Options) {
+  constructor(options: Cmm1Options, scale = 1) {
     this.options = options;
+    this.#scale = scale;
   }
 
   attach(attachment: MechanismAttachment): void {
@@ -66,7 +70,7 @@ export class Cmm1Mechanism implements ReclamationMechanism {
     const n = Math.max(0, Math.min(pages, cmm.limit - cmm.timedTarget));
     cmm.release(n);
     const reuse = {
-      pages: resolvePages(this.options.reuse.pages, this.#attachment!.machine.pageCount(vm)),
+      pages: resolvePages(this.options.reuse.pages, this.#attachment!.machine.pageCount(vm), this.#scale),
       every: this.options.reuse.every,
     };
     // REUSE restarts the module's timer: sent only when the module's rate differs.
@@ -95,5 +99,5 @@ export const cmm1 = defineReclamationMechanism({
   description:
     'z/VM CMM1: SHRINK requests to the guest’s cmm module, met at the guest’s own pace (or a timed pool)',
   options: cmm1Options,
-  create: (options) => new Cmm1Mechanism(options),
+  create: (options, context) => new Cmm1Mechanism(options, scaleOf(context)),
 });

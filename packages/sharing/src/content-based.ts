@@ -1,6 +1,7 @@
 import {
   defineSharingEngine,
   FrameState,
+  fractionalRate,
   type Mpn,
   PageState,
   type Pages,
@@ -9,6 +10,7 @@ import {
   type ScanResult,
   type SharingAttachment,
   type SharingEngine,
+  scaleOf,
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -71,6 +73,11 @@ export class ContentBasedSharing implements SharingEngine {
   readonly name = 'content-based';
   readonly options: ContentBasedOptions;
   readonly #random: RandomStream;
+  /**
+   * Each scan's `vmBudget`: a rate in pages, R times fewer in a miniature, the fraction of a page carried
+   * from scan to scan (the host divides its own budget).
+   */
+  readonly #vmBudget: (() => number) | undefined;
   /** Hash → a shared frame (≥ 0) or a hinted page (`hintKey`). */
   readonly #table = new HashTable();
   #hash: ContentHash | undefined;
@@ -91,9 +98,10 @@ export class ContentBasedSharing implements SharingEngine {
   /** Matches refused because the entry belongs to another trust domain (a salted hash that collided). */
   crossDomainMatches = 0;
 
-  constructor(options: ContentBasedOptions, random: RandomStream) {
+  constructor(options: ContentBasedOptions, random: RandomStream, scale = 1) {
     this.options = options;
     this.#random = random;
+    this.#vmBudget = options.vmBudget === undefined ? undefined : fractionalRate(options.vmBudget / scale);
   }
 
   attach(attachment: SharingAttachment): void {
@@ -114,7 +122,7 @@ export class ContentBasedSharing implements SharingEngine {
     let scanned = 0;
     let shared = 0;
     if (vms.length === 0) return { scanned, shared };
-    const perVm = this.options.vmBudget ?? Math.ceil(budget / vms.length);
+    const perVm = this.#vmBudget?.() ?? Math.ceil(budget / vms.length);
     for (let turns = 0; turns < vms.length && scanned < budget; turns++) {
       const vm = vms[this.#turn++ % vms.length]!;
       const pages = machine.pageCount(vm);
@@ -227,5 +235,6 @@ export const contentBased = defineSharingEngine({
   description:
     'ESX content-based page sharing: random scanning, one hash table of shared frames and hints, full compare before sharing',
   options: contentBasedOptions,
-  create: (options, context) => new ContentBasedSharing(options, context.random.split('content-based')),
+  create: (options, context) =>
+    new ContentBasedSharing(options, context.random.split('content-based'), scaleOf(context)),
 });

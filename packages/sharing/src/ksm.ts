@@ -1,6 +1,7 @@
 import {
   defineSharingEngine,
   FrameState,
+  fractionalRate,
   type Mpn,
   PageState,
   type Pages,
@@ -9,6 +10,7 @@ import {
   type SharingAttachment,
   type SharingEngine,
   type SimTime,
+  scaleOf,
   time,
   type VmId,
 } from '@hvsim/spec';
@@ -73,11 +75,21 @@ const UNSEEN = -1;
  * Rate: ksmd examines `pagesToScan` resident pages every `sleepMillisecs` of simulated time (a wake-up also
  * stops where a full pass ends, as ksmd's does). `scan` runs every wake-up due since the last call, so the
  * host's scan budget is ignored and its scan period only sets how often the engine catches up.
+ *
+ * In a miniature at scale R a wake-up examines R times fewer pages (the fraction carried), each standing for
+ * R, so a pass takes as long as at full size. `maxPageSharing` stays: the sample keeps the pages at the same
+ * places in every VM, so a content each VM holds once has as many mappers as at full size; one a VM holds
+ * many times has R times fewer, and meets the cap later.
  */
 export class KsmSharing implements SharingEngine {
   readonly contract = 'sharing-engine@1';
   readonly name = 'ksm';
   readonly options: KsmOptions;
+  /**
+   * Pages each wake-up examines: `pagesToScan`, a rate in pages, R times fewer in a miniature, the fraction
+   * of a page carried from wake-up to wake-up.
+   */
+  readonly #pagesToScan: () => number;
   /** Content hash → the KSM page's frame, or NONE. */
   readonly #stable = new HashTable();
   /** Content hash → a page key (see page-key.ts), or NONE. */
@@ -98,8 +110,9 @@ export class KsmSharing implements SharingEngine {
   /** Passes over every VM completed (full_scans). */
   fullScans = 0;
 
-  constructor(options: KsmOptions) {
+  constructor(options: KsmOptions, scale = 1) {
     this.options = options;
+    this.#pagesToScan = fractionalRate(options.pagesToScan / scale);
   }
 
   attach(attachment: SharingAttachment): void {
@@ -138,7 +151,8 @@ export class KsmSharing implements SharingEngine {
     while (this.#nextWake <= machine.now) {
       this.#nextWake += sleep;
       const vms = machine.vms();
-      let left = this.options.pagesToScan;
+      const wake = this.#pagesToScan();
+      let left = wake;
       while (left > 0) {
         const vm = vms[this.#vmIndex];
         if (vm === undefined) {
@@ -160,7 +174,7 @@ export class KsmSharing implements SharingEngine {
           this.#ppn = 0;
         }
       }
-      scanned += this.options.pagesToScan - left;
+      scanned += wake - left;
     }
     return { scanned, shared };
   }
@@ -256,5 +270,5 @@ export const ksm = defineSharingEngine({
   description:
     'Linux KSM: an in-order scan of pagesToScan pages every sleepMillisecs, stable and unstable trees, merging only pages whose checksum held still since the last visit',
   options: ksmOptions,
-  create: (options) => new KsmSharing(options),
+  create: (options, context) => new KsmSharing(options, scaleOf(context)),
 });

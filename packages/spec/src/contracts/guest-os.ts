@@ -87,6 +87,10 @@ export interface GuestHooks {
   onSwapIn?(vm: VmId, ppn: Ppn, slot: number): void;
 }
 
+/**
+ * In a miniature at scale R the counters are the miniature's own (the host scales them back by R), except
+ * `diskReads` and `diskWrites`, which count the full-size requests the miniature's requests stand for.
+ */
 export interface GuestCounters {
   /**
    * Memory operations of the workload completed: every op but Compute, which is time the workload spends
@@ -98,6 +102,11 @@ export interface GuestCounters {
   guestSwapOuts: number;
   /** The guest wrote to its swap a page the host had already swapped out (double paging). */
   doublePagings: number;
+  /**
+   * Requests to the virtual disk. Full-size figures in a miniature, not to be scaled back: a request of b
+   * blocks stands for max(1, b·R / the full-size readahead window) requests (R for a one-page swap request),
+   * so they may be fractional.
+   */
   diskReads: number;
   diskWrites: number;
   /** Blocks a sharing-aware block device filled by mapping a shared frame, without a disk read. */
