@@ -4,32 +4,10 @@
  * wall-clock second, target ≥ 20 M; and a 64 GiB host with 16 VMs of 6 GiB stays under 2 GiB of resident
  * memory.
  */
-import { medianRate, report } from '@hvsim/bench-kit';
-import { linuxGuest } from '@hvsim/guest';
+import { report } from '@hvsim/bench-kit';
 import { createHost } from '@hvsim/host';
 import { parsePages, time } from '@hvsim/spec';
-import { zipf } from '@hvsim/workloads';
-
-const vm = (name: string) => ({
-  name,
-  pages: parsePages('256MiB'),
-  guest: { definition: linuxGuest, options: { bootTime: '1s' } },
-  workload: { definition: zipf, options: { pages: 0.5 } },
-});
-
-function run(simulated: number) {
-  // 4 × 256 MiB on 640 MiB: the working sets (half of each VM) fit, the touched memory does not at first.
-  const host = createHost({
-    frames: parsePages('640MiB'),
-    swapPages: parsePages('1GiB'),
-    seed: 1,
-    vms: ['a', 'b', 'c', 'd'].map(vm),
-  });
-  const start = performance.now();
-  host.run(simulated);
-  const seconds = (performance.now() - start) / 1000;
-  return { ops: host.stats().ops, seconds, swapped: host.machine.usedSwapSlots };
-}
+import { endToEndRate, vm } from './end-to-end';
 
 /** Resident memory of the process once a 64 GiB host with 16 VMs of 6 GiB has run for a moment. */
 function residentBigHost(): number {
@@ -39,7 +17,7 @@ function residentBigHost(): number {
   return process.memoryUsage().rss;
 }
 
-const { median, low, high, runs } = medianRate(() => run(time.s(2)));
+const { median, low, high, runs } = endToEndRate();
 report('host', [
   {
     name: 'end to end, 4 VMs with Zipf workloads, host paging on',
