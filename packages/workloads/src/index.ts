@@ -41,6 +41,7 @@ export {
   zipfPmf,
 } from './generators/zipf-sampler';
 
+export { SpatialSample } from './spatial-sample';
 export * from './traces/index';
 
 /** Every synthetic generator this package defines. */

@@ -5,14 +5,17 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** The hash of the 64-bit value `hi · 2^32 + lo` (uint32 halves) and a salt. */
+function hashHalves(lo: number, hi: number, salt: number): number {
+  return fmix32(lo ^ fmix32(hi ^ Math.imul(salt, 0x9e3779b1) ^ 0x5bd1e995));
+}
+
 /**
  * A stable 32-bit hash of a page number (up to 2^53) and a salt. It depends on nothing else — not the VM,
  * not the seed — so identical VMs classify their pages identically and their OS-image pages line up.
  */
 export function hashPage(page: number, salt: number): number {
-  const lo = page >>> 0;
-  const hi = Math.floor(page / 4294967296) >>> 0;
-  return fmix32(lo ^ fmix32(hi ^ Math.imul(salt, 0x9e3779b1) ^ 0x5bd1e995));
+  return hashHalves(page >>> 0, Math.floor(page / 4294967296) >>> 0, salt);
 }
 
 /**
@@ -30,5 +33,10 @@ export class PageHash {
 
   of(page: number): number {
     return page >= 0 && page < 4294967296 ? fmix32(page ^ this.#key) : hashPage(page, this.#salt);
+  }
+
+  /** The hash of a 64-bit id given as uint32 halves (ids of traces may exceed 2^53). */
+  ofHalves(lo: number, hi: number): number {
+    return hi === 0 ? fmix32(lo ^ this.#key) : hashHalves(lo, hi, this.#salt);
   }
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidOptionsError, type WorkloadContext } from '@hvsim/spec';
+import { InvalidOptionsError, scaleOf, scalePages, type WorkloadContext } from '@hvsim/spec';
 import { z } from 'zod';
 import type { ContentModel, ContentModelName } from './content-model';
 import { DuplicateContent } from './duplicate';
@@ -135,11 +135,16 @@ export const contentOptions = z
 export type ContentOptions = z.output<typeof contentOptions>;
 export type ContentOptionsInput = z.input<typeof contentOptions>;
 
-/** Builds the content model the options describe, for the VM of `ctx`. */
+/**
+ * Builds the content model the options describe, for the VM of `ctx`. In a miniature, pools of distinct
+ * contents shrink with the pages that hold them, so each content is repeated as often as at full size;
+ * fractions stay, and a file is sampled by the same spatial sample as traces.
+ */
 export function createContentModel(
   options: ContentOptions,
-  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir'>,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir' | 'scale'>,
 ): ContentModel {
+  const scale = scaleOf(ctx);
   switch (options.model) {
     case 'zero':
       return new ZeroContent();
@@ -148,24 +153,24 @@ export function createContentModel(
     case 'os-image':
       return new OsImageContent(options.image);
     case 'duplicate':
-      return new DuplicateContent(ctx.vm, options.pool);
+      return new DuplicateContent(ctx.vm, scalePages(options.pool, scale));
     case 'mix':
       return new MixContent(
         ctx.vm,
         { zero: options.zero, osImage: options.osImage, duplicate: options.duplicate },
-        { pool: options.pool, image: options.image, salt: options.salt },
+        { pool: scalePages(options.pool, scale), image: options.image, salt: options.salt },
       );
     case 'generated':
-      return new GeneratedContent(options, ctx.contents);
+      return new GeneratedContent({ ...options, pool: scalePages(options.pool, scale) }, ctx.contents);
     case 'file':
-      return new FileContent(resolve(ctx.baseDir ?? '', options.path), ctx.contents);
+      return new FileContent(resolve(ctx.baseDir ?? '', options.path), ctx.contents, scale);
   }
 }
 
 /** Parses raw content options (a name or an object) and builds the model: for callers outside a definition. */
 export function contentModel(
   options: ContentOptionsInput,
-  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir'>,
+  ctx: Pick<WorkloadContext, 'vm' | 'contents' | 'baseDir' | 'scale'>,
 ): ContentModel {
   const parsed = contentOptions.safeParse(options);
   if (!parsed.success) {

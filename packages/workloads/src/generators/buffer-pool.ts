@@ -1,4 +1,12 @@
-import { defineWorkload, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import {
+  defineWorkload,
+  type OpBatch,
+  OpKind,
+  resolvePages,
+  scaleOf,
+  scalePages,
+  sizeOption,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { finish } from './compute';
@@ -55,14 +63,17 @@ export const bufferPool = defineWorkload({
     'A database buffer pool: Zipf-skewed page accesses, disk reads while warming, a sequential log.',
   options: bufferPoolOptions,
   create(options, ctx) {
-    const pages = resolvePages(options.pages, ctx.vmPages);
-    const logBlocks = resolvePages(options.logSize, ctx.vmPages);
-    const logBase = options.dataBlock + pages;
-    const offset = options.offset;
+    const scale = scaleOf(ctx);
+    const pages = resolvePages(options.pages, ctx.vmPages, scale);
+    const logBlocks = resolvePages(options.logSize, ctx.vmPages, scale);
+    const dataBlock = scalePages(options.dataBlock, scale);
+    const logBase = dataBlock + pages;
+    const offset = scalePages(options.offset, scale);
     const pageOfRank = randomPermutation(pages, ctx.random.split('permutation'));
     const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'), { labels: pageOfRank });
     const writeRandom = ctx.random.split('writes');
     const writeBelow = options.writeFraction * 2 ** 32;
+    // Log blocks per update stay: updates and the log both shrink by the scale, so the log wraps as often.
     const logPerWrite = options.logPerWrite;
     const model = createContentModel(options.content, ctx);
     /** 1 once a pool page holds its block. */
@@ -80,7 +91,7 @@ export const bufferPool = defineWorkload({
         const write = writeRandom.nextU32() < writeBelow;
         if (loaded[page] === 0) {
           loaded[page] = 1;
-          queue.push(OpKind.FileRead, options.dataBlock + page, 0);
+          queue.push(OpKind.FileRead, dataBlock + page, 0);
           queue.push(OpKind.Write, vpn, model.contentFor(vpn));
           if (!write) {
             i = queue.drain(batch, i);
@@ -103,6 +114,6 @@ export const bufferPool = defineWorkload({
       }
       return finish(batch, i);
     };
-    return withLimits({ contract: 'workload@1', name: 'buffer-pool', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'buffer-pool', fill }, options, scale);
   },
 });

@@ -1,4 +1,13 @@
-import { defineWorkload, durationOption, type OpBatch, OpKind, resolvePages, sizeOption } from '@hvsim/spec';
+import {
+  defineWorkload,
+  durationOption,
+  type OpBatch,
+  OpKind,
+  resolvePages,
+  scaleOf,
+  scalePages,
+  sizeOption,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { finish } from './compute';
@@ -60,10 +69,15 @@ export const fileServer = defineWorkload({
     'dbench-like: sequential reads and writes of files chosen by Zipf popularity, plus some anonymous memory.',
   options: fileServerOptions,
   create(options, ctx) {
+    const scale = scaleOf(ctx);
+    // A miniature keeps every file, each `scale` times smaller, and requests as many blocks fewer: requests
+    // per second, and so the think time between them, stay as at full size.
     const files = options.files;
-    const fileBlocks = resolvePages(options.fileSize, ctx.vmPages);
-    const requestBlocks = Math.min(resolvePages(options.requestSize, ctx.vmPages), fileBlocks);
-    const anonPages = resolvePages(options.anonPages, ctx.vmPages);
+    const fileBlocks = resolvePages(options.fileSize, ctx.vmPages, scale);
+    const requestBlocks = Math.min(resolvePages(options.requestSize, ctx.vmPages, scale), fileBlocks);
+    const anonPages = resolvePages(options.anonPages, ctx.vmPages, scale);
+    const firstBlock = scalePages(options.firstBlock, scale);
+    const offset = scalePages(options.offset, scale);
     const fileOfRank = randomPermutation(files, ctx.random.split('permutation'));
     const sampler = new ZipfSampler(files, options.alpha, ctx.random.split('files'), { labels: fileOfRank });
     const requestRandom = ctx.random.split('requests');
@@ -83,7 +97,7 @@ export const fileServer = defineWorkload({
       const { kind, target, content, capacity } = batch;
       for (let i = 0; i < capacity; i++) {
         if (anonRandom.nextU32() < anonBelow) {
-          const vpn = options.offset + anonRandom.nextInt(anonPages);
+          const vpn = offset + anonRandom.nextInt(anonPages);
           target[i] = vpn;
           if (anonRandom.nextU32() < writeBelow) {
             kind[i] = OpKind.Write;
@@ -110,7 +124,7 @@ export const fileServer = defineWorkload({
         const at = cursor[file]!;
         cursor[file] = at + 1 === fileBlocks ? 0 : at + 1;
         left--;
-        const block = options.firstBlock + file * fileBlocks + at;
+        const block = firstBlock + file * fileBlocks + at;
         target[i] = block;
         if (writing) {
           kind[i] = OpKind.FileWrite;
@@ -122,6 +136,6 @@ export const fileServer = defineWorkload({
       }
       return finish(batch, capacity);
     };
-    return withLimits({ contract: 'workload@1', name: 'file-server', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'file-server', fill }, options, scale);
   },
 });

@@ -5,6 +5,8 @@ import {
   optionalSizeOption,
   resolvePages,
   type SimTime,
+  scaleOf,
+  scalePages,
   sizeOption,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -49,12 +51,20 @@ export const growingHeap = defineWorkload({
     'A heap whose frontier grows at a set rate up to a maximum; recent pages are touched more often.',
   options: growingHeapOptions,
   create(options, ctx) {
-    const rate = resolvePages(options.rate, ctx.vmPages);
-    const max = resolvePages(options.max, ctx.vmPages);
-    const initial = Math.min(resolvePages(options.initial, ctx.vmPages), max);
+    const scale = scaleOf(ctx);
+    // Pages per second, resolved at full size and divided exactly: a miniature's rate may be a fraction of a
+    // page per second, and the frontier follows it without rounding.
+    const rate =
+      scale === 1
+        ? resolvePages(options.rate, ctx.vmPages)
+        : resolvePages(options.rate, ctx.vmPages * scale) / scale;
+    const max = resolvePages(options.max, ctx.vmPages, scale);
+    const initial = Math.min(resolvePages(options.initial, ctx.vmPages, scale), max);
     const retain =
-      options.retain === undefined ? Number.POSITIVE_INFINITY : resolvePages(options.retain, ctx.vmPages);
-    const offset = options.offset;
+      options.retain === undefined
+        ? Number.POSITIVE_INFINITY
+        : resolvePages(options.retain, ctx.vmPages, scale);
+    const offset = scalePages(options.offset, scale);
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const ageRandom = ctx.random.split('ages');
@@ -104,6 +114,6 @@ export const growingHeap = defineWorkload({
       }
       return finish(batch, capacity);
     };
-    return withLimits({ contract: 'workload@1', name: 'growing-heap', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'growing-heap', fill }, options, scale);
   },
 });

@@ -1,4 +1,12 @@
-import { defineWorkload, type OpBatch, resolvePages, type SimTime, sizeOption } from '@hvsim/spec';
+import {
+  defineWorkload,
+  type OpBatch,
+  resolvePages,
+  type SimTime,
+  scaleOf,
+  scalePages,
+  sizeOption,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { BackgroundTouches } from './background';
@@ -29,12 +37,14 @@ export const idle = defineWorkload({
   description: 'An idle guest: mostly Compute, with background touches of a small set at a low rate.',
   options: idleOptions,
   create(options, ctx) {
-    const pages = resolvePages(options.pages, ctx.vmPages);
+    const scale = scaleOf(ctx);
+    const pages = resolvePages(options.pages, ctx.vmPages, scale);
     const model = createContentModel(options.content, ctx);
     const background = new BackgroundTouches(
-      options.offset,
+      scalePages(options.offset, scale),
       pages,
-      options.rate,
+      // Touches are ops: a miniature makes 1/scale of them, each standing for `scale`.
+      options.rate / scale,
       options.writeFraction,
       model,
       ctx.random.split('background'),
@@ -45,6 +55,6 @@ export const idle = defineWorkload({
       if (i > 0) return finish(batch, i);
       return finish(batch, writeCompute(batch, 0, background.next - now));
     };
-    return withLimits({ contract: 'workload@1', name: 'idle', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'idle', fill }, options, scale);
   },
 });

@@ -1,7 +1,7 @@
-import type { OpBatch, SimTime, Workload } from '@hvsim/spec';
+import { type OpBatch, type SimTime, scalePages, type Workload } from '@hvsim/spec';
 
 export interface Limits {
-  /** Total ops after which the workload finishes. */
+  /** Total ops after which the workload finishes, at full size (a miniature at scale R stops after ops/R). */
   readonly ops?: number | undefined;
   /** Simulated time after the first fill at which the workload finishes. */
   readonly until?: SimTime | undefined;
@@ -9,12 +9,14 @@ export interface Limits {
 
 /**
  * Makes a workload finish after `ops` ops or `until` ns from its first fill, whichever comes first. Ops a
- * batch generates past the limit are dropped: the workload is over, so its state no longer matters.
+ * batch generates past the limit are dropped: the workload is over, so its state no longer matters. In a
+ * miniature at `scale`, one op stands for `scale`, so the count of ops is divided by it (at least 1); the
+ * time is kept.
  */
-export function withLimits(workload: Workload, limits: Limits): Workload {
+export function withLimits(workload: Workload, limits: Limits, scale = 1): Workload {
   const { ops, until } = limits;
   if (ops === undefined && until === undefined) return workload;
-  let remaining = ops ?? Number.POSITIVE_INFINITY;
+  let remaining = ops === undefined ? Number.POSITIVE_INFINITY : scalePages(ops, scale);
   let start = Number.NaN;
   return {
     contract: 'workload@1',

@@ -8,6 +8,8 @@ import {
   requiredSizeOption,
   resolvePages,
   type SimTime,
+  scaleOf,
+  scalePages,
   sizeOption,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -123,21 +125,25 @@ export const phased = defineWorkload({
   description: 'Moves between working sets (offset, size, uniform or Zipf) on a schedule of phases, cycling.',
   options: phasedOptions,
   create(options, ctx) {
+    const scale = scaleOf(ctx);
+    const offset = scalePages(options.offset, scale);
+    // A miniature access stands for `scale` accesses, and computes for all of them.
+    const compute = options.compute * scale;
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     let end = 0;
     const phases: Phase[] = options.phases.map((p, i) => {
       const random = ctx.random.split(`phase:${i}`);
-      const pages = resolvePages(p.pages, ctx.vmPages);
+      const pages = resolvePages(p.pages, ctx.vmPages, scale);
       const zipf = p.distribution === 'zipf' && pages > 0;
       end += p.duration;
       return {
         end,
-        base: options.offset + resolvePages(p.offset, ctx.vmPages),
+        base: offset + resolvePages(p.offset, ctx.vmPages, scale),
         pages,
         writeFraction: p.writeFraction ?? options.writeFraction,
         file: p.file,
-        buffer: p.buffer === undefined ? undefined : options.offset + resolvePages(p.buffer, ctx.vmPages),
+        buffer: p.buffer === undefined ? undefined : offset + resolvePages(p.buffer, ctx.vmPages, scale),
         pageIndex: pages > 0 && !zipf ? new UniformIndex(pages, random.split('pages')) : undefined,
         sampler: zipf
           ? new ZipfSampler(pages, p.alpha, random.split('ranks'), {
@@ -163,8 +169,8 @@ export const phased = defineWorkload({
       const { base, pageIndex, sampler } = phase;
       // With compute per access, one Compute op closes the batch, within one slice.
       const accesses =
-        options.compute > 0
-          ? Math.max(1, Math.min(batch.capacity - 1, Math.floor(COMPUTE_SLICE / options.compute)))
+        compute > 0
+          ? Math.max(1, Math.min(batch.capacity - 1, Math.floor(COMPUTE_SLICE / compute)))
           : batch.capacity;
       access.setWriteFraction(phase.writeFraction);
       if (sampler !== undefined) sampler.fill(batch.target, 0, accesses, base);
@@ -172,8 +178,8 @@ export const phased = defineWorkload({
       access.putAll(batch, 0, accesses);
       if (phase.file) for (let i = 0; i < accesses; i++) batch.kind[i]! += FILE_OP;
       if (phase.buffer !== undefined) copyReads(batch, accesses, base, phase.buffer);
-      return finish(batch, writeCompute(batch, accesses, accesses * options.compute));
+      return finish(batch, writeCompute(batch, accesses, accesses * compute));
     };
-    return withLimits({ contract: 'workload@1', name: 'phased', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'phased', fill }, options, scale);
   },
 });

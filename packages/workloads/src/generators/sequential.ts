@@ -1,4 +1,4 @@
-import { defineWorkload, type OpBatch, resolvePages, sizeOption } from '@hvsim/spec';
+import { defineWorkload, type OpBatch, resolvePages, scaleOf, scalePages, sizeOption } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
@@ -23,8 +23,9 @@ export const sequential = defineWorkload({
   description: 'Scans a region page after page, looping, reading or writing each page.',
   options: sequentialOptions,
   create(options, ctx) {
-    const pages = resolvePages(options.pages, ctx.vmPages);
-    const offset = options.offset;
+    const scale = scaleOf(ctx);
+    const pages = resolvePages(options.pages, ctx.vmPages, scale);
+    const offset = scalePages(options.offset, scale);
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     let next = 0;
@@ -37,6 +38,6 @@ export const sequential = defineWorkload({
       }
       return finish(batch, capacity);
     };
-    return withLimits({ contract: 'workload@1', name: 'sequential', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'sequential', fill }, options, scale);
   },
 });

@@ -14,7 +14,7 @@ import { expect } from 'vitest';
 /** Helpers for this package's tests (not exported from the package). */
 
 export function workloadContext(
-  options: { seed?: number; vm?: number; vmPages?: number } = {},
+  options: { seed?: number; vm?: number; vmPages?: number; scale?: number } = {},
 ): WorkloadContext & { events: SimEvent[] } {
   const events: SimEvent[] = [];
   return {
@@ -22,6 +22,7 @@ export function workloadContext(
     emit: (event) => events.push(event),
     vm: (options.vm ?? 0) as VmId,
     vmPages: options.vmPages ?? 65536,
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
     events,
   };
 }

@@ -7,6 +7,8 @@ import {
   requiredSizeOption,
   resolvePages,
   type SimTime,
+  scaleOf,
+  scalePages,
   sizeOption,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -109,18 +111,19 @@ export const toucher = defineWorkload({
   description: 'The ESX Figure 6 toucher: passes over a scheduled amount of memory, computing in between.',
   options: toucherOptions,
   create(options, ctx) {
+    const scale = scaleOf(ctx);
     const steps = options.schedule;
     const stepAt = steps.map((s) => s.at);
-    const stepPages = steps.map((s) => resolvePages(s.touch, ctx.vmPages));
-    const offset = options.offset;
+    const stepPages = steps.map((s) => resolvePages(s.touch, ctx.vmPages, scale));
+    const offset = scalePages(options.offset, scale);
     const period = options.period;
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
     const background = new BackgroundTouches(
       offset + Math.max(...stepPages),
-      resolvePages(options.background.pages, ctx.vmPages),
-      options.background.rate,
+      resolvePages(options.background.pages, ctx.vmPages, scale),
+      options.background.rate / scale,
       options.writeFraction,
       model,
       ctx.random.split('background'),
@@ -201,6 +204,6 @@ export const toucher = defineWorkload({
       }
       return finish(batch, writeCompute(batch, 0, wake - now));
     };
-    return withLimits({ contract: 'workload@1', name: 'toucher', fill }, { ops: options.ops });
+    return withLimits({ contract: 'workload@1', name: 'toucher', fill }, { ops: options.ops }, scale);
   },
 });

@@ -1,4 +1,4 @@
-import { defineWorkload, type OpBatch, resolvePages, sizeOption } from '@hvsim/spec';
+import { defineWorkload, type OpBatch, resolvePages, scaleOf, scalePages, sizeOption } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
@@ -21,8 +21,9 @@ export const uniform = defineWorkload({
   description: 'Reads and writes pages of a working set uniformly at random.',
   options: uniformOptions,
   create(options, ctx) {
-    const pages = resolvePages(options.pages, ctx.vmPages);
-    const offset = options.offset;
+    const scale = scaleOf(ctx);
+    const pages = resolvePages(options.pages, ctx.vmPages, scale);
+    const offset = scalePages(options.offset, scale);
     const pageIndex = new UniformIndex(pages, ctx.random.split('pages'));
     const model = createContentModel(options.content, ctx);
     const access = new AccessWriter(ctx.random.split('writes'), options.writeFraction, model);
@@ -32,6 +33,6 @@ export const uniform = defineWorkload({
       access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
-    return withLimits({ contract: 'workload@1', name: 'uniform', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'uniform', fill }, options, scale);
   },
 });

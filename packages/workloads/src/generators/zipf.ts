@@ -1,4 +1,4 @@
-import { defineWorkload, type OpBatch, resolvePages, sizeOption } from '@hvsim/spec';
+import { defineWorkload, type OpBatch, resolvePages, scaleOf, scalePages, sizeOption } from '@hvsim/spec';
 import { z } from 'zod';
 import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
@@ -34,8 +34,9 @@ export const zipf = defineWorkload({
     'Reads and writes pages of a working set with Zipf-distributed popularity, hot pages scattered.',
   options: zipfOptions,
   create(options, ctx) {
-    const pages = resolvePages(options.pages, ctx.vmPages);
-    const offset = options.offset;
+    const scale = scaleOf(ctx);
+    const pages = resolvePages(options.pages, ctx.vmPages, scale);
+    const offset = scalePages(options.offset, scale);
     const pageOfRank = randomPermutation(pages, ctx.random.split('permutation'));
     const sampler = new ZipfSampler(pages, options.alpha, ctx.random.split('ranks'), { labels: pageOfRank });
     const model = createContentModel(options.content, ctx);
@@ -46,6 +47,6 @@ export const zipf = defineWorkload({
       access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
-    return withLimits({ contract: 'workload@1', name: 'zipf', fill }, options);
+    return withLimits({ contract: 'workload@1', name: 'zipf', fill }, options, scale);
   },
 });

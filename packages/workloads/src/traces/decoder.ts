@@ -1,3 +1,4 @@
+import { SpatialSample } from '../spatial-sample';
 import { DenseIdMap } from './id-map';
 import { TWO_32 } from './numbers';
 
@@ -27,23 +28,40 @@ export interface Decoder {
 /** Content of a decoded record that carries none: the workload's write policy picks one. */
 export const NO_CONTENT = -1;
 
-/** Ids (object ids, page numbers of addresses) as pages: dense in first-seen order, or the id itself. */
+/** `PageIds.page` of an id that does not fit 2^53 when ids are not dense. */
+export const TOO_LARGE_ID = -1;
+/** `PageIds.page` of an id a miniature's spatial sample leaves out: the decoder drops its record. */
+export const SKIPPED = -2;
+
+/**
+ * Ids (object ids, page numbers of addresses) as pages: dense in first-seen order, or the id itself. In a
+ * miniature at `scale`, only the ids of the spatial sample are kept, and they are numbered in first-seen
+ * order even when not dense: own numbers, spread over the full-size range, would not fit the miniature VM,
+ * and dividing them would make neighbours collide.
+ */
 export class PageIds {
   readonly map: DenseIdMap | undefined;
+  readonly dense: boolean;
+  readonly #sample: SpatialSample | undefined;
 
-  constructor(dense: boolean) {
-    this.map = dense ? new DenseIdMap() : undefined;
+  constructor(dense: boolean, scale = 1) {
+    this.dense = dense;
+    this.map = dense || scale > 1 ? new DenseIdMap() : undefined;
+    this.#sample = scale > 1 ? new SpatialSample(scale) : undefined;
   }
 
-  get dense(): boolean {
-    return this.map !== undefined;
+  /** Whether ids pass through a spatial sample (a miniature). */
+  get sampled(): boolean {
+    return this.#sample !== undefined;
   }
 
-  /** The page of the id `hi * 2^32 + lo`; -1 when not dense and the id does not fit 2^53. */
+  /** The page of the id `hi * 2^32 + lo`: TOO_LARGE_ID or SKIPPED when there is none. */
   page(lo: number, hi: number): number {
+    // Checked before sampling, so a miniature rejects the same traces as the full size.
+    if (!this.dense && hi >= 0x200000) return TOO_LARGE_ID;
+    if (this.#sample !== undefined && !this.#sample.keeps(lo, hi)) return SKIPPED;
     const map = this.map;
-    if (map !== undefined) return map.page(lo, hi);
-    return hi < 0x200000 ? hi * TWO_32 + lo : -1;
+    return map !== undefined ? map.page(lo, hi) : hi * TWO_32 + lo;
   }
 
   /** The raw id behind a page. */

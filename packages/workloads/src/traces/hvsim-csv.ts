@@ -1,5 +1,5 @@
 import { OpKind } from '@hvsim/spec';
-import { type Decoder, NO_CONTENT, PageIds } from './decoder';
+import { type Decoder, NO_CONTENT, PageIds, SKIPPED, TOO_LARGE_ID } from './decoder';
 import type { FileChunks } from './file-chunks';
 import { PARSED, parseDecimal, type U64, u64Value } from './numbers';
 import { isBlank, TextLines } from './text-lines';
@@ -21,10 +21,10 @@ export class HvsimCsvDecoder implements Decoder {
   /** Whether the header declared a content column; undefined until the header is read. */
   #hasContent: boolean | undefined;
 
-  constructor(chunks: FileChunks, dense: boolean) {
+  constructor(chunks: FileChunks, dense: boolean, scale = 1) {
     this.#lines = new TextLines(chunks, 'hvsim-csv');
-    this.pages = new PageIds(dense);
-    this.blocks = new PageIds(dense);
+    this.pages = new PageIds(dense, scale);
+    this.blocks = new PageIds(dense, scale);
   }
 
   read(
@@ -66,7 +66,7 @@ export class HvsimCsvDecoder implements Decoder {
       }
       const ids = op === OpKind.Read || op === OpKind.Write ? this.pages : this.blocks;
       const page = ids.page(scratch.lo, scratch.hi);
-      if (page < 0)
+      if (page === TOO_LARGE_ID)
         throw lines.error('a page number below 2^53, the largest exact page number with dense: false');
       // Content, optional, writes only.
       let written = NO_CONTENT;
@@ -88,6 +88,8 @@ export class HvsimCsvDecoder implements Decoder {
           written = u64Value(scratch);
         }
       }
+      // Dropped by a miniature's sample only now, so its line is checked as at full size.
+      if (page === SKIPPED) continue;
       target[n] = page;
       kind[n] = op;
       if (content !== undefined) content[n] = written;

@@ -1,4 +1,4 @@
-import type { PageIds } from './decoder';
+import { type PageIds, TOO_LARGE_ID } from './decoder';
 import { hashBytes, NOT_A_NUMBER, PARSED, parseUnsigned, type U64 } from './numbers';
 import type { TextLines } from './text-lines';
 
@@ -8,7 +8,7 @@ const TAB = 9;
 /**
  * The page of the object id in `buf[start, end)` of the current line: a number (decimal or 0x-hexadecimal,
  * below 2^64, blanks around it ignored) when `idIsNum`, else the text exactly as given, hashed to 64 bits.
- * Throws a malformed-record error naming the line otherwise.
+ * Throws a malformed-record error naming the line otherwise. SKIPPED when a miniature's sample drops the id.
  */
 export function idFieldPage(
   lines: TextLines,
@@ -36,7 +36,7 @@ export function idFieldPage(
     hashBytes(buf, start, end, scratch);
   }
   const page = pages.page(scratch.lo, scratch.hi);
-  if (page < 0)
+  if (page === TOO_LARGE_ID)
     throw lines.error(`an object id${column} below 2^53, the largest exact page number with dense: false`);
   return page;
 }

@@ -1,5 +1,5 @@
 import { OpKind } from '@hvsim/spec';
-import { type Decoder, PageIds } from './decoder';
+import { type Decoder, PageIds, SKIPPED } from './decoder';
 import type { FileChunks } from './file-chunks';
 import { TextLines } from './text-lines';
 
@@ -22,9 +22,9 @@ export class LackeyDecoder implements Decoder {
   readonly pages: PageIds;
   readonly #lines: TextLines;
 
-  constructor(chunks: FileChunks, dense: boolean) {
+  constructor(chunks: FileChunks, dense: boolean, scale = 1) {
     this.#lines = new TextLines(chunks, 'lackey');
-    this.pages = new PageIds(dense);
+    this.pages = new PageIds(dense, scale);
   }
 
   read(
@@ -74,7 +74,9 @@ export class LackeyDecoder implements Decoder {
       while (i < stop && (buf[i] === SPACE || buf[i] === TAB)) i++;
       if (i !== stop) throw lines.error(EXPECTED);
       // Page number = address >> 12, still as halves (it always fits 2^52, so a non-dense page is exact).
-      target[n] = pages.page(((lo >>> 12) | (hi << 20)) >>> 0, hi >>> 12);
+      const page = pages.page(((lo >>> 12) | (hi << 20)) >>> 0, hi >>> 12);
+      if (page === SKIPPED) continue;
+      target[n] = page;
       kind[n] = write;
       n++;
     }

@@ -1,5 +1,5 @@
 import { OpKind } from '@hvsim/spec';
-import { type Decoder, PageIds } from './decoder';
+import { type Decoder, PageIds, SKIPPED } from './decoder';
 import type { FileChunks } from './file-chunks';
 import { idFieldPage } from './id-field';
 import { parseFloatField, type U64 } from './numbers';
@@ -37,9 +37,9 @@ export class CsvDecoder implements Decoder {
   readonly #idColumn: string;
   readonly #scratch: U64 = { lo: 0, hi: 0 };
 
-  constructor(chunks: FileChunks, dense: boolean, layout: CsvLayout) {
+  constructor(chunks: FileChunks, dense: boolean, layout: CsvLayout, scale = 1) {
     this.#lines = new TextLines(chunks, 'csv');
-    this.pages = new PageIds(dense);
+    this.pages = new PageIds(dense, scale);
     this.#layout = layout;
     this.#lastCol = Math.max(layout.objIdCol, layout.timeCol);
     this.#idColumn = ` in column ${layout.objIdCol}`;
@@ -106,6 +106,7 @@ export class CsvDecoder implements Decoder {
         i++;
         col++;
       }
+      if (page === SKIPPED) continue;
       target[n] = page;
       n++;
     }

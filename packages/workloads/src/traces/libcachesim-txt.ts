@@ -1,5 +1,5 @@
 import { OpKind } from '@hvsim/spec';
-import { type Decoder, PageIds } from './decoder';
+import { type Decoder, PageIds, SKIPPED } from './decoder';
 import type { FileChunks } from './file-chunks';
 import { idFieldPage } from './id-field';
 import type { U64 } from './numbers';
@@ -17,9 +17,9 @@ export class TxtDecoder implements Decoder {
   readonly #idIsNum: boolean;
   readonly #scratch: U64 = { lo: 0, hi: 0 };
 
-  constructor(chunks: FileChunks, dense: boolean, idIsNum: boolean) {
+  constructor(chunks: FileChunks, dense: boolean, idIsNum: boolean, scale = 1) {
     this.#lines = new TextLines(chunks, 'txt');
-    this.pages = new PageIds(dense);
+    this.pages = new PageIds(dense, scale);
     this.#idIsNum = idIsNum;
   }
 
@@ -39,7 +39,9 @@ export class TxtDecoder implements Decoder {
       while (from < to && (buf[from] === 32 || buf[from] === 9)) from++;
       while (to > from && (buf[to - 1] === 32 || buf[to - 1] === 9)) to--;
       if (from === to) continue;
-      target[n] = idFieldPage(lines, from, to, this.#idIsNum, this.pages, this.#scratch, '');
+      const page = idFieldPage(lines, from, to, this.#idIsNum, this.pages, this.#scratch, '');
+      if (page === SKIPPED) continue;
+      target[n] = page;
       n++;
     }
     kind.fill(OpKind.Read, start, n);

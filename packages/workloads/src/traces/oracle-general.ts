@@ -1,5 +1,5 @@
 import { OpKind } from '@hvsim/spec';
-import { type Decoder, PageIds } from './decoder';
+import { type Decoder, PageIds, SKIPPED, TOO_LARGE_ID } from './decoder';
 import { TraceFormatError, type TraceLocation } from './errors';
 import type { FileChunks } from './file-chunks';
 import { TWO_32 } from './numbers';
@@ -21,9 +21,9 @@ export class OracleGeneralDecoder implements Decoder {
   /** Offset in the buffer of the next record. */
   #pos = 0;
 
-  constructor(chunks: FileChunks, dense: boolean) {
+  constructor(chunks: FileChunks, dense: boolean, scale = 1) {
     this.#chunks = chunks;
-    this.pages = new PageIds(dense);
+    this.pages = new PageIds(dense, scale);
     this.#view = new DataView(chunks.buf.buffer, chunks.buf.byteOffset, chunks.buf.byteLength);
   }
 
@@ -36,23 +36,35 @@ export class OracleGeneralDecoder implements Decoder {
   ): number {
     const chunks = this.#chunks;
     const view = this.#view;
-    const map = this.pages.map;
+    const pages = this.pages;
+    const map = pages.map;
     let n = start;
     while (n < end) {
       let pos = this.#pos;
       if (pos + ORACLE_GENERAL_RECORD_BYTES > chunks.filled && !this.#refill()) break;
       pos = this.#pos;
-      const count = Math.min(end - n, Math.floor((chunks.filled - pos) / ORACLE_GENERAL_RECORD_BYTES));
-      const stop = n + count;
-      if (map !== undefined) {
-        for (; n < stop; n++, pos += ORACLE_GENERAL_RECORD_BYTES) {
-          target[n] = map.page(view.getUint32(pos + 4, true), view.getUint32(pos + 8, true));
+      if (pages.sampled) {
+        // A miniature: records the sample drops fill no op, so the loop runs to the end of the buffered
+        // records or of the batch, whichever comes first.
+        while (n < end && pos + ORACLE_GENERAL_RECORD_BYTES <= chunks.filled) {
+          const page = pages.page(view.getUint32(pos + 4, true), view.getUint32(pos + 8, true));
+          if (page === TOO_LARGE_ID) throw this.#tooLarge(pos);
+          if (page !== SKIPPED) target[n++] = page;
+          pos += ORACLE_GENERAL_RECORD_BYTES;
         }
       } else {
-        for (; n < stop; n++, pos += ORACLE_GENERAL_RECORD_BYTES) {
-          const hi = view.getUint32(pos + 8, true);
-          if (hi >= 0x200000) throw this.#tooLarge(pos);
-          target[n] = hi * TWO_32 + view.getUint32(pos + 4, true);
+        const count = Math.min(end - n, Math.floor((chunks.filled - pos) / ORACLE_GENERAL_RECORD_BYTES));
+        const stop = n + count;
+        if (map !== undefined) {
+          for (; n < stop; n++, pos += ORACLE_GENERAL_RECORD_BYTES) {
+            target[n] = map.page(view.getUint32(pos + 4, true), view.getUint32(pos + 8, true));
+          }
+        } else {
+          for (; n < stop; n++, pos += ORACLE_GENERAL_RECORD_BYTES) {
+            const hi = view.getUint32(pos + 8, true);
+            if (hi >= 0x200000) throw this.#tooLarge(pos);
+            target[n] = hi * TWO_32 + view.getUint32(pos + 4, true);
+          }
         }
       }
       this.#pos = pos;

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@hvsim/spec';
+import { InvalidInputError, MAX_SCALE } from '@hvsim/spec';
 import { type Decoder, NO_CONTENT } from './decoder';
 import { TraceFileError } from './errors';
 import { DEFAULT_BUFFER_BYTES, FileChunks } from './file-chunks';
@@ -21,6 +21,12 @@ export interface TraceReaderOptions {
    * 2^53 or more is an error.
    */
   readonly dense?: boolean;
+  /**
+   * Keep the records of a spatial sample of 1/scale of the ids (pages and blocks), for a miniature at this
+   * scale (default 1: every record). The same ids are kept in every VM and every format; kept ids are
+   * numbered in first-seen order, even when not dense.
+   */
+  readonly scale?: number;
   /** Bytes of the read buffer (default 1 MiB); a text line longer than it grows it. */
   readonly bufferBytes?: number;
   /** txt and csv: ids are integers (default), or with false any text, hashed to 64 bits (needs dense). */
@@ -42,11 +48,14 @@ export interface TraceReader {
   readonly path: string;
   readonly format: TraceFormat;
   readonly dense: boolean;
-  /** Records read since the trace was opened or last rewound. */
+  /** Records read since the trace was opened or last rewound (in a miniature, records kept). */
   readonly position: number;
   /** Whether `close` was called. */
   readonly closed: boolean;
-  /** Distinct pages handed out so far (dense readers; blocks of hvsim-csv not included), else undefined. */
+  /**
+   * Distinct pages handed out so far (dense readers and miniatures; blocks of hvsim-csv not included), else
+   * undefined.
+   */
   readonly distinctPages: number | undefined;
   /**
    * Reads up to `pages.length` references: the page of each, and 1 in `isWrite` for writes. Returns how
@@ -117,6 +126,10 @@ export function openTrace(path: string, format: TraceFormat, options: TraceReade
     );
   }
   const csv = format === 'csv' ? csvLayout(options, objIdIsNum) : undefined;
+  const scale = options.scale ?? 1;
+  if (!(scale >= 1 && scale <= MAX_SCALE)) {
+    throw new InvalidInputError(field('scale'), `expected a scale in [1, ${MAX_SCALE}], got ${scale}`);
+  }
 
   const chunkBytes =
     format === 'oracleGeneral'
@@ -126,19 +139,19 @@ export function openTrace(path: string, format: TraceFormat, options: TraceReade
   let decoder: Decoder;
   switch (format) {
     case 'lackey':
-      decoder = new LackeyDecoder(chunks, dense);
+      decoder = new LackeyDecoder(chunks, dense, scale);
       break;
     case 'txt':
-      decoder = new TxtDecoder(chunks, dense, objIdIsNum);
+      decoder = new TxtDecoder(chunks, dense, objIdIsNum, scale);
       break;
     case 'csv':
-      decoder = new CsvDecoder(chunks, dense, csv!);
+      decoder = new CsvDecoder(chunks, dense, csv!, scale);
       break;
     case 'oracleGeneral':
-      decoder = new OracleGeneralDecoder(chunks, dense);
+      decoder = new OracleGeneralDecoder(chunks, dense, scale);
       break;
     case 'hvsim-csv':
-      decoder = new HvsimCsvDecoder(chunks, dense);
+      decoder = new HvsimCsvDecoder(chunks, dense, scale);
       break;
   }
   return new Reader(path, format, dense, decoder, chunks);

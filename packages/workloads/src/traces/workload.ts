@@ -1,5 +1,12 @@
 import { resolve } from 'node:path';
-import { defineWorkload, type OpBatch, OpKind, type Workload, type WorkloadContext } from '@hvsim/spec';
+import {
+  defineWorkload,
+  type OpBatch,
+  OpKind,
+  scaleOf,
+  type Workload,
+  type WorkloadContext,
+} from '@hvsim/spec';
 import { z } from 'zod';
 import { contentOptions, createContentModel } from '../content/index';
 import { NO_CONTENT } from './decoder';
@@ -111,7 +118,8 @@ export interface TraceWorkload extends Workload {
  * FileWrite of a disk block), read in batches through a fixed buffer so the file is never held in memory.
  * Writes store the content the trace gives (hvsim-csv) or else what the `content` model says. `fill`
  * returns 0 at the end of the trace unless `loop` restarts it; an empty trace ends even when looping.
- * Records are replayed at the VM's own pace: a trace's timestamps do not schedule ops.
+ * Records are replayed at the VM's own pace: a trace's timestamps do not schedule ops. In a miniature at
+ * scale R, the records of a spatial sample of 1/R of the pages and blocks are replayed (see `openTrace`).
  */
 export const trace = defineWorkload({
   name: 'trace',
@@ -122,7 +130,10 @@ export const trace = defineWorkload({
     const { path, format, loop, content: contentChoice, ...rest } = options;
     // The model first: if it throws, no file is left open.
     const model = createContentModel(contentChoice, ctx);
-    const reader = openTrace(resolve(ctx.baseDir ?? '', path), format, readerOptions(rest));
+    const reader = openTrace(resolve(ctx.baseDir ?? '', path), format, {
+      ...readerOptions(rest),
+      scale: scaleOf(ctx),
+    });
     let done = false;
     let loops = 0;
     const close = () => {
