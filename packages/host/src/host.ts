@@ -544,7 +544,9 @@ export class Host {
       emit,
       scale: this.scale,
     });
-    const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit);
+    const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit, {
+      scale: this.scale,
+    });
     if (config.detector) {
       slot.detector = config.detector.definition.create(config.detector.options, {
         random: random.split('detector'),

@@ -10,8 +10,15 @@ import {
   type Workload,
 } from '@hvsim/spec';
 
-/** Ops per batch the workload fills at a time. */
+/** Ops per batch the workload fills at a time, at full size. */
 const BATCH = 4096;
+
+/**
+ * Ops per batch at `scale`: a miniature's ops each stand for `scale`, so its batches hold 1/scale as many
+ * and a workload refills as often in simulated time as at full size (a growing heap's frontier, a phase's
+ * end, are seen when they are due, not a batch of R-times-longer ops later).
+ */
+const batchOps = (scale: number) => Math.max(1, Math.round(BATCH / scale));
 
 /**
  * Runs one VM's workload through its guest until the VM's own clock reaches a target. The guest stops in the
@@ -20,7 +27,7 @@ const BATCH = 4096;
  * work, so every VM keeps pace with the host clock.
  */
 export class VmRunner {
-  readonly #batch: OpBatch = createOpBatch(BATCH);
+  readonly #batch: OpBatch;
   /** Next op of the current batch to run (the batch is used up when it reaches its length). */
   #cursor = 0;
   #finished = false;
@@ -36,7 +43,10 @@ export class VmRunner {
     private readonly machine: MachineView,
     private readonly bus: MemoryBus,
     private readonly emit: EventSink,
-  ) {}
+    options: { readonly scale?: number } = {},
+  ) {
+    this.#batch = createOpBatch(batchOps(options.scale ?? 1));
+  }
 
   get finished(): boolean {
     return this.#finished;

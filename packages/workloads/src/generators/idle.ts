@@ -43,11 +43,12 @@ export const idle = defineWorkload({
     const background = new BackgroundTouches(
       scalePages(options.offset, scale),
       pages,
-      // Touches are ops: a miniature makes 1/scale of them, each standing for `scale`.
-      options.rate / scale,
+      // Touches are ops: a miniature keeps every scale-th, each standing for `scale`.
+      options.rate,
       options.writeFraction,
       model,
       ctx.random.split('background'),
+      scale,
     );
     const fill = (batch: OpBatch, now: SimTime): number => {
       const i = background.writeDue(batch, 0, now);

@@ -123,10 +123,11 @@ export const toucher = defineWorkload({
     const background = new BackgroundTouches(
       offset + Math.max(...stepPages),
       resolvePages(options.background.pages, ctx.vmPages, scale),
-      options.background.rate / scale,
+      options.background.rate,
       options.writeFraction,
       model,
       ctx.random.split('background'),
+      scale,
     );
 
     let start = Number.NaN;
