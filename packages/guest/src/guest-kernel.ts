@@ -4,6 +4,7 @@ import {
   type BlockRead,
   type ContentId,
   createBlockRead,
+  type DiskLocality,
   type GuestContext,
   type GuestCounters,
   type GuestHooks,
@@ -135,6 +136,8 @@ export class GuestKernel implements GuestOs {
   readonly #machine: MachineView;
   /** The miniature's scale: each disk block moved stands for this many. */
   readonly #scale: number;
+  /** Whether the workload's disk blocks each stand for R read apart (a miniature's; see DiskLocality). */
+  readonly #locality: (() => DiskLocality) | undefined;
   readonly #hooks: GuestHooks;
   readonly #bootedAt: SimTime;
   // Accesses resolved to pages but not yet sent: flushed before anything that may read or move a page.
@@ -168,8 +171,9 @@ export class GuestKernel implements GuestOs {
     this.#machine = context.machine;
     this.#hooks = context.hooks;
     this.#scale = scaleOf(context);
+    this.#locality = context.diskLocality;
     this.#hints = settings.pageHints;
-    this.#read = createBlockRead(Math.max(1, settings.readaheadBlocks));
+    this.#read = createBlockRead(Math.max(1, settings.fullReadaheadBlocks));
     this.#nextFlush = settings.writeback > 0 ? settings.writeback / 2 : Number.POSITIVE_INFINITY;
     this.use = new Uint8Array(pages);
     this.owner = new Float64Array(pages);
@@ -353,7 +357,7 @@ export class GuestKernel implements GuestOs {
     this.#addBlock(ppn, block);
     // The read goes through readahead, as Linux's retry after page_discard does: cached blocks after it that
     // the host discarded too come back in the same request (each made stable, filled, volatile again).
-    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    const end = Math.min(this.#cache.length, block + this.#window());
     for (let next = block + 1; next < end; next++) {
       const page = this.#cache[next]! - 1;
       if (page < 0 || this.#machine.pageState(this.vm, page) !== PageState.Discarded) break;
@@ -501,7 +505,7 @@ export class GuestKernel implements GuestOs {
   #writeBack(block: number): void {
     this.#written ??= new Float64Array(this.#cache.length);
     const written = this.#written;
-    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    const end = Math.min(this.#cache.length, block + this.#window());
     let next = block;
     for (; next < end; next++) {
       const ppn = this.#cache[next]! - 1;
@@ -514,11 +518,27 @@ export class GuestKernel implements GuestOs {
   }
 
   /**
+   * Whether this miniature's disk blocks each stand for R blocks read apart: then each request stands for R
+   * full-size ones, with the full-size readahead window (it takes in R times the blocks, as the R requests
+   * would). Blocks read together instead read ahead over the window divided by R, one request standing for
+   * the full-size ones its blocks fill.
+   */
+  #apart(): boolean {
+    return this.#scale > 1 && this.#locality?.() === 'apart';
+  }
+
+  /** Blocks one request reads ahead or writes back, at most. */
+  #window(): number {
+    return this.#apart() ? this.settings.fullReadaheadBlocks : this.settings.readaheadBlocks;
+  }
+
+  /**
    * Full-size requests a request of `blocks` stands for, where one full-size request moves up to `window`
-   * blocks: 1 at full size; in a miniature the blocks stand for R times as many (R one-page swap requests).
+   * blocks: 1 at full size; in a miniature the blocks stand for R times as many (R one-page swap requests),
+   * and blocks read apart R requests.
    */
   #requests(blocks: number, window: number): number {
-    return Math.max(1, (blocks * this.#scale) / window);
+    return this.#apart() ? this.#scale : Math.max(1, (blocks * this.#scale) / window);
   }
 
   #diskRead(blocks: number, window: number): void {
@@ -587,10 +607,10 @@ export class GuestKernel implements GuestOs {
     this.#read.length = 0;
     this.#addBlock(ppn, block);
     // Linux's readahead: every page of the window allocated first, then one request reads them all.
-    const end = Math.min(this.#cache.length, block + this.settings.readaheadBlocks);
+    const end = Math.min(this.#cache.length, block + this.#window());
     for (let next = block + 1; next < end && this.#cache[next] === 0; next++) {
       // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
-      if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.settings.readaheadBlocks) break;
+      if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.#window()) break;
       this.#addBlock(this.#cacheBlock(next, true), next);
     }
     this.#readBlocks();

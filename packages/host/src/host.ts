@@ -520,9 +520,12 @@ export class Host {
         for (const d of detectorsOf(slot)) d.onGuestSwapIn?.(ppn, swapSlot);
       },
     };
+    // The guest comes first (the workload runs on it), so it asks for the workload's disk locality later.
+    let workload: Workload | undefined;
     const guest = config.guest.definition.create(config.guest.options, {
       vm,
       pages: config.pages,
+      diskLocality: () => workload?.diskBlocks ?? 'together',
       bus: machine,
       machine,
       backdoor: machine,
@@ -535,7 +538,7 @@ export class Host {
       onBalloonPop: (ppn) => guest.balloon?.onPop(ppn),
       onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
     });
-    const workload = config.workload.definition.create(config.workload.options, {
+    workload = config.workload.definition.create(config.workload.options, {
       vm,
       vmPages: config.pages,
       contents: this.contents,

@@ -4,7 +4,7 @@ import type { ContentId, Ppn, VmId } from '../ids';
 import type { MachineView, MemoryBus, RemapApi } from '../machine';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
-import type { OpBatch } from './workload';
+import type { DiskLocality, OpBatch } from './workload';
 
 /** The guest's balloon driver: pins guest pages through the guest's own allocator and hands them to the host. */
 export interface BalloonDriver {
@@ -147,6 +147,11 @@ export interface GuestContext extends CreateContext {
   readonly machine: MachineView;
   readonly backdoor: BalloonBackdoor;
   readonly hooks: GuestHooks;
+  /**
+   * In a miniature, how its workload's disk blocks stand for the full-size VM's (`Workload.diskBlocks`):
+   * asked at each disk request, as the workload is created after the guest. Absent: `together`.
+   */
+  readonly diskLocality?: () => DiskLocality;
 }
 
 export const defineGuestOs = definer<'guest-os@1', GuestContext, GuestOs>('guest-os@1');

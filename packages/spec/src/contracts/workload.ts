@@ -48,10 +48,23 @@ export function createOpBatch(capacity: number): OpBatch {
   };
 }
 
+/**
+ * How a miniature's disk blocks stand for the full-size VM's (see `Workload.diskBlocks`): `together`, each
+ * for R neighbouring blocks read in the same runs (files read in requests, scans, logs); `apart`, each for R
+ * blocks the workload reads independently of one another (random reads over a table or a region).
+ */
+export type DiskLocality = 'together' | 'apart';
+
 /** A generator or trace of guest memory ops. */
 export interface Workload {
   readonly contract: 'workload@1';
   readonly name: string;
+  /**
+   * In a miniature, how the blocks of its disk I/O stand for the full-size VM's (default `together`): the
+   * guest reads ahead and counts disk requests by it — a full-size readahead window over blocks read apart
+   * takes in blocks that have nothing to do with one another, one request for each R blocks read apart.
+   */
+  readonly diskBlocks?: DiskLocality;
   /**
    * Fills `batch` from index 0 and sets `batch.length`; returns the number of ops written. Zero means the
    * workload has finished. `now` is the VM's simulated time, for workloads that follow a schedule.

@@ -21,6 +21,7 @@ export function withLimits(workload: Workload, limits: Limits, scale = 1): Workl
   return {
     contract: 'workload@1',
     name: workload.name,
+    ...(workload.diskBlocks === undefined ? {} : { diskBlocks: workload.diskBlocks }),
     fill(batch: OpBatch, now: SimTime): number {
       if (Number.isNaN(start)) start = now;
       if (remaining <= 0 || (until !== undefined && now - start >= until)) {

@@ -180,6 +180,7 @@ export const phased = defineWorkload({
       if (phase.buffer !== undefined) copyReads(batch, accesses, base, phase.buffer);
       return finish(batch, writeCompute(batch, accesses, accesses * compute));
     };
-    return withLimits({ contract: 'workload@1', name: 'phased', fill }, options, scale);
+    // A phase reads its file blocks at random, uniform or Zipf, each on its own.
+    return withLimits({ contract: 'workload@1', name: 'phased', diskBlocks: 'apart', fill }, options, scale);
   },
 });

@@ -165,6 +165,8 @@ export const trace = defineWorkload({
     return {
       contract: 'workload@1',
       name: 'trace',
+      // A miniature keeps a spatial sample of the trace's blocks: neighbours in it were apart in the trace.
+      diskBlocks: 'apart',
       reader,
       get loops() {
         return loops;
