@@ -1,10 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultRegistry, parseScenario } from '@hvsim/scenario';
 import { createRandom } from '@hvsim/spec';
+import { afterAll, expect, test } from 'vitest';
 import { DEMO_SCENARIO } from './demo';
 import { fig4Scenario } from './experiments/esx-fig4';
 import { FIG7_SCENARIO } from './experiments/esx-fig7';
 import { mebScenario } from './experiments/meb-balance';
+import { miniatureCheck } from './miniature-check';
+import { formatMiniatureCheck } from './summary';
+import { REPO } from './test-support';
 
 /**
  * A valgrind-lackey trace of a program-like run, written to `path`: instruction fetches over a code segment
@@ -65,4 +71,26 @@ export const miniatureSuite = (dir: string): Record<string, string> => ({
   'esx-fig4': fig4Scenario(10),
   'meb-balance': mebScenario('meb', '26MiB'),
   lackey: lackeyScenario(dir),
+  'datacenter-8g': readFileSync(join(REPO, 'scenarios', 'datacenter-8g.yaml'), 'utf8'),
 });
+
+/**
+ * The issue's acceptance for miniatures, one test per scenario named: at R = 16 and over seeds 1–3, every
+ * VM's mean allocated, swapped, shared and ballooned memory and active estimate within 5% of its configured
+ * memory of the full run's, and its throughput within 10%. A failure prints the whole comparison.
+ */
+export function testMiniaturesOf(names: readonly string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'hvsim-miniature-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const suite = miniatureSuite(dir);
+  test.each(names)(
+    '%s: miniatures at scale 16 against the full run, mean over seeds 1–3',
+    async (name) => {
+      const loaded = await parseScenario(suite[name]!, name, defaultRegistry(), dir);
+      const check = miniatureCheck(loaded, { scales: [16], seeds: [1, 2, 3] });
+      expect(check.rows.length).toBeGreaterThan(0);
+      expect(check.pass, formatMiniatureCheck(check)).toBe(true);
+    },
+    600_000,
+  );
+}

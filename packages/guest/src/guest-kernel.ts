@@ -185,7 +185,7 @@ export class GuestKernel implements GuestOs {
     this.dirty = new Uint8Array(pages);
     this.swapContent = new Float64Array(settings.swapPages);
     this.swapFree = new FreeStack(settings.swapPages);
-    for (let slot = settings.swapPages - 1; slot >= 0; slot--) this.swapFree.push(slot);
+    this.swapFree.pushRange(0, settings.swapPages);
     this.#ops = new Uint32Array(batchCapacity);
     this.#contents = new Float64Array(batchCapacity);
     this.balloon = new BalloonDriver(this, context.backdoor, settings.balloon, pages);
@@ -731,7 +731,7 @@ export class GuestKernel implements GuestOs {
   /** Loads the kernel from the image's first blocks; zeroes the rest of memory if the kind does. */
   #boot(pages: number): SimTime {
     const { kernelPages, habits, diskContent } = this.settings;
-    for (let ppn = pages - 1; ppn >= kernelPages; ppn--) this.zeroed.push(ppn);
+    this.zeroed.pushRange(kernelPages, pages);
     for (let ppn = 0; ppn < kernelPages; ppn++) {
       this.use[ppn] = PageUse.Kernel;
       this.#bus.deviceWrite(this.vm, ppn, diskContent(ppn));

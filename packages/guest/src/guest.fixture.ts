@@ -1,5 +1,5 @@
 import { createMachine, type Machine } from '@hvsim/machine';
-import { createRandom, type GuestHooks } from '@hvsim/spec';
+import { createRandom, type DiskLocality, type GuestHooks } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
 import { linuxGuest } from './linux';
 import type { GuestOptionsInput } from './options';
@@ -14,6 +14,8 @@ export interface TestGuestOptions {
   readonly hooks?: GuestHooks;
   /** A miniature at this scale: the machine's costs and the guest's options scaled (default 1). */
   readonly scale?: number;
+  /** How the workload's disk blocks stand for the full-size VM's in a miniature (default: not said). */
+  readonly diskLocality?: DiskLocality;
 }
 
 /** A guest on a machine of its own, wired as the host kernel wires them (balloon pops reach the driver). */
@@ -36,6 +38,7 @@ export function testGuest(options: TestGuestOptions = {}): { machine: Machine; g
     random: createRandom(1).split('guest'),
     emit: () => {},
     scale: options.scale ?? 1,
+    ...(options.diskLocality === undefined ? {} : { diskLocality: () => options.diskLocality! }),
   }) as GuestKernel;
   machine.setHandlers(vm, {
     onBalloonPop: (ppn) => guest.balloon.onPop(ppn),

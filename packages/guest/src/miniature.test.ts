@@ -91,6 +91,33 @@ describe('disk requests in a miniature', () => {
     expect(machine.counters(guest.vm).time - before).toBeLessThan(disk + time.ms(1)); // not two requests
   });
 
+  it('reads blocks read apart over the full-size window, each request standing for R', () => {
+    const { machine, guest } = testGuest({
+      pages: 256,
+      scale: 16,
+      diskLocality: 'apart',
+      guest: { bootTime: 0 },
+    });
+    const before = machine.counters(guest.vm).time;
+    run(guest, [OpKind.FileRead, 0]); // 32 blocks, standing for 512: the windows of 16 random misses
+    expect(guest.cachedPage(31)).toBeGreaterThanOrEqual(0);
+    expect(guest.cachedPage(32)).toBe(-1);
+    expect(guest.counters().diskReads).toBe(16);
+    expect(machine.counters(guest.vm).diskReads).toBe(16);
+    const disk = 16 * DEFAULT_COSTS.diskRead + (32 * 16 - 16) * DEFAULT_COSTS.diskTransfer;
+    expect(machine.counters(guest.vm).time - before).toBeGreaterThanOrEqual(disk);
+    // The frames' first touches besides (32 zero-fills of 16 pages each), but not a 17th request.
+    expect(machine.counters(guest.vm).time - before).toBeLessThan(disk + DEFAULT_COSTS.diskRead);
+  });
+
+  it('reads blocks read together over the window divided by R, also when the workload says so', () => {
+    const { guest } = testGuest({ scale: 16, diskLocality: 'together', guest: { bootTime: 0 } });
+    run(guest, [OpKind.FileRead, 0]);
+    expect(guest.cachedPage(1)).toBeGreaterThanOrEqual(0);
+    expect(guest.cachedPage(2)).toBe(-1);
+    expect(guest.counters().diskReads).toBe(1);
+  });
+
   it('counts a read of a window smaller than a block as the windows it stands for', () => {
     const { machine, guest } = testGuest({ scale: 64, guest: { bootTime: 0 } });
     run(guest, [OpKind.FileRead, 0]); // 1 block, standing for 64: two windows of 32

@@ -185,6 +185,8 @@ export class Host {
     this.#quantum = config.quantum ?? time.ms(10);
     this.#interval = config.metricInterval ?? time.s(1);
     const emit = (event: SimEvent) => this.events.push(event);
+    // The log says a miniature is one, first; the machine's VM sizes in it are scaled back as metrics are.
+    if (scale > 1) emit({ time: 0, source: 'host', kind: 'miniature', data: { scale } });
     this.contents = new ContentStore();
     this.machine = createMachine({
       contentStore: this.contents,
@@ -193,7 +195,7 @@ export class Host {
       swapSlots: config.swapPages ?? 0,
       ...(config.costs === undefined ? {} : { costs: config.costs }),
       scale,
-      emit,
+      emit: scale === 1 ? emit : (event) => emit(fullSizeVmEvent(event, scale)),
       onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () => {
         const pager = this.#reclamation.pager;
         return pager === undefined ? undefined : this.#mechanisms.get(pager);
@@ -626,6 +628,20 @@ export class Host {
     m.record('shared-frames', 'pages', undefined, up(frames.shared));
     m.record('swap-used', 'pages', undefined, up(machine.usedSwapSlots));
   }
+}
+
+/** A machine event of a miniature as the full host's: `vm-added`'s pages and overhead times the scale. */
+function fullSizeVmEvent(event: SimEvent, scale: number): SimEvent {
+  if (event.kind !== 'vm-added' || event.data === undefined) return event;
+  const { pages, overhead } = event.data;
+  return {
+    ...event,
+    data: {
+      ...event.data,
+      ...(typeof pages === 'number' ? { pages: pages * scale } : {}),
+      ...(typeof overhead === 'number' ? { overhead: overhead * scale } : {}),
+    },
+  };
 }
 
 /** Creates a host from its configuration; VMs due at time 0 power on at once. */

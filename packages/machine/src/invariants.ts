@@ -44,7 +44,7 @@ function mapperOf(machine: Machine, mpn: Mpn): { vm: VmId; page: number } | unde
       const maps =
         state === PageState.Private || state === PageState.Shared
           ? loc === mpn
-          : state === PageState.Swapped && machine.swap.inFlightFrame[loc] === mpn;
+          : state === PageState.Swapped && machine.swap.inFlightFrame(loc) === mpn;
       if (maps) return { vm, page: ppn };
     }
   }
@@ -184,7 +184,7 @@ export function checkInvariants(machine: Machine): void {
             );
           slotOwners[loc] = 1;
           swapped++;
-          const writing = machine.swap.inFlightFrame[loc]!;
+          const writing = machine.swap.inFlightFrame(loc);
           if (writing !== NONE) {
             if (frames.state[writing] !== FrameState.InFlight)
               throw broken(

@@ -283,9 +283,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       pageBytes += m.flags.byteLength + m.state.byteLength + m.loc.byteLength;
       pages += m.pages;
     }
-    const s = this.swap;
-    const swapBytes =
-      s.content.byteLength + s.inFlightFrame.byteLength + s.generation.byteLength + s.slots * 4;
+    const swapBytes = this.swap.byteLength;
     return {
       frameBytes,
       pageBytes,

@@ -44,12 +44,12 @@ describe('SwapDevice writes', () => {
       device.startWrite(s, 100 + s, 10 * (s + 1));
     }
     expect(device.pendingWrites).toBe(3);
-    expect(device.inFlightFrame[0]).toBe(100);
+    expect(device.inFlightFrame(0)).toBe(100);
     expect(complete(device, 5)).toEqual([]);
     expect(complete(device, 20)).toEqual([100, 101]);
-    expect(device.inFlightFrame[0]).toBe(NONE);
-    expect(device.inFlightFrame[1]).toBe(NONE);
-    expect(device.inFlightFrame[2]).toBe(102);
+    expect(device.inFlightFrame(0)).toBe(NONE);
+    expect(device.inFlightFrame(1)).toBe(NONE);
+    expect(device.inFlightFrame(2)).toBe(102);
     expect(device.pendingWrites).toBe(1);
     expect(complete(device, 20)).toEqual([]);
     expect(complete(device, Number.POSITIVE_INFINITY)).toEqual([102]);
@@ -72,16 +72,16 @@ describe('SwapDevice writes', () => {
     const slot = device.allocate(7);
     device.startWrite(slot, 100, 10);
     expect(device.cancelWrite(slot)).toBe(100);
-    expect(device.inFlightFrame[slot]).toBe(NONE);
+    expect(device.inFlightFrame(slot)).toBe(NONE);
     expect(device.cancelWrite(slot)).toBe(-1);
     expect(device.release(slot)).toBe(-1);
 
     expect(device.allocate(8)).toBe(slot);
     device.startWrite(slot, 200, 20);
     expect(complete(device, 10)).toEqual([]);
-    expect(device.inFlightFrame[slot]).toBe(200);
+    expect(device.inFlightFrame(slot)).toBe(200);
     expect(complete(device, 20)).toEqual([200]);
-    expect(device.inFlightFrame[slot]).toBe(NONE);
+    expect(device.inFlightFrame(slot)).toBe(NONE);
   });
 
   it('a cancelled write restarted on the same slot completes only once, at its new time', () => {
