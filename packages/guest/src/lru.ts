@@ -19,8 +19,10 @@ export class LruLists {
   readonly #size = new Float64Array(3);
 
   constructor(pages: number) {
-    this.prev = new Int32Array(pages).fill(-1);
-    this.next = new Int32Array(pages).fill(-1);
+    // A page's links are read only while it is on a list, and set when it goes on one: no fill, so a guest
+    // of a terabyte writes nothing here for pages it has yet to use.
+    this.prev = new Int32Array(pages);
+    this.next = new Int32Array(pages);
     this.list = new Uint8Array(pages);
     this.referenced = new Uint8Array(pages);
   }

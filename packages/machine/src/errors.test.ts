@@ -351,7 +351,7 @@ describe('share', () => {
     expect(e.field).toBe('mpn');
     expect(e.message).toContain('a shared frame');
     expect(e.message).toContain(`got ${privateFrame}`);
-    const free = machine.frames.freeStack[machine.frames.freeTop - 1]!;
+    const free = [...machine.frames.freeFrames()].at(-1)!;
     expect(machine.frameState(free)).toBe(FrameState.Free);
     expect(() => machine.shareWithFrame(vm, 0, free)).toThrow(OutOfRangeError);
     e = thrown(

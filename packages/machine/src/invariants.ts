@@ -107,13 +107,12 @@ export function checkInvariants(machine: Machine): void {
     throw broken('frames', {
       found: 'frame states do not sum to the total',
     });
-  if (frames.freeTop !== counted[FrameState.Free])
+  if (frames.free !== counted[FrameState.Free])
     throw broken('frames', {
-      found: `free stack holds ${frames.freeTop} frames, ${counted[FrameState.Free]} are free`,
+      found: `free stack holds ${frames.free} frames, ${counted[FrameState.Free]} are free`,
     });
   const onStack = new Uint8Array(total);
-  for (let i = 0; i < frames.freeTop; i++) {
-    const mpn = frames.freeStack[i]!;
+  for (const mpn of frames.freeFrames()) {
     if (!(frames.state[mpn] === FrameState.Free && onStack[mpn] === 0))
       throw broken('frames', {
         frame: mpn,

@@ -275,8 +275,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   memoryFootprint(): MemoryFootprint {
     const f = this.frames;
-    const frameBytes =
-      f.state.byteLength + f.content.byteLength + f.refs.small.byteLength + f.freeStack.byteLength;
+    const frameBytes = f.byteLength;
     let pageBytes = 0;
     let pages = 0;
     for (const m of this.#live()) {
