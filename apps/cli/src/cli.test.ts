@@ -118,6 +118,7 @@ describe('hvsim run', () => {
         'host-free.svg',
         'metrics.csv',
         'metrics.json',
+        'summary.json',
         'swapped.png',
         'swapped.svg',
         'throughput.png',
@@ -125,6 +126,9 @@ describe('hvsim run', () => {
       ].sort(),
     );
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8')).toMatch(/^time_s,a\/allocated \(pages\)/);
+    const { outputs: _, ...written } = summary;
+    // summary.json is the printed summary without the list of what was written.
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(written);
   });
 
   it('is deterministic: two runs write byte-identical metrics and event logs', async () => {
