@@ -11,24 +11,9 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
-import { testGuest } from './guest.fixture';
-import type { GuestKernel } from './guest-kernel';
+import { type Op, runOps as run, testGuest } from './guest.fixture';
 import { checkGuestInvariants } from './invariants';
 import { GuestOutOfMemoryError, PageUse } from './page-use';
-
-type Op = [kind: number, target: number, content?: number];
-
-function run(guest: GuestKernel, ...ops: Op[]): void {
-  const batch = createOpBatch(ops.length);
-  ops.forEach(([kind, target, content = 0], i) => {
-    batch.kind[i] = kind;
-    batch.target[i] = target;
-    batch.content[i] = content;
-  });
-  batch.length = ops.length;
-  guest.execute(batch);
-  checkGuestInvariants(guest);
-}
 
 const W = (vpn: number, c: number): Op => [OpKind.Write, vpn, c];
 const R = (vpn: number): Op => [OpKind.Read, vpn];

@@ -1,6 +1,7 @@
 import { createMachine, type Machine } from '@hvsim/machine';
-import { createRandom, type DiskLocality, type GuestHooks } from '@hvsim/spec';
+import { createOpBatch, createRandom, type DiskLocality, type GuestHooks } from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
+import { checkGuestInvariants } from './invariants';
 import { linuxGuest } from './linux';
 import type { GuestOptionsInput } from './options';
 import { windowsGuest } from './windows';
@@ -16,6 +17,22 @@ export interface TestGuestOptions {
   readonly scale?: number;
   /** How the workload's disk blocks stand for the full-size VM's in a miniature (default: not said). */
   readonly diskLocality?: DiskLocality;
+}
+
+/** One op for {@link runOps}: its kind, target and content (default 0). */
+export type Op = [kind: number, target: number, content?: number];
+
+/** Runs the ops, in order, as one batch, and checks the guest's invariants after them. */
+export function runOps(guest: GuestKernel, ...ops: Op[]): void {
+  const batch = createOpBatch(ops.length);
+  ops.forEach(([kind, target, content = 0], i) => {
+    batch.kind[i] = kind;
+    batch.target[i] = target;
+    batch.content[i] = content;
+  });
+  batch.length = ops.length;
+  guest.execute(batch);
+  checkGuestInvariants(guest);
 }
 
 /** A guest on a machine of its own, wired as the host kernel wires them (balloon pops reach the driver). */

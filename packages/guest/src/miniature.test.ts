@@ -1,22 +1,9 @@
 import { DEFAULT_COSTS } from '@hvsim/machine';
-import { createOpBatch, OpKind, time } from '@hvsim/spec';
+import { OpKind, time } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
-import { testGuest } from './guest.fixture';
+import { runOps as run, testGuest } from './guest.fixture';
 import type { GuestKernel } from './guest-kernel';
 import type { GuestOptionsInput } from './options';
-
-type Op = [kind: number, target: number, content?: number];
-
-function run(guest: GuestKernel, ...ops: Op[]): void {
-  const batch = createOpBatch(ops.length);
-  ops.forEach(([kind, target, content = 0], i) => {
-    batch.kind[i] = kind;
-    batch.target[i] = target;
-    batch.content[i] = content;
-  });
-  batch.length = ops.length;
-  guest.execute(batch);
-}
 
 /** Everything in a guest's settings but its content function, which is a new closure each time. */
 function settingsOf(guest: GuestKernel) {
