@@ -137,6 +137,21 @@ describe('ZipfAliasTable', () => {
     expect(stream.drawn).toBeGreaterThanOrEqual(2);
   });
 
+  test('fill takes the words of ties in the stream order, as next does, also past the words it drew ahead', () => {
+    const column = (c: number, coin: number) => c * 2 ** 30 + coin;
+    const whole1 = Math.floor((2 / 3) * 2 ** 30);
+    const tie = column(1, whole1);
+    // Five values from eight words: ties in the first (kept), third (alias) and last value.
+    const words = [tie, 0, column(0, 5), tie, 0xffffffff, column(3, 0), tie, 0];
+    const one = new ZipfAliasTable(3, 0, scriptedStream(words));
+    const stream = scriptedStream(words);
+    const out = new Float64Array(5);
+    new ZipfAliasTable(3, 0, stream).fill(out, 0, 5);
+    expect(Array.from(out)).toEqual([1, 0, 0, 2, 1]);
+    expect(Array.from(out)).toEqual(Array.from({ length: 5 }, () => one.next()));
+    expect(stream.drawn).toBe(words.length);
+  });
+
   test.each([
     ['a permutation of the ranks (folded into the columns)', (rank: number) => rank],
     ['labels beyond the columns (looked up after the draw)', (rank: number) => rank * 1000 + 2 ** 31],
