@@ -86,6 +86,9 @@ export class ZipfSampler {
 /** 2^32. */
 const TWO_32 = 4294967296;
 
+/** Columns from which `fill` draws its random numbers ahead: a 1 MiB table, a core's L2 cache here. */
+const DRAW_AHEAD_COLUMNS = 2 ** 17;
+
 /**
  * Zipf ranks by Walker's alias method, built in O(n) with Vose's algorithm ("A linear algorithm for
  * generating random numbers with a given distribution", IEEE TSE 1991). The table has N = 2^b columns, n
@@ -224,11 +227,12 @@ export class ZipfAliasTable {
       for (let i = start; i < end; i++) out[i] = offset + this.next();
       return;
     }
-    // next(), written out with its fields in locals: the hot loop of every Zipf workload. The random numbers
-    // are drawn first, one per value, so the lookup loop is only loads: a large table misses the caches on
-    // almost every column, and without the generator's chain between them many misses overlap. A tie takes
-    // its extra numbers from the ones drawn next; the last values, with none left, draw their own.
-    const count = end - start;
+    // next(), written out with its fields in locals: the hot loop of every Zipf workload. From a large table
+    // the random numbers are drawn first, one per value, so the lookup loop is only loads: such a table misses
+    // the caches on almost every column, and without the generator's chain between them many misses overlap
+    // (a table in cache only loses by it). A tie takes its extra numbers from the ones drawn next; the last
+    // values, with none left, draw their own.
+    const count = this.columns >= DRAW_AHEAD_COLUMNS ? end - start : 0;
     if (this.#draws.length < count) this.#draws = new Int32Array(count);
     const draws = this.#draws;
     const random = this.#random;
