@@ -137,6 +137,40 @@ describe('ZipfAliasTable', () => {
     expect(stream.drawn).toBeGreaterThanOrEqual(2);
   });
 
+  test('fill takes the words of ties in the stream order, as next does', () => {
+    const column = (c: number, coin: number) => c * 2 ** 30 + coin;
+    const whole1 = Math.floor((2 / 3) * 2 ** 30);
+    const tie = column(1, whole1);
+    // Five values from eight words: ties in the first (kept), third (alias) and last value.
+    const words = [tie, 0, column(0, 5), tie, 0xffffffff, column(3, 0), tie, 0];
+    const one = new ZipfAliasTable(3, 0, scriptedStream(words));
+    const stream = scriptedStream(words);
+    const out = new Float64Array(5);
+    new ZipfAliasTable(3, 0, stream).fill(out, 0, 5);
+    expect(Array.from(out)).toEqual([1, 0, 0, 2, 1]);
+    expect(Array.from(out)).toEqual(Array.from({ length: 5 }, () => one.next()));
+    expect(stream.drawn).toBe(words.length);
+  });
+
+  test('a table too large for the cache, whose fill draws ahead, also fills the draws of next, ties included', () => {
+    const random = createRandom(5);
+    let drawn = 0;
+    const counted = {
+      ...random,
+      nextU32() {
+        drawn++;
+        return random.nextU32();
+      },
+    };
+    const n = 100_000; // 2^17 columns of 15 coin bits: a tie in about 2^15 draws
+    const values = 2 ** 18;
+    const out = new Float64Array(values);
+    new ZipfAliasTable(n, 0.99, counted).fill(out, 0, values);
+    expect(drawn).toBeGreaterThan(values); // ties took more words
+    const one = new ZipfAliasTable(n, 0.99, createRandom(5));
+    for (let i = 0; i < values; i++) if (out[i] !== one.next()) expect.fail(`value ${i} differs`);
+  });
+
   test.each([
     ['a permutation of the ranks (folded into the columns)', (rank: number) => rank],
     ['labels beyond the columns (looked up after the draw)', (rank: number) => rank * 1000 + 2 ** 31],

@@ -86,6 +86,9 @@ export class ZipfSampler {
 /** 2^32. */
 const TWO_32 = 4294967296;
 
+/** Columns from which `fill` draws its random numbers ahead: a 1 MiB table, a core's L2 cache here. */
+const DRAW_AHEAD_COLUMNS = 2 ** 17;
+
 /**
  * Zipf ranks by Walker's alias method, built in O(n) with Vose's algorithm ("A linear algorithm for
  * generating random numbers with a given distribution", IEEE TSE 1991). The table has N = 2^b columns, n
@@ -127,6 +130,10 @@ export class ZipfAliasTable {
   readonly #fractions: Float64Array;
   /** Labels to look up after a draw, when they could not be folded into the columns. */
   readonly #lookup: Uint32Array | undefined;
+  /** Random numbers `fill` drew ahead (as int32), the next one to use and how many there are. */
+  #draws = new Int32Array(0);
+  #at = 0;
+  #drawn = 0;
 
   constructor(n: number, exponent: number, random: RandomStream, labels?: Uint32Array) {
     checkZipf(n, exponent, labels);
@@ -220,21 +227,39 @@ export class ZipfAliasTable {
       for (let i = start; i < end; i++) out[i] = offset + this.next();
       return;
     }
-    // next(), written out with its fields in locals: the hot loop of every Zipf workload.
+    // next(), written out with its fields in locals: the hot loop of every Zipf workload. From a large table
+    // the random numbers are drawn first, one per value, so the lookup loop is only loads: such a table misses
+    // the caches on almost every column, and without the generator's chain between them many misses overlap
+    // (a table in cache only loses by it). A tie takes its extra numbers from the ones drawn next; the last
+    // values, with none left, draw their own.
+    const count = this.columns >= DRAW_AHEAD_COLUMNS ? end - start : 0;
+    if (this.#draws.length < count) this.#draws = new Int32Array(count);
+    const draws = this.#draws;
     const random = this.#random;
+    for (let j = 0; j < count; j++) draws[j] = random.nextU32();
+    this.#drawn = count;
     const columns = this.#columns;
     const coinBits = this.#coinBits;
     const coinMask = this.#coinMask;
+    let at = 0;
     for (let i = start; i < end; i++) {
-      const u = random.nextU32();
+      const u = at < count ? draws[at++]! : random.nextU32();
       const c = u >>> coinBits;
       const r = u & coinMask;
       const word = columns[2 * c]!;
       const whole = word & coinMask;
       const own = word >>> coinBits;
       const other = columns[2 * c + 1]!;
-      out[i] = offset + (r === whole ? this.#tie(c, own) : other ^ ((other ^ own) & ((r - whole) >> 31)));
+      if (r === whole) {
+        this.#at = at;
+        out[i] = offset + this.#tie(c, own);
+        at = this.#at;
+      } else {
+        out[i] = offset + (other ^ ((other ^ own) & ((r - whole) >> 31)));
+      }
     }
+    this.#at = 0;
+    this.#drawn = 0;
   }
 
   /**
@@ -264,7 +289,7 @@ export class ZipfAliasTable {
       f *= TWO_32;
       const bits = Math.floor(f);
       f -= bits;
-      const v = this.#random.nextU32();
+      const v = this.#at < this.#drawn ? this.#draws[this.#at++]! >>> 0 : this.#random.nextU32();
       if (v < bits) return own;
       if (v > bits) break;
     }
