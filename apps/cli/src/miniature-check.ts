@@ -79,6 +79,10 @@ function means(table: MetricsTable): Map<string, number> {
   return found;
 }
 
+/** `value`'s error relative to `reference`; of a reference of 0, none if the value is 0 too, else infinite. */
+const relativeError = (value: number, reference: number): number =>
+  reference !== 0 ? (value - reference) / reference : value === 0 ? 0 : Number.POSITIVE_INFINITY;
+
 /** Runs the scenario in full and as each miniature, over every seed, and compares their per-VM means. */
 export function miniatureCheck(loaded: LoadedScenario, options: MiniatureCheckOptions): MiniatureCheck {
   const seeds = options.seeds ?? [loaded.host.seed];
@@ -118,13 +122,7 @@ export function miniatureCheck(loaded: LoadedScenario, options: MiniatureCheckOp
         full: shown(reference),
         miniatures: miniatures.map(({ scale, means: mini }) => {
           const value = mini.get(key) ?? 0;
-          const error = memory
-            ? (value - reference) / vm.pages
-            : reference === 0
-              ? value === 0
-                ? 0
-                : Number.POSITIVE_INFINITY
-              : (value - reference) / reference;
+          const error = memory ? (value - reference) / vm.pages : relativeError(value, reference);
           return {
             scale,
             value: shown(value),

@@ -70,8 +70,9 @@ export interface GuestSettings {
   /** Blocks one page-cache miss reads in a single request: the missed one and those after it not cached. */
   readonly readaheadBlocks: number;
   /**
-   * The readahead window of the full-size VM a miniature stands for (`readaheadBlocks` at scale 1): a
-   * miniature request of b blocks stands for b·R / this many full-size requests, and at least one.
+   * The readahead window of the full-size VM a miniature stands for (`readaheadBlocks` at scale 1): the
+   * window of blocks read apart, and for blocks read together what sets the full-size requests a request
+   * stands for (b·R / this many, at least one).
    */
   readonly fullReadaheadBlocks: number;
   /** Name of the base disk image, for sharing-aware block devices. */
@@ -607,10 +608,11 @@ export class GuestKernel implements GuestOs {
     this.#read.length = 0;
     this.#addBlock(ppn, block);
     // Linux's readahead: every page of the window allocated first, then one request reads them all.
-    const end = Math.min(this.#cache.length, block + this.#window());
+    const window = this.#window();
+    const end = Math.min(this.#cache.length, block + window);
     for (let next = block + 1; next < end && this.#cache[next] === 0; next++) {
       // Under pressure, a window larger than the inactive list would evict its own pages (or active ones).
-      if (this.freePages === 0 && this.lru.size(LruList.Inactive) < this.#window()) break;
+      if (this.freePages === 0 && this.lru.size(LruList.Inactive) < window) break;
       this.#addBlock(this.#cacheBlock(next, true), next);
     }
     this.#readBlocks();

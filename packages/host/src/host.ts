@@ -11,6 +11,7 @@ import {
   HvsimError,
   type MetricsTable,
   type Pages,
+  type RandomStream,
   type ReclamationMechanism,
   type ReclamationPolicy,
   type SharingEngine,
@@ -149,6 +150,8 @@ export class Host {
   /** Real page contents of the run (from files and disk images), shared by every VM. */
   readonly contents: ContentStore;
   readonly events: SimEvent[] = [];
+  /** Where every factory and the machine log their events. */
+  readonly #sink = (event: SimEvent) => this.events.push(event);
   readonly #slots: VmSlot[];
   readonly #scheduler = new Scheduler();
   readonly #metrics = new MetricsRecorder();
@@ -176,15 +179,15 @@ export class Host {
   #state: string | undefined;
 
   constructor(full: HostConfig) {
-    this.scale = scaleOfConfig(full);
-    const config = miniatureConfig(full, this.scale);
-    const scale = this.scale;
+    const scale = scaleOfConfig(full);
+    this.scale = scale;
+    const config = miniatureConfig(full, scale);
     this.#config = config;
     this.#plan = admissionPlan(config);
     this.#random = createRandom(config.seed);
     this.#quantum = config.quantum ?? time.ms(10);
     this.#interval = config.metricInterval ?? time.s(1);
-    const emit = (event: SimEvent) => this.events.push(event);
+    const emit = this.#sink;
     // The log says a miniature is one, first; the machine's VM sizes in it are scaled back as metrics are.
     if (scale > 1) emit({ time: 0, source: 'host', kind: 'miniature', data: { scale } });
     this.contents = new ContentStore();
@@ -219,11 +222,7 @@ export class Host {
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
-    const context = (name: string): CreateContext => ({
-      random: this.#random.split(`policy:${name}`),
-      emit,
-      scale,
-    });
+    const context = (name: string) => this.#context(this.#random, `policy:${name}`);
     this.#allocation = policies.allocation
       ? policies.allocation.definition.create(policies.allocation.options, context('allocation'))
       : nullAllocation;
@@ -459,6 +458,11 @@ export class Host {
     return sharing.repay(slot.runner!.vm, Math.min(fall, over));
   }
 
+  /** What every factory is made with: a stream split off `random`, the event log, the scale. */
+  #context(random: RandomStream, stream: string): CreateContext {
+    return { random: random.split(stream), emit: this.#sink, scale: this.scale };
+  }
+
   /** Slots of the VMs powered on now. */
   #running(): VmSlot[] {
     return this.#slots.filter((s) => s.runner !== undefined && !s.off);
@@ -505,7 +509,6 @@ export class Host {
       overheadFrames: config.overheadPages ?? 0,
     });
     const random = this.#random.split(`vm:${config.name}`);
-    const emit = (event: SimEvent) => this.events.push(event);
     const slot = this.#slots.find((s) => s.config === config)!;
     // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
     const sharing = this.#sharing;
@@ -525,6 +528,7 @@ export class Host {
     // The guest comes first (the workload runs on it), so it asks for the workload's disk locality later.
     let workload: Workload | undefined;
     const guest = config.guest.definition.create(config.guest.options, {
+      ...this.#context(random, 'guest'),
       vm,
       pages: config.pages,
       diskLocality: () => workload?.diskBlocks ?? 'together',
@@ -532,32 +536,26 @@ export class Host {
       machine,
       backdoor: machine,
       hooks,
-      random: random.split('guest'),
-      emit,
-      scale: this.scale,
     });
     machine.setHandlers(vm, {
       onBalloonPop: (ppn) => guest.balloon?.onPop(ppn),
       onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
     });
     workload = config.workload.definition.create(config.workload.options, {
+      ...this.#context(random, 'workload'),
       vm,
       vmPages: config.pages,
       contents: this.contents,
       ...(this.#config.baseDir === undefined ? {} : { baseDir: this.#config.baseDir }),
-      random: random.split('workload'),
-      emit,
-      scale: this.scale,
     });
-    const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, emit, {
+    const runner = new VmRunner(vm, config.name, guest, workload, this.#now, machine, machine, this.#sink, {
       scale: this.scale,
     });
     if (config.detector) {
-      slot.detector = config.detector.definition.create(config.detector.options, {
-        random: random.split('detector'),
-        emit,
-        scale: this.scale,
-      });
+      slot.detector = config.detector.definition.create(
+        config.detector.options,
+        this.#context(random, 'detector'),
+      );
       slot.detector.attach({ vm, machine, traps: this.#traps.forVm(vm, config.pages) });
     }
     const seen = new Map<string, number>();
@@ -565,11 +563,7 @@ export class Host {
       const name = use.definition.name;
       const repeat = (seen.get(name) ?? 0) + 1;
       seen.set(name, repeat);
-      const detector = use.definition.create(use.options, {
-        random: random.split(`observer:${i}`),
-        emit,
-        scale: this.scale,
-      });
+      const detector = use.definition.create(use.options, this.#context(random, `observer:${i}`));
       // Each observer of a kind registers its trap channel under a name of its own.
       const traps = this.#traps.forVm(vm, config.pages, `observer:${i}`);
       detector.attach({ vm, machine, traps });

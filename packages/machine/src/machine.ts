@@ -346,13 +346,18 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   diskRead(vm: VmId, blocks = 1, requests = 1): void {
     const c = this.#vm(vm).counters;
     c.diskReads += requests;
-    c.time += requests * this.costs.diskRead + (blocks * this.#scale - requests) * this.costs.diskTransfer;
+    c.time += this.#diskTime(this.costs.diskRead, blocks, requests);
   }
 
   diskWrite(vm: VmId, blocks = 1, requests = 1): void {
     const c = this.#vm(vm).counters;
     c.diskWrites += requests;
-    c.time += requests * this.costs.diskWrite + (blocks * this.#scale - requests) * this.costs.diskTransfer;
+    c.time += this.#diskTime(this.costs.diskWrite, blocks, requests);
+  }
+
+  /** `requests` latencies, and the transfer of each block they stand for after each request's first. */
+  #diskTime(latency: SimTime, blocks: number, requests: number): SimTime {
+    return requests * latency + (blocks * this.#scale - requests) * this.costs.diskTransfer;
   }
 
   // ---- guest accesses ----------------------------------------------------------------------------------
