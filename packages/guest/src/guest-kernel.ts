@@ -109,7 +109,7 @@ export class GuestKernel implements GuestOs {
   readonly cmm: CmmModule | undefined;
   /** Per guest-physical page: its use and owner (virtual page or disk block). */
   readonly use: Uint8Array;
-  readonly owner: Float64Array;
+  readonly owner: Uint32Array;
   readonly lru: LruLists;
   /** Free pages known to hold zeros, and free pages that may not. */
   readonly zeroed: FreeStack;
@@ -177,7 +177,7 @@ export class GuestKernel implements GuestOs {
     this.#read = createBlockRead(Math.max(1, settings.fullReadaheadBlocks));
     this.#nextFlush = settings.writeback > 0 ? settings.writeback / 2 : Number.POSITIVE_INFINITY;
     this.use = new Uint8Array(pages);
-    this.owner = new Float64Array(pages);
+    this.owner = new Uint32Array(pages);
     this.lru = new LruLists(pages);
     this.zeroed = new FreeStack(pages);
     this.dirtyFree = new FreeStack(pages);

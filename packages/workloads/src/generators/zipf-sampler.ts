@@ -1,4 +1,5 @@
 import { InvalidInputError, type RandomStream } from '@hvsim/spec';
+import { type ZipfAliasShape, zipfAliasShape } from './zipf-alias-shape';
 
 /**
  * Largest n for which ZipfSampler builds an alias table: 2^20 ranks (a 4 GiB working set of 4 KiB pages).
@@ -103,7 +104,8 @@ const DRAW_AHEAD_COLUMNS = 2 ** 17;
  * probabilities are those of the table to the last bit of its doubles; building the table rounds each column
  * by about 2^−52 of the largest weight times the number of columns, far below any statistical test.
  *
- * Memory: 16 bytes a column, built once; a draw allocates nothing and reads 8 of them, in one cache line.
+ * Memory: 8 bytes a column, and 16 more shared by every table of the same n and exponent (ZipfAliasShape);
+ * a draw allocates nothing and reads 8 bytes, in one cache line.
  * Columns are visited uniformly, so the table is the largest thing a draw keeps in cache, and the hot part
  * is kept small: column c's own value (its rank, or the rank's label) and ⌊t_c⌋ packed in one 32-bit word
  * (b + k = 32 bits) and its alias's value in the next; the fractions of the t_c, needed only to break ties,
@@ -118,6 +120,8 @@ export class ZipfAliasTable {
   /** Columns of the table, a power of two ≥ n. */
   readonly columns: number;
   readonly #random: RandomStream;
+  /** What the table shares with every table of its n and exponent: the fractions for ties, and more. */
+  readonly #shape: ZipfAliasShape;
   /** Bits of a draw left after the column bits: 32 − log2(columns). */
   readonly #coinBits: number;
   readonly #coinMask: number;
@@ -126,8 +130,6 @@ export class ZipfAliasTable {
    * chance to keep column c's own rank scaled to the coin bits; and the alias's value.
    */
   readonly #columns: Int32Array;
-  /** t_c − ⌊t_c⌋ per column, for ties. */
-  readonly #fractions: Float64Array;
   /** Labels to look up after a draw, when they could not be folded into the columns. */
   readonly #lookup: Uint32Array | undefined;
   /** Random numbers `fill` drew ahead (as int32), the next one to use and how many there are. */
@@ -141,69 +143,17 @@ export class ZipfAliasTable {
     this.n = n;
     this.exponent = exponent;
     this.#random = random;
-    const bits = Math.max(2, Math.ceil(Math.log2(n)));
-    const columns = 2 ** bits;
-    this.columns = columns;
-    this.#coinBits = 32 - bits;
-    this.#coinMask = 2 ** this.#coinBits - 1;
-    // Weights scaled so that they sum to the number of columns.
-    const scaled = new Float64Array(columns);
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      const w = (k + 1) ** -exponent;
-      scaled[k] = w;
-      total += w;
-    }
-    const scale = columns / total;
-    for (let k = 0; k < n; k++) scaled[k]! *= scale;
-    const alias = new Uint32Array(columns);
-    // Vose: columns under 1 ("small") stack up from the front of `work`, the others ("large") from the back.
-    const work = new Uint32Array(columns);
-    let small = 0;
-    let large = columns;
-    for (let c = 0; c < columns; c++) {
-      if (scaled[c]! < 1) work[small++] = c;
-      else work[--large] = c;
-    }
-    while (small > 0 && large < columns) {
-      const s = work[--small]!;
-      const g = work[large++]!;
-      // Column s keeps its own mass and takes the rest of its 1 from g.
-      alias[s] = g;
-      const rest = scaled[g]! + scaled[s]! - 1;
-      scaled[g] = rest;
-      if (rest < 1) work[small++] = g;
-      else work[--large] = g;
-    }
-    // What is left is full columns, up to rounding: they keep their own rank (never a rank ≥ n, which has
-    // no mass: such a column can only be left over through rounding, and then gives rank 0).
-    while (large < columns) {
-      const g = work[large++]!;
-      scaled[g] = 1;
-      alias[g] = g;
-    }
-    while (small > 0) {
-      const s = work[--small]!;
-      scaled[s] = s < n ? 1 : 0;
-      alias[s] = s < n ? s : 0;
-    }
-    // The keep chances, scaled to the coin bits (exact: a power-of-two scale).
-    const coinBits = this.#coinBits;
-    const coinScale = 2 ** coinBits;
-    this.#columns = new Int32Array(2 * columns);
-    this.#fractions = new Float64Array(columns);
-    const fold = labels === undefined || labels.every((label) => label < columns);
-    this.#lookup = fold ? undefined : labels;
-    const value = (rank: number) => (fold && labels !== undefined ? labels[rank]! : rank);
-    for (let c = 0; c < columns; c++) {
-      const t = scaled[c]! * coinScale;
-      // Columns ≥ n never keep (t = 0); a full column keeps always: store it as its own alias.
-      const full = t >= coinScale;
-      const own = c < n ? c : alias[c]!;
-      const whole = full ? 0 : Math.floor(t);
-      this.#columns[2 * c] = (value(own) << coinBits) | whole;
-      this.#columns[2 * c + 1] = value(full ? own : alias[c]!);
-      this.#fractions[c] = full ? 0 : t - whole;
+    const shape = zipfAliasShape(n, exponent);
+    this.#shape = shape;
+    this.columns = shape.columns;
+    this.#coinBits = shape.coinBits;
+    this.#coinMask = 2 ** shape.coinBits - 1;
+    if (labels?.every((label) => label < shape.columns)) {
+      this.#lookup = undefined;
+      this.#columns = foldLabels(shape, labels);
+    } else {
+      this.#lookup = labels;
+      this.#columns = shape.words;
     }
   }
 
@@ -273,7 +223,7 @@ export class ZipfAliasTable {
     const label = (value: number) => (this.#lookup === undefined ? value : this.#lookup[value]!);
     for (let c = 0; c < this.columns; c++) {
       const word = this.#columns[2 * c]!;
-      const q = ((word & this.#coinMask) + this.#fractions[c]!) * 2 ** -coinBits;
+      const q = ((word & this.#coinMask) + this.#shape.fractions[c]!) * 2 ** -coinBits;
       const own = label(word >>> coinBits);
       const other = label(this.#columns[2 * c + 1]!);
       if (own < size) out[own]! += q * unit;
@@ -284,7 +234,7 @@ export class ZipfAliasTable {
 
   /** r = ⌊t_c⌋: keep column c's own value `own` iff the fraction V that follows r is below t_c − r, in [0, 1). */
   #tie(c: number, own: number): number {
-    let f = this.#fractions[c]!;
+    let f = this.#shape.fractions[c]!;
     while (f > 0) {
       f *= TWO_32;
       const bits = Math.floor(f);
@@ -296,6 +246,19 @@ export class ZipfAliasTable {
     // V ≥ f: v above p's bits, or equal to all of them.
     return this.#columns[2 * c + 1]!;
   }
+}
+
+/** The shape's columns with each rank replaced by its label (all below the number of columns). */
+function foldLabels(shape: ZipfAliasShape, labels: Uint32Array): Int32Array {
+  const { words, coinBits } = shape;
+  const mask = 2 ** coinBits - 1;
+  const folded = new Int32Array(words.length);
+  for (let i = 0; i < words.length; i += 2) {
+    const word = words[i]!;
+    folded[i] = (labels[word >>> coinBits]! << coinBits) | (word & mask);
+    folded[i + 1] = labels[words[i + 1]!]!;
+  }
+  return folded;
 }
 
 /** log1p(x)/x, continued to x = 0 by its Taylor series. */
