@@ -77,23 +77,31 @@ describe('hvsim run --scale', () => {
     expect((await json('--scale', '2')).scale).toBe(2);
   });
 
-  it('writes summary.json with the scale, and charts titled as a miniature’s', async () => {
+  it('says it is a miniature in every output: summary.json, the metrics, the event log, the charts', async () => {
     const out = tmp();
     const io = capture();
     expect(await main(['run', SMALL, '-o', out, '--scale', '4'], io)).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ scenario: 'small', seed: 3, scale: 4, simulatedSeconds: 0.06 });
     expect(summary.outputs).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).scale).toBe(4);
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^time_s,scale,/);
+    expect(csv[1]).toMatch(/^0,4,/);
+    const first = JSON.parse(readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n')[0]!);
+    expect(first).toMatchObject({ kind: 'miniature', data: { scale: 4 } });
     expect(readFileSync(join(out, 'allocation.svg'), 'utf8')).toContain(
       '(miniature at scale 4, scaled back)',
     );
     expect(io.stdout.join('')).toContain(MINIATURE_LINE);
   });
 
-  it('writes summary.json with scale 1 for a full run', async () => {
+  it('writes summary.json with scale 1 for a full run, and metrics without a scale', async () => {
     const out = tmp();
     expect(await main(['run', SMALL, '-o', out, '--no-charts'], capture())).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).scale).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).not.toHaveProperty('scale');
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8')).toMatch(/^time_s,[^s]/);
   });
 
   it.each(['0', '1.5', String(MAX_SCALE + 1), 'x'])(

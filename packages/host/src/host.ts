@@ -314,7 +314,8 @@ export class Host {
   }
 
   metrics(): MetricsTable {
-    return this.#metrics.table();
+    const table = this.#metrics.table();
+    return this.scale === 1 ? table : { ...table, scale: this.scale };
   }
 
   stats(): RunStats {

@@ -219,6 +219,8 @@ describe('a host at a scale', () => {
     expect(mean(mini, undefined, 'free') / mean(full, undefined, 'free')).toBeGreaterThan(0.75);
     expect(mean(mini, undefined, 'free') / mean(full, undefined, 'free')).toBeLessThan(1.25);
 
+    expect(mini.metrics().scale).toBe(4);
+    expect(full.metrics()).not.toHaveProperty('scale');
     const stats = mini.stats();
     expect(stats.scale).toBe(4);
     expect(full.stats().scale).toBe(1);

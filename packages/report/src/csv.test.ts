@@ -20,6 +20,12 @@ const table: MetricsTable = {
 };
 
 describe('metricsToCsv', () => {
+  it("gives a miniature's scale a column of its own, after the time", () => {
+    const lines = metricsToCsv({ ...table, scale: 64 }).split('\n');
+    expect(lines[0]).toBe('time_s,scale,vm1/allocated (pages),vm1/throughput (ops/s),host/free (pages)');
+    expect(lines[1]).toBe('0,64,0,0.1,65536');
+  });
+
   it('writes time in seconds, then one column per series named <vm|host>/<name> (<unit>)', () => {
     expect(metricsToCsv(table)).toBe(
       [
@@ -102,9 +108,20 @@ describe('metricsToJson', () => {
     expect(metricsToJson(table)).toBe(text);
   });
 
+  it("says a miniature's scale, and reads it back", () => {
+    const text = metricsToJson({ ...table, scale: 16 });
+    expect(JSON.parse(text).scale).toBe(16);
+    expect(metricsFromJson(text).scale).toBe(16);
+    expect(JSON.parse(metricsToJson(table))).not.toHaveProperty('scale');
+    expect(metricsFromJson(metricsToJson(table))).not.toHaveProperty('scale');
+  });
+
   it('names what is wrong with bad JSON', () => {
     expect(() => metricsFromJson('{')).toThrow(/metrics\.json: expected JSON/);
     expect(() => metricsFromJson('{"times":[],"series":[{"name":1}]}')).toThrow(/series\[0\]/);
+    expect(() => metricsFromJson('{"scale":1,"times":[],"series":[]}')).toThrow(
+      /metrics\.json: scale: expected a miniature's scale above 1, got 1/,
+    );
   });
 });
 

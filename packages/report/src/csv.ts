@@ -57,15 +57,18 @@ function checkTable(table: MetricsTable): void {
 }
 
 /**
- * The metrics as a wide CSV: a `time_s` column (host simulated time in seconds), then one column per series
- * named `<vm>/<name> (<unit>)` or `host/<name> (<unit>)`, in the table's order. Lines end in `\n`, the
- * last one too. The same table always gives the same bytes.
+ * The metrics as a wide CSV: a `time_s` column (host simulated time in seconds), a miniature's `scale` column
+ * (R on every row, so a file read alone still says its values stand for a host R times larger than the one
+ * simulated), then one column per series named `<vm>/<name> (<unit>)` or `host/<name> (<unit>)`, in the
+ * table's order. Lines end in `\n`, the last one too. The same table always gives the same bytes.
  */
 export function metricsToCsv(table: MetricsTable): string {
   checkTable(table);
-  const lines: string[] = [['time_s', ...table.series.map(seriesColumn)].map(csvField).join(',')];
+  const scale = table.scale === undefined ? [] : [formatCsvNumber(table.scale)];
+  const header = ['time_s', ...(scale.length === 0 ? [] : ['scale']), ...table.series.map(seriesColumn)];
+  const lines: string[] = [header.map(csvField).join(',')];
   for (let row = 0; row < table.times.length; row++) {
-    const cells = [nanosToSecondsText(table.times[row]!)];
+    const cells = [nanosToSecondsText(table.times[row]!), ...scale];
     for (const series of table.series) cells.push(formatCsvNumber(series.values[row]!));
     lines.push(cells.join(','));
   }
@@ -77,18 +80,22 @@ const jsonNumber = (value: number): number | null => (Number.isFinite(value) ? v
 
 /** A metrics table as plain JSON: what {@link metricsToJson} writes and {@link metricsFromJson} reads. */
 export interface MetricsJson {
+  /** A miniature's scale R: the values are the full host's. Absent at full size. */
+  readonly scale?: number;
   /** Sample times, host simulated time in nanoseconds. */
   readonly times: number[];
   readonly series: { name: string; unit: string; vm?: string; values: (number | null)[] }[];
 }
 
 /**
- * The metrics as plain JSON with arrays (`{ "times": [ns…], "series": [{ name, unit, vm?, values }] }`):
- * times stay in nanoseconds as in the table; `NaN` and infinities become `null`. Ends in a line break.
+ * The metrics as plain JSON with arrays (`{ "scale"?: R, "times": [ns…], "series": [{ name, unit, vm?,
+ * values }] }`): times stay in nanoseconds as in the table; `NaN` and infinities become `null`. Ends in a
+ * line break.
  */
 export function metricsToJson(table: MetricsTable): string {
   checkTable(table);
   const json: MetricsJson = {
+    ...(table.scale === undefined ? {} : { scale: table.scale }),
     times: Array.from(table.times, (time) => jsonNumber(time) ?? 0),
     series: table.series.map((series) => ({
       name: series.name,
@@ -112,7 +119,12 @@ export function metricsFromJson(text: string): MetricsTable {
   if (!record || !Array.isArray(record.times) || !Array.isArray(record.series)) {
     throw new InvalidInputError('metrics.json', 'expected an object with "times" and "series" arrays');
   }
+  const { scale } = record;
+  if (!(scale === undefined || (typeof scale === 'number' && scale > 1))) {
+    throw new InvalidInputError('metrics.json: scale', `expected a miniature's scale above 1, got ${scale}`);
+  }
   return {
+    ...(scale === undefined ? {} : { scale }),
     times: Float64Array.from(record.times),
     series: record.series.map((series, index) => {
       if (

@@ -15,6 +15,8 @@ export interface MetricSeries {
 export interface MetricsTable {
   readonly times: Float64Array;
   readonly series: readonly MetricSeries[];
+  /** A miniature's scale R (above 1), whose values are scaled back to the full host's; absent at full size. */
+  readonly scale?: number;
 }
 
 /** The end of a metrics table's time axis, for reports. */
