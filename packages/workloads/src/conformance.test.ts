@@ -12,15 +12,17 @@ const generators: Definition<'workload@1', z.ZodType, WorkloadContext, Workload>
 
 /** Every workload this package exports keeps the contract's properties (the suite any workload can run). */
 describe('workload conformance', () => {
-  it.each(generators.map((d) => [d.name, d] as const))('%s', (name, definition) => {
-    checkWorkloadConformance(definition, { options: SMALL_SETTINGS[name], vmPages: 4096 });
+  const cases = [1, 16].flatMap((scale) => generators.map((d) => [d.name, scale, d] as const));
+  it.each(cases)('%s at scale %d', (name, scale, definition) => {
+    checkWorkloadConformance(definition, { options: SMALL_SETTINGS[name], vmPages: 4096, scale });
   });
 
-  it('trace', () => {
+  it.each([1, 16])('trace at scale %d', (scale) => {
     checkWorkloadConformance(trace, {
       options: { path: 'example.hvsim.csv', format: 'hvsim-csv' },
       baseDir: resolve(import.meta.dirname, 'traces/fixtures'),
       vmPages: 4096,
+      scale,
     });
   });
 });

@@ -11,7 +11,8 @@ type Fault =
   | 'zero-compute'
   | 'bad-content'
   | 'after-finish'
-  | 'nondeterministic';
+  | 'nondeterministic'
+  | 'full-size-pages';
 
 let calls = 0;
 
@@ -34,7 +35,8 @@ const toy = (fault?: Fault) =>
             ? fault === 'zero-compute'
               ? 0
               : 1000
-            : ctx.random.nextInt(ctx.vmPages) + (fault === 'outside-vm' ? ctx.vmPages : 0);
+            : ctx.random.nextInt(fault === 'full-size-pages' ? ctx.vmPages * (ctx.scale ?? 1) : ctx.vmPages) +
+              (fault === 'outside-vm' ? ctx.vmPages : 0);
           batch.content[i] = fault === 'bad-content' ? -1 : fault === 'nondeterministic' ? calls++ : 5;
         }
         left -= n;
@@ -49,6 +51,32 @@ const toy = (fault?: Fault) =>
 describe('checkWorkloadConformance', () => {
   it('passes a workload that keeps the contract', () => {
     expect(() => checkWorkloadConformance(toy(), { vmPages: 64, numRuns: 30 })).not.toThrow();
+  });
+
+  it('passes it as a miniature, which sees the scale and the miniature VM', () => {
+    let seen: unknown;
+    const definition = toy();
+    const spy = {
+      ...definition,
+      create: (...args: Parameters<typeof definition.create>) => {
+        seen ??= { scale: args[1].scale, vmPages: args[1].vmPages };
+        return definition.create(...args);
+      },
+    };
+    expect(() => checkWorkloadConformance(spy, { vmPages: 64, scale: 16, numRuns: 10 })).not.toThrow();
+    expect(seen).toEqual({ scale: 16, vmPages: 4 });
+  });
+
+  it('catches a miniature that draws from the full-size VM', () => {
+    const check = () =>
+      checkWorkloadConformance(toy('full-size-pages'), { vmPages: 64, scale: 16, numRuns: 30 });
+    expect(check).toThrow(
+      expect.objectContaining({
+        cause: expect.objectContaining({
+          message: expect.stringMatching(/expected a virtual page of the VM as target/),
+        }),
+      }),
+    );
   });
 
   it.each([

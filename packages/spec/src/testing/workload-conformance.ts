@@ -3,13 +3,19 @@ import type { z } from 'zod';
 import { createOpBatch, OpKind, type Workload, type WorkloadContext } from '../contracts/workload';
 import type { Definition } from '../define';
 import { isContentId, type VmId } from '../ids';
+import { scalePages } from '../miniature';
 import { createRandom } from '../random';
 
 export interface WorkloadConformanceOptions<Options> {
   /** What the workload is created with, as a scenario would give it (default: its defaults). */
   readonly options?: Options;
-  /** Pages of the VM the workload runs in (default 4096). */
+  /** Pages of the VM the workload runs in (default 4096), at full size. */
   readonly vmPages?: number;
+  /**
+   * Run it as a miniature at this scale (default 1): the context carries the scale and the miniature VM's
+   * pages (`vmPages` divided as the host divides them), and ops must stay within those.
+   */
+  readonly scale?: number;
   /** Where relative file paths in the options start (see WorkloadContext). */
   readonly baseDir?: string;
   /** Runs per property (default: fast-check's, which the FC_NUM_RUNS setting of a test run also sets). */
@@ -47,14 +53,16 @@ const runs: fc.Arbitrary<Run> = fc.record({
  *   block (a whole number); FileCopy's buffer is a virtual page of the VM; Compute lasts a positive, finite
  *   time; writes store a content id (a safe integer, 0 or more);
  * - once a fill returns 0 (finished), every later fill does too;
- * - the same seed and the same run give the same ops.
+ * - the same seed and the same run give the same ops;
+ * and with `scale`, all of these in a miniature VM.
  * Throws (with fast-check's counterexample) when one fails.
  */
 export function checkWorkloadConformance<Schema extends z.ZodType>(
   definition: Definition<'workload@1', Schema, WorkloadContext, Workload>,
   options: WorkloadConformanceOptions<z.input<Schema>> = {},
 ): void {
-  const vmPages = options.vmPages ?? 4096;
+  const scale = options.scale ?? 1;
+  const vmPages = scalePages(options.vmPages ?? 4096, scale);
   const isPage = (value: number) => Number.isSafeInteger(value) && value >= 0 && value < vmPages;
 
   const run = (script: Run): number[] => {
@@ -63,6 +71,7 @@ export function checkWorkloadConformance<Schema extends z.ZodType>(
       emit: () => {},
       vm: script.vm as VmId,
       vmPages,
+      ...(scale === 1 ? {} : { scale }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
     };
     const workload = definition.create(options.options, context);
