@@ -84,11 +84,14 @@ describe('layering check', () => {
     );
   });
 
-  it('fails an import the package does not declare, and a relative import out of the package', () => {
+  it("fails an import the package does not declare, and a relative import out of the package (but a build config may share the workspace's)", () => {
     const root = workspace(spec, {
       name: '@hvsim/machine',
       layer: 1,
-      files: { 'src/a.ts': "import { z } from '@hvsim/spec';\nimport '../../spec/src/index';" },
+      files: {
+        'src/a.ts': "import { z } from '@hvsim/spec';\nimport '../../spec/src/index';",
+        'tsup.config.ts': "export { default } from '../../tsup.base';",
+      },
     });
     expect(checkLayers(root)).toEqual([
       'packages/machine/src/a.ts: imports @hvsim/spec, which packages/machine/package.json does not declare',
@@ -132,15 +135,80 @@ describe('layering check', () => {
     writeFileSync(join(dir, 'src/index.ts'), "import '@hvsim/spec';\nimport '@hvsim/host';");
     writeFileSync(join(dir, 'src/index.test.ts'), "import '@hvsim/host';");
     expect(checkLayers(root)).toEqual([
-      'examples/plugin/package.json: @hvsim-examples/plugin is on layer 6 in DESIGN.md, not 5',
+      'examples/plugin/package.json: @hvsim-examples/plugin is in examples/, on the app layer 6, not 5',
       'examples/plugin/src/index.ts: imports @hvsim/host, which examples/plugin/package.json does not declare',
     ]);
   });
 
-  it('fails a package that claims another layer than DESIGN.md gives it', () => {
-    const root = workspace({ name: '@hvsim/host', layer: 2 });
+  it('fails a layer that is neither a layer number nor "tool"', () => {
+    const root = workspace({ name: '@hvsim/host', layer: 'four' as unknown as number });
     expect(checkLayers(root)).toEqual([
-      'packages/host/package.json: @hvsim/host is on layer 4 in DESIGN.md, not 2',
+      'packages/host/package.json: hvsim.layer must be a layer number or "tool"',
+    ]);
+  });
+
+  it("holds each project's tsconfig references to its workspace dependencies, and the root's to every project", () => {
+    const machine: Fixture = { name: '@hvsim/machine', layer: 1, dependencies: ['@hvsim/spec'] };
+    const root = workspace(spec, machine, { name: '@hvsim/guest', layer: 2 });
+    const tsconfig = (dir: string, paths: string[]) =>
+      writeFileSync(
+        join(root, dir, 'tsconfig.json'),
+        JSON.stringify({ references: paths.map((path) => ({ path })) }),
+      );
+    tsconfig('packages/spec', []);
+    tsconfig('packages/machine', ['../spec']);
+    tsconfig('.', ['./packages/spec', './packages/machine']);
+    expect(checkLayers(root)).toEqual([]);
+    tsconfig('packages/machine', ['../guest']);
+    tsconfig('.', ['./packages/spec']);
+    expect(checkLayers(root)).toEqual([
+      'packages/machine/tsconfig.json: has no reference to @hvsim/spec, a dependency',
+      'packages/machine/tsconfig.json: references @hvsim/guest, which its package.json does not depend on',
+      'tsconfig.json: has no reference to packages/machine',
+    ]);
+  });
+
+  it("holds the README's package table to the layers: every package but the tools, in layer order", () => {
+    const root = workspace(
+      spec,
+      { name: '@hvsim/machine', layer: 1 },
+      { name: '@hvsim/bench-kit', layer: 'tool' },
+    );
+    const readme = (...rows: string[]) =>
+      writeFileSync(
+        join(root, 'README.md'),
+        [
+          '# x',
+          '## Packages',
+          '| layer | package | what |',
+          '| - | - | - |',
+          ...rows,
+          '## Next',
+          '| 9 | [`y`](packages/y) | |',
+        ].join('\n'),
+      );
+    readme(
+      '| 0 | [`@hvsim/spec`](packages/spec) | contracts |',
+      '| 1 | [`@hvsim/machine`](packages/machine) | model |',
+    );
+    expect(checkLayers(root)).toEqual([]);
+    readme(
+      '| 1 | [`@hvsim/machine`](packages/machine) | model |',
+      '| 2 | [`@hvsim/spec`](packages/spec) | contracts |',
+      '| 3 | [`x`](packages/x) | |',
+    );
+    expect(checkLayers(root)).toEqual([
+      'README.md:6: @hvsim/spec is on layer 0, not 2',
+      'README.md:7: packages/x is not a workspace package',
+    ]);
+    readme(
+      '| 1 | [`@hvsim/machine`](packages/machine) | model |',
+      '| 0 | [`@hvsim/spec`](packages/spec) | contracts |',
+    );
+    expect(checkLayers(root)).toEqual(['README.md:6: @hvsim/spec (layer 0) is listed after layer 1']);
+    readme('| 0 | [`@hvsim/spec`](packages/spec) | contracts |');
+    expect(checkLayers(root)).toEqual([
+      'README.md: the package table does not list @hvsim/machine (layer 1)',
     ]);
   });
 });
