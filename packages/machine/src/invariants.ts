@@ -15,7 +15,7 @@ import { framesFor } from './compression-cache';
 import type { Machine } from './machine';
 import { CHANNEL_BITS, Flag, stateFlags, USAGE_BITS } from './vm-memory';
 
-/** The invariants of DESIGN.md as the checks below name them. */
+/** The machine's invariants (ARCHITECTURE.md) as the checks below name them. */
 export const MACHINE_INVARIANTS = {
   frames: 'frames are conserved',
   partition: 'pages partition exactly',
@@ -89,8 +89,8 @@ function checkCounts(
 }
 
 /**
- * Recomputes every memory invariant of DESIGN.md from the raw arrays and compares it with the model's own
- * bookkeeping: frame conservation, the exact partition of each VM's pages, reference count = mappers, one
+ * Recomputes every memory invariant (ARCHITECTURE.md) from the raw arrays and compares it with the model's
+ * own bookkeeping: frame conservation, the exact partition of each VM's pages, reference count = mappers, one
  * shared frame per content, swap slots = swapped pages, compression frames = what the cache needs. O(frames
  * + pages): for tests and the kernel's debug mode, never the hot path. Throws an InvariantViolation that names
  * the invariant (one of MACHINE_INVARIANTS) and the VM, page or frame that broke it.

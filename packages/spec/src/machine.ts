@@ -2,7 +2,7 @@ import type { ContentId, Mpn, Ppn, SwapSlot, VmId } from './ids';
 import type { Pages, SimTime } from './units';
 
 /**
- * What backs a guest-physical page. Each VM's pages partition exactly into these states (DESIGN invariant).
+ * What backs a guest-physical page. Each VM's pages partition exactly into these states (an invariant: ARCHITECTURE.md).
  */
 export const PageState = {
   /** Never touched or given back: no frame; reads as zero (a touch allocates a zeroed frame). */
