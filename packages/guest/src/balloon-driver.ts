@@ -1,5 +1,5 @@
 import type { BalloonBackdoor, BalloonDriver as BalloonDriverContract, Pages, Ppn } from '@hvsim/spec';
-import type { GuestKernel } from './guest-kernel';
+import type { KernelServices } from './kernel-services';
 import { PageUse } from './page-use';
 import { PinnedPages } from './pinned-pages';
 
@@ -20,7 +20,7 @@ export interface BalloonSettings {
 export class BalloonDriver implements BalloonDriverContract {
   readonly limit: Pages;
   readonly #pages: PinnedPages;
-  readonly #kernel: GuestKernel;
+  readonly #kernel: KernelServices;
   readonly #rate: number;
   #installed: boolean;
   #enabled = true;
@@ -30,7 +30,7 @@ export class BalloonDriver implements BalloonDriverContract {
   /** Pages the host saw touched after the driver let go of them without deflating (a pop). */
   pops = 0;
 
-  constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
+  constructor(kernel: KernelServices, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
     this.#kernel = kernel;
     this.#pages = new PinnedPages(kernel, backdoor, PageUse.Balloon, 0);
     this.#rate = settings.pagesPerSecond;

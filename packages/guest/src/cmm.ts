@@ -1,5 +1,5 @@
 import type { BalloonBackdoor, CmmDriver, Pages, SimTime } from '@hvsim/spec';
-import type { GuestKernel } from './guest-kernel';
+import type { KernelServices } from './kernel-services';
 import { PageUse } from './page-use';
 import { PinnedPages } from './pinned-pages';
 
@@ -40,7 +40,7 @@ interface Pool {
  */
 export class CmmModule implements CmmDriver {
   readonly limit: Pages;
-  readonly #kernel: GuestKernel;
+  readonly #kernel: KernelServices;
   readonly #rate: number;
   readonly #oomPages: Pages;
   readonly #static: Pool;
@@ -50,7 +50,7 @@ export class CmmModule implements CmmDriver {
   #due: SimTime | undefined;
   #lastPoll: SimTime;
 
-  constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, settings: CmmSettings, vmPages: Pages) {
+  constructor(kernel: KernelServices, backdoor: BalloonBackdoor, settings: CmmSettings, vmPages: Pages) {
     this.#kernel = kernel;
     this.#rate = settings.pagesPerSecond;
     this.#oomPages = settings.oomPages;

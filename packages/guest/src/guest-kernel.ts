@@ -25,6 +25,7 @@ import { BalloonDriver, type BalloonSettings } from './balloon-driver';
 import { CmmModule, type CmmSettings } from './cmm';
 import { FreeStack } from './free-stack';
 import { checkGuestInvariants } from './invariants';
+import type { KernelServices } from './kernel-services';
 import { LruList, LruLists } from './lru';
 import { GuestOutOfMemoryError, PageUse } from './page-use';
 
@@ -101,7 +102,7 @@ export interface GuestSettings {
  * read (the discard fault), or replaced by a new page when written. Anonymous, kernel and dirty pages stay
  * stable, so the host never discards data the disk does not hold.
  */
-export class GuestKernel implements GuestOs {
+export class GuestKernel implements GuestOs, KernelServices {
   readonly contract = 'guest-os@1';
   readonly vm: VmId;
   readonly settings: GuestSettings;
@@ -368,7 +369,7 @@ export class GuestKernel implements GuestOs {
     this.#readBlocks();
   }
 
-  // ---- allocation and reclaim (also used by the balloon driver and the cmm module) -------------------
+  // ---- allocation and reclaim (KernelServices: also used by the balloon driver and the cmm module) ----
 
   /**
    * Takes a free page for `use`, reclaiming one first when none is free. Anonymous pages come back zeroed:

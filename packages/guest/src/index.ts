@@ -2,6 +2,7 @@ export { BalloonDriver, type BalloonSettings } from './balloon-driver';
 export { CMM_OOM_PAGES, CmmModule, type CmmSettings } from './cmm';
 export { FreeStack } from './free-stack';
 export { type GuestHabits, GuestKernel, type GuestSettings } from './guest-kernel';
+export type { KernelServices } from './kernel-services';
 export { linuxGuest } from './linux';
 export { LruList, LruLists } from './lru';
 export { type GuestOptions, type GuestOptionsInput, guestOptions, guestSettings } from './options';

@@ -1,5 +1,5 @@
 import type { BalloonBackdoor, Pages, Ppn, SimTime } from '@hvsim/spec';
-import type { GuestKernel } from './guest-kernel';
+import type { KernelServices } from './kernel-services';
 import { GuestOutOfMemoryError, type PageUse } from './page-use';
 
 /**
@@ -9,13 +9,13 @@ import { GuestOutOfMemoryError, type PageUse } from './page-use';
  */
 export class PinnedPages {
   readonly #pages: Ppn[] = [];
-  readonly #kernel: GuestKernel;
+  readonly #kernel: KernelServices;
   readonly #backdoor: BalloonBackdoor;
   readonly #use: PageUse;
   /** What telling the hypervisor costs the guest per page (a DIAG 10; ESX's backdoor is not charged). */
   readonly #cost: SimTime;
 
-  constructor(kernel: GuestKernel, backdoor: BalloonBackdoor, use: PageUse, costPerPage: SimTime) {
+  constructor(kernel: KernelServices, backdoor: BalloonBackdoor, use: PageUse, costPerPage: SimTime) {
     this.#kernel = kernel;
     this.#backdoor = backdoor;
     this.#use = use;
