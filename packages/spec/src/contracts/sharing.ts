@@ -43,7 +43,6 @@ export interface SharingEngine {
   onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
   /** `GuestHooks.onCopy`: the guest's copy routine offers its copy; true when the engine mapped it instead. */
   onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;
-  onCowFault?(vm: VmId, ppn: Ppn): void;
   /**
    * Frames this engine's sharing saved, credited to the VMs that share them (Satori's entitlements): the
    * host charges a VM for its memory less its credit, so a VM that shares nothing is charged as if sharing
