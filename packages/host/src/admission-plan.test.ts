@@ -4,7 +4,8 @@ import { HvsimError, parsePages, type SimTime, time } from '@hvsim/spec';
 import { idle } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { type AdmissionConfig, admissionPlan } from './admission-plan';
-import { createHost, type HostConfig, type VmConfig } from './host';
+import { createHost } from './host';
+import type { HostConfig, VmConfig } from './host-config';
 
 type Sized = AdmissionConfig['vms'][number];
 

@@ -1,6 +1,6 @@
 import { type AdmissionLimits, type AdmissionRefusal, admissionRefusal } from '@hvsim/economics';
 import { formatBytes, formatTime, HvsimError, type Pages, pagesToBytes, type SimTime } from '@hvsim/spec';
-import type { HostConfig } from './host';
+import type { HostConfig } from './host-config';
 
 /** What admission needs of a host configuration: its memory, swap and each VM's reservation and schedule. */
 export type AdmissionConfig = Pick<HostConfig, 'frames' | 'reservedFrames' | 'swapPages'> & {

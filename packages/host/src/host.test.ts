@@ -3,7 +3,8 @@ import { linuxGuest, windowsGuest } from '@hvsim/guest';
 import { parsePages, type SimEvent, time } from '@hvsim/spec';
 import { idle, sequential, zipf } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
-import { createHost, type HostConfig, type VmConfig } from './host';
+import { createHost } from './host';
+import type { HostConfig, VmConfig } from './host-config';
 
 const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
   name,

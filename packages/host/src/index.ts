@@ -1,6 +1,7 @@
 export { type AdmissionConfig, admissionLimits, admissionPlan, type PowerStep } from './admission-plan';
 export { emergencyPager } from './emergency-pager';
-export { createHost, Host, type HostConfig, type RunStats, type VmConfig } from './host';
+export { createHost, Host } from './host';
+export type { HostConfig, RunStats, VmConfig } from './host-config';
 export { MetricsRecorder } from './metrics-recorder';
 export {
   DEFAULT_PERIODS,

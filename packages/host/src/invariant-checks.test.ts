@@ -13,7 +13,8 @@ import {
 import { uniform, zipf } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHost, type HostConfig, type VmConfig } from './host';
+import { createHost } from './host';
+import type { HostConfig, VmConfig } from './host-config';
 
 const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
   name,

@@ -11,7 +11,8 @@ import {
 import { zipf, zipfOptions } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHost, type HostConfig, type VmConfig } from './host';
+import { createHost } from './host';
+import type { HostConfig, VmConfig } from './host-config';
 import { miniatureConfig, scaleOfConfig } from './miniature';
 
 const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({

@@ -1,5 +1,5 @@
 import { HvsimError, MAX_SCALE, scalePages } from '@hvsim/spec';
-import type { HostConfig } from './host';
+import type { HostConfig } from './host-config';
 import { DEFAULT_PERIODS } from './policies';
 
 /** The scale a configuration asks for, checked: a whole number from 1 (full size) to MAX_SCALE. */

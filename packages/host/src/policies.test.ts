@@ -14,7 +14,8 @@ import {
 import { fileServer, uniform } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHost, type HostConfig } from './host';
+import { createHost } from './host';
+import type { HostConfig } from './host-config';
 
 const vms = ['a', 'b'].map((name) => ({
   name,
