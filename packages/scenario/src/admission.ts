@@ -1,6 +1,6 @@
 import { admissionPlan } from '@hvsim/host';
 import { formatTime } from '@hvsim/spec';
-import type { ScenarioIssue } from './load';
+import type { ScenarioIssue } from './scenario-error';
 import { copyNames, type Scenario, vmReservation } from './schema';
 
 /** Admission control's refusals within the run, split by whether the scenario marks them expected. */

@@ -1,7 +1,8 @@
 import type { Use, VmConfig } from '@hvsim/host';
 import { ContentStore } from '@hvsim/machine';
 import { createRandom, HvsimError, type VmId } from '@hvsim/spec';
-import type { LoadedScenario, ScenarioIssue } from './load';
+import type { LoadedScenario } from './load';
+import type { ScenarioIssue } from './scenario-error';
 import { copyNames } from './schema';
 
 /**

@@ -1,4 +1,5 @@
-import { parseScenario, ScenarioError, type ScenarioIssue } from './load';
+import { parseScenario } from './load';
+import { ScenarioError, type ScenarioIssue } from './scenario-error';
 
 /** The problems a scenario text is refused with; an error if it is accepted. */
 export async function problems(text: string): Promise<ScenarioIssue[]> {

@@ -8,8 +8,9 @@ import type { TransparentSharing } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { scenarioJsonSchema } from './json-schema';
-import { loadScenario, parseScenario, ScenarioError } from './load';
+import { loadScenario, parseScenario } from './load';
 import { defaultRegistry } from './registry';
+import { ScenarioError } from './scenario-error';
 import { vmSchema } from './schema';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,6 @@ import { sharesOf } from '@hvsim/economics';
 import type { HostConfig, HostPolicies, VmConfig } from '@hvsim/host';
 import {
   checkOptions,
-  countOf,
   describeIoError,
   formatFieldPath,
   HvsimError,
@@ -15,31 +14,9 @@ import { parseDocument } from 'yaml';
 import { checkAdmission } from './admission';
 import { loadPlugins } from './plugins';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
+import { ScenarioError, type ScenarioIssue } from './scenario-error';
 import { copyNames, type Scenario, scenarioSchema, type VmEntry, vmReservation } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
-
-/** One thing wrong with a scenario: where in the file, and what was expected. */
-export interface ScenarioIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A scenario that cannot run: every issue found, each naming its path in the file. */
-export class ScenarioError extends HvsimError {
-  override readonly name = 'ScenarioError';
-  readonly issues: readonly ScenarioIssue[];
-
-  constructor(source: string, issues: readonly ScenarioIssue[]) {
-    super(
-      'invalid-scenario',
-      `${issues.length === 1 ? 'a problem' : countOf(issues.length, 'problem')}:\n${issues
-        .map((i) => `  ${i.path}: ${i.message}`)
-        .join('\n')}`,
-      source,
-    );
-    this.issues = issues;
-  }
-}
 
 /** A validated scenario and the host configuration it describes. */
 export interface LoadedScenario {

@@ -10,7 +10,8 @@ import { fuzzRuns, fuzzTimeout } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type LoadedScenario, parseScenario, ScenarioError } from './load';
+import { type LoadedScenario, parseScenario } from './load';
+import { ScenarioError } from './scenario-error';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

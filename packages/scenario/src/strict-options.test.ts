@@ -1,8 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { checkOptions } from '@hvsim/spec';
 import { describe, expect } from 'vitest';
-import { parseScenario, ScenarioError } from './load';
+import { parseScenario } from './load';
 import { defaultRegistry } from './registry';
+import { ScenarioError } from './scenario-error';
 
 // Regression: the per-kind options were loose, so a misspelt option was dropped and its default used.
 
