@@ -14,9 +14,7 @@ import { fuzzRuns, fuzzTimeout } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { main } from './cli';
-import { capture, FIXTURES, TRACES } from './test-support';
-
-const SMALL = join(FIXTURES, 'small.yaml');
+import { capture, FIXTURES, SMALL, TRACES } from './test-support';
 
 // Relative paths, and what a case writes (--out, --chart), land in this folder: the captured Io's cwd.
 const temp = mkdtempSync(join(tmpdir(), 'hvsim-cli-fuzz-'));

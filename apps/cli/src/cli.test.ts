@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { comparisonChart } from '@hvsim/report';
 import { ScenarioError } from '@hvsim/scenario';
@@ -8,7 +7,7 @@ import { HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { above, experiments, figure } from './experiments';
-import { capture, FIXTURES } from './test-support';
+import { capture, FIXTURES, SMALL, scenarioVariant, tmpDir } from './test-support';
 
 const TOY_CHART = comparisonChart(
   [
@@ -18,20 +17,15 @@ const TOY_CHART = comparisonChart(
   { title: 'toy', xTitle: 'x', yTitle: 'y', width: 60, height: 40 },
 );
 
-const SMALL = join(FIXTURES, 'small.yaml');
 const BROKEN = join(FIXTURES, 'broken.yaml');
 const REFUSAL = join(FIXTURES, 'refusal.yaml');
 const BATCH_REFUSED =
   'batch cannot power on at 20 ms: backing the memory the VMs running with it may give up (max − min) would need 12 MiB of host swap; the host has 8 MiB';
 
 /** The refusal fixture without its `expectRefusal` mark, in a file of its own. */
-function unexpectedRefusal(): string {
-  const file = join(tmp(), 'refused.yaml');
-  writeFileSync(file, readFileSync(REFUSAL, 'utf8').replace('expectRefusal: true', ''));
-  return file;
-}
+const unexpectedRefusal = () => scenarioVariant(REFUSAL, 'expectRefusal: true', '', 'refused.yaml');
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-cli-'));
+const tmp = () => tmpDir('hvsim-cli-');
 
 describe('hvsim score', () => {
   it('scores every detector against the oracle on one run', async () => {

@@ -1,22 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError, MAX_SCALE } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { capture, FIXTURES } from './test-support';
+import { capture, SMALL, scenarioVariant, tmpDir } from './test-support';
 
-const SMALL = join(FIXTURES, 'small.yaml');
-const tmp = () => mkdtempSync(join(tmpdir(), 'hvsim-mini-cli-'));
+const tmp = () => tmpDir('hvsim-mini-cli-');
 const MINIATURE_LINE =
   'a miniature at scale 4: one simulated page stood for 4, every figure is scaled back to the full host';
 
 /** The small scenario for an hour, in a folder of its own: simulating it would outlast any test. */
-function longScenario(): string {
-  const file = join(tmp(), 'long.yaml');
-  writeFileSync(file, readFileSync(SMALL, 'utf8').replace('duration: 60ms', 'duration: 1h'));
-  return file;
-}
+const longScenario = () => scenarioVariant(SMALL, 'duration: 60ms', 'duration: 1h', 'long.yaml');
 
 /** Two 8 MiB VMs with no memory pressure, run long enough that a miniature at scale 4 is within tolerance. */
 function calmScenario(): string {

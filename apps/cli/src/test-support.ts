@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Io } from './cli';
 
@@ -5,6 +7,8 @@ import type { Io } from './cli';
 export const REPO = join(import.meta.dirname, '..', '..', '..');
 /** The CLI's scenario fixtures. */
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
+/** The CLI's small scenario: 60 ms of two VMs. */
+export const SMALL = join(FIXTURES, 'small.yaml');
 /** Small traces of every format, from the workloads package. */
 export const TRACES = join(REPO, 'packages', 'workloads', 'src', 'traces', 'fixtures');
 
@@ -20,4 +24,14 @@ export function capture(cwd?: string): Io & { stdout: string[]; stderr: string[]
     tty: false,
     ...(cwd === undefined ? {} : { cwd }),
   };
+}
+
+/** A new temporary folder whose name starts with `prefix`. */
+export const tmpDir = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A copy of scenario `source` with `from` replaced by `to`, as `name` in a temporary folder of its own. */
+export function scenarioVariant(source: string, from: string, to: string, name: string): string {
+  const file = join(tmpDir('hvsim-variant-'), name);
+  writeFileSync(file, readFileSync(source, 'utf8').replace(from, to));
+  return file;
 }

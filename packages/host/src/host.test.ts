@@ -1,18 +1,13 @@
 import { type LruStatistics, lruStatistics } from '@hvsim/detectors';
-import { linuxGuest, windowsGuest } from '@hvsim/guest';
+import { windowsGuest } from '@hvsim/guest';
 import { parsePages, type SimEvent, time } from '@hvsim/spec';
 import { idle, sequential, zipf } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { createHost } from './host';
+import { zipfVm } from './host.fixture';
 import type { HostConfig, VmConfig } from './host-config';
 
-const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
-  name,
-  pages: parsePages('4MiB'),
-  guest: { definition: linuxGuest, options: { bootTime: '10ms' } },
-  workload: { definition: zipf, options: { pages: 0.8 } },
-  ...extra,
-});
+const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => zipfVm(name, '10ms', extra);
 
 /** Three 4 MiB VMs on 6 MiB of host memory: overcommitted 2×. Short quanta, so runs of 100 ms say much. */
 const overcommitted = (extra: Partial<HostConfig> = {}): HostConfig => ({

@@ -10,19 +10,14 @@ import {
   time,
   type VmId,
 } from '@hvsim/spec';
-import { uniform, zipf } from '@hvsim/workloads';
+import { uniform } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHost } from './host';
+import { zipfVm } from './host.fixture';
 import type { HostConfig, VmConfig } from './host-config';
 
-const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
-  name,
-  pages: parsePages('4MiB'),
-  guest: { definition: linuxGuest, options: { bootTime: '2ms' } },
-  workload: { definition: zipf, options: { pages: 0.8 } },
-  ...extra,
-});
+const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => zipfVm(name, '2ms', extra);
 
 /** Two 4 MiB VMs on 6 MiB of host memory, overcommitted; 1 ms quanta. */
 const config = (extra: Partial<HostConfig> = {}): HostConfig => ({

@@ -1,4 +1,3 @@
-import { linuxGuest } from '@hvsim/guest';
 import {
   defineSharingEngine,
   defineWorkload,
@@ -12,16 +11,11 @@ import { zipf, zipfOptions } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHost } from './host';
+import { zipfVm } from './host.fixture';
 import type { HostConfig, VmConfig } from './host-config';
 import { miniatureConfig, scaleOfConfig } from './miniature';
 
-const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => ({
-  name,
-  pages: parsePages('4MiB'),
-  guest: { definition: linuxGuest, options: { bootTime: '5ms' } },
-  workload: { definition: zipf, options: { pages: 0.8 } },
-  ...extra,
-});
+const vm = (name: string, extra: Partial<VmConfig> = {}): VmConfig => zipfVm(name, '5ms', extra);
 
 /** Two 4 MiB Zipf VMs on 12 MiB of host memory, sampled every 25 ms. */
 const tiny = (extra: Partial<HostConfig> = {}): HostConfig => ({

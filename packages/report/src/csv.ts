@@ -64,8 +64,9 @@ function checkTable(table: MetricsTable): void {
  */
 export function metricsToCsv(table: MetricsTable): string {
   checkTable(table);
-  const scale = table.scale === undefined ? [] : [formatCsvNumber(table.scale)];
-  const header = ['time_s', ...(scale.length === 0 ? [] : ['scale']), ...table.series.map(seriesColumn)];
+  const miniature = table.scale !== undefined;
+  const header = ['time_s', ...(miniature ? ['scale'] : []), ...table.series.map(seriesColumn)];
+  const scale = miniature ? [formatCsvNumber(table.scale)] : [];
   const lines: string[] = [header.map(csvField).join(',')];
   for (let row = 0; row < table.times.length; row++) {
     const cells = [nanosToSecondsText(table.times[row]!), ...scale];
