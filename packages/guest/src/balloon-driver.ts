@@ -1,4 +1,4 @@
-import type { BalloonBackdoor, BalloonDriver as BalloonDriverContract, Pages, Ppn } from '@hvsim/spec';
+import type { BalloonBackdoor, BalloonDriver as BalloonDriverContract, Pages } from '@hvsim/spec';
 import type { KernelServices } from './kernel-services';
 import { PageUse } from './page-use';
 import { PinnedPages } from './pinned-pages';
@@ -27,8 +27,6 @@ export class BalloonDriver implements BalloonDriverContract {
   #target = 0;
   #windowStart = 0;
   #movedInWindow = 0;
-  /** Pages the host saw touched after the driver let go of them without deflating (a pop). */
-  pops = 0;
 
   constructor(kernel: KernelServices, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
     this.#kernel = kernel;
@@ -82,10 +80,6 @@ export class BalloonDriver implements BalloonDriverContract {
     this.#movedInWindow += given;
     this.#target = Math.min(this.#target, this.size);
     return given;
-  }
-
-  onPop(_ppn: Ppn): void {
-    this.pops++;
   }
 
   /** Stops the driver; its pages stay in the balloon until it is enabled and deflates. */

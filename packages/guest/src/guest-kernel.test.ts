@@ -393,9 +393,13 @@ describe('page cache', () => {
   });
 
   it('a discard fault on a page that is not a clean cache page is reported, never papered over', () => {
-    const { guest } = testGuest({ guest: { bootTime: 0 } });
+    const { machine, guest } = testGuest({ guest: { bootTime: 0 } });
     run(guest, [OpKind.FileWrite, 2, 5]);
-    expect(() => guest.onDiscardFault(guest.cachedPage(2))).toThrow(/not a clean cache page/);
+    // The host discards the dirty page behind the guest's back (only a broken host could).
+    const ppn = guest.cachedPage(2);
+    machine.setPageUsage(guest.vm, ppn, GuestPageUsage.Volatile);
+    machine.discard(guest.vm, ppn);
+    expect(() => run(guest, [OpKind.FileRead, 2])).toThrow(/not a clean cache page/);
   });
 });
 
@@ -596,7 +600,6 @@ describe('balloon driver', () => {
     expect(guest.balloon.available).toBe(false);
     for (let vpn = 0; vpn < 14; vpn++) run(guest, W(vpn, 1));
     expect(machine.counters(guest.vm).balloonPops).toBe(10);
-    expect(guest.balloon.pops).toBe(10);
     expect(machine.pagePartition(guest.vm).ballooned).toBe(0);
     checkInvariants(machine);
   });

@@ -20,6 +20,7 @@ import {
   type SimTime,
   scaleOf,
   type VmId,
+  WRITE_ACCESS,
 } from '@hvsim/spec';
 import { BalloonDriver, type BalloonSettings } from './balloon-driver';
 import { CmmModule, type CmmSettings } from './cmm';
@@ -349,7 +350,8 @@ export class GuestKernel implements GuestOs, KernelServices {
     }
   }
 
-  onDiscardFault(ppn: Ppn): void {
+  /** A discard fault: the host discarded a volatile page the guest touched, which it re-reads from disk. */
+  #restore(ppn: Ppn): void {
     // Only clean page-cache pages are ever volatile: re-read the block from the disk.
     if (this.use[ppn] !== PageUse.Cache || this.dirty[ppn]) {
       throw new HvsimError('lost-data', `page ${ppn} was discarded but is not a clean cache page`, 'guest');
@@ -567,11 +569,16 @@ export class GuestKernel implements GuestOs, KernelServices {
     this.#contents[this.#pending++] = content;
   }
 
+  /** Sends the queued accesses; one that takes a discard fault is restarted once the page is restored. */
   #flush(): void {
     if (this.#pending === 0) return;
     const n = this.#pending;
     this.#pending = 0;
-    this.#bus.accessBatch(this.vm, this.#ops, this.#contents, n);
+    const ops = this.#ops;
+    for (let i = this.#bus.accessBatch(this.vm, ops, this.#contents, n); i < n; ) {
+      this.#restore(ops[i]! & ~WRITE_ACCESS);
+      i = this.#bus.accessBatch(this.vm, ops, this.#contents, n, i);
+    }
   }
 
   /** The page behind a virtual page: demand-allocated on first touch, or brought back from guest swap. */
@@ -675,7 +682,10 @@ export class GuestKernel implements GuestOs, KernelServices {
     this.lru.referenced[src] = 1;
     this.#flush(); // the buffer's clear, if it was just allocated, lands before the copy
     if (this.#pageTable[vpn] === dst + 1 && this.#hooks.onCopy?.(this.vm, dst, src)) return;
-    const content = this.#bus.read(this.vm, src);
+    // The copy reads the cache page as an access of a batch, as it may take a discard fault.
+    this.#queue(src, false, 0);
+    this.#flush();
+    const content = this.#machine.peek(this.vm, src)!;
     this.#bus.write(this.vm, this.#anonPage(vpn), content);
   }
 

@@ -57,9 +57,5 @@ export function testGuest(options: TestGuestOptions = {}): { machine: Machine; g
     scale: options.scale ?? 1,
     ...(options.diskLocality === undefined ? {} : { diskLocality: () => options.diskLocality! }),
   }) as GuestKernel;
-  machine.setHandlers(vm, {
-    onBalloonPop: (ppn) => guest.balloon.onPop(ppn),
-    onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
-  });
   return { machine, guest };
 }

@@ -1,4 +1,4 @@
-import type { Machine } from '@hvsim/machine';
+import type { FrameReclaimer, Machine } from '@hvsim/machine';
 import { randomPrivatePage } from '@hvsim/reclaim';
 import { GuestPageUsage, type RandomStream, type ReclamationMechanism, type VmId } from '@hvsim/spec';
 
@@ -16,19 +16,21 @@ const SAMPLES = 16;
 export function emergencyPager(
   random: RandomStream,
   pager: () => ReclamationMechanism | undefined,
-): (machine: Machine) => void {
-  return (machine) => {
-    const vm = randomHolder(machine, random);
-    if (vm === undefined) return;
-    const mechanism = pager();
-    if (!(mechanism?.available(vm) && mechanism.reclaim(vm, 1) > 0)) {
-      const ppn = victim(machine, vm, random);
-      if (ppn === -1) return;
-      const usage = machine.pageUsage(vm, ppn);
-      if (usage === GuestPageUsage.Stable && machine.usedSwapSlots >= machine.swapSlots) return;
-      machine.evict(vm, ppn);
-    }
-    machine.flushSwapWrites();
+): FrameReclaimer {
+  return {
+    reclaimFrames(machine) {
+      const vm = randomHolder(machine, random);
+      if (vm === undefined) return;
+      const mechanism = pager();
+      if (!(mechanism?.available(vm) && mechanism.reclaim(vm, 1) > 0)) {
+        const ppn = victim(machine, vm, random);
+        if (ppn === -1) return;
+        const usage = machine.pageUsage(vm, ppn);
+        if (usage === GuestPageUsage.Stable && machine.usedSwapSlots >= machine.swapSlots) return;
+        machine.evict(vm, ppn);
+      }
+      machine.flushSwapWrites();
+    },
   };
 }
 

@@ -115,7 +115,7 @@ export class Host {
       ...(config.costs === undefined ? {} : { costs: config.costs }),
       scale,
       emit: scale === 1 ? emit : (event) => emit(fullSizeVmEvent(event, scale)),
-      onFrameShortage: emergencyPager(this.#random.split('host/emergency-pager'), () => {
+      reclaimer: emergencyPager(this.#random.split('host/emergency-pager'), () => {
         const pager = this.#reclamation.pager;
         return pager === undefined ? undefined : this.#mechanisms.get(pager);
       }),
@@ -453,10 +453,6 @@ export class Host {
       machine,
       backdoor: machine,
       hooks,
-    });
-    machine.setHandlers(vm, {
-      onBalloonPop: (ppn) => guest.balloon?.onPop(ppn),
-      onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
     });
     workload = config.workload.definition.create(config.workload.options, {
       ...this.#context(random, 'workload'),

@@ -40,7 +40,7 @@ const machine = createMachine({
   frames: HOST,
   reservedFrames: parsePages('8MiB'),
   swapSlots: parsePages('512MiB'),
-  onFrameShortage: pageOutRandomVictim,
+  reclaimer: { reclaimFrames: pageOutRandomVictim },
 });
 
 /** Contents: a fifth zero pages, a fifth the OS image every VM shares, the rest data unique to the VM. */

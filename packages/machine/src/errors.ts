@@ -49,14 +49,29 @@ export class DomainMismatchError extends HvsimError {
   }
 }
 
-/** An access reached a discarded page and the VM has no discard-fault handler to restore it. */
+/**
+ * An access other than a batch's reached a discarded page: only an access of a batch can take a discard
+ * fault, as the batch stops there for the guest to restore the page and restart it.
+ */
 export class DiscardFaultError extends HvsimError {
   override readonly name = 'DiscardFaultError';
   constructor(vm: VmId, ppn: Ppn) {
     super(
       'discard-fault',
-      `page ${ppn} of vm ${vm} was discarded and no guest handler restores it`,
+      `page ${ppn} of vm ${vm} was discarded: only an access of a batch (accessBatch) can take a discard fault, which the guest restores and restarts`,
       'access',
+    );
+  }
+}
+
+/** A guest access was made while the frame reclaimer ran, which its contract forbids (FrameReclaimer). */
+export class ReclaimerAccessError extends HvsimError {
+  override readonly name = 'ReclaimerAccessError';
+  constructor(vm: VmId) {
+    super(
+      'reclaimer-access',
+      `vm ${vm}'s memory was accessed while the frame reclaimer ran: a reclaimer acts through remap operations only`,
+      'reclaimer',
     );
   }
 }

@@ -9,7 +9,9 @@ export {
   OutOfFramesError,
   OutOfRangeError,
   OutOfSwapError,
+  ReclaimerAccessError,
 } from './errors';
+export type { FrameReclaimer } from './frame-reclaimer';
 export { FrameTable } from './frame-table';
 export { checkInvariants, MACHINE_INVARIANTS } from './invariants';
 export {
@@ -21,4 +23,4 @@ export {
 } from './machine';
 export { RefCounts } from './ref-counts';
 export { SwapDevice } from './swap-device';
-export { MAX_CHANNELS, type VmHandlers, VmMemory } from './vm-memory';
+export { MAX_CHANNELS, VmMemory } from './vm-memory';

@@ -11,6 +11,7 @@ import {
   type MachineOptions,
   OutOfFramesError,
   OutOfRangeError,
+  ReclaimerAccessError,
 } from '@hvsim/machine';
 import {
   accessOp,
@@ -835,10 +836,8 @@ describe('swap', () => {
 });
 
 describe('balloon', () => {
-  it('frees the backing; an access pops the balloon, calls the handler and reads zero', () => {
+  it('frees the backing; an access pops the balloon and reads zero, with nothing asked of the guest', () => {
     const { machine, vm, changes, costs } = setup();
-    const onBalloonPop = vi.fn<(ppn: Ppn) => void>();
-    machine.setHandlers(vm, { onBalloonPop });
     machine.write(vm, 3, 7);
     const frame = machine.frameOf(vm, 3)!;
     changes();
@@ -853,8 +852,6 @@ describe('balloon', () => {
     checkInvariants(machine);
 
     expect(machine.read(vm, 3)).toBe(0);
-    expect(onBalloonPop).toHaveBeenCalledTimes(1);
-    expect(onBalloonPop).toHaveBeenCalledWith(3);
     expect(machine.pageState(vm, 3)).toBe(PageState.Private);
     expect(changes()).toEqual({
       accesses: 1,
@@ -896,8 +893,6 @@ describe('balloon', () => {
 
   it('unballoon makes the page unbacked without a pop', () => {
     const { machine, vm, changes, costs } = setup();
-    const onBalloonPop = vi.fn<(ppn: Ppn) => void>();
-    machine.setHandlers(vm, { onBalloonPop });
     machine.write(vm, 1, 7);
     machine.balloon(vm, 1);
     machine.unballoon(vm, 1);
@@ -907,7 +902,6 @@ describe('balloon', () => {
     changes();
 
     expect(machine.read(vm, 1)).toBe(0);
-    expect(onBalloonPop).not.toHaveBeenCalled();
     expect(changes()).toEqual({
       accesses: 1,
       slowAccesses: 1,
@@ -1112,7 +1106,7 @@ describe('CMM2 page usage', () => {
     checkInvariants(machine);
   });
 
-  it('discards a volatile page without I/O; the access raises one discard fault, whose handler re-reads it', () => {
+  it('discards a volatile page without I/O; a batch stops at the discard fault and restarts once the guest re-read it', () => {
     const { machine, vm, changes, costs } = setup();
     machine.write(vm, 2, 7);
     machine.setPageUsage(vm, 2, Volatile);
@@ -1124,35 +1118,66 @@ describe('CMM2 page usage', () => {
     expectFrames(machine, { free: 15, shared: 1 });
     checkInvariants(machine);
 
-    const onDiscardFault = vi.fn((ppn: Ppn) => {
-      // Logically zero and stable while the guest re-reads it.
-      expect(machine.pageState(vm, ppn)).toBe(PageState.Unbacked);
-      expect(machine.pageUsage(vm, ppn)).toBe(Stable);
-      machine.deviceWrite(vm, ppn, 7);
-    });
-    machine.setHandlers(vm, { onDiscardFault });
-    expect(machine.read(vm, 2)).toBe(7);
-    expect(onDiscardFault).toHaveBeenCalledTimes(1);
-    expect(onDiscardFault).toHaveBeenCalledWith(2);
+    const ops = Uint32Array.of(accessOp(1, true), accessOp(2, false), accessOp(3, true));
+    const contents = Float64Array.of(5, 0, 6);
+    expect(machine.accessBatch(vm, ops, contents, 3)).toBe(1);
+    // Logically zero and stable while the guest re-reads it; the batch's accesses are charged at its end.
+    expect(machine.pageState(vm, 2)).toBe(PageState.Unbacked);
+    expect(machine.pageUsage(vm, 2)).toBe(Stable);
     expect(changes()).toEqual({
-      accesses: 1,
-      slowAccesses: 1,
-      discardFaults: 1,
+      slowAccesses: 2,
       zeroFills: 1,
-      time: costs.access + costs.discardFault + costs.zeroFill,
+      discardFaults: 1,
+      time: costs.zeroFill + costs.discardFault,
     });
-    expect(machine.read(vm, 2)).toBe(7);
-    expect(onDiscardFault).toHaveBeenCalledTimes(1);
+    checkInvariants(machine);
+    machine.deviceWrite(vm, 2, 7);
+    expect(machine.accessBatch(vm, ops, contents, 3, 1)).toBe(3);
+    expect(machine.peek(vm, 2)).toBe(7);
+    // The restarted access is counted once, and does not leave the fast path again.
+    expect(changes()).toEqual({
+      accesses: 3,
+      writes: 2,
+      slowAccesses: 1,
+      zeroFills: 2,
+      time: 3 * costs.access + 2 * costs.zeroFill,
+    });
     checkInvariants(machine);
   });
 
-  it('an access to a discarded page with no handler throws DiscardFaultError and leaves it discarded', () => {
+  it('a stopped batch restarts only at its faulted access, and stops again if the page was discarded again', () => {
+    const { machine, vm, changes } = setup();
+    machine.write(vm, 2, 7);
+    machine.setPageUsage(vm, 2, Volatile);
+    machine.discard(vm, 2);
+    const ops = Uint32Array.of(accessOp(2, false), accessOp(3, false));
+    const contents = new Float64Array(2);
+    changes();
+    expect(machine.accessBatch(vm, ops, contents, 2)).toBe(0);
+    expect(() => machine.accessBatch(vm, ops, contents, 2, 1)).toThrow(InvalidInputError);
+    expect(() => machine.accessBatch(vm, Uint32Array.of(accessOp(3, false)), contents, 1)).toThrow(
+      InvalidInputError,
+    );
+    // The guest's re-read is discarded at once (the host ran short meanwhile): the restart faults again.
+    machine.deviceWrite(vm, 2, 7);
+    machine.setPageUsage(vm, 2, Volatile);
+    machine.discard(vm, 2);
+    expect(machine.accessBatch(vm, ops, contents, 2, 0)).toBe(0);
+    machine.deviceWrite(vm, 2, 7);
+    expect(machine.accessBatch(vm, ops, contents, 2, 0)).toBe(2);
+    expect(changes()).toMatchObject({ accesses: 2, slowAccesses: 2, discardFaults: 2 });
+    checkInvariants(machine);
+  });
+
+  it('an access to a discarded page outside a batch throws DiscardFaultError and leaves it discarded', () => {
     const { machine, vm } = setup();
     machine.write(vm, 2, 7);
     machine.setPageUsage(vm, 2, Volatile);
     machine.discard(vm, 2);
     expect(() => machine.read(vm, 2)).toThrow(DiscardFaultError);
     expect(() => machine.write(vm, 2, 1)).toThrow(DiscardFaultError);
+    expect(() => machine.deviceRead(vm, 2)).toThrow(DiscardFaultError);
+    expect(() => machine.deviceWrite(vm, 2, 1)).toThrow(DiscardFaultError);
     expect(machine.pageState(vm, 2)).toBe(PageState.Discarded);
     expect(machine.counters(vm).discardFaults).toBe(0);
     checkInvariants(machine);
@@ -1588,18 +1613,11 @@ describe('accessBatch', () => {
     content: number;
   }
 
-  /** A VM with a page in every state, trap channels armed and handlers that log. */
+  /** A VM with a page in every state and trap channels armed that log. */
   function scenario() {
     const log: string[] = [];
     const machine = createMachine({ frames: 32, swapSlots: 8 });
     const vm = machine.addVm({ pages: 8 });
-    machine.setHandlers(vm, {
-      onBalloonPop: (ppn) => log.push(`pop ${ppn}`),
-      onDiscardFault: (ppn) => {
-        log.push(`discard ${ppn}`);
-        machine.write(vm, ppn, 60 + ppn);
-      },
-    });
     const access = machine.traps.register('access', (v, p, w) => log.push(`access ${v} ${p} ${w}`));
     const writes = machine.traps.register('write', (v, p, w) => log.push(`write ${v} ${p} ${w}`), 'write');
     machine.write(vm, 0, 1);
@@ -1640,10 +1658,24 @@ describe('accessBatch', () => {
     };
   }
 
+  /** Runs ops as a guest does: a discard fault stops the batch, the guest re-reads the page and restarts it. */
+  function guestBatch(s: ReturnType<typeof scenario>, ops: readonly Op[], count = ops.length) {
+    const codes = Uint32Array.from(ops, (o) => accessOp(o.ppn, o.write));
+    const contents = Float64Array.from(ops, (o) => o.content);
+    for (let i = s.machine.accessBatch(s.vm, codes, contents, count); i < count; ) {
+      const ppn = ops[i]!.ppn;
+      s.log.push(`discard ${ppn}`);
+      s.machine.deviceWrite(s.vm, ppn, 60 + ppn);
+      i = s.machine.accessBatch(s.vm, codes, contents, count, i);
+    }
+  }
+
+  /** Each op alone: a read or a write, or a batch of one for an access that takes a discard fault. */
   function runSequence(ops: readonly Op[]) {
     const s = scenario();
     for (const op of ops) {
-      if (op.write) s.machine.write(s.vm, op.ppn, op.content);
+      if (s.machine.pageState(s.vm, op.ppn) === PageState.Discarded) guestBatch(s, [op]);
+      else if (op.write) s.machine.write(s.vm, op.ppn, op.content);
       else s.machine.read(s.vm, op.ppn);
     }
     checkInvariants(s.machine);
@@ -1652,12 +1684,7 @@ describe('accessBatch', () => {
 
   function runBatch(ops: readonly Op[]) {
     const s = scenario();
-    s.machine.accessBatch(
-      s.vm,
-      Uint32Array.from(ops, (o) => accessOp(o.ppn, o.write)),
-      Float64Array.from(ops, (o) => o.content),
-      ops.length,
-    );
+    guestBatch(s, ops);
     checkInvariants(s.machine);
     return snapshot(s.machine, s.log);
   }
@@ -1672,7 +1699,7 @@ describe('accessBatch', () => {
     expect(batch).toEqual(sequence);
     // The scenario did exercise every slow path.
     expect(sequence.vms[0]!.counters).toMatchObject({
-      accesses: ops.length + 6 + 1, // the scenario's own 6 writes, and the discard handler's write
+      accesses: ops.length + 6, // and the scenario's own 6 writes
       traps: 3,
       cowBreaks: 2,
       softFaults: 1,
@@ -1680,24 +1707,13 @@ describe('accessBatch', () => {
       balloonPops: 1,
       discardFaults: 1,
     });
-    expect(sequence.log).toEqual([
-      'access 0 0 false',
-      'write 0 1 true',
-      'pop 5',
-      'discard 6',
-      'access 0 7 false',
-    ]);
+    expect(sequence.log).toEqual(['access 0 0 false', 'write 0 1 true', 'discard 6', 'access 0 7 false']);
   });
 
   it('counts only the first `count` entries', () => {
     const ops = [w(0, 9), w(1, 9), w(7, 9)];
     const s = scenario();
-    s.machine.accessBatch(
-      s.vm,
-      Uint32Array.from(ops, (o) => accessOp(o.ppn, o.write)),
-      Float64Array.from(ops, (o) => o.content),
-      2,
-    );
+    guestBatch(s, ops, 2);
     expect(snapshot(s.machine, s.log)).toEqual(runSequence(ops.slice(0, 2)));
   });
 
@@ -1773,22 +1789,28 @@ describe('reference-count overflow', () => {
   });
 });
 
-describe('onFrameShortage', () => {
+/** A frame reclaimer whose `reclaimFrames` is the spy `free`. */
+const reclaimerOf = (free: (machine: Machine) => void) => {
+  const reclaimFrames = vi.fn(free);
+  return { reclaimer: { reclaimFrames }, reclaimFrames };
+};
+
+describe('the frame reclaimer', () => {
   it('is called when frames run out and can free one so the access succeeds', () => {
     let vm = 0 as VmId;
-    const onFrameShortage = vi.fn((m: Machine) => {
+    const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
       m.swapOut(vm, 0);
       m.flushSwapWrites();
     });
-    const machine = createMachine({ frames: 4, swapSlots: 4, onFrameShortage });
+    const machine = createMachine({ frames: 4, swapSlots: 4, reclaimer });
     vm = machine.addVm({ pages: 4 });
     for (let p = 0; p < 3; p++) machine.write(vm, p, p + 1);
-    expect(onFrameShortage).not.toHaveBeenCalled();
+    expect(reclaimFrames).not.toHaveBeenCalled();
     expect(machine.freeFrames).toBe(0);
 
     machine.write(vm, 3, 4);
-    expect(onFrameShortage).toHaveBeenCalledTimes(1);
-    expect(onFrameShortage).toHaveBeenCalledWith(machine);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
+    expect(reclaimFrames).toHaveBeenCalledWith(machine);
     expect(machine.pageState(vm, 0)).toBe(PageState.Swapped);
     expect(machine.peek(vm, 3)).toBe(4);
     expect(machine.pageState(vm, 3)).toBe(PageState.Private);
@@ -1796,29 +1818,85 @@ describe('onFrameShortage', () => {
     checkInvariants(machine);
   });
 
-  it('throws OutOfFramesError when the handler frees nothing', () => {
-    const onFrameShortage = vi.fn();
-    const machine = createMachine({ frames: 2, onFrameShortage });
+  it('throws OutOfFramesError when the reclaimer frees nothing', () => {
+    const { reclaimer, reclaimFrames } = reclaimerOf(() => {});
+    const machine = createMachine({ frames: 2, reclaimer });
     const vm = machine.addVm({ pages: 2 });
     machine.write(vm, 0, 1);
     expect(() => machine.write(vm, 1, 2)).toThrow(OutOfFramesError);
-    expect(onFrameShortage).toHaveBeenCalledTimes(1);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
     expect(machine.pageState(vm, 1)).toBe(PageState.Unbacked);
     checkInvariants(machine);
   });
 
+  it('may make no guest access: each is ReclaimerAccessError, and the machine is whole after', () => {
+    let vm = 0 as VmId;
+    const ops = Uint32Array.of(accessOp(0, false));
+    const tried: string[] = [];
+    const { reclaimer } = reclaimerOf((m: Machine) => {
+      for (const [name, access] of [
+        ['read', () => m.read(vm, 0)],
+        ['write', () => m.write(vm, 0, 1)],
+        ['accessBatch', () => m.accessBatch(vm, ops, new Float64Array(1), 1)],
+        ['deviceRead', () => m.deviceRead(vm, 0)],
+        ['deviceWrite', () => m.deviceWrite(vm, 0, 1)],
+      ] as const) {
+        expect(access, name).toThrow(ReclaimerAccessError);
+        tried.push(name);
+      }
+      m.swapOut(vm, 0);
+      m.flushSwapWrites();
+    });
+    const machine = createMachine({ frames: 3, swapSlots: 2, reclaimer });
+    vm = machine.addVm({ pages: 3 });
+    machine.write(vm, 0, 1);
+    machine.write(vm, 1, 2);
+    machine.write(vm, 2, 3);
+    expect(tried).toHaveLength(5);
+    expect(machine.pageState(vm, 0)).toBe(PageState.Swapped);
+    expect(machine.peek(vm, 2)).toBe(3);
+    expect(machine.read(vm, 1)).toBe(2); // guest accesses work again once it returned
+    checkInvariants(machine);
+  });
+
+  it('may move the very page whose access needs the frame: the access resolves it from its new state', () => {
+    let vm = 0 as VmId;
+    // The write to page 1 breaks its share; the reclaimer pages out page 1 itself, and page 2.
+    const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
+      m.swapOut(vm, 1);
+      m.swapOut(vm, 2);
+      m.flushSwapWrites();
+    });
+    const machine = createMachine({ frames: 4, swapSlots: 4, reclaimer });
+    vm = machine.addVm({ pages: 4 });
+    machine.write(vm, 0, 5);
+    machine.write(vm, 1, 5);
+    machine.share(vm, 1, vm, 0);
+    machine.write(vm, 2, 7);
+    machine.write(vm, 3, 8);
+    expect(machine.freeFrames).toBe(0);
+    machine.write(vm, 1, 9);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
+    // Swapped in onto page 2's frame, then written.
+    expect(machine.pageState(vm, 1)).toBe(PageState.Private);
+    expect(machine.peek(vm, 1)).toBe(9);
+    expect(machine.peek(vm, 0)).toBe(5);
+    expect(machine.counters(vm)).toMatchObject({ swapIns: 1, cowBreaks: 0 });
+    checkInvariants(machine);
+  });
+
   /**
-   * A full 4-frame host whose pages 0 and 1 share a frame; the shortage handler pages out pages 0 and 2 (the
-   * other mapper of that frame among them) and waits for the writes.
+   * A full 4-frame host whose pages 0 and 1 share a frame; the reclaimer pages out pages 0 and 2 (the other
+   * mapper of that frame among them) and waits for the writes.
    */
   function fullHostWithPager() {
     let vm = 0 as VmId;
-    const onFrameShortage = vi.fn((m: Machine) => {
+    const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
       m.swapOut(vm, 0);
       m.swapOut(vm, 2);
       m.flushSwapWrites();
     });
-    const machine = createMachine({ frames: 4, swapSlots: 4, onFrameShortage });
+    const machine = createMachine({ frames: 4, swapSlots: 4, reclaimer });
     vm = machine.addVm({ pages: 4 });
     machine.write(vm, 0, 5);
     machine.write(vm, 1, 5);
@@ -1826,14 +1904,14 @@ describe('onFrameShortage', () => {
     machine.write(vm, 2, 7);
     machine.write(vm, 3, 8);
     expect(machine.freeFrames).toBe(0);
-    return { machine, vm, onFrameShortage, frame };
+    return { machine, vm, reclaimFrames, frame };
   }
 
-  it('a COW break survives a handler that pages out the other mapper of the shared frame', () => {
-    const { machine, vm, onFrameShortage, frame } = fullHostWithPager();
+  it('a COW break survives a reclaimer that pages out the other mapper of the shared frame', () => {
+    const { machine, vm, reclaimFrames, frame } = fullHostWithPager();
 
     machine.write(vm, 1, 9);
-    expect(onFrameShortage).toHaveBeenCalledTimes(1);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
     expect(machine.peek(vm, 1)).toBe(9);
     expect(machine.peek(vm, 0)).toBe(5);
     // Page 1 was the shared frame's last mapper by the time it got its copy, so that frame must not stay
@@ -1842,11 +1920,11 @@ describe('onFrameShortage', () => {
     expect(machine.refCount(frame) === 0 && machine.frameState(frame) === FrameState.Shared).toBe(false);
     expectFrames(machine, { free: 1, private: 2, shared: 1 });
   });
-  it('compressing a shared page survives a handler that pages out the other mapper', () => {
-    const { machine, vm, onFrameShortage } = fullHostWithPager();
+  it('compressing a shared page survives a reclaimer that pages out the other mapper', () => {
+    const { machine, vm, reclaimFrames } = fullHostWithPager();
 
     machine.compress(vm, 1, 100);
-    expect(onFrameShortage).toHaveBeenCalledTimes(1);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
     expect(machine.peek(vm, 1)).toBe(5);
     // 100 compressed bytes need one cache frame; the shared frame, now unmapped, is free.
     checkInvariants(machine);

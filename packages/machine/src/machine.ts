@@ -37,13 +37,15 @@ import {
   OutOfFramesError,
   OutOfRangeError,
   OutOfSwapError,
+  ReclaimerAccessError,
 } from './errors';
 import { fastAccesses, fastWrites } from './fast-path';
+import type { FrameReclaimer } from './frame-reclaimer';
 import { FrameTable } from './frame-table';
 import { SharedIndex } from './shared-index';
 import { SwapDevice } from './swap-device';
 import { TrapChannels } from './trap-channels';
-import { Flag, USAGE_BITS, type VmHandlers, VmMemory, WRITTEN } from './vm-memory';
+import { Flag, USAGE_BITS, VmMemory, WRITTEN } from './vm-memory';
 
 /** A usage byte as words, for errors: `potentiallyVolatile (written)`. */
 const usageName = (usage: number) =>
@@ -68,10 +70,10 @@ export interface MachineOptions {
   /** Where the machine reports VMs added and removed. */
   readonly emit?: EventSink;
   /**
-   * Called when a frame is needed and none is free; it should free some (e.g. page out synchronously). If
-   * none is free afterwards the access fails with OutOfFramesError.
+   * Frees frames when an operation needs one and none is free (see FrameReclaimer for what it may do). If
+   * none is free afterwards the operation fails with OutOfFramesError.
    */
-  readonly onFrameShortage?: (machine: Machine) => void;
+  readonly reclaimer?: FrameReclaimer;
   /** In-frame reference-count value that overflows into the table. 0xffff (16 bits); tests lower it. */
   readonly refCountLimit?: number;
 }
@@ -94,6 +96,9 @@ export interface MemoryFootprint {
 }
 
 const RESIDENT = 'private or shared';
+
+/** What `#resolve` returns for an access of a batch that took a discard fault: the batch stops there. */
+const FAULTED = -1;
 
 function checkContent(content: ContentId, field = 'content'): void {
   if (!isContentId(content)) {
@@ -129,7 +134,9 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   /** Each shared frame's domain. */
   readonly #frameDomain: Uint32Array;
   readonly #emit: EventSink | undefined;
-  readonly #onFrameShortage: ((machine: Machine) => void) | undefined;
+  readonly #reclaimer: FrameReclaimer | undefined;
+  /** True while the reclaimer runs: no guest access may be made then (FrameReclaimer's rule). */
+  #reclaiming = false;
   readonly #reserved: Pages;
   /** `costs.essa`, read on every hint. */
   readonly #essaCost: SimTime;
@@ -147,7 +154,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#essaCost = this.costs.essa;
     this.contentStore = options.contentStore;
     this.#emit = options.emit;
-    this.#onFrameShortage = options.onFrameShortage;
+    this.#reclaimer = options.reclaimer;
     this.frames = new FrameTable(frames, limit);
     this.#frameDomain = new Uint32Array(frames);
     this.swap = new SwapDevice(slots);
@@ -320,10 +327,6 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#emit?.({ time: this.#now, source: 'machine', kind: 'vm-removed', vm });
   }
 
-  setHandlers(vm: VmId, handlers: VmHandlers): void {
-    this.#vm(vm).handlers = handlers;
-  }
-
   /** Advances host time; page-out writes due by then complete and free their frames. */
   advanceTo(time: SimTime): void {
     if (!(time >= this.#now)) {
@@ -363,17 +366,17 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   // ---- guest accesses ----------------------------------------------------------------------------------
 
   read(vm: VmId, ppn: Ppn): ContentId {
-    const m = this.#vm(vm);
+    const m = this.#guest(vm);
     this.#ppn(m, ppn);
     const c = m.counters;
     c.accesses++;
     c.time += this.costs.access;
     if ((m.flags[ppn]! & this.#readMask()) === 0) return this.frames.content[m.loc[ppn]!]!;
-    return this.#slowAccess(m, ppn, false, 0);
+    return this.#slowAccess(m, ppn, false, 0, false);
   }
 
   write(vm: VmId, ppn: Ppn, content: ContentId): void {
-    const m = this.#vm(vm);
+    const m = this.#guest(vm);
     this.#ppn(m, ppn);
     checkContent(content);
     const c = m.counters;
@@ -381,23 +384,45 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     c.writes++;
     c.time += this.costs.access;
     if (m.flags[ppn] === 0) this.frames.content[m.loc[ppn]!] = content;
-    else this.#slowAccess(m, ppn, true, content);
+    else this.#slowAccess(m, ppn, true, content, false);
   }
 
-  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void {
-    const m = this.#vm(vm);
+  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number, from = 0): number {
+    const m = this.#guest(vm);
     if (!(Number.isInteger(count) && count >= 0 && count <= ops.length && count <= contents.length)) {
       throw new OutOfRangeError('count', count, 'a whole number up to the length of the batch arrays');
     }
+    if (!(Number.isInteger(from) && from >= 0 && from <= count)) {
+      throw new OutOfRangeError('from', from, `a whole number up to count (${count})`);
+    }
     const frameContent = this.frames.content;
-    // Accesses are counted as they are made, so a batch that fails part-way counts what it did.
-    let done = 0;
-    let writeCount = 0;
+    // Accesses are counted as they are made, so a batch that fails part-way counts what it did; they are
+    // charged when the batch ends, and a batch stopped at a discard fault ends when its restart does.
+    let accesses = 0;
+    let writes = 0;
+    let next = from;
+    let faulted = -1;
     try {
-      while (done < count) {
-        const stop = fastAccesses(m.flags, m.loc, frameContent, ops, contents, done, count, this.#readMask());
-        writeCount += fastWrites;
-        done = stop;
+      if (m.stoppedAt !== -1) {
+        const ppn = m.stoppedAt;
+        if (from === count || (ops[from]! & ~WRITE_ACCESS) !== ppn) {
+          throw new InvalidInputError(
+            'from',
+            `expected vm ${vm}'s batch to restart at its access to page ${ppn}, which took a discard fault`,
+          );
+        }
+        // The restarted access was counted when it faulted.
+        accesses = m.stoppedAccesses;
+        writes = m.stoppedWrites;
+        m.stoppedAt = -1;
+        if (this.#resolve(m, ppn, ops[from] !== ppn, contents[from]!, true) === FAULTED) faulted = ppn;
+        else next = from + 1;
+      }
+      while (next < count && faulted === -1) {
+        const stop = fastAccesses(m.flags, m.loc, frameContent, ops, contents, next, count, this.#readMask());
+        writes += fastWrites;
+        accesses += stop - next;
+        next = stop;
         if (stop === count) break;
         const op = ops[stop]!;
         const ppn = op & ~WRITE_ACCESS;
@@ -405,36 +430,44 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
         if (ppn >= m.pages)
           throw new OutOfRangeError(`ops[${stop}]`, ppn, `a page of vm ${vm} in [0, ${m.pages})`);
         if (write) checkContent(contents[stop]!, `contents[${stop}]`);
-        done = stop + 1;
-        if (write) writeCount++;
-        this.#slowAccess(m, ppn, write, contents[stop]!);
+        accesses++;
+        if (write) writes++;
+        if (this.#slowAccess(m, ppn, write, contents[stop]!, true) === FAULTED) faulted = ppn;
+        else next = stop + 1;
       }
     } finally {
-      const c = m.counters;
-      c.accesses += done;
-      c.writes += writeCount;
-      c.time += done * this.costs.access;
+      if (faulted !== -1) {
+        m.stoppedAt = faulted;
+        m.stoppedAccesses = accesses;
+        m.stoppedWrites = writes;
+      } else {
+        const c = m.counters;
+        c.accesses += accesses;
+        c.writes += writes;
+        c.time += accesses * this.costs.access;
+      }
     }
+    return next;
   }
 
   /** Everything that leaves the fast path: observer traps first, then whatever the page's state needs. */
   deviceRead(vm: VmId, ppn: Ppn): ContentId {
-    const m = this.#vm(vm);
+    const m = this.#guest(vm);
     this.#ppn(m, ppn);
     if ((m.flags[ppn]! & Flag.NotPresent) === 0) return this.frames.content[m.loc[ppn]!]!;
-    return this.#resolve(m, ppn, false, 0);
+    return this.#resolve(m, ppn, false, 0, false);
   }
 
   deviceWrite(vm: VmId, ppn: Ppn, content: ContentId): void {
-    const m = this.#vm(vm);
+    const m = this.#guest(vm);
     this.#ppn(m, ppn);
     checkContent(content);
     if ((m.flags[ppn]! & (Flag.NotPresent | Flag.WriteProtect)) === 0)
       this.frames.content[m.loc[ppn]!] = content;
-    else this.#resolve(m, ppn, true, content);
+    else this.#resolve(m, ppn, true, content, false);
   }
 
-  #slowAccess(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId): ContentId {
+  #slowAccess(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId, inBatch: boolean): ContentId {
     const c = m.counters;
     c.slowAccesses++;
     const bits = m.flags[ppn]! & (write ? this.traps.allBits : this.traps.accessBits);
@@ -445,13 +478,18 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
       }
       this.traps.fire(m, ppn, bits, write);
     }
-    return this.#resolve(m, ppn, write, content);
+    return this.#resolve(m, ppn, write, content, inBatch);
   }
 
-  /** Brings the page to a private or shared frame the access can use, then reads or writes it. */
-  #resolve(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId): ContentId {
+  /**
+   * Brings the page to a private or shared frame the access can use, then reads or writes it. A discarded
+   * page stops the access (FAULTED) when it is part of a batch, which the guest restarts after restoring the
+   * page; any other access to one is a DiscardFaultError.
+   */
+  #resolve(m: VmMemory, ppn: Ppn, write: boolean, content: ContentId, inBatch: boolean): ContentId {
     const c = m.counters;
     const costs = this.costs;
+    // The frame reclaimer may move the page while a frame is allocated for it: each case re-checks.
     for (;;) {
       switch (m.state[ppn]) {
         case PageState.Private: {
@@ -482,24 +520,21 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
           this.#swapIn(m, ppn);
           break;
         case PageState.Ballooned:
+          // The hypervisor backs the page again, zeroed; the guest never learns of it (ESX).
           c.balloonPops++;
           c.time += costs.minorTrap;
           m.setState(ppn, PageState.Unbacked, NONE);
-          m.handlers.onBalloonPop?.(ppn);
           break;
         case PageState.Compressed:
           this.#decompress(m, ppn);
           break;
-        case PageState.Discarded: {
-          const handler = m.handlers.onDiscardFault;
-          if (!handler) throw new DiscardFaultError(m.id, ppn);
+        case PageState.Discarded:
+          if (!inBatch) throw new DiscardFaultError(m.id, ppn);
           c.discardFaults++;
           c.time += costs.discardFault;
           m.setState(ppn, PageState.Unbacked, NONE);
           m.setUsage(ppn, GuestPageUsage.Stable); // Sz: the guest re-reads it, then may mark it volatile again
-          handler(ppn);
-          break;
-        }
+          return FAULTED;
       }
     }
   }
@@ -625,7 +660,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     this.#stable('compress', m, ppn);
     wholeNumber('compressedBytes', compressedBytes, 1, PAGE_SIZE);
     // The cache may need one more frame. A page that frees its own frame hands it to the cache; otherwise a
-    // frame is allocated first, and the page checked again (the shortage handler may have moved it).
+    // frame is allocated first, and the page checked again (the frame reclaimer may have moved it).
     let spare: Mpn | -1 = -1;
     if (this.#cacheGrows(m, compressedBytes) && !this.#freesFrame(m, ppn)) {
       spare = this.#allocate(FrameState.Compressed, 0, 'the compression cache');
@@ -823,8 +858,15 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   #allocate(state: FrameState, content: ContentId, purpose: string): Mpn {
     let mpn = this.frames.allocate(state, content);
-    if (mpn === -1 && this.#onFrameShortage) {
-      this.#onFrameShortage(this);
+    if (mpn === -1 && this.#reclaimer) {
+      // Its own operations may need a frame (a compression cache's) and call it again, nested.
+      const outer = this.#reclaiming;
+      this.#reclaiming = true;
+      try {
+        this.#reclaimer.reclaimFrames(this);
+      } finally {
+        this.#reclaiming = outer;
+      }
       mpn = this.frames.allocate(state, content);
     }
     if (mpn === -1) throw new OutOfFramesError(purpose);
@@ -832,7 +874,7 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
   }
 
   /**
-   * After an allocation: whether the shortage handler moved the page away from (state, loc) meanwhile. If so
+   * After an allocation: whether the frame reclaimer moved the page away from (state, loc) meanwhile. If so
    * the new frame is released, and the caller dispatches on the page's new state.
    */
   #changed(m: VmMemory, ppn: Ppn, state: PageState, loc: number, allocated: Mpn): boolean {
@@ -978,6 +1020,12 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
     if (state !== PageState.Private && state !== PageState.Shared) {
       throw new InvalidTransitionError(operation, m.id, ppn, state, RESIDENT);
     }
+  }
+
+  /** The VM a guest access is made by; none may be made while the reclaimer runs (FrameReclaimer). */
+  #guest(vm: VmId): VmMemory {
+    if (this.#reclaiming) throw new ReclaimerAccessError(vm);
+    return this.#vm(vm);
   }
 
   #vm(vm: VmId): VmMemory {

@@ -44,13 +44,6 @@ export const WRITTEN = 4;
 /** The usage state's bits of a usage byte. */
 export const USAGE_BITS = 3;
 
-export interface VmHandlers {
-  /** The VM touched a ballooned page: the guest's balloon driver should learn it lost that page. */
-  onBalloonPop?: (ppn: Ppn) => void;
-  /** The VM touched a discarded page: the guest must restore it (re-read from disk) by writing it. */
-  onDiscardFault?: (ppn: Ppn) => void;
-}
-
 /**
  * One VM's pmap in struct-of-arrays form: per guest-physical page a flag byte (the shadow translation), a
  * state byte and a location (frame, swap slot or compression entry). 6 bytes per page.
@@ -66,7 +59,13 @@ export class VmMemory {
   /** Frames the VM's compression cache holds, and the compressed bytes in it. */
   readonly compressionFrames: Mpn[] = [];
   compressedBytes = 0;
-  handlers: VmHandlers = {};
+  /**
+   * The page of a batch's access that took a discard fault, which the batch restarts at (-1: none), and the
+   * accesses and writes the batch made up to it, the faulted one included: charged when the restart ends.
+   */
+  stoppedAt = -1;
+  stoppedAccesses = 0;
+  stoppedWrites = 0;
   /** CMM2 usage per page (GuestPageUsage, plus WRITTEN), made on the VM's first hint: all stable before. */
   usage: Uint8Array | undefined;
 

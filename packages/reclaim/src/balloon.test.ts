@@ -22,7 +22,6 @@ function driver(limit: number, pace: number) {
     setTarget: (pages) => {
       state.target = Math.max(0, Math.min(limit, pages));
     },
-    onPop: () => {},
   };
   const run = () => {
     const gap = state.target - state.size;

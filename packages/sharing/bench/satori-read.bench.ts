@@ -60,15 +60,10 @@ interface Reader {
 
 function guestOn(machine: Machine, pages: number, disk: number, hooks: GuestHooks): GuestKernel {
   const vm = machine.addVm({ pages });
-  const guest = linuxGuest.create(
+  return linuxGuest.create(
     { disk, image: 'base', bootTime: 0 },
     { vm, pages, bus: machine, machine, backdoor: machine, hooks, random: createRandom(1), emit: () => {} },
   ) as GuestKernel;
-  machine.setHandlers(vm, {
-    onBalloonPop: (ppn) => guest.balloon.onPop(ppn),
-    onDiscardFault: (ppn) => guest.onDiscardFault(ppn),
-  });
-  return guest;
 }
 
 /** A Satori engine on the machine, and the hook the host gives a guest for it: asked before each read. */

@@ -1,5 +1,6 @@
 import { checkInvariants, createMachine, type Machine } from '@hvsim/machine';
 import {
+  accessOp,
   addBlock,
   type BlockRead,
   createBlockRead,
@@ -14,7 +15,7 @@ import {
   type VmId,
 } from '@hvsim/spec';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type SatoriSharing, satori } from './satori';
 
 /** What block `block` of an image holds on the disk (never the zero page's contents, but block 0 of 'zero'). */
@@ -463,18 +464,18 @@ describe('Satori: repayment', () => {
     expect(discarded(machine, a)).toEqual([]);
   });
 
-  it('leaves a discarded page to raise a discard fault, whose handler re-reads it', () => {
+  it('leaves a discarded page to raise a discard fault, after which the guest re-reads it', () => {
     const { machine, engine, a } = filled([2, 3]);
     expect(engine.repay(a, 1)).toBe(1);
     expect(machine.peek(a, 2)).toBeUndefined();
-    expect(() => machine.read(a, 2)).toThrow(/discard/i);
-    const onDiscardFault = vi.fn((ppn: Ppn) => machine.deviceWrite(a, ppn, blockContent(10 + ppn)));
-    machine.setHandlers(a, { onDiscardFault });
-    expect(machine.read(a, 2)).toBe(blockContent(12));
-    expect(onDiscardFault).toHaveBeenCalledTimes(1);
-    expect(onDiscardFault).toHaveBeenCalledWith(2);
-    expect(machine.read(a, 3)).toBe(blockContent(13));
-    expect(onDiscardFault).toHaveBeenCalledTimes(1);
+    const ops = Uint32Array.of(accessOp(2, false), accessOp(3, false));
+    const none = new Float64Array(2);
+    expect(machine.accessBatch(a, ops, none, 2)).toBe(0);
+    machine.deviceWrite(a, 2, blockContent(12));
+    expect(machine.accessBatch(a, ops, none, 2, 0)).toBe(2);
+    expect(machine.peek(a, 2)).toBe(blockContent(12));
+    expect(machine.peek(a, 3)).toBe(blockContent(13));
+    expect(machine.counters(a).discardFaults).toBe(1);
     checkInvariants(machine);
   });
 });
@@ -556,13 +557,6 @@ describe('Satori against a reference map', () => {
           });
           expect(marked).toBe(served);
         };
-        vms.forEach((vm, v) => {
-          machine.setHandlers(vm, {
-            onDiscardFault: (ppn) => {
-              fill(v, [{ ppn, ...cached.get(key(v, ppn))! }]);
-            },
-          });
-        });
         const discarded = () =>
           vms.flatMap((vm, v) =>
             [...Array(PAGES).keys()]
@@ -586,7 +580,14 @@ describe('Satori against a reference map', () => {
             const state = machine.pageState(vm, s.ppn);
             if (state === PageState.Private || state === PageState.Shared) machine.evict(vm, s.ppn);
           } else if (s.kind === 'touch') {
-            expect(machine.read(vm, s.ppn)).toBe(content.get(key(s.v, s.ppn)) ?? 0);
+            // A read as the guest makes it: a discard fault stops it; the guest re-reads the page, restarts.
+            const ops = Uint32Array.of(accessOp(s.ppn, false));
+            const none = new Float64Array(1);
+            if (machine.accessBatch(vm, ops, none, 1) === 0) {
+              fill(s.v, [{ ppn: s.ppn, ...cached.get(key(s.v, s.ppn))! }]);
+              expect(machine.accessBatch(vm, ops, none, 1, 0)).toBe(1);
+            }
+            expect(machine.peek(vm, s.ppn)).toBe(content.get(key(s.v, s.ppn)) ?? 0);
           } else {
             const before = new Set(discarded());
             const taken = engine.repay(vm, s.pages);

@@ -227,10 +227,14 @@ export interface MemoryBus {
   read(vm: VmId, ppn: Ppn): ContentId;
   write(vm: VmId, ppn: Ppn, content: ContentId): void;
   /**
-   * A batch of accesses in one tight loop: `ops[i]` (see {@link accessOp}) reads a page, or writes
-   * `contents[i]` to it. Only flagged pages leave the fast path.
+   * A batch of accesses in one tight loop, from op `from`: `ops[i]` (see {@link accessOp}) reads a page, or
+   * writes `contents[i]` to it. Only flagged pages leave the fast path. Returns the index of the first op not
+   * done: `count`, or that of an access that took a discard fault (a CMM2 page the host discarded). The
+   * guest then restores the page (re-reads it) and calls again from that index, which restarts the access;
+   * it is counted once. Only a batch's access can take a discard fault: any other access to a discarded page
+   * is an error. A balloon pop needs nothing of the guest: the host backs the page again, zeroed.
    */
-  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number): void;
+  accessBatch(vm: VmId, ops: Uint32Array, contents: Float64Array, count: number, from?: number): number;
   /**
    * The virtual disk's DMA out of a guest page (a page-out, a write-back). It goes through the pmap — a
    * swapped page comes back — but not through the guest's mappings: no observer trap fires or is consumed,

@@ -22,8 +22,6 @@ export interface BalloonDriver {
    * can give.
    */
   setTarget(pages: Pages): void;
-  /** The host saw a ballooned page touched: the guest used it after all. */
-  onPop(ppn: Ppn): void;
 }
 
 /**
@@ -124,8 +122,6 @@ export interface GuestOs {
    * of the next op to run — `batch.length` when the batch is done.
    */
   execute(batch: OpBatch, from?: number, until?: SimTime): number;
-  /** The host discarded a volatile page the guest now touched: the guest must re-read it from disk. */
-  onDiscardFault(ppn: Ppn): void;
   readonly balloon: BalloonDriver | undefined;
   /** The `cmm` module (CMM1), when the guest has it loaded. */
   readonly cmm?: CmmDriver | undefined;
