@@ -8,7 +8,7 @@ import {
   OpKind,
   PageState,
   time,
-  type VmId,
+  type VirtualDisk,
 } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { type Op, runOps as run, testGuest } from './guest.fixture';
@@ -91,17 +91,17 @@ describe('anonymous memory', () => {
     checkInvariants(machine);
   });
 
-  it('tells the swap hooks each page-out and page-in (the page, the slot), and fills a page read back by DMA', () => {
+  it('tells its disk each page-out and page-in (the page, the slot), and fills a page read back by DMA', () => {
     const outs: [number, number][] = [];
     const ins: [number, number, number][] = [];
     const { machine, guest } = testGuest({
       pages: 16,
       guest: { kernel: 2, swap: 64, addressSpace: 64, bootTime: 0 },
-      hooks: {
-        onSwapOut: (_vm, ppn, slot) => outs.push([ppn, slot]),
+      disk: () => ({
+        swapOut: (ppn, slot) => outs.push([ppn, slot]),
         // Seen before the write: the page does not hold the swapped content yet.
-        onSwapIn: (vm, ppn, slot) => ins.push([ppn, slot, machine.peek(vm, ppn) ?? 0]),
-      },
+        swapIn: (ppn, slot) => ins.push([ppn, slot, machine.peek(guest.vm, ppn) ?? 0]),
+      }),
     });
     for (let vpn = 0; vpn < 40; vpn++) run(guest, W(vpn, 100 + vpn));
     expect(outs).toHaveLength(guest.counters().guestSwapOuts);
@@ -185,34 +185,39 @@ describe('deadlines', () => {
   });
 });
 
+/** A disk layer that tells `seen` each page the disk below filled, once filled. */
+const transfersTo =
+  (seen: (ppn: number, image: string, block: number, content: number) => void) =>
+  (below: VirtualDisk): Partial<VirtualDisk> => ({
+    transfer: (ppn, image, block, content) => {
+      below.transfer(ppn, image, block, content);
+      seen(ppn, image, block, content);
+    },
+  });
+
 describe('page cache', () => {
-  it('reads a block from disk on a miss, then hits, and tells the sharing hook', () => {
+  it('reads a block from disk on a miss, then hits, with one transfer by the disk', () => {
     const onDiskRead = vi.fn();
     const { machine, guest } = testGuest({
       guest: { image: 'img', bootTime: 0, readahead: 0 },
-      hooks: { onDiskRead },
+      disk: transfersTo(onDiskRead),
     });
     run(guest, [OpKind.FileRead, 3], [OpKind.FileRead, 3]);
     expect(guest.counters().diskReads).toBe(1);
     const ppn = guest.cachedPage(3);
     expect(machine.peek(guest.vm, ppn)).toBe(imageBlockContent('img', 3));
-    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(
-      guest.vm,
-      ppn,
-      { image: 'img', block: 3 },
-      imageBlockContent('img', 3),
-    );
+    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(ppn, 'img', 3, imageBlockContent('img', 3));
   });
 
-  it('asks a sharing-aware device first, once per request: blocks it fills by sharing need no disk read, the rest one request', () => {
+  it('asks its disk once per request: blocks a sharing layer fills need no disk read, the rest one request', () => {
     const shared = new Set([11, 12, 14]);
     const requests: number[][] = [];
     const { machine, guest } = testGuest({
       pages: 64,
       guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
-      hooks: {
-        // A device that holds some blocks in memory already: it fills those pages without the disk.
-        readShared: (vm, read) => {
+      disk: () => ({
+        // A layer that holds some blocks in memory already: it fills those pages without the disk.
+        request: (read) => {
           requests.push(Array.from(read.blocks.subarray(0, read.length)));
           let served = 0;
           for (let i = 0; i < read.length; i++) {
@@ -221,12 +226,12 @@ describe('page cache', () => {
             expect(read.contents[i]).toBe(imageBlockContent('img', block));
             read.shared[i] = shared.has(block) ? 1 : 0;
             if (!shared.has(block)) continue;
-            machine.deviceWrite(vm, read.ppns[i]!, read.contents[i]!);
+            machine.deviceWrite(guest.vm, read.ppns[i]!, read.contents[i]!);
             served++;
           }
           return served;
         },
-      },
+      }),
     });
     const start = machine.vmTime(guest.vm);
     run(guest, [OpKind.FileRead, 10]);
@@ -271,15 +276,15 @@ describe('page cache', () => {
     const buffer = guest.pageOf(7);
     expect(machine.peek(guest.vm, buffer)).toBe(imageBlockContent('img', 3));
     expect(machine.pageState(guest.vm, buffer)).toBe(PageState.Private);
-    const onCopy = vi.fn((vm: VmId, dst: number, src: number) => {
-      hooked.machine.fillShared(vm, dst, vm, src);
+    const copyPage = vi.fn((dst: number, src: number) => {
+      hooked.machine.fillShared(hooked.guest.vm, dst, hooked.guest.vm, src);
       return true;
     });
-    const hooked = testGuest({ guest: { image: 'img', bootTime: 0, readahead: 0 }, hooks: { onCopy } });
+    const hooked = testGuest({ guest: { image: 'img', bootTime: 0, readahead: 0 }, copier: { copyPage } });
     const writes = hooked.machine.counters(hooked.guest.vm).writes;
     run(hooked.guest, [OpKind.FileCopy, 3, 7]);
     const [dst, src] = [hooked.guest.pageOf(7), hooked.guest.cachedPage(3)];
-    expect(onCopy).toHaveBeenCalledExactlyOnceWith(hooked.guest.vm, dst, src);
+    expect(copyPage).toHaveBeenCalledExactlyOnceWith(dst, src);
     expect(hooked.machine.frameOf(hooked.guest.vm, dst)).toBe(hooked.machine.frameOf(hooked.guest.vm, src));
     expect(hooked.machine.counters(hooked.guest.vm).writes - writes).toBe(1); // the buffer's clear, no copy
     // The program writes its buffer: a private copy, the cache page unchanged.
@@ -293,7 +298,7 @@ describe('page cache', () => {
     const { machine, guest } = testGuest({
       pages: 64,
       guest: { image: 'img', bootTime: 0, readahead: 8, disk: 100 },
-      hooks: { onDiskRead },
+      disk: transfersTo(onDiskRead),
     });
     const start = machine.vmTime(guest.vm);
     run(guest, [OpKind.FileRead, 10]);
@@ -322,7 +327,7 @@ describe('page cache', () => {
     const { guest } = testGuest({
       pages: 12,
       guest: { kernel: 1, swap: 0, bootTime: 0, readahead: 8, disk: 100 },
-      hooks: { onDiskRead },
+      disk: transfersTo(onDiskRead),
     });
     run(guest, [OpKind.FileRead, 0]);
     expect(onDiskRead).toHaveBeenCalledTimes(8); // 11 free pages hold the whole window
@@ -366,7 +371,7 @@ describe('page cache', () => {
   it('names a block it rewrote by its own overlay, not the base image: no other VM is served its writes', () => {
     // What the device was asked: each request's pages, with their images, blocks and contents.
     const asked: [number, string, number, number][] = [];
-    const readShared = (_vm: VmId, read: BlockRead) => {
+    const request = (read: BlockRead) => {
       for (let i = 0; i < read.length; i++)
         asked.push([read.ppns[i]!, read.images[i]!, read.blocks[i]!, read.contents[i]!]);
       return 0;
@@ -375,7 +380,7 @@ describe('page cache', () => {
     const { machine, guest } = testGuest({
       pages: 8,
       guest: { image: 'img', kernel: 1, swap: 0, disk: 64, bootTime: 0, readahead: 0 },
-      hooks: { readShared, onDiskRead },
+      disk: (below) => ({ request, ...transfersTo(onDiskRead)(below) }),
     });
     run(guest, [OpKind.FileWrite, 0, 77]);
     for (let block = 1; block < 20; block++) run(guest, [OpKind.FileRead, block]); // evicts block 0, written back
@@ -387,9 +392,9 @@ describe('page cache', () => {
     run(guest, [OpKind.FileRead, 0]);
     const ppn = guest.cachedPage(0);
     expect(machine.peek(guest.vm, ppn)).toBe(77);
-    const overlay = { image: `img#vm${guest.vm}`, block: 0 };
-    expect(asked).toEqual([[ppn, overlay.image, 0, 77]]);
-    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(guest.vm, ppn, overlay, 77);
+    const overlay = `img#vm${guest.vm}`;
+    expect(asked).toEqual([[ppn, overlay, 0, 77]]);
+    expect(onDiskRead).toHaveBeenCalledExactlyOnceWith(ppn, overlay, 0, 77);
   });
 
   it('a discard fault on a page that is not a clean cache page is reported, never papered over', () => {

@@ -2,12 +2,12 @@ import {
   accessOp,
   addBlock,
   type BlockRead,
+  type CmmGuest,
   type ContentId,
   createBlockRead,
   type DiskLocality,
   type GuestContext,
   type GuestCounters,
-  type GuestHooks,
   type GuestOs,
   GuestPageUsage,
   HvsimError,
@@ -15,10 +15,12 @@ import {
   type MemoryBus,
   type OpBatch,
   OpKind,
+  type PageCopier,
   PageState,
   type Ppn,
   type SimTime,
   scaleOf,
+  type VirtualDisk,
   type VmId,
   WRITE_ACCESS,
 } from '@hvsim/spec';
@@ -103,7 +105,7 @@ export interface GuestSettings {
  * read (the discard fault), or replaced by a new page when written. Anonymous, kernel and dirty pages stay
  * stable, so the host never discards data the disk does not hold.
  */
-export class GuestKernel implements GuestOs, KernelServices {
+export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
   readonly contract = 'guest-os@1';
   readonly vm: VmId;
   readonly settings: GuestSettings;
@@ -141,7 +143,8 @@ export class GuestKernel implements GuestOs, KernelServices {
   readonly #scale: number;
   /** Whether the workload's disk blocks each stand for R read apart (a miniature's; see DiskLocality). */
   readonly #locality: (() => DiskLocality) | undefined;
-  readonly #hooks: GuestHooks;
+  readonly #disk: VirtualDisk;
+  readonly #copier: PageCopier | undefined;
   readonly #bootedAt: SimTime;
   // Accesses resolved to pages but not yet sent: flushed before anything that may read or move a page.
   readonly #ops: Uint32Array;
@@ -172,7 +175,8 @@ export class GuestKernel implements GuestOs, KernelServices {
     this.#overlay = `${settings.image}#vm${context.vm}`;
     this.#bus = context.bus;
     this.#machine = context.machine;
-    this.#hooks = context.hooks;
+    this.#disk = context.disk;
+    this.#copier = context.copier;
     this.#scale = scaleOf(context);
     this.#locality = context.diskLocality;
     this.#hints = settings.pageHints;
@@ -480,7 +484,7 @@ export class GuestKernel implements GuestOs, KernelServices {
     this.swapContent[slot] = this.#bus.deviceRead(vm, ppn);
     this.#counters.guestSwapOuts++;
     this.#diskWrite(1, 1);
-    this.#hooks.onSwapOut?.(vm, ppn, slot);
+    this.#disk.swapOut(ppn, slot);
     this.#pageTable[this.owner[ppn]!] = -(slot + 1);
     this.release(ppn, false);
     return true;
@@ -591,7 +595,7 @@ export class GuestKernel implements GuestOs, KernelServices {
       const slot = -entry - 1;
       this.#counters.guestSwapIns++;
       this.#diskRead(1, 1);
-      this.#hooks.onSwapIn?.(this.vm, ppn, slot);
+      this.#disk.swapIn(ppn, slot);
       this.#bus.deviceWrite(this.vm, ppn, this.swapContent[slot]!);
       this.#hint(ppn, GuestPageUsage.Stable);
       this.swapFree.push(slot);
@@ -632,8 +636,9 @@ export class GuestKernel implements GuestOs, KernelServices {
   }
 
   /**
-   * Issues the request: the sharing-aware block device, when there is one, fills the pages whose blocks it
-   * holds in memory already (no disk I/O); the disk reads the rest in one request, by DMA.
+   * Issues the request to the virtual disk: a sharing layer over it, when the host put one there, fills the
+   * pages whose blocks it holds in memory already (no disk I/O); the disk reads the rest in one request, by
+   * DMA. Each page is made volatile once filled, before the next is, so reclaim never finds one unused.
    */
   #readBlocks(): void {
     const read = this.#read;
@@ -652,16 +657,12 @@ export class GuestKernel implements GuestOs, KernelServices {
       n++;
     }
     read.length = n;
-    const shared = this.#hooks.readShared?.(this.vm, read) ?? 0;
+    const disk = this.#disk;
+    const shared = disk.request(read);
     for (let i = 0; i < n; i++) {
       const ppn = read.ppns[i]!;
-      if (shared > 0 && read.shared[i] === 1) {
-        this.#counters.sharedReads++;
-      } else {
-        const content = read.contents[i]!;
-        this.#bus.deviceWrite(this.vm, ppn, content);
-        this.#hooks.onDiskRead?.(this.vm, ppn, { image: read.images[i]!, block: read.blocks[i]! }, content);
-      }
+      if (shared > 0 && read.shared[i] === 1) this.#counters.sharedReads++;
+      else disk.transfer(ppn, read.images[i]!, read.blocks[i]!, read.contents[i]!);
       this.#makeVolatile(ppn);
     }
     if (shared === n) return;
@@ -681,7 +682,7 @@ export class GuestKernel implements GuestOs, KernelServices {
     const src = this.#cachePage(block, true);
     this.lru.referenced[src] = 1;
     this.#flush(); // the buffer's clear, if it was just allocated, lands before the copy
-    if (this.#pageTable[vpn] === dst + 1 && this.#hooks.onCopy?.(this.vm, dst, src)) return;
+    if (this.#pageTable[vpn] === dst + 1 && this.#copier?.copyPage(dst, src)) return;
     // The copy reads the cache page as an access of a batch, as it may take a discard fault.
     this.#queue(src, false, 0);
     this.#flush();

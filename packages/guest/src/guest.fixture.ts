@@ -1,5 +1,13 @@
 import { createMachine, type Machine } from '@hvsim/machine';
-import { createOpBatch, createRandom, type DiskLocality, type GuestHooks } from '@hvsim/spec';
+import {
+  createOpBatch,
+  createRandom,
+  type DiskLocality,
+  overDisk,
+  type PageCopier,
+  plainDisk,
+  type VirtualDisk,
+} from '@hvsim/spec';
 import type { GuestKernel } from './guest-kernel';
 import { checkGuestInvariants } from './invariants';
 import { linuxGuest } from './linux';
@@ -12,7 +20,9 @@ export interface TestGuestOptions {
   readonly frames?: number;
   readonly swapSlots?: number;
   readonly guest?: GuestOptionsInput & { zeroPageRate?: number };
-  readonly hooks?: GuestHooks;
+  /** A layer over the plain disk: its own parts, given the disk below (default none). */
+  readonly disk?: (below: VirtualDisk) => Partial<VirtualDisk>;
+  readonly copier?: PageCopier;
   /** A miniature at this scale: the machine's costs and the guest's options scaled (default 1). */
   readonly scale?: number;
   /** How the workload's disk blocks stand for the full-size VM's in a miniature (default: not said). */
@@ -35,7 +45,7 @@ export function runOps(guest: GuestKernel, ...ops: Op[]): void {
   checkGuestInvariants(guest);
 }
 
-/** A guest on a machine of its own, wired as the host kernel wires them (balloon pops reach the driver). */
+/** A guest on a machine of its own, wired as the host kernel wires them. */
 export function testGuest(options: TestGuestOptions = {}): { machine: Machine; guest: GuestKernel } {
   const pages = options.pages ?? 32;
   const machine = createMachine({
@@ -45,13 +55,15 @@ export function testGuest(options: TestGuestOptions = {}): { machine: Machine; g
   });
   const vm = machine.addVm({ pages });
   const definition = options.kind === 'windows' ? windowsGuest : linuxGuest;
+  const below = plainDisk(vm, machine);
   const guest = definition.create(options.guest ?? {}, {
     vm,
     pages,
     bus: machine,
     machine,
     backdoor: machine,
-    hooks: options.hooks ?? {},
+    disk: options.disk ? overDisk(below, options.disk(below)) : below,
+    ...(options.copier === undefined ? {} : { copier: options.copier }),
     random: createRandom(1).split('guest'),
     emit: () => {},
     scale: options.scale ?? 1,

@@ -2,20 +2,25 @@ import { ContentStore, createMachine, type Machine } from '@hvsim/machine';
 import {
   type AllocationPolicy,
   type CreateContext,
+  type CreditsSharers,
   createRandom,
+  creditsSharers,
   type DemandDetector,
   fractionalRate,
-  type GuestHooks,
   type GuestOs,
   HvsimError,
   type MetricsTable,
   type Pages,
+  plainDisk,
   type RandomStream,
   type ReclamationMechanism,
   type ReclamationPolicy,
   type SharingEngine,
   type SimEvent,
   type SimTime,
+  sharesBeforeSwap,
+  sharesCopies,
+  sharesDiskReads,
   time,
   type VmId,
   type Workload,
@@ -29,6 +34,7 @@ import { miniatureConfig, scaleOfConfig } from './miniature';
 import { DEFAULT_PERIODS, nullAllocation, nullReclamation } from './policies';
 import { type PeriodicTask, Scheduler } from './scheduler';
 import { SharedTraps } from './shared-traps';
+import { swapMonitor } from './swap-monitor';
 import { VmRunner } from './vm-runner';
 
 /** A VM's place in the host: its runner once powered on. */
@@ -46,8 +52,6 @@ interface VmSlot {
   lastSwapIns: number;
   /** The allocation target of the last rebalance. */
   target?: number;
-  /** Whole pages of sharing credit the VM had at the last rebalance (Satori). */
-  credit: number;
 }
 
 /** A VM's detector, then its observers': every one that watches it. */
@@ -82,6 +86,8 @@ export class Host {
   readonly #reclamation: ReclamationPolicy;
   readonly #mechanisms = new Map<string, ReclamationMechanism>();
   readonly #sharing: SharingEngine | undefined;
+  /** The sharing engine, when it credits its savings to the sharers (Satori). */
+  readonly #credits: CreditsSharers | undefined;
   /** Trap channels shared by the VMs' observers, so eight VMs' detectors fit in the machine's trap bits. */
   readonly #traps: SharedTraps;
   /** Power-ons, power-offs and refusals, decided before the run; the next one due is at `#nextStep`. */
@@ -134,7 +140,7 @@ export class Host {
         );
       }
       names.add(vm.name);
-      return { config: vm, observers: [], off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0, credit: 0 };
+      return { config: vm, observers: [], off: false, lastOps: 0, lastSlow: 0, lastSwapIns: 0 };
     });
     const policies = config.policies ?? {};
     const periods = { ...DEFAULT_PERIODS, ...config.periods };
@@ -152,12 +158,16 @@ export class Host {
         remap: this.machine,
         guest: (vm) => this.#slotOf(vm)?.runner?.guest,
         traps: (vm) => this.#traps.forVm(vm, this.machine.pageCount(vm), `mechanism:${mechanism.name}`),
-        shareBeforeSwap: (vm, ppn) => this.#sharing?.tryShare?.(vm, ppn) ?? false,
+        shareBeforeSwap: (vm, ppn) => {
+          const sharing = this.#sharing;
+          return sharing !== undefined && sharesBeforeSwap(sharing) && sharing.tryShare(vm, ppn);
+        },
         contents: this.contents,
       });
       this.#mechanisms.set(mechanism.name, mechanism);
     }
     this.#sharing = policies.sharing?.definition.create(policies.sharing.options, context('sharing'));
+    this.#credits = this.#sharing && creditsSharers(this.#sharing) ? this.#sharing : undefined;
     this.#sharing?.attach({
       machine: this.machine,
       remap: this.machine,
@@ -314,13 +324,14 @@ export class Host {
       now,
       totalFrames: machine.totalFrames,
       freeFrames: machine.freeFrames,
-      vms: views.map(({ slot, credit, allocated, active }, i) => {
+      vms: views.map(({ slot, allocated, active }, i) => {
         const vm = slot.runner!.vm;
         slot.target = targets[i]!;
         return {
           vm,
           pages: slot.config.pages,
-          allocated: allocated - this.#repay(slot, credit, allocated - targets[i]!),
+          // Satori's repayment comes first; the policy reclaims the rest as usual.
+          allocated: allocated - (this.#credits?.settle(vm, allocated - targets[i]!) ?? 0),
           target: targets[i]!,
           activePages: active,
           mechanisms: [...this.#mechanisms.values()].filter((m) => m.available(vm)).map((m) => m.name),
@@ -358,21 +369,7 @@ export class Host {
 
   /** The VM's sharing credit (pages, fractional), 0 when the engine credits no one. */
   #credit(vm: VmId): Pages {
-    return this.#sharing?.entitlement?.(vm) ?? 0;
-  }
-
-  /**
-   * Satori's repayment: a VM whose credit fell since the last rebalance (its writes broke shares) gives the
-   * fall back from its repayment FIFO, its oldest volatile cache pages, as far as it is over its target;
-   * the policy reclaims the rest as usual. Returns the pages repaid.
-   */
-  #repay(slot: VmSlot, credit: Pages, over: Pages): Pages {
-    const whole = Math.floor(credit);
-    const fall = slot.credit - whole;
-    slot.credit = whole;
-    const sharing = this.#sharing;
-    if (!sharing?.repay || fall <= 0 || over <= 0) return 0;
-    return sharing.repay(slot.runner!.vm, Math.min(fall, over));
+    return this.#credits?.credit(vm) ?? 0;
   }
 
   /** What every factory is made with: a stream split off `random`, the event log, the scale. */
@@ -427,21 +424,12 @@ export class Host {
     });
     const random = this.#random.split(`vm:${config.name}`);
     const slot = this.#slots.find((s) => s.config === config)!;
-    // The guest's swap I/O is visible at its virtual disk: detectors that monitor it (MEB) are told.
+    // The VM's disk, bottom up: the disk itself, the sharing engine's layer (Disco, Satori), and the swap
+    // monitor, through which detectors that watch the guest's swap I/O (MEB) see it.
     const sharing = this.#sharing;
-    const hooks: GuestHooks = {
-      // Sharing engines that act on the virtual disk's reads (Disco, Satori) see them; Satori's is asked first.
-      ...(sharing?.readShared ? { readShared: sharing.readShared.bind(sharing) } : {}),
-      ...(sharing?.onDiskRead ? { onDiskRead: sharing.onDiskRead.bind(sharing) } : {}),
-      // Disco's hooked copy routine: copies of whole pages may become copy-on-write mappings.
-      ...(sharing?.onCopy ? { onCopy: sharing.onCopy.bind(sharing) } : {}),
-      onSwapOut: (_vm, ppn, swapSlot) => {
-        for (const d of detectorsOf(slot)) d.onGuestSwapOut?.(ppn, swapSlot);
-      },
-      onSwapIn: (_vm, ppn, swapSlot) => {
-        for (const d of detectorsOf(slot)) d.onGuestSwapIn?.(ppn, swapSlot);
-      },
-    };
+    let disk = plainDisk(vm, machine);
+    if (sharing && sharesDiskReads(sharing)) disk = sharing.diskLayer(vm, disk);
+    disk = swapMonitor(disk, () => detectorsOf(slot));
     // The guest comes first (the workload runs on it), so it asks for the workload's disk locality later.
     let workload: Workload | undefined;
     const guest = config.guest.definition.create(config.guest.options, {
@@ -452,7 +440,11 @@ export class Host {
       bus: machine,
       machine,
       backdoor: machine,
-      hooks,
+      disk,
+      // Disco's hooked copy routine: copies of whole pages may become copy-on-write mappings.
+      ...(sharing && sharesCopies(sharing)
+        ? { copier: { copyPage: (dst, src) => sharing.copyPage(vm, dst, src) } }
+        : {}),
     });
     workload = config.workload.definition.create(config.workload.options, {
       ...this.#context(random, 'workload'),
@@ -517,7 +509,7 @@ export class Host {
       m.record('guest-swap-outs', 'pages', name, up(g.guestSwapOuts));
       m.record('double-paging', 'pages', name, up(g.doublePagings));
       m.record('disk-reads', 'requests', name, g.diskReads);
-      if (this.#sharing?.entitlement) m.record('credit', 'pages', name, up(credit));
+      if (this.#credits) m.record('credit', 'pages', name, up(credit));
       if (slot.detector) {
         m.record('active-estimate', 'pages', name, up(slot.detector.estimate().activePages));
         m.record('detector-checks', 'pages', name, slot.detector.checks ?? 0);

@@ -2,6 +2,7 @@ import { idleTax } from '@hvsim/economics';
 import { linuxGuest } from '@hvsim/guest';
 import { balloon, cmm1, compression, esxReclamation, hostSwap, vmrm } from '@hvsim/reclaim';
 import {
+  cmmOf,
   defineAllocationPolicy,
   defineReclamationMechanism,
   defineReclamationPolicy,
@@ -220,7 +221,7 @@ describe('policy slots', () => {
       },
       periods: { rebalance: time.ms(250) },
     });
-    const cmm = host.guest('a')!.cmm!;
+    const cmm = cmmOf(host.guest('a'))!;
     let drained = 0;
     for (let t = 0.25; t <= 8; t += 0.25) {
       const before = cmm.timedTarget;

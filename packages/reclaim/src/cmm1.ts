@@ -1,5 +1,6 @@
 import {
   type CmmDriver,
+  cmmOf,
   defineReclamationMechanism,
   durationOption,
   HvsimError,
@@ -90,7 +91,7 @@ export class Cmm1Mechanism implements ReclamationMechanism {
   #module(vm: VmId): CmmDriver | undefined {
     if (!this.#attachment)
       throw new HvsimError('not-attached', 'the cmm1 mechanism is not attached to a host');
-    return this.#attachment.guest(vm)?.cmm;
+    return cmmOf(this.#attachment.guest(vm));
   }
 }
 

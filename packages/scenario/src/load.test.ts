@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createHost } from '@hvsim/host';
 import { checkInvariants } from '@hvsim/machine';
 import type { TransparentSharing } from '@hvsim/sharing';
-import { parsePages, time } from '@hvsim/spec';
+import { cmmOf, parsePages, time } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { scenarioJsonSchema } from './json-schema';
 import { loadScenario, parseScenario } from './load';
@@ -522,7 +522,7 @@ vms:
       return { host, series };
     };
     const cmm = await run();
-    expect(cmm.host.guest('vm1')?.cmm).toBeDefined();
+    expect(cmmOf(cmm.host.guest('vm1'))).toBeDefined();
     const low = 0.05 * cmm.host.machine.totalFrames;
     // The page caches fill the host; VMRM finds it constrained and asks each guest to shrink.
     expect(Math.min(...cmm.series(undefined, 'free'))).toBeLessThan(low);
@@ -530,8 +530,8 @@ vms:
       true,
     );
     for (const vm of ['vm1', 'vm2']) {
-      expect(cmm.host.guest(vm)!.cmm!.pages).toBeGreaterThan(0);
-      expect(cmm.series(vm, 'ballooned').at(-1)).toBe(cmm.host.guest(vm)!.cmm!.pages);
+      expect(cmmOf(cmm.host.guest(vm))!.pages).toBeGreaterThan(0);
+      expect(cmm.series(vm, 'ballooned').at(-1)).toBe(cmmOf(cmm.host.guest(vm))!.pages);
     }
     // The pools hold what the host lacks: free memory stays above the low watermark for the last seconds,
     // and the host's swap empties, where z/VM's paging alone (no cmm1) keeps paging.

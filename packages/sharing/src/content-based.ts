@@ -8,6 +8,7 @@ import {
   type Ppn,
   type RandomStream,
   type ScanResult,
+  type SharesBeforeSwap,
   type SharingAttachment,
   type SharingEngine,
   scaleOf,
@@ -68,7 +69,7 @@ const hintKey = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
  * the page's domain (the machine keeps one per domain and content). The zero frame stays host-wide: every
  * zero page is mapped onto it whatever other VMs hold, so its copy-on-write time reveals nothing.
  */
-export class ContentBasedSharing implements SharingEngine {
+export class ContentBasedSharing implements SharingEngine, SharesBeforeSwap {
   readonly contract = 'sharing-engine@1';
   readonly name = 'content-based';
   readonly options: ContentBasedOptions;

@@ -1,17 +1,21 @@
 import {
   type BlockRead,
   type ContentId,
+  type CreditsSharers,
   defineSharingEngine,
   GuestPageUsage,
   HvsimError,
   type MachineView,
+  overDisk,
   PageQueue,
   PageState,
   type Pages,
   type Ppn,
   type ScanResult,
+  type SharesDiskReads,
   type SharingAttachment,
   type SharingEngine,
+  type VirtualDisk,
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -55,7 +59,7 @@ interface VmEntry {
  * first, and `repay` discards from its head (the guest re-reads on a discard fault), so a VM whose writes
  * cost it credit repays with its own cache, never another VM's memory.
  */
-export class SatoriSharing implements SharingEngine {
+export class SatoriSharing implements SharingEngine, SharesDiskReads, CreditsSharers {
   readonly contract = 'sharing-engine@1';
   readonly name = 'satori';
   /**
@@ -80,6 +84,8 @@ export class SatoriSharing implements SharingEngine {
   staleHandles = 0;
   /** Volatile pages discarded to repay credit. */
   repaid = 0;
+  /** Each VM's whole pages of credit at its last settlement (see `settle`). */
+  readonly #settled: number[] = [];
 
   attach(attachment: SharingAttachment): void {
     this.#attachment = attachment;
@@ -89,6 +95,11 @@ export class SatoriSharing implements SharingEngine {
   /** Nothing to scan: pages are shared as they are read. */
   scan(): ScanResult {
     return { scanned: 0, shared: 0 };
+  }
+
+  /** The sharing-aware block device: it serves each read request (`readShared`) before the disk below. */
+  diskLayer(vm: VmId, below: VirtualDisk): VirtualDisk {
+    return overDisk(below, { request: (read) => this.readShared(vm, read) + below.request(read) });
   }
 
   /**
@@ -193,6 +204,21 @@ export class SatoriSharing implements SharingEngine {
     }
     sharers.length = kept;
     return credit;
+  }
+
+  credit(vm: VmId): Pages {
+    return this.entitlement(vm);
+  }
+
+  /**
+   * Repayment: a VM whose whole credit fell since its last settlement (its writes broke shares) repays the
+   * fall from its repayment FIFO, its oldest volatile cache pages, as far as it is `over` its target.
+   */
+  settle(vm: VmId, over: Pages): Pages {
+    const whole = Math.floor(this.entitlement(vm));
+    const fall = (this.#settled[vm] ?? 0) - whole;
+    this.#settled[vm] = whole;
+    return fall > 0 && over > 0 ? this.repay(vm, Math.min(fall, over)) : 0;
   }
 
   /**

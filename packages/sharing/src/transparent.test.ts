@@ -11,7 +11,7 @@ function setup() {
   /** The virtual disk filled page `ppn` of `vm` from `block` of `image`, which holds `content`. */
   const read = (vm: VmId, ppn: number, block: number, content: number, image = 'linux') => {
     machine.deviceWrite(vm, ppn, content);
-    engine.onDiskRead(vm, ppn, { image, block }, content);
+    engine.onDiskRead(vm, ppn, image, block, content);
   };
   return { machine, vms: vms as [VmId, VmId, VmId], engine, read };
 }
@@ -61,7 +61,7 @@ describe('transparent page sharing (Disco)', () => {
     read(a, 1, 5, 55);
     machine.write(a, 2, 7); // the buffer page, about to be overwritten by the copy
     const free = machine.freeFrames;
-    expect(engine.onCopy(a, 2, 1)).toBe(true);
+    expect(engine.copyPage(a, 2, 1)).toBe(true);
     expect(machine.frameOf(a, 2)).toBe(machine.frameOf(a, 1));
     expect(machine.peek(a, 2)).toBe(55);
     expect(machine.freeFrames).toBe(free + 1);
@@ -70,7 +70,7 @@ describe('transparent page sharing (Disco)', () => {
     expect(machine.peek(a, 1)).toBe(55);
     // A source with no frame (swapped out) is copied the ordinary way.
     machine.swapOut(a, 1);
-    expect(engine.onCopy(a, 3, 1)).toBe(false);
+    expect(engine.copyPage(a, 3, 1)).toBe(false);
     checkInvariants(machine);
   });
 

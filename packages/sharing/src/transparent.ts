@@ -1,13 +1,16 @@
 import {
   type ContentId,
-  type DiskBlock,
   defineSharingEngine,
   FrameState,
+  overDisk,
   PageState,
   type Ppn,
   type ScanResult,
+  type SharesCopies,
+  type SharesDiskReads,
   type SharingAttachment,
   type SharingEngine,
+  type VirtualDisk,
   type VmId,
 } from '@hvsim/spec';
 import { z } from 'zod';
@@ -29,7 +32,7 @@ const readerEntry = (vm: VmId, ppn: Ppn) => -1 - pageKey(vm, ppn);
  * is shared only after a full compare of contents. The guest's copy routine is hooked too: a page copied
  * whole is mapped copy-on-write onto its source instead.
  */
-export class TransparentSharing implements SharingEngine {
+export class TransparentSharing implements SharingEngine, SharesDiskReads, SharesCopies {
   readonly contract = 'sharing-engine@1';
   readonly name = 'transparent';
   /** (image, block) → a shared frame + 1 (> 0) or the page that read it (`readerEntry`, < 0); 0: none. */
@@ -49,11 +52,22 @@ export class TransparentSharing implements SharingEngine {
     return { scanned: 0, shared: 0 };
   }
 
-  onDiskRead(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void {
+  /** Disco's copy-on-write disk: each page the disk fills goes to `onDiskRead` once filled. */
+  diskLayer(vm: VmId, below: VirtualDisk): VirtualDisk {
+    return overDisk(below, {
+      transfer: (ppn, image, block, content) => {
+        below.transfer(ppn, image, block, content);
+        this.onDiskRead(vm, ppn, image, block, content);
+      },
+    });
+  }
+
+  /** Page `ppn` was filled from block `block` of `image`: it may join the frame already holding that block. */
+  onDiskRead(vm: VmId, ppn: Ppn, image: string, block: number, content: ContentId): void {
     const { machine, remap } = this.#attached();
     if (machine.pageState(vm, ppn) !== PageState.Private || content === 0) return;
-    const chunk = this.#blocks.chunk(block.image, block.block);
-    const slot = block.block - BlockTable.chunkStart(block.block);
+    const chunk = this.#blocks.chunk(image, block);
+    const slot = block - BlockTable.chunkStart(block);
     const held = chunk[slot]!; // a shared frame + 1 (> 0), a reader's entry (< 0), or 0: no page read it yet
     if (held > 0) {
       const mpn = held - 1;
@@ -77,7 +91,7 @@ export class TransparentSharing implements SharingEngine {
    * Disco's hooked copy routine: a copy of a whole page (a file read into a page-aligned buffer) maps the
    * destination copy-on-write onto the source's frame instead, so the buffer and the buffer cache share it.
    */
-  onCopy(vm: VmId, dst: Ppn, src: Ppn): boolean {
+  copyPage(vm: VmId, dst: Ppn, src: Ppn): boolean {
     const { machine, remap } = this.#attached();
     const from = machine.pageState(vm, src);
     const to = machine.pageState(vm, dst);

@@ -6,6 +6,7 @@ export * from './contracts/detector';
 export * from './contracts/guest-os';
 export * from './contracts/reclamation';
 export * from './contracts/sharing';
+export * from './contracts/virtual-disk';
 export * from './contracts/workload';
 export * from './define';
 export * from './errors';

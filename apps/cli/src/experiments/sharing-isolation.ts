@@ -1,6 +1,7 @@
 import { createHost } from '@hvsim/host';
 import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
+import { creditsSharers } from '@hvsim/spec';
 import { above, below, type Experiment } from './experiment';
 import { mean, seriesValues } from './series';
 
@@ -71,7 +72,7 @@ async function run(sharing: string): Promise<Outcome> {
   // Resident pages: what a VM is charged (`allocated`) plus the whole pages of credit deducted from it (a
   // series recorded only when the engine credits sharers).
   const resident = (vm: string) => {
-    const credit = host.sharing?.entitlement ? values(vm, 'credit') : [];
+    const credit = host.sharing && creditsSharers(host.sharing) ? values(vm, 'credit') : [];
     return values(vm, 'allocated').map((a, i) => a + Math.floor(credit[i] ?? 0));
   };
   const target = values('reader', 'target');

@@ -1,9 +1,9 @@
-import type { BlockRead } from '../block-read';
 import { definer } from '../define';
-import type { ContentId, Ppn, VmId } from '../ids';
+import type { Ppn, VmId } from '../ids';
 import type { MachineView, MemoryBus, RemapApi } from '../machine';
 import type { Pages, SimTime } from '../units';
 import type { CreateContext } from './context';
+import type { VirtualDisk } from './virtual-disk';
 import type { DiskLocality, OpBatch } from './workload';
 
 /** The guest's balloon driver: pins guest pages through the guest's own allocator and hands them to the host. */
@@ -58,31 +58,13 @@ export interface DiskBlock {
   readonly block: number;
 }
 
-/** Hooks a guest calls so enlightenments of later layers can act (sharing-aware reads, copies, page states). */
-export interface GuestHooks {
+/** A hypervisor service the guest's copy routine hands whole-page copies to (Disco hooked IRIX's bcopy). */
+export interface PageCopier {
   /**
-   * A sharing-aware block device (Satori): the guest asks it once per read request, before the disk reads
-   * anything, with every page of the request allocated. For each page whose block some VM holds in memory
-   * still, the device maps the page copy-on-write onto that frame, with no disk I/O, and sets `shared`; the
-   * guest reads the others from the disk. Those the device nominates as their blocks' sources for later
-   * readers, as Xen's block tap nominates a read's destination pages before it issues the read. Returns how
-   * many pages it filled.
+   * Page `src` is about to be copied onto page `dst`: true when the copy was made by mapping `dst`
+   * copy-on-write onto the frame of `src` instead, so nothing is copied.
    */
-  readShared?(vm: VmId, read: BlockRead): number;
-  /** A page was filled from a disk block; a sharing engine may map it onto a shared frame. */
-  onDiskRead?(vm: VmId, ppn: Ppn, block: DiskBlock, content: ContentId): void;
-  /**
-   * The guest's copy routine is about to copy page `src` onto page `dst` (Disco hooked IRIX's bcopy): true
-   * when a sharing engine mapped `dst` copy-on-write onto the frame of `src` instead, so nothing is copied.
-   */
-  onCopy?(vm: VmId, dst: Ppn, src: Ppn): boolean;
-  /**
-   * The guest wrote page `ppn` to slot `slot` of its own swap area: I/O the host sees on the VM's virtual disk
-   * (the block and the buffer's guest-physical page), which MEB's swap monitoring reads.
-   */
-  onSwapOut?(vm: VmId, ppn: Ppn, slot: number): void;
-  /** The guest is reading slot `slot` of its swap area into page `ppn` (called before the page is written). */
-  onSwapIn?(vm: VmId, ppn: Ppn, slot: number): void;
+  copyPage(dst: Ppn, src: Ppn): boolean;
 }
 
 /**
@@ -123,12 +105,19 @@ export interface GuestOs {
    */
   execute(batch: OpBatch, from?: number, until?: SimTime): number;
   readonly balloon: BalloonDriver | undefined;
-  /** The `cmm` module (CMM1), when the guest has it loaded. */
-  readonly cmm?: CmmDriver | undefined;
   counters(): Readonly<GuestCounters>;
   /** Recomputes the guest's own bookkeeping and throws InvariantViolation on a mismatch (debug runs). */
   checkInvariants?(): void;
 }
+
+/** A guest that can load the s390 `cmm` module (CMM1's mechanism drives it): `cmm` is set when it is loaded. */
+export interface CmmGuest {
+  readonly cmm: CmmDriver | undefined;
+}
+
+/** The guest's `cmm` module, when it is a guest that has one loaded. */
+export const cmmOf = (guest: GuestOs | undefined): CmmDriver | undefined =>
+  (guest as Partial<CmmGuest> | undefined)?.cmm;
 
 /**
  * The backdoor a balloon driver tells the hypervisor through which pages it took and gave back (the cmm
@@ -142,7 +131,10 @@ export interface GuestContext extends CreateContext {
   readonly bus: MemoryBus;
   readonly machine: MachineView;
   readonly backdoor: BalloonBackdoor;
-  readonly hooks: GuestHooks;
+  /** The VM's virtual disk, as the host composed it: page-cache reads and guest swap go there. */
+  readonly disk: VirtualDisk;
+  /** The copy service, when the host's sharing engine offers one (Disco). */
+  readonly copier?: PageCopier;
   /**
    * In a miniature, how its workload's disk blocks stand for the full-size VM's (`Workload.diskBlocks`):
    * asked at each disk request, as the workload is created after the guest. Absent: `together`.

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { addBlock, createBlockRead } from '../block-read';
-import type { SharingAttachment, SharingEngine } from '../contracts/sharing';
+import {
+  type CreditsSharers,
+  creditsSharers,
+  type SharingAttachment,
+  type SharingEngine,
+  sharesBeforeSwap,
+  sharesDiskReads,
+} from '../contracts/sharing';
+import { plainDisk } from '../contracts/virtual-disk';
 import type { ContentId, VmId } from '../ids';
 import { FrameState, type MachineView, type MemoryBus, PageState, type RemapApi } from '../machine';
 import { createRandom, type RandomStream } from '../random';
@@ -80,10 +88,10 @@ const steps = (vms: number, pages: number) => {
  *   private copy), and the machine's invariants hold after every step;
  * - a scan examines at most its budget (unless the engine keeps its own rate) and maps at most two pages per
  *   page examined;
- * - `tryShare` answers true only for a page that then is shared; `readShared` marks only pages it then
- *   mapped onto a shared frame holding their blocks (read as the disk holds them), and counts them;
- * - an engine that credits sharers (`entitlement`) credits exactly the frames saved, Σ (k − 1) over shared
- *   frames but the zero page's, and nothing to a VM with no page on one;
+ * - `tryShare` answers true only for a page that then is shared; an engine's disk layer marks only pages
+ *   it then mapped onto a shared frame holding their blocks (read as the disk holds them), and counts them;
+ * - an engine that credits sharers credits exactly the frames saved, Σ (k − 1) over shared frames but the
+ *   zero page's, and nothing to a VM with no page on one;
  * - given trust domains, no frame but the zero page is mapped from two of them;
  * - the same seed and the same steps leave every page on the same kind of backing.
  * Throws (with fast-check's counterexample) when one fails.
@@ -127,7 +135,11 @@ export function checkSharingEngineConformance(
           if (read !== (written.get(key) ?? 0))
             throw new Error(`page ${key} read ${read}, last written ${written.get(key) ?? 0}`);
         } else if (step.kind === 'tryShare') {
-          if (engine.tryShare?.(vm, step.ppn) && machine.pageState(vm, step.ppn) !== PageState.Shared)
+          if (
+            sharesBeforeSwap(engine) &&
+            engine.tryShare(vm, step.ppn) &&
+            machine.pageState(vm, step.ppn) !== PageState.Shared
+          )
             throw new Error(`tryShare(${key}) said shared, but the page is not`);
         } else {
           const state = machine.pageState(vm, step.ppn);
@@ -135,7 +147,7 @@ export function checkSharingEngineConformance(
         }
       }
       checkInvariants();
-      if (engine.entitlement) checkCredits(machine, vms, engine);
+      if (creditsSharers(engine)) checkCredits(machine, vms, engine);
       if (domains) checkDomains(machine, vms, domains);
       vms.forEach((vm, v) => {
         for (let ppn = 0; ppn < pages; ppn++) {
@@ -159,9 +171,9 @@ export function checkSharingEngineConformance(
 }
 
 /**
- * A read request of `pages`, as a guest issues it: the sharing-aware device first (the pages it marks shared
- * must then be shared, and as many as it says), the disk's DMA for the rest. A shared page's contents are
- * checked with every page's after the step.
+ * A read request of `pages`, as a guest issues it to its disk, with the engine's layer over the plain disk
+ * when it has one: the pages the request marks shared must then be shared, and as many as it says; the
+ * disk's DMA fills the rest. A shared page's contents are checked with every page's after the step.
  */
 function diskRead(
   engine: SharingEngine,
@@ -171,23 +183,24 @@ function diskRead(
 ): void {
   const read = createBlockRead(pages.length);
   for (const { ppn, content } of pages) addBlock(read, ppn, 'conformance', content, content);
-  const served = engine.readShared?.(vm, read) ?? 0;
+  const disk = sharesDiskReads(engine)
+    ? engine.diskLayer(vm, plainDisk(vm, machine))
+    : plainDisk(vm, machine);
+  const served = disk.request(read);
   let marked = 0;
   pages.forEach(({ ppn, content }, i) => {
     if (served > 0 && read.shared[i] === 1) {
       marked++;
       if (machine.pageState(vm, ppn) !== PageState.Shared)
-        throw new Error(`readShared marked page ${vm}:${ppn} shared, but it is not`);
-    } else {
-      machine.deviceWrite(vm, ppn, content);
-      engine.onDiskRead?.(vm, ppn, { image: 'conformance', block: content }, content);
-    }
+        throw new Error(`the disk layer marked page ${vm}:${ppn} shared, but it is not`);
+    } else disk.transfer(ppn, 'conformance', content, content);
   });
-  if (marked !== served) throw new Error(`readShared said it filled ${served} pages but marked ${marked}`);
+  if (marked !== served)
+    throw new Error(`the disk layer said it filled ${served} pages but marked ${marked}`);
 }
 
 /** Credits sum to the frames saved; a VM with no page on a shared frame (but the zero page) has none. */
-function checkCredits(machine: MachineView, vms: readonly VmId[], engine: SharingEngine): void {
+function checkCredits(machine: MachineView, vms: readonly VmId[], engine: CreditsSharers): void {
   let saved = 0;
   for (let mpn = 0; mpn < machine.totalFrames; mpn++) {
     if (mpn !== machine.zeroFrame && machine.frameState(mpn) === FrameState.Shared)
@@ -195,7 +208,7 @@ function checkCredits(machine: MachineView, vms: readonly VmId[], engine: Sharin
   }
   let credited = 0;
   for (const vm of vms) {
-    const credit = engine.entitlement!(vm);
+    const credit = engine.credit(vm);
     credited += credit;
     let sharing = false;
     for (let ppn = 0; ppn < machine.pageCount(vm) && !sharing; ppn++)
