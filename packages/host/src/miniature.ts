@@ -1,4 +1,4 @@
-import { HvsimError, MAX_SCALE, scalePages } from '@hvsim/spec';
+import { HvsimError, MAX_SCALE, type SimEvent, scalePages } from '@hvsim/spec';
 import type { HostConfig } from './host-config';
 import { DEFAULT_PERIODS } from './policies';
 
@@ -39,6 +39,20 @@ export function miniatureConfig(config: HostConfig, scale: number): HostConfig {
     periods: {
       ...config.periods,
       shareBudget: (config.periods?.shareBudget ?? DEFAULT_PERIODS.shareBudget) / scale,
+    },
+  };
+}
+
+/** A machine event of a miniature as the full host's: `vm-added`'s pages and overhead times the scale. */
+export function fullSizeVmEvent(event: SimEvent, scale: number): SimEvent {
+  if (event.kind !== 'vm-added' || event.data === undefined) return event;
+  const { pages, overhead } = event.data;
+  return {
+    ...event,
+    data: {
+      ...event.data,
+      ...(typeof pages === 'number' ? { pages: pages * scale } : {}),
+      ...(typeof overhead === 'number' ? { overhead: overhead * scale } : {}),
     },
   };
 }
