@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment } from './experiment';
+import { above, comparison, type Experiment } from './experiment';
 
 /**
  * Double paging (esx-osdi02 §2.1 and §2.3): a guest that pages by its own LRU, under a host that pages too.
@@ -79,7 +78,7 @@ export const doublePaging: Experiment = {
         ),
       ],
       // The paper argues a direction, no numbers: the LRU and CLOCK lines lie above the random one.
-      chart: comparisonChart(
+      ...comparison(
         [
           line('random host victims (simulated)', random),
           line('LRU host victims (simulated)', lru),

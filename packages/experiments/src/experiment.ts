@@ -1,4 +1,10 @@
-/** What an experiment of `hvsim reproduce` is and returns. */
+/** What an experiment is and what it finds. */
+import {
+  type ChartSpec,
+  type ComparisonChartOptions,
+  type ComparisonSeries,
+  comparisonChart,
+} from '@hvsim/report';
 
 /** One published number beside the simulated one. */
 export interface ExperimentFigure {
@@ -16,24 +22,30 @@ export interface ExperimentFigure {
   readonly pass: boolean;
 }
 
-export interface ExperimentResult {
+/** What an experiment's run finds, as plain data (JSON as it is): `runExperiment` adds who it is and the verdict. */
+export interface ExperimentFindings {
   readonly figures: readonly ExperimentFigure[];
-  /**
-   * A vega-lite chart of published against simulated (see `comparisonChart` in the report package), which
-   * `hvsim reproduce` draws to SVG and PNG: every experiment has one.
-   */
-  readonly chart: object;
+  /** The curves of the chart, simulated and published, for a caller that draws or compares them its own way. */
+  readonly series: readonly ComparisonSeries[];
+  /** The vega-lite chart of the series (`comparisonChart`), which `hvsim reproduce` draws to SVG and PNG. */
+  readonly chart: ChartSpec;
   /** The runs' numbers behind the figures, a row each, printed below them. */
   readonly measurements?: readonly Readonly<Record<string, string | number>>[];
 }
 
 export interface Experiment {
-  /** What `hvsim reproduce <name>` takes, e.g. `esx-fig2`. */
+  /** What `runExperiment` and `hvsim reproduce <name>` take, e.g. `esx-fig2`. */
   readonly name: string;
   /** The paper and figure, for the listing. */
   readonly title: string;
-  run(): Promise<ExperimentResult>;
+  run(): Promise<ExperimentFindings>;
 }
+
+/** An experiment's series and their chart, made from the one list so that the two always agree. */
+export const comparison = (
+  series: readonly ComparisonSeries[],
+  options: ComparisonChartOptions,
+): Pick<ExperimentFindings, 'series' | 'chart'> => ({ series, chart: comparisonChart(series, options) });
 
 /** A figure, passing when the simulated value is within the tolerance of the published one. */
 export const figure = (

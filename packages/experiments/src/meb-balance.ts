@@ -1,8 +1,7 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { time } from '@hvsim/spec';
-import { above, below, type Experiment, figure } from './experiment';
+import { above, below, comparison, type Experiment, figure } from './experiment';
 
 /**
  * MEB's balancing (cmm-satori-meb §3.2f, §3.3): two 32 MiB VMs on a 48 MiB host, each alternating every minute
@@ -125,7 +124,7 @@ export const mebBalance: Experiment = {
         ),
         below('tracking overhead (time in the detector’s traps)', '%', 16, 100 * meb.overhead),
       ],
-      chart: comparisonChart(
+      ...comparison(
         [
           { label: 'MEB (simulated)', runs: [fitMeb, meb] },
           { label: 'even split (simulated)', runs: [fitEven, even] },

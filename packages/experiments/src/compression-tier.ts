@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment } from './experiment';
+import { above, comparison, type Experiment } from './experiment';
 
 type Pager = 'host-swap' | 'compression';
 
@@ -108,7 +107,7 @@ export const compressionTier: Experiment = {
           compressedRandom.throughput,
         ),
       ],
-      chart: comparisonChart(
+      ...comparison(
         [
           { label: 'host swap alone (simulated)', runs: [swapRandom, swap] },
           { label: 'compression before swap (simulated)', runs: [compressedRandom, compressed] },

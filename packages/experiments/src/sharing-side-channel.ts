@@ -1,8 +1,7 @@
 import { createMachine } from '@hvsim/machine';
-import { comparisonChart } from '@hvsim/report';
 import { type ContentBasedOptions, type ContentBasedSharing, contentBased } from '@hvsim/sharing';
 import { createRandom, type VmId } from '@hvsim/spec';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure } from './experiment';
 
 /** Candidate pages the attacker tries: it learns which one the victim holds. */
 const CANDIDATES = 16;
@@ -104,7 +103,7 @@ export const sharingSideChannel: Experiment = {
       })),
       // Setups on the x axis in the order of the measurements; a salted setup with separate domains is
       // expected at chance.
-      chart: comparisonChart(
+      ...comparison(
         [
           {
             label: 'attack accuracy (simulated)',

@@ -1,8 +1,7 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { PageState, parsePages } from '@hvsim/spec';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure } from './experiment';
 
 const PAGES_PER_MB = parsePages('1MiB');
 const COUNTS = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -138,7 +137,7 @@ export const esxFig4: Experiment = {
         'reclaimed MB': Number(p.reclaimed.toFixed(1)),
         'zero MB': Number(p.zero.toFixed(1)),
       })),
-      chart: comparisonChart(
+      ...comparison(
         [
           series(
             'shared (simulated)',

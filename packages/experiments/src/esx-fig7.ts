@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure } from './experiment';
 import { mean, meanOver, range, seriesMiB } from './series';
 
 /** Minute of the τ switch (digitised: 30.9–31.5 min). */
@@ -103,7 +102,7 @@ export const esxFig7: Experiment = {
       ),
     ];
     const minutes = range(0, 65, 1 / 12);
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         {
           label: 'VM1 idle (simulated)',
@@ -132,6 +131,6 @@ export const esxFig7: Experiment = {
         yTitle: 'MiB allocated',
       },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };

@@ -1,9 +1,8 @@
 import { createHost, type Host } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import type { KsmSharing } from '@hvsim/sharing';
 import { PageState, type SimTime, time } from '@hvsim/spec';
-import { above, below, type Experiment, figure } from './experiment';
+import { above, below, comparison, type Experiment, figure } from './experiment';
 
 /** Clones of one image in the staircase run, powered on this far apart. */
 const CLONES = 4;
@@ -191,7 +190,7 @@ export const satoriSharing: Experiment = {
         'ksmd pass (s)': Number(s.period.toFixed(1)),
         'lag (passes)': Number(s.lag.toFixed(2)),
       })),
-      chart: comparisonChart(
+      ...comparison(
         [
           series('Satori, frames saved', satori, 'saved'),
           series('KSM, frames saved', scanner, 'saved'),

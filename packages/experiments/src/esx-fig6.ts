@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { type Experiment, figure } from './experiment';
+import { comparison, type Experiment, figure } from './experiment';
 import { mean, range, seriesMiB } from './series';
 
 /**
@@ -143,7 +142,7 @@ export const esxFig6: Experiment = {
       figure('peak of the zero-page-thread spike after the toucher exits', 'MiB', 224, spike, 40),
     ];
     const minutes = range(0, 45, 1 / 12);
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         {
           label: 'toucher (schedule)',
@@ -159,7 +158,7 @@ export const esxFig6: Experiment = {
       ],
       { title: 'ESX Figure 6: active memory sampling', xTitle: 'time (min)', yTitle: 'MiB' },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };
 

@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure } from './experiment';
 
 type Mode = 'none' | 'cmm1' | 'cmm2';
 const MODES: readonly Mode[] = ['none', 'cmm1', 'cmm2'];
@@ -102,7 +101,7 @@ export const cmmOvercommit: Experiment = {
         })),
       ),
       // The paper argues a direction, no numbers: each mode's host I/Os as overcommitment rises.
-      chart: comparisonChart(
+      ...comparison(
         MODES.map((mode) => ({
           label: `${mode} (simulated)`,
           kind: 'simulated' as const,

@@ -1,8 +1,7 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { parsePages, time } from '@hvsim/spec';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure } from './experiment';
 
 /**
  * ESX Figure 2 (esx-osdi02 §2.2): a Linux VM configured at 128–256 MB against a 256 MB VM ballooned down to
@@ -104,7 +103,7 @@ export const esxFig2: Experiment = {
       xs.map((x, i) => ({ x, y: ys[i]! / scale }));
     const published = (bar: 0 | 1) => sizes.map((s) => PUBLISHED[s]![bar]);
     const publishedFull = PUBLISHED[256]![0];
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         { label: 'configured (simulated)', kind: 'simulated', points: relative(sizes, configured, full) },
         {
@@ -129,6 +128,6 @@ export const esxFig2: Experiment = {
         yTitle: 'throughput / throughput at 256 MiB',
       },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };

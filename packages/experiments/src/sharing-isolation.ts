@@ -1,7 +1,6 @@
 import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, below, type Experiment } from './experiment';
+import { above, below, comparison, type Experiment } from './experiment';
 import { mean, seriesValues } from './series';
 
 const READ = '{ duration: 1h, pages: 28MiB, file: true, writeFraction: 0 }';
@@ -157,7 +156,7 @@ export const sharingIsolation: Experiment = {
         };
       }),
       // Isolation shows as one line: the loner's memory is the same whatever the others share.
-      chart: comparisonChart(
+      ...comparison(
         SETUPS.map((setup, i) => ({
           label: `loner, ${setup.label} (simulated)`,
           kind: 'simulated' as const,
