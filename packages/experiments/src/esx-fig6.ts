@@ -1,6 +1,5 @@
-import { createHost } from '@hvsim/host';
 import { parseScenario } from '@hvsim/scenario';
-import { comparison, type Experiment, figure } from './experiment';
+import { comparison, type Experiment, figure, hostOn } from './experiment';
 import { mean, range, seriesMiB } from './series';
 
 /**
@@ -101,9 +100,9 @@ const touchedAt = (minute: number): number => {
 export const esxFig6: Experiment = {
   name: 'esx-fig6',
   title: 'ESX Figure 6: the sampling estimate follows a toucher up fast, down slowly, with the ZPT spike',
-  async run() {
+  async run({ seed } = {}) {
     const { host: config, duration } = await parseScenario(FIG6_SCENARIO, 'esx-fig6');
-    const host = createHost(config);
+    const host = hostOn(config, seed);
     host.run(duration);
     const estimate = seriesMiB(host.metrics(), 'active-estimate', 'win');
     const at = (minute: number) => estimate(minute);

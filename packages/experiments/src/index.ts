@@ -12,7 +12,9 @@ export {
   type Experiment,
   type ExperimentFigure,
   type ExperimentFindings,
+  type ExperimentOptions,
   figure,
+  hostOn,
 } from './experiment';
 export { mebScenario } from './meb-balance';
 export {

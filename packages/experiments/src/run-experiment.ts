@@ -1,4 +1,4 @@
-import type { ExperimentFindings } from './experiment';
+import type { ExperimentFindings, ExperimentOptions } from './experiment';
 import { findExperiment } from './registry';
 
 /** What `runExperiment` returns: plain data, which JSON holds as it is (a non-finite number becomes null). */
@@ -10,8 +10,11 @@ export interface ExperimentResult extends ExperimentFindings {
 }
 
 /** Runs the registered experiment called `name` and checks its figures against the published ones. */
-export async function runExperiment(name: string): Promise<ExperimentResult> {
+export async function runExperiment(
+  name: string,
+  options: ExperimentOptions = {},
+): Promise<ExperimentResult> {
   const experiment = findExperiment(name);
-  const findings = await experiment.run();
+  const findings = await experiment.run(options);
   return { name, title: experiment.title, pass: findings.figures.every((f) => f.pass), ...findings };
 }

@@ -1,6 +1,5 @@
-import { createHost } from '@hvsim/host';
 import { parseScenario } from '@hvsim/scenario';
-import { above, below, comparison, type Experiment } from './experiment';
+import { above, below, comparison, type Experiment, hostOn } from './experiment';
 import { mean, seriesValues } from './series';
 
 const READ = '{ duration: 1h, pages: 28MiB, file: true, writeFraction: 0 }';
@@ -57,12 +56,12 @@ interface Outcome {
   readonly repaid: number;
 }
 
-async function run(sharing: string): Promise<Outcome> {
+async function run(sharing: string, seed: number | undefined): Promise<Outcome> {
   const { host: config, duration } = await parseScenario(
     sharingIsolationScenario(sharing),
     'sharing-isolation',
   );
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   const table = host.metrics();
   const values = (vm: string | undefined, name: string) => seriesValues(table, name, vm);
@@ -100,9 +99,9 @@ export const sharingIsolation: Experiment = {
   name: 'sharing-isolation',
   title:
     'Isolation: a VM that shares nothing keeps exactly its memory and miss rate when the others share (Satori credits the sharers)',
-  async run() {
+  async run({ seed } = {}) {
     const outcomes: Outcome[] = [];
-    for (const setup of SETUPS) outcomes.push(await run(setup.sharing));
+    for (const setup of SETUPS) outcomes.push(await run(setup.sharing, seed));
     const [off, satori, scanning] = outcomes as [Outcome, Outcome, Outcome];
     return {
       figures: [
