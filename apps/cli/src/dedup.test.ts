@@ -1,20 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PAGE_SIZE } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { capture } from './test-support';
+import { capture, tmpDir } from './test-support';
 
 // What `hvsim dedup` finds is tested with the analysis, in @hvsim/images; here, what the command prints.
 
-const dir = mkdtempSync(join(tmpdir(), 'hvsim-dedup-'));
-let written = 0;
-
-/** Writes `bytes` to a new file and returns its path. */
+/** A file of `parts`, in a temporary folder of its own; its path. */
 function file(...parts: Uint8Array[]): string {
-  const path = join(dir, `f${written++}`);
+  const path = join(tmpDir('hvsim-dedup-'), 'image');
   writeFileSync(path, Buffer.concat(parts));
   return path;
 }
@@ -51,7 +47,7 @@ describe('hvsim dedup', () => {
   });
 
   it('fails on a missing file with its path, a non-zero exit and nothing on stdout', () => {
-    const missing = join(dir, 'no-such-image');
+    const missing = join(tmpDir('hvsim-dedup-'), 'no-such-image');
     const result = spawnSync(
       process.execPath,
       [
