@@ -23,7 +23,7 @@ export interface ExperimentFigure {
   readonly pass: boolean;
 }
 
-/** What an experiment's run finds, as plain data (JSON as it is): `runExperiment` adds who it is and the verdict. */
+/** What an experiment's run finds, as plain data; `runExperiment` adds which experiment it is and the verdict. */
 export interface ExperimentFindings {
   readonly figures: readonly ExperimentFigure[];
   /** The curves of the chart, simulated and published, for a caller that draws or compares them its own way. */
