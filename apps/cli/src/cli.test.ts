@@ -1,15 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { comparisonChart } from '@hvsim/report';
+import { above, comparison, experiments, figure } from '@hvsim/experiments';
 import { ScenarioError } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { above, experiments, figure } from './experiments';
 import { capture, FIXTURES, SMALL, scenarioVariant, tmpDir } from './test-support';
 
-const TOY_CHART = comparisonChart(
+const TOY_COMPARISON = comparison(
   [
     { label: 'published', kind: 'published', points: [{ x: 1, y: 0.95 }] },
     { label: 'simulated', kind: 'simulated', points: [{ x: 1, y: 0.96 }] },
@@ -263,7 +262,7 @@ describe('hvsim reproduce', () => {
           figure('level', 'MB', 100, 120, 8),
           above('more than', 'x', 1, 1.5),
         ],
-        chart: TOY_CHART,
+        ...TOY_COMPARISON,
       }),
     });
     const list = capture();
@@ -302,7 +301,7 @@ describe('hvsim reproduce', () => {
       title: 'a toy experiment',
       run: async () => ({
         figures: [figure('ratio', '', 0.955536181342633, 0.9612345, 0.015)],
-        chart: TOY_CHART,
+        ...TOY_COMPARISON,
       }),
     });
     const cwd = tmp();
@@ -328,7 +327,7 @@ describe('hvsim reproduce', () => {
       title: 'a toy experiment',
       run: async () => {
         ran = true;
-        return { figures: [], chart: TOY_CHART };
+        return { figures: [], ...TOY_COMPARISON };
       },
     });
     const cwd = tmp();

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHost } from '@hvsim/host';
+import {
+  curveChart,
+  experimentList,
+  findExperiment,
+  miniatureChart,
+  miniatureCheck,
+  runExperiment,
+  scoreScenario,
+  traceMissRatioCurve,
+} from '@hvsim/experiments';
+import { dedupFiles } from '@hvsim/images';
 import { formatTable, writeChart, writeChartFiles, writeOutput } from '@hvsim/report';
 import {
   creationProblems,
@@ -17,17 +27,20 @@ import { countOf, formatTime, HvsimError, parseDuration } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { dedupFiles } from './dedup';
 import { DEMO_SCENARIO } from './demo';
-import { experiments } from './experiments';
-import { miniatureChart, miniatureCheck } from './miniature-check';
-import { curveChart, formatCurve, traceMissRatioCurve } from './mrc';
 import { type MrcFlags, mrcRequest } from './mrc-flags';
 import { checkWritableDir } from './output-path';
 import { type RunSummary, runScenario } from './run';
 import { parseScale, parseScales, parseSeeds } from './scale-flag';
-import { SCORE_SCENARIO, scoreDetectors } from './score';
-import { formatDedup, formatFigures, formatMiniatureCheck, formatScores, formatSummary } from './summary';
+import { SCORE_SCENARIO } from './score';
+import {
+  formatCurve,
+  formatDedup,
+  formatFigures,
+  formatMiniatureCheck,
+  formatScores,
+  formatSummary,
+} from './summary';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -206,9 +219,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--json', 'print the scores as JSON')
     .action(async (path: string | undefined, flags: { json?: boolean }) => {
       const loaded = path ? await loadChecked(at(path)) : await parseScenario(SCORE_SCENARIO, 'score');
-      const host = createHost(loaded.host);
-      host.run(loaded.duration);
-      const rows = scoreDetectors(host.metrics(), loaded.duration / 1e9);
+      const rows = scoreScenario(loaded);
       if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
       else io.out(`${loaded.scenario.name ?? loaded.source}\n\n${formatScores(rows)}\n`);
     });
@@ -338,29 +349,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('-o, --out <dir>', 'folder for the chart, SVG and PNG (default: hvsim-reproduce/<name>)')
     .action(async (name: string | undefined, flags: { json?: boolean; out?: string }) => {
       if (name === undefined) {
-        if (experiments.length === 0) io.out('no experiments are registered yet\n');
-        for (const e of experiments) io.out(`${e.name}  ${e.title}\n`);
+        const listed = experimentList();
+        if (listed.length === 0) io.out('no experiments are registered yet\n');
+        for (const e of listed) io.out(`${e.name}  ${e.title}\n`);
         return;
       }
-      const experiment = experiments.find((e) => e.name === name);
-      if (!experiment) {
-        throw new HvsimError(
-          'unknown-experiment',
-          `no experiment named ${JSON.stringify(name)}; known: ${experiments.map((e) => e.name).join(', ') || '(none)'}`,
-          'reproduce',
-        );
-      }
+      // An unknown name is refused before the output folder is made.
+      findExperiment(name, 'reproduce');
       const out = outDir(flags.out ?? join('hvsim-reproduce', name), '--out')!;
-      const result = await experiment.run();
+      const result = await runExperiment(name);
       const outputs = await writeChart(join(out, name), result.chart);
-      const { figures, measurements } = result;
+      const { title, figures, measurements } = result;
       io.out(
         flags.json
           ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}), outputs }, null, 2)}\n`
-          : `${experiment.title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
+          : `${title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
               `wrote ${outputs.join(' and ')}\n`,
       );
-      if (!result.figures.every((f) => f.pass)) code = 1;
+      if (!result.pass) code = 1;
     });
 
   try {

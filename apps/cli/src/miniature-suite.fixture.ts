@@ -1,14 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIG7_SCENARIO, fig4Scenario, mebScenario, miniatureCheck } from '@hvsim/experiments';
 import { defaultRegistry, parseScenario } from '@hvsim/scenario';
 import { createRandom } from '@hvsim/spec';
 import { afterAll, expect, test } from 'vitest';
 import { DEMO_SCENARIO } from './demo';
-import { fig4Scenario } from './experiments/esx-fig4';
-import { FIG7_SCENARIO } from './experiments/esx-fig7';
-import { mebScenario } from './experiments/meb-balance';
-import { miniatureCheck } from './miniature-check';
 import { formatMiniatureCheck } from './summary';
 import { REPO } from './test-support';
 

@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
+import type { TraceCurveOptions } from '@hvsim/experiments';
 import type { ChartFile } from '@hvsim/report';
 import { HvsimError, MAX_PAGES, parsePages } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
-import type { TraceCurveOptions } from './mrc';
 import { checkWritableFile } from './output-path';
 
 /** `hvsim mrc`'s flags as commander hands them over. */

@@ -1,139 +1,24 @@
-import { createHost, type RunStats } from '@hvsim/host';
-import { timeSeriesChart, writeRunOutputs } from '@hvsim/report';
+import { type ScenarioRunOptions, type ScenarioSummary, simulateScenario } from '@hvsim/experiments';
+import { writeRunOutputs } from '@hvsim/report';
 import type { LoadedScenario } from '@hvsim/scenario';
-import { type MetricsTable, PAGE_SIZE } from '@hvsim/spec';
 
-/** What a run did and how fast it was simulated: the CLI's summary, and `--json` output. */
-export interface RunSummary {
-  readonly scenario: string;
-  readonly seed: number;
-  /** A miniature's scale (1: full size); every figure below is the full host's, scaled back. */
-  readonly scale: number;
-  readonly simulatedSeconds: number;
-  /** Guest memory operations completed, all VMs. */
-  readonly ops: number;
-  readonly wallSeconds: number;
-  /** Guest memory operations simulated per wall-clock second. */
-  readonly opsPerSecond: number;
-  readonly vms: readonly {
-    readonly name: string;
-    readonly poweredOn: boolean;
-    readonly ops: number;
-    /** Mean throughput over the run, ops per simulated second. */
-    readonly throughput: number;
-    readonly allocatedMiB: number;
-    readonly swappedMiB: number;
-    readonly sharedMiB: number;
-    readonly doublePaging: number;
-    /** Why admission control refused to power the VM on, if it did. */
-    readonly refused?: string;
-  }[];
-  readonly hostFreeMiB: number;
-  readonly hostSwapUsedMiB: number;
-  readonly events: number;
+/** What a run did and how fast it was simulated, and the files written: the CLI's summary, and `--json` output. */
+export interface RunSummary extends ScenarioSummary {
   readonly outputs: readonly string[];
-  /** Present when the run checked every invariant after every quantum (and so they all held). */
-  readonly invariantsChecked?: true;
 }
 
-export interface RunOptions {
-  /** Called with the fraction done as the run advances (for a progress bar). */
-  readonly onProgress?: (fraction: number) => void;
+export interface RunOptions extends ScenarioRunOptions {
   /** Folder for metrics, event log and charts; none: write nothing. */
   readonly out?: string;
-  readonly charts?: boolean;
-  /** Check the invariants after every quantum, as the scenario's `checks: { invariants: true }` does. */
-  readonly checkInvariants?: boolean;
-  /** Run as a miniature at this scale, whatever the scenario says (`run --scale`). */
-  readonly scale?: number;
 }
-
-const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
-
-const last = (table: MetricsTable, vm: string | undefined, name: string): number =>
-  table.series.find((s) => s.vm === vm && s.name === name)?.values.at(-1) ?? 0;
 
 /** Runs a loaded scenario to its duration; writes its outputs when asked. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunSummary> {
-  const checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
-  const host = createHost({
-    ...loaded.host,
-    ...(checked ? { checkInvariants: true } : {}),
-    ...(options.scale === undefined ? {} : { scale: options.scale }),
+  // Charts are made only to be written.
+  const run = simulateScenario(loaded, {
+    ...options,
+    charts: Boolean(options.out) && options.charts !== false,
   });
-  const duration = loaded.duration;
-  let reported = -1;
-  const started = performance.now();
-  host.run(duration, (now) => {
-    const percent = Math.floor((100 * now) / duration);
-    if (percent !== reported) {
-      reported = percent;
-      options.onProgress?.(now / duration);
-    }
-  });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const metrics = host.metrics();
-  const stats: RunStats = host.stats();
-  const seconds = stats.simulatedTime / 1e9;
-  const summary = {
-    scenario: loaded.scenario.name ?? loaded.source,
-    seed: loaded.scenario.seed,
-    scale: stats.scale,
-    simulatedSeconds: seconds,
-    ops: stats.ops,
-    wallSeconds,
-    opsPerSecond: stats.ops / wallSeconds,
-    vms: stats.vms.map((vm) => ({
-      name: vm.name,
-      poweredOn: vm.poweredOn,
-      ops: vm.ops,
-      throughput: seconds > 0 ? vm.ops / seconds : 0,
-      allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
-      swappedMiB: mib(last(metrics, vm.name, 'swapped')),
-      sharedMiB: mib(last(metrics, vm.name, 'shared')),
-      doublePaging: last(metrics, vm.name, 'double-paging'),
-      ...(vm.refused === undefined ? {} : { refused: vm.refused }),
-    })),
-    hostFreeMiB: mib(stats.freePages),
-    hostSwapUsedMiB: mib(stats.swapUsedPages),
-    events: host.events.length,
-    ...(checked ? { invariantsChecked: true as const } : {}),
-  };
-  const outputs = options.out
-    ? await writeRunOutputs(options.out, {
-        summary,
-        metrics,
-        events: host.events,
-        charts: options.charts === false ? [] : defaultCharts(metrics, stats.scale),
-      })
-    : [];
-  return { ...summary, outputs };
-}
-
-/** What a chart's title adds for a miniature, so no figure of one is mistaken for a full run's. */
-export const miniatureNote = (scale: number): string =>
-  scale === 1 ? '' : ` (miniature at scale ${scale}, scaled back)`;
-
-/** Allocation and activity over time per VM, and the host's free memory. */
-function defaultCharts(metrics: MetricsTable, scale: number): { name: string; spec: object }[] {
-  const chart = (
-    name: string,
-    title: string,
-    yTitle: string,
-    pick: (s: { name: string; vm?: string }) => boolean,
-  ) => ({
-    name,
-    spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, yTitle, series: pick }),
-  });
-  return [
-    chart('allocation', 'Memory each VM holds', 'pages', (s) => s.vm !== undefined && s.name === 'allocated'),
-    chart(
-      'swapped',
-      'Memory of each VM in host swap',
-      'pages',
-      (s) => s.vm !== undefined && s.name === 'swapped',
-    ),
-    chart('throughput', 'Throughput of each VM', 'ops per simulated second', (s) => s.name === 'throughput'),
-    chart('host-free', 'Free host memory', 'pages', (s) => s.vm === undefined && s.name === 'free'),
-  ];
+  const outputs = options.out ? await writeRunOutputs(options.out, run) : [];
+  return { ...run.summary, outputs };
 }

@@ -1,21 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  cmmScenario,
+  compressionTierScenario,
+  doublePagingScenario,
+  esxFig2Scenario,
+  FIG6_SCENARIO,
+  FIG7_SCENARIO,
+  fig4Scenario,
+  mebScenario,
+  satoriShortLived,
+  satoriStaircase,
+  sharingIsolationScenario,
+} from '@hvsim/experiments';
 import { parseScenario, scenarioJsonSchema } from '@hvsim/scenario';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { main } from './cli';
 import { DEMO_SCENARIO } from './demo';
-import { cmmScenario } from './experiments/cmm-overcommit';
-import { compressionTierScenario } from './experiments/compression-tier';
-import { doublePagingScenario } from './experiments/double-paging';
-import { esxFig2Scenario } from './experiments/esx-fig2';
-import { fig4Scenario } from './experiments/esx-fig4';
-import { FIG6_SCENARIO } from './experiments/esx-fig6';
-import { FIG7_SCENARIO } from './experiments/esx-fig7';
-import { mebScenario } from './experiments/meb-balance';
-import { satoriShortLived, satoriStaircase } from './experiments/satori-sharing';
-import { sharingIsolationScenario } from './experiments/sharing-isolation';
 import { SCORE_SCENARIO } from './score';
 import { capture, FIXTURES, REPO } from './test-support';
 

@@ -1,10 +1,8 @@
+import type { DetectorScoreRow, ExperimentFigure, MiniatureCheck, TraceCurve } from '@hvsim/experiments';
+import type { DedupReport } from '@hvsim/images';
 import { formatSi, formatTable } from '@hvsim/report';
-import { countOf, formatBytes, pagesToBytes } from '@hvsim/spec';
-import type { DedupReport } from './dedup';
-import type { ExperimentFigure } from './experiments';
-import type { MiniatureCheck } from './miniature-check';
+import { countOf, formatBytes, PAGE_SIZE, pagesToBytes } from '@hvsim/spec';
 import type { RunSummary } from './run';
-import type { DetectorScoreRow } from './score';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -136,4 +134,23 @@ export function formatDedup(report: DedupReport): string {
     `${formatTable(rows)}\nsharing would reclaim ${size(reclaimedPages)} of ${size(pages)} (${share}%): ` +
     `all the pages fit in ${size(pages - reclaimedPages)} of frames`
   );
+}
+
+/** The curve as rows of (cache size in pages, miss ratio): a table, CSV or JSON. */
+export function formatCurve(result: TraceCurve, format: 'table' | 'csv' | 'json'): string {
+  const { sizes, missRatios } = result.curve;
+  const points = Array.from(sizes, (pages, i) => ({ pages, missRatio: missRatios[i]! }));
+  if (format === 'json') {
+    const { trace, format: traceFormat, method, rate } = result;
+    return `${JSON.stringify({ trace, format: traceFormat, method, rate, references: result.curve.references, points }, null, 2)}\n`;
+  }
+  if (format === 'csv')
+    return `pages,miss_ratio\n${points.map((p) => `${p.pages},${p.missRatio}`).join('\n')}\n`;
+  return `${formatTable(
+    points.map((p) => ({
+      'cache (pages)': p.pages,
+      'cache MiB': Number(((p.pages * PAGE_SIZE) / 2 ** 20).toFixed(2)),
+      'miss ratio': Number(p.missRatio.toFixed(4)),
+    })),
+  )}\n`;
 }

@@ -1,8 +1,6 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { time } from '@hvsim/spec';
-import { above, below, type Experiment, figure } from './experiment';
+import { above, below, comparison, type Experiment, figure, hostOn } from './experiment';
 
 /**
  * MEB's balancing (cmm-satori-meb §3.2f, §3.3): two 32 MiB VMs on a 48 MiB host, each alternating every minute
@@ -70,9 +68,9 @@ interface MebRun {
 /** The large working set, MiB: one that fits beside the other VM's, and one that does not (complementary). */
 const LARGE_MIB = [16, 26] as const;
 
-async function run(policy: 'meb' | 'even', large: string): Promise<MebRun> {
+async function run(policy: 'meb' | 'even', large: string, seed: number | undefined): Promise<MebRun> {
   const { host: config, duration } = await parseScenario(mebScenario(policy, large), 'meb-balance');
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   const table = host.metrics();
   let ops = 0;
@@ -99,11 +97,11 @@ async function run(policy: 'meb' | 'even', large: string): Promise<MebRun> {
 export const mebBalance: Experiment = {
   name: 'meb-balance',
   title: 'MEB: balancing by miss-ratio curves beats a static even split when demands are complementary',
-  async run() {
-    const meb = await run('meb', `${LARGE_MIB[1]}MiB`);
-    const even = await run('even', `${LARGE_MIB[1]}MiB`);
-    const fitMeb = await run('meb', `${LARGE_MIB[0]}MiB`);
-    const fitEven = await run('even', `${LARGE_MIB[0]}MiB`);
+  async run({ seed } = {}) {
+    const meb = await run('meb', `${LARGE_MIB[1]}MiB`, seed);
+    const even = await run('even', `${LARGE_MIB[1]}MiB`, seed);
+    const fitMeb = await run('meb', `${LARGE_MIB[0]}MiB`, seed);
+    const fitEven = await run('even', `${LARGE_MIB[0]}MiB`, seed);
     return {
       figures: [
         above('throughput, MEB over the even split, complementary demands', 'ratio', 1.5, meb.ops / even.ops),
@@ -125,7 +123,7 @@ export const mebBalance: Experiment = {
         ),
         below('tracking overhead (time in the detector’s traps)', '%', 16, 100 * meb.overhead),
       ],
-      chart: comparisonChart(
+      ...comparison(
         [
           { label: 'MEB (simulated)', runs: [fitMeb, meb] },
           { label: 'even split (simulated)', runs: [fitEven, even] },

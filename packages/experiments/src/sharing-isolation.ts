@@ -1,8 +1,6 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { creditsSharers } from '@hvsim/spec';
-import { above, below, type Experiment } from './experiment';
+import { above, below, comparison, type Experiment, hostOn } from './experiment';
 import { mean, seriesValues } from './series';
 
 const READ = '{ duration: 1h, pages: 28MiB, file: true, writeFraction: 0 }';
@@ -59,12 +57,12 @@ interface Outcome {
   readonly repaid: number;
 }
 
-async function run(sharing: string): Promise<Outcome> {
+async function run(sharing: string, seed: number | undefined): Promise<Outcome> {
   const { host: config, duration } = await parseScenario(
     sharingIsolationScenario(sharing),
     'sharing-isolation',
   );
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   const table = host.metrics();
   const values = (vm: string | undefined, name: string) => seriesValues(table, name, vm);
@@ -102,9 +100,9 @@ export const sharingIsolation: Experiment = {
   name: 'sharing-isolation',
   title:
     'Isolation: a VM that shares nothing keeps exactly its memory and miss rate when the others share (Satori credits the sharers)',
-  async run() {
+  async run({ seed } = {}) {
     const outcomes: Outcome[] = [];
-    for (const setup of SETUPS) outcomes.push(await run(setup.sharing));
+    for (const setup of SETUPS) outcomes.push(await run(setup.sharing, seed));
     const [off, satori, scanning] = outcomes as [Outcome, Outcome, Outcome];
     return {
       figures: [
@@ -158,7 +156,7 @@ export const sharingIsolation: Experiment = {
         };
       }),
       // Isolation shows as one line: the loner's memory is the same whatever the others share.
-      chart: comparisonChart(
+      ...comparison(
         SETUPS.map((setup, i) => ({
           label: `loner, ${setup.label} (simulated)`,
           kind: 'simulated' as const,

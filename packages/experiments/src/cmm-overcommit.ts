@@ -1,7 +1,5 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure, hostOn } from './experiment';
 
 type Mode = 'none' | 'cmm1' | 'cmm2';
 const MODES: readonly Mode[] = ['none', 'cmm1', 'cmm2'];
@@ -51,9 +49,9 @@ interface CmmRun {
   readonly throughput: number;
 }
 
-async function run(mode: Mode, vms: number): Promise<CmmRun> {
+async function run(mode: Mode, vms: number, seed: number | undefined): Promise<CmmRun> {
   const { host: config, duration } = await parseScenario(cmmScenario(mode, vms), 'cmm-overcommit');
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   let hostIo = 0;
   for (const vm of host.machine.vms()) {
@@ -67,9 +65,9 @@ export const cmmOvercommit: Experiment = {
   name: 'cmm-overcommit',
   title:
     'CMM: at rising overcommitment, CMM2 needs the fewest host I/Os; at low overcommitment all are alike',
-  async run() {
+  async run({ seed } = {}) {
     const runs = new Map<string, CmmRun>();
-    for (const vms of VMS) for (const mode of MODES) runs.set(`${mode}@${vms}`, await run(mode, vms));
+    for (const vms of VMS) for (const mode of MODES) runs.set(`${mode}@${vms}`, await run(mode, vms, seed));
     const at = (mode: Mode, vms: number) => runs.get(`${mode}@${vms}`)!;
     const throughputs = MODES.map((mode) => at(mode, 2).throughput);
     const saved = (vms: number) => {
@@ -102,7 +100,7 @@ export const cmmOvercommit: Experiment = {
         })),
       ),
       // The paper argues a direction, no numbers: each mode's host I/Os as overcommitment rises.
-      chart: comparisonChart(
+      ...comparison(
         MODES.map((mode) => ({
           label: `${mode} (simulated)`,
           kind: 'simulated' as const,

@@ -1,8 +1,6 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { PageState, parsePages } from '@hvsim/spec';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure, hostOn } from './experiment';
 
 const PAGES_PER_MB = parsePages('1MiB');
 const COUNTS = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -60,9 +58,9 @@ interface Fig4Point {
 }
 
 /** One run: the VMs' memory, shared and reclaimed MB, and the MB mapped to the zero frame, at its end. */
-async function run(vms: number): Promise<Fig4Point> {
+async function run(vms: number, seed: number | undefined): Promise<Fig4Point> {
   const { host: config, duration } = await parseScenario(fig4Scenario(vms), 'esx-fig4');
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   const { machine } = host;
   let memory = 0;
@@ -104,9 +102,9 @@ function linearity(xs: readonly number[], ys: readonly number[]): number {
 export const esxFig4: Experiment = {
   name: 'esx-fig4',
   title: 'ESX Figure 4: content-based sharing across 1–10 identical VMs reaches 67% shared, 60% reclaimed',
-  async run() {
+  async run({ seed } = {}) {
     const points: Fig4Point[] = [];
-    for (const vms of COUNTS) points.push(await run(vms));
+    for (const vms of COUNTS) points.push(await run(vms, seed));
     const [one, ten] = [points[0]!, points[9]!];
     const percent = (part: number, whole: number) => (100 * part) / whole;
     const fromTwo = COUNTS.slice(1);
@@ -138,7 +136,7 @@ export const esxFig4: Experiment = {
         'reclaimed MB': Number(p.reclaimed.toFixed(1)),
         'zero MB': Number(p.zero.toFixed(1)),
       })),
-      chart: comparisonChart(
+      ...comparison(
         [
           series(
             'shared (simulated)',

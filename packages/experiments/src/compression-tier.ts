@@ -1,7 +1,5 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment } from './experiment';
+import { above, comparison, type Experiment, hostOn } from './experiment';
 
 type Pager = 'host-swap' | 'compression';
 
@@ -48,12 +46,12 @@ interface Outcome {
   readonly swapIo: number;
 }
 
-async function run(pager: Pager, compressibility: number): Promise<Outcome> {
+async function run(pager: Pager, compressibility: number, seed: number | undefined): Promise<Outcome> {
   const { host: config, duration } = await parseScenario(
     compressionTierScenario(pager, compressibility),
     'compression-tier',
   );
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(duration);
   const seconds = duration / 1e9;
   let swapIo = 0;
@@ -82,11 +80,11 @@ export const compressionTier: Experiment = {
   name: 'compression-tier',
   title:
     'Memory compression before swap: less swap I/O and more throughput with compressible contents, at most its compression time lost with random ones',
-  async run() {
-    const swap = await run('host-swap', 0.6);
-    const compressed = await run('compression', 0.6);
-    const swapRandom = await run('host-swap', 0);
-    const compressedRandom = await run('compression', 0);
+  async run({ seed } = {}) {
+    const swap = await run('host-swap', 0.6, seed);
+    const compressed = await run('compression', 0.6, seed);
+    const swapRandom = await run('host-swap', 0, seed);
+    const compressedRandom = await run('compression', 0, seed);
     return {
       figures: [
         above(
@@ -108,7 +106,7 @@ export const compressionTier: Experiment = {
           compressedRandom.throughput,
         ),
       ],
-      chart: comparisonChart(
+      ...comparison(
         [
           { label: 'host swap alone (simulated)', runs: [swapRandom, swap] },
           { label: 'compression before swap (simulated)', runs: [compressedRandom, compressed] },

@@ -1,4 +1,11 @@
-/** What an experiment of `hvsim reproduce` is and returns. */
+/** What an experiment is and what it finds. */
+import { createHost, type Host, type HostConfig } from '@hvsim/host';
+import {
+  type ChartSpec,
+  type ComparisonChartOptions,
+  type ComparisonSeries,
+  comparisonChart,
+} from '@hvsim/report';
 
 /** One published number beside the simulated one. */
 export interface ExperimentFigure {
@@ -16,24 +23,42 @@ export interface ExperimentFigure {
   readonly pass: boolean;
 }
 
-export interface ExperimentResult {
+/** What an experiment's run finds, as plain data; `runExperiment` adds which experiment it is and the verdict. */
+export interface ExperimentFindings {
   readonly figures: readonly ExperimentFigure[];
-  /**
-   * A vega-lite chart of published against simulated (see `comparisonChart` in the report package), which
-   * `hvsim reproduce` draws to SVG and PNG: every experiment has one.
-   */
-  readonly chart: object;
+  /** The curves of the chart, simulated and published, for a caller that draws or compares them its own way. */
+  readonly series: readonly ComparisonSeries[];
+  /** The vega-lite chart of the series (`comparisonChart`), which `hvsim reproduce` draws to SVG and PNG. */
+  readonly chart: ChartSpec;
   /** The runs' numbers behind the figures, a row each, printed below them. */
   readonly measurements?: readonly Readonly<Record<string, string | number>>[];
 }
 
+export interface ExperimentOptions {
+  /**
+   * The seed of the runs, or the first seed of an experiment that runs several in a row. Default: the
+   * experiment's own, on which its tolerances were set; another seed may land a figure outside them.
+   */
+  readonly seed?: number;
+}
+
 export interface Experiment {
-  /** What `hvsim reproduce <name>` takes, e.g. `esx-fig2`. */
+  /** What `runExperiment` and `hvsim reproduce <name>` take, e.g. `esx-fig2`. */
   readonly name: string;
   /** The paper and figure, for the listing. */
   readonly title: string;
-  run(): Promise<ExperimentResult>;
+  run(options?: ExperimentOptions): Promise<ExperimentFindings>;
 }
+
+/** A host of a scenario's configuration, on `seed` when one is given, else on the scenario's own. */
+export const hostOn = (config: HostConfig, seed: number | undefined): Host =>
+  createHost(seed === undefined ? config : { ...config, seed });
+
+/** An experiment's series and their chart, made from the one list so that the two always agree. */
+export const comparison = (
+  series: readonly ComparisonSeries[],
+  options: ComparisonChartOptions,
+): Pick<ExperimentFindings, 'series' | 'chart'> => ({ series, chart: comparisonChart(series, options) });
 
 /** A figure, passing when the simulated value is within the tolerance of the published one. */
 export const figure = (

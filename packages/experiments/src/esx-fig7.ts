@@ -1,7 +1,5 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure, hostOn } from './experiment';
 import { mean, meanOver, range, seriesMiB } from './series';
 
 /** Minute of the τ switch (digitised: 30.9–31.5 min). */
@@ -63,9 +61,9 @@ const PUBLISHED: readonly [number, number, number | undefined][] = [
 export const esxFig7: Experiment = {
   name: 'esx-fig7',
   title: 'ESX Figure 7: raising the idle memory tax to 0.75 moves memory from an idle VM to a busy one',
-  async run() {
+  async run({ seed } = {}) {
     const { host: config, duration } = await parseScenario(FIG7_SCENARIO, 'esx-fig7');
-    const host = createHost(config);
+    const host = hostOn(config, seed);
     host.run(duration);
     const table = host.metrics();
     const idle = seriesMiB(table, 'allocated', 'idle');
@@ -103,7 +101,7 @@ export const esxFig7: Experiment = {
       ),
     ];
     const minutes = range(0, 65, 1 / 12);
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         {
           label: 'VM1 idle (simulated)',
@@ -132,6 +130,6 @@ export const esxFig7: Experiment = {
         yTitle: 'MiB allocated',
       },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };

@@ -1,6 +1,6 @@
 import { ExactMrc, type MissRatioCurveBuilder, Shards } from '@hvsim/detectors';
-import { type ChartSpec, comparisonChart, formatTable } from '@hvsim/report';
-import { HvsimError, type MissRatioCurve, OpKind, PAGE_SIZE } from '@hvsim/spec';
+import { type ChartSpec, comparisonChart } from '@hvsim/report';
+import { HvsimError, type MissRatioCurve, OpKind } from '@hvsim/spec';
 import {
   checkTraceFile,
   DenseIdMap,
@@ -32,7 +32,7 @@ export interface TraceCurve {
 const BATCH = 1 << 16;
 
 /** The format a trace file's name implies, or undefined. */
-export function traceFormatOf(path: string): TraceFormat | undefined {
+function traceFormatOf(path: string): TraceFormat | undefined {
   if (path.endsWith('.hvsim.csv')) return 'hvsim-csv';
   const extension = path.slice(path.lastIndexOf('.') + 1);
   return (TRACE_FORMATS as readonly string[]).includes(extension) ? (extension as TraceFormat) : undefined;
@@ -83,25 +83,6 @@ export function traceMissRatioCurve(path: string, options: TraceCurveOptions = {
     rate: options.shards ?? 1,
     curve: builder.curve(options.sizes),
   };
-}
-
-/** The curve as rows of (cache size in pages, miss ratio): a table, CSV or JSON. */
-export function formatCurve(result: TraceCurve, format: 'table' | 'csv' | 'json'): string {
-  const { sizes, missRatios } = result.curve;
-  const points = Array.from(sizes, (pages, i) => ({ pages, missRatio: missRatios[i]! }));
-  if (format === 'json') {
-    const { trace, format: traceFormat, method, rate } = result;
-    return `${JSON.stringify({ trace, format: traceFormat, method, rate, references: result.curve.references, points }, null, 2)}\n`;
-  }
-  if (format === 'csv')
-    return `pages,miss_ratio\n${points.map((p) => `${p.pages},${p.missRatio}`).join('\n')}\n`;
-  return `${formatTable(
-    points.map((p) => ({
-      'cache (pages)': p.pages,
-      'cache MiB': Number(((p.pages * PAGE_SIZE) / 2 ** 20).toFixed(2)),
-      'miss ratio': Number(p.missRatio.toFixed(4)),
-    })),
-  )}\n`;
 }
 
 /** The curve as a chart: miss ratio against cache size, on a log scale of sizes. */

@@ -1,7 +1,5 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { type Experiment, figure } from './experiment';
+import { comparison, type Experiment, figure, hostOn } from './experiment';
 import { mean, range, seriesMiB } from './series';
 
 /**
@@ -102,9 +100,9 @@ const touchedAt = (minute: number): number => {
 export const esxFig6: Experiment = {
   name: 'esx-fig6',
   title: 'ESX Figure 6: the sampling estimate follows a toucher up fast, down slowly, with the ZPT spike',
-  async run() {
+  async run({ seed } = {}) {
     const { host: config, duration } = await parseScenario(FIG6_SCENARIO, 'esx-fig6');
-    const host = createHost(config);
+    const host = hostOn(config, seed);
     host.run(duration);
     const estimate = seriesMiB(host.metrics(), 'active-estimate', 'win');
     const at = (minute: number) => estimate(minute);
@@ -143,7 +141,7 @@ export const esxFig6: Experiment = {
       figure('peak of the zero-page-thread spike after the toucher exits', 'MiB', 224, spike, 40),
     ];
     const minutes = range(0, 45, 1 / 12);
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         {
           label: 'toucher (schedule)',
@@ -159,7 +157,7 @@ export const esxFig6: Experiment = {
       ],
       { title: 'ESX Figure 6: active memory sampling', xTitle: 'time (min)', yTitle: 'MiB' },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };
 

@@ -1,9 +1,8 @@
-import { createHost, type Host } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
+import type { Host } from '@hvsim/host';
 import { parseScenario } from '@hvsim/scenario';
 import type { KsmSharing } from '@hvsim/sharing';
 import { PageState, type SimTime, time } from '@hvsim/spec';
-import { above, below, type Experiment, figure } from './experiment';
+import { above, below, comparison, type Experiment, figure, hostOn } from './experiment';
 
 /** Clones of one image in the staircase run, powered on this far apart. */
 const CLONES = 4;
@@ -79,9 +78,9 @@ interface Run {
   readonly passes: number[];
 }
 
-async function run(yaml: string, step: SimTime): Promise<Run> {
+async function run(yaml: string, step: SimTime, seed: number | undefined): Promise<Run> {
   const { host: config, duration } = await parseScenario(yaml, 'satori-sharing');
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   const samples: Sample[] = [];
   const passes: number[] = [];
   const ksm = host.sharing as KsmSharing | undefined;
@@ -107,11 +106,11 @@ export const satoriSharing: Experiment = {
   name: 'satori-sharing',
   title:
     'Satori: sharing follows the I/O as clones read their image, catches short-lived sharing a scanner misses, and reaches ≥ 90% of an oracle',
-  async run() {
+  async run({ seed } = {}) {
     const step = time.ms(500);
     const [satori, scanner] = [
-      await run(satoriStaircase('satori'), step),
-      await run(satoriStaircase(KSM), step),
+      await run(satoriStaircase('satori'), step, seed),
+      await run(satoriStaircase(KSM), step, seed),
     ];
     const final = satori.samples.at(-1)!;
     // Each clone k ≥ 2 adds one step: when Satori and the scanner each climb 90% of it, and ksmd's pass then.
@@ -127,8 +126,8 @@ export const satoriSharing: Experiment = {
       return { clone: i + 2, start, tSatori, tScanner, period, lag: (tScanner - tSatori) / period };
     });
     const [satoriShort, scannerShort] = [
-      await run(satoriShortLived('satori'), time.ms(250)),
-      await run(satoriShortLived(KSM), time.ms(250)),
+      await run(satoriShortLived('satori'), time.ms(250), seed),
+      await run(satoriShortLived(KSM), time.ms(250), seed),
     ];
     // The duplicates' lifetime: from the second clone's power-on until both have rewritten them (later,
     // contents the clones happen to hold in common remain, for the scanner to find in its own time).
@@ -191,7 +190,7 @@ export const satoriSharing: Experiment = {
         'ksmd pass (s)': Number(s.period.toFixed(1)),
         'lag (passes)': Number(s.lag.toFixed(2)),
       })),
-      chart: comparisonChart(
+      ...comparison(
         [
           series('Satori, frames saved', satori, 'saved'),
           series('KSM, frames saved', scanner, 'saved'),

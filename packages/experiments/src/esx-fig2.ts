@@ -1,8 +1,6 @@
-import { createHost } from '@hvsim/host';
-import { comparisonChart } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { parsePages, time } from '@hvsim/spec';
-import { above, type Experiment, figure } from './experiment';
+import { above, comparison, type Experiment, figure, hostOn } from './experiment';
 
 /**
  * ESX Figure 2 (esx-osdi02 §2.2): a Linux VM configured at 128–256 MB against a 256 MB VM ballooned down to
@@ -52,9 +50,9 @@ const PUBLISHED: Record<number, readonly [number, number]> = {
 };
 
 /** Memory ops per second after the warm-up, of a VM of `mib` ballooned to `size` MiB (none: not ballooned). */
-async function throughput(mib: number, size?: number): Promise<number> {
+async function throughput(seed: number | undefined, mib: number, size?: number): Promise<number> {
   const { host: config, duration } = await parseScenario(esxFig2Scenario(mib), 'esx-fig2');
-  const host = createHost(config);
+  const host = hostOn(config, seed);
   host.run(BALLOON_AT);
   if (size !== undefined) host.guest('vm')!.balloon!.setTarget(parsePages(`${mib - size}MiB`));
   host.run(WARM);
@@ -66,10 +64,10 @@ async function throughput(mib: number, size?: number): Promise<number> {
 export const esxFig2: Experiment = {
   name: 'esx-fig2',
   title: 'ESX Figure 2: a ballooned VM runs almost as fast as one configured at its size',
-  async run() {
-    const full = await throughput(256);
-    const configured = [...(await Promise.all(SIZES.map((size) => throughput(size)))), full];
-    const ballooned = await Promise.all(BALLOONED.map((size) => throughput(256, size)));
+  async run({ seed } = {}) {
+    const full = await throughput(seed, 256);
+    const configured = [...(await Promise.all(SIZES.map((size) => throughput(seed, size)))), full];
+    const ballooned = await Promise.all(BALLOONED.map((size) => throughput(seed, 256, size)));
     const sizes = [...SIZES, 256];
     // Concave: each 32 MiB step gains less than the step before.
     const gains = configured.slice(1).map((t, i) => (t - configured[i]!) / full);
@@ -104,7 +102,7 @@ export const esxFig2: Experiment = {
       xs.map((x, i) => ({ x, y: ys[i]! / scale }));
     const published = (bar: 0 | 1) => sizes.map((s) => PUBLISHED[s]![bar]);
     const publishedFull = PUBLISHED[256]![0];
-    const chart = comparisonChart(
+    const compared = comparison(
       [
         { label: 'configured (simulated)', kind: 'simulated', points: relative(sizes, configured, full) },
         {
@@ -129,6 +127,6 @@ export const esxFig2: Experiment = {
         yTitle: 'throughput / throughput at 256 MiB',
       },
     );
-    return { figures, chart };
+    return { figures, ...compared };
   },
 };

@@ -1,0 +1,41 @@
+export { cmmScenario } from './cmm-overcommit';
+export { compressionTierScenario } from './compression-tier';
+export { doublePagingScenario } from './double-paging';
+export { esxFig2Scenario } from './esx-fig2';
+export { fig4Scenario } from './esx-fig4';
+export { FIG6_SCENARIO } from './esx-fig6';
+export { FIG7_SCENARIO } from './esx-fig7';
+export {
+  above,
+  below,
+  comparison,
+  type Experiment,
+  type ExperimentFigure,
+  type ExperimentFindings,
+  type ExperimentOptions,
+  figure,
+  hostOn,
+} from './experiment';
+export { mebScenario } from './meb-balance';
+export {
+  CHECKED_METRICS,
+  type CheckedMetric,
+  DEFAULT_TOLERANCES,
+  type MiniatureCheck,
+  type MiniatureCheckOptions,
+  type MiniatureRow,
+  miniatureChart,
+  miniatureCheck,
+} from './miniature-check';
+export { experimentList, experiments, findExperiment } from './registry';
+export { type ExperimentResult, runExperiment } from './run-experiment';
+export { satoriShortLived, satoriStaircase } from './satori-sharing';
+export {
+  type ScenarioRun,
+  type ScenarioRunOptions,
+  type ScenarioSummary,
+  simulateScenario,
+} from './scenario-run';
+export { type DetectorScoreRow, scoreDetectors, scoreScenario } from './score';
+export { sharingIsolationScenario } from './sharing-isolation';
+export { curveChart, type TraceCurve, type TraceCurveOptions, traceMissRatioCurve } from './trace-curve';

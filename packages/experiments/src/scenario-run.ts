@@ -1,0 +1,143 @@
+import { createHost, type RunStats } from '@hvsim/host';
+import { type ChartSpec, timeSeriesChart } from '@hvsim/report';
+import type { LoadedScenario } from '@hvsim/scenario';
+import { type MetricsTable, PAGE_SIZE, type SimEvent } from '@hvsim/spec';
+
+/** What a run did and how fast it was simulated (wall time is measured beside the run, never in it). */
+export interface ScenarioSummary {
+  readonly scenario: string;
+  readonly seed: number;
+  /** A miniature's scale (1: full size); every figure below is the full host's, scaled back. */
+  readonly scale: number;
+  readonly simulatedSeconds: number;
+  /** Guest memory operations completed, all VMs. */
+  readonly ops: number;
+  readonly wallSeconds: number;
+  /** Guest memory operations simulated per wall-clock second. */
+  readonly opsPerSecond: number;
+  readonly vms: readonly {
+    readonly name: string;
+    readonly poweredOn: boolean;
+    readonly ops: number;
+    /** Mean throughput over the run, ops per simulated second. */
+    readonly throughput: number;
+    readonly allocatedMiB: number;
+    readonly swappedMiB: number;
+    readonly sharedMiB: number;
+    readonly doublePaging: number;
+    /** Why admission control refused to power the VM on, if it did. */
+    readonly refused?: string;
+  }[];
+  readonly hostFreeMiB: number;
+  readonly hostSwapUsedMiB: number;
+  readonly events: number;
+  /** Present when the run checked every invariant after every quantum (and so they all held). */
+  readonly invariantsChecked?: true;
+}
+
+export interface ScenarioRunOptions {
+  /** Called with the fraction done as the run advances (for a progress bar). */
+  readonly onProgress?: (fraction: number) => void;
+  /** Whether to make the default charts (default: no: a caller that draws nothing needs none). */
+  readonly charts?: boolean;
+  /** Check the invariants after every quantum, as the scenario's `checks: { invariants: true }` does. */
+  readonly checkInvariants?: boolean;
+  /** Run as a miniature at this scale, whatever the scenario says (`run --scale`). */
+  readonly scale?: number;
+}
+
+const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
+
+const last = (table: MetricsTable, vm: string | undefined, name: string): number =>
+  table.series.find((s) => s.vm === vm && s.name === name)?.values.at(-1) ?? 0;
+
+/** A run's summary and everything a report of it is made from: the shape `writeRunOutputs` writes. */
+export interface ScenarioRun {
+  readonly summary: ScenarioSummary;
+  readonly metrics: MetricsTable;
+  readonly events: readonly SimEvent[];
+  /** Allocation, swap, throughput and free memory over time, each a vega-lite spec. */
+  readonly charts: readonly { readonly name: string; readonly spec: ChartSpec }[];
+}
+
+/** Runs a loaded scenario to its duration. */
+export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOptions = {}): ScenarioRun {
+  const checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
+  const host = createHost({
+    ...loaded.host,
+    ...(checked ? { checkInvariants: true } : {}),
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
+  });
+  const duration = loaded.duration;
+  let reported = -1;
+  const started = performance.now();
+  host.run(duration, (now) => {
+    const percent = Math.floor((100 * now) / duration);
+    if (percent !== reported) {
+      reported = percent;
+      options.onProgress?.(now / duration);
+    }
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const metrics = host.metrics();
+  const stats: RunStats = host.stats();
+  const seconds = stats.simulatedTime / 1e9;
+  const summary: ScenarioSummary = {
+    scenario: loaded.scenario.name ?? loaded.source,
+    seed: loaded.scenario.seed,
+    scale: stats.scale,
+    simulatedSeconds: seconds,
+    ops: stats.ops,
+    wallSeconds,
+    opsPerSecond: stats.ops / wallSeconds,
+    vms: stats.vms.map((vm) => ({
+      name: vm.name,
+      poweredOn: vm.poweredOn,
+      ops: vm.ops,
+      throughput: seconds > 0 ? vm.ops / seconds : 0,
+      allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
+      swappedMiB: mib(last(metrics, vm.name, 'swapped')),
+      sharedMiB: mib(last(metrics, vm.name, 'shared')),
+      doublePaging: last(metrics, vm.name, 'double-paging'),
+      ...(vm.refused === undefined ? {} : { refused: vm.refused }),
+    })),
+    hostFreeMiB: mib(stats.freePages),
+    hostSwapUsedMiB: mib(stats.swapUsedPages),
+    events: host.events.length,
+    ...(checked ? { invariantsChecked: true as const } : {}),
+  };
+  return {
+    summary,
+    metrics,
+    events: host.events,
+    charts: options.charts === true ? defaultCharts(metrics, stats.scale) : [],
+  };
+}
+
+/** What a chart's title adds for a miniature, so no figure of one is mistaken for a full run's. */
+const miniatureNote = (scale: number): string =>
+  scale === 1 ? '' : ` (miniature at scale ${scale}, scaled back)`;
+
+/** Allocation and activity over time per VM, and the host's free memory. */
+function defaultCharts(metrics: MetricsTable, scale: number): { name: string; spec: ChartSpec }[] {
+  const chart = (
+    name: string,
+    title: string,
+    yTitle: string,
+    pick: (s: { name: string; vm?: string }) => boolean,
+  ) => ({
+    name,
+    spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, yTitle, series: pick }),
+  });
+  return [
+    chart('allocation', 'Memory each VM holds', 'pages', (s) => s.vm !== undefined && s.name === 'allocated'),
+    chart(
+      'swapped',
+      'Memory of each VM in host swap',
+      'pages',
+      (s) => s.vm !== undefined && s.name === 'swapped',
+    ),
+    chart('throughput', 'Throughput of each VM', 'ops per simulated second', (s) => s.name === 'throughput'),
+    chart('host-free', 'Free host memory', 'pages', (s) => s.vm === undefined && s.name === 'free'),
+  ];
+}

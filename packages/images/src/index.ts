@@ -1,0 +1,7 @@
+export {
+  type DedupCounts,
+  type DedupFileCounts,
+  type DedupOptions,
+  type DedupReport,
+  dedupFiles,
+} from './dedup';
