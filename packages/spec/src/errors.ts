@@ -1,5 +1,5 @@
 import type { Mpn, Ppn, VmId } from './ids';
-import type { SimTime } from './units';
+import type { SimTime } from './quantities';
 
 /**
  * A mistake a user can make (a bad size, impossible parameters, a wrong option): the message names the field

@@ -1,14 +1,11 @@
 import { InvalidInputError } from './errors';
+import type { Bytes, Pages, SimTime } from './quantities';
 
 /** Bytes in one page (and one frame). Everything inside hvsim counts pages; bytes appear only at the edges. */
 export const PAGE_SIZE = 4096;
 
-/** A count of 4 KiB pages or frames. */
-export type Pages = number;
-/** A count of bytes. */
-export type Bytes = number;
-/** Simulated time in nanoseconds (a float64 counts exactly to 104 days). */
-export type SimTime = number;
+// The quantities' types live apart, so that errors can name them without importing the parsers.
+export type { Bytes, Pages, SimTime } from './quantities';
 
 const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1,
