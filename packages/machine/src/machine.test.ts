@@ -1859,41 +1859,14 @@ describe('the frame reclaimer', () => {
     checkInvariants(machine);
   });
 
-  it('may move the very page whose access needs the frame: the access resolves it from its new state', () => {
-    let vm = 0 as VmId;
-    // The write to page 1 breaks its share; the reclaimer pages out page 1 itself, and page 2.
-    const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
-      m.swapOut(vm, 1);
-      m.swapOut(vm, 2);
-      m.flushSwapWrites();
-    });
-    const machine = createMachine({ frames: 4, swapSlots: 4, reclaimer });
-    vm = machine.addVm({ pages: 4 });
-    machine.write(vm, 0, 5);
-    machine.write(vm, 1, 5);
-    machine.share(vm, 1, vm, 0);
-    machine.write(vm, 2, 7);
-    machine.write(vm, 3, 8);
-    expect(machine.freeFrames).toBe(0);
-    machine.write(vm, 1, 9);
-    expect(reclaimFrames).toHaveBeenCalledTimes(1);
-    // Swapped in onto page 2's frame, then written.
-    expect(machine.pageState(vm, 1)).toBe(PageState.Private);
-    expect(machine.peek(vm, 1)).toBe(9);
-    expect(machine.peek(vm, 0)).toBe(5);
-    expect(machine.counters(vm)).toMatchObject({ swapIns: 1, cowBreaks: 0 });
-    checkInvariants(machine);
-  });
-
   /**
-   * A full 4-frame host whose pages 0 and 1 share a frame; the reclaimer pages out pages 0 and 2 (the other
-   * mapper of that frame among them) and waits for the writes.
+   * A full 4-frame host whose pages 0 and 1 share a frame; the reclaimer pages out `pageOut` (by default
+   * pages 0 and 2: the other mapper of that frame among them) and waits for the writes.
    */
-  function fullHostWithPager() {
+  function fullHostWithPager(pageOut: readonly Ppn[] = [0, 2]) {
     let vm = 0 as VmId;
     const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
-      m.swapOut(vm, 0);
-      m.swapOut(vm, 2);
+      for (const ppn of pageOut) m.swapOut(vm, ppn);
       m.flushSwapWrites();
     });
     const machine = createMachine({ frames: 4, swapSlots: 4, reclaimer });
@@ -1930,6 +1903,19 @@ describe('the frame reclaimer', () => {
     checkInvariants(machine);
     expect(machine.compressionFrames(vm)).toBe(1);
     expectFrames(machine, { free: 1, private: 1, compressed: 1, shared: 1 });
+  });
+
+  it('may move the very page whose access needs the frame: the access resolves it from its new state', () => {
+    // The write to page 1 breaks its share; the reclaimer pages out page 1 itself, and page 2.
+    const { machine, vm, reclaimFrames } = fullHostWithPager([1, 2]);
+    machine.write(vm, 1, 9);
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
+    // Swapped in onto page 2's frame, then written.
+    expect(machine.pageState(vm, 1)).toBe(PageState.Private);
+    expect(machine.peek(vm, 1)).toBe(9);
+    expect(machine.peek(vm, 0)).toBe(5);
+    expect(machine.counters(vm)).toMatchObject({ swapIns: 1, cowBreaks: 0 });
+    checkInvariants(machine);
   });
 });
 
