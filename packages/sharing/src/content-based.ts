@@ -1,3 +1,4 @@
+import { NumberMap } from '@hvsim/helpers';
 import {
   defineSharingEngine,
   FrameState,
@@ -16,7 +17,6 @@ import {
 import { z } from 'zod';
 import { attached } from './attached';
 import { ContentHash } from './content-hash';
-import { HashTable } from './hash-table';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const contentBasedOptions = z.object({
@@ -79,7 +79,7 @@ export class ContentBasedSharing implements SharingEngine {
    */
   readonly #vmBudget: (() => number) | undefined;
   /** Hash → a shared frame (≥ 0) or a hinted page (`hintKey`). */
-  readonly #table = new HashTable();
+  readonly #table = new NumberMap();
   #hash: ContentHash | undefined;
   /** The attachment's parts, read on every page examined. */
   #machine: SharingAttachment['machine'] | undefined;

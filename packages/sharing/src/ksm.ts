@@ -1,3 +1,4 @@
+import { NumberMap } from '@hvsim/helpers';
 import {
   defineSharingEngine,
   FrameState,
@@ -17,7 +18,6 @@ import {
 import { z } from 'zod';
 import { attached } from './attached';
 import { ContentHash } from './content-hash';
-import { HashTable } from './hash-table';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const ksmOptions = z.object({
@@ -91,9 +91,9 @@ export class KsmSharing implements SharingEngine {
    */
   readonly #pagesToScan: () => number;
   /** Content hash → the KSM page's frame, or NONE. */
-  readonly #stable = new HashTable();
+  readonly #stable = new NumberMap();
   /** Content hash → a page key (see page-key.ts), or NONE. */
-  readonly #unstable = new HashTable();
+  readonly #unstable = new NumberMap();
   /** Stable nodes' frames, packed, and each frame's position there + 1 (0: not a stable node). */
   #nodes = new Int32Array(0);
   #nodeAt = new Int32Array(0);

@@ -1,3 +1,4 @@
+import { PageQueue } from '@hvsim/helpers';
 import {
   type BlockRead,
   type ContentId,
@@ -5,7 +6,6 @@ import {
   GuestPageUsage,
   HvsimError,
   type MachineView,
-  PageQueue,
   PageState,
   type Pages,
   type Ppn,
