@@ -4,7 +4,7 @@
  */
 export { ContentNumbers } from './content-numbers';
 export { grown } from './grown';
-export { NumberMap } from './number-map';
+export { HashTable } from './hash-table';
 export { type HashWords, hashPage, hashPageWords, splitHash } from './page-hash';
 export { PageQueue } from './page-queue';
 export { MAX_WORD_MAP_VALUE, WordMap } from './word-map';

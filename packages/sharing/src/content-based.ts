@@ -1,4 +1,4 @@
-import { NumberMap } from '@hvsim/helpers';
+import { HashTable } from '@hvsim/helpers';
 import {
   defineSharingEngine,
   FrameState,
@@ -79,7 +79,7 @@ export class ContentBasedSharing implements SharingEngine {
    */
   readonly #vmBudget: (() => number) | undefined;
   /** Hash → a shared frame (≥ 0) or a hinted page (`hintKey`). */
-  readonly #table = new NumberMap();
+  readonly #table = new HashTable();
   #hash: ContentHash | undefined;
   /** The attachment's parts, read on every page examined. */
   #machine: SharingAttachment['machine'] | undefined;

@@ -1,4 +1,4 @@
-import { NumberMap } from '@hvsim/helpers';
+import { HashTable } from '@hvsim/helpers';
 import {
   defineSharingEngine,
   FrameState,
@@ -91,9 +91,9 @@ export class KsmSharing implements SharingEngine {
    */
   readonly #pagesToScan: () => number;
   /** Content hash → the KSM page's frame, or NONE. */
-  readonly #stable = new NumberMap();
+  readonly #stable = new HashTable();
   /** Content hash → a page key (see page-key.ts), or NONE. */
-  readonly #unstable = new NumberMap();
+  readonly #unstable = new HashTable();
   /** Stable nodes' frames, packed, and each frame's position there + 1 (0: not a stable node). */
   #nodes = new Int32Array(0);
   #nodeAt = new Int32Array(0);
