@@ -11,71 +11,47 @@ const word = fc.oneof(fc.nat(3), fc.constantFrom(-1, 2 ** 31 - 1, 2 ** 31, 2 ** 
 const key = fc.tuple(word, word, fc.nat(2));
 const value = fc.nat(MAX_WORD_MAP_VALUE);
 
-class GetCommand implements fc.Command<Model, WordMap> {
-  constructor(readonly key: [number, number, number]) {}
-  check = () => true;
-  run(model: Model, map: WordMap): void {
-    expect(map.get(...this.key)).toBe(model.get(keyOf(...this.key)) ?? -1);
-  }
-  toString = () => `get(${this.key})`;
-}
+type Key = [number, number, number];
 
-class SetCommand implements fc.Command<Model, WordMap> {
-  constructor(
-    readonly key: [number, number, number],
-    readonly value: number,
-  ) {}
-  check = () => true;
-  run(model: Model, map: WordMap): void {
-    map.set(...this.key, this.value);
-    model.set(keyOf(...this.key), this.value);
+/** A command that runs `step` on the map and the model alike, then compares their sizes. */
+const command = (name: string, step: (model: Model, map: WordMap) => void): fc.Command<Model, WordMap> => ({
+  check: () => true,
+  run: (model, map) => {
+    step(model, map);
     expect(map.size).toBe(model.size);
-  }
-  toString = () => `set(${this.key}, ${this.value})`;
-}
-
-class AddCommand implements fc.Command<Model, WordMap> {
-  constructor(
-    readonly key: [number, number, number],
-    readonly value: number,
-  ) {}
-  check = () => true;
-  run(model: Model, map: WordMap): void {
-    const held = model.get(keyOf(...this.key));
-    expect(map.add(...this.key, this.value)).toBe(held ?? -1);
-    if (held === undefined) model.set(keyOf(...this.key), this.value);
-    expect(map.size).toBe(model.size);
-  }
-  toString = () => `add(${this.key}, ${this.value})`;
-}
-
-class DeleteCommand implements fc.Command<Model, WordMap> {
-  constructor(readonly key: [number, number, number]) {}
-  check = () => true;
-  run(model: Model, map: WordMap): void {
-    expect(map.delete(...this.key)).toBe(model.get(keyOf(...this.key)) ?? -1);
-    model.delete(keyOf(...this.key));
-    expect(map.size).toBe(model.size);
-  }
-  toString = () => `delete(${this.key})`;
-}
-
-class ClearCommand implements fc.Command<Model, WordMap> {
-  check = () => true;
-  run(model: Model, map: WordMap): void {
-    map.clear();
-    model.clear();
-    expect(map.size).toBe(0);
-  }
-  toString = () => 'clear()';
-}
+  },
+  toString: () => name,
+});
 
 const commands = [
-  key.map((k) => new GetCommand(k)),
-  fc.tuple(key, value).map(([k, v]) => new SetCommand(k, v)),
-  fc.tuple(key, value).map(([k, v]) => new AddCommand(k, v)),
-  key.map((k) => new DeleteCommand(k)),
-  fc.constant(new ClearCommand()),
+  key.map((k: Key) =>
+    command(`get(${k})`, (model, map) => expect(map.get(...k)).toBe(model.get(keyOf(...k)) ?? -1)),
+  ),
+  fc.tuple(key, value).map(([k, v]: [Key, number]) =>
+    command(`set(${k}, ${v})`, (model, map) => {
+      map.set(...k, v);
+      model.set(keyOf(...k), v);
+    }),
+  ),
+  fc.tuple(key, value).map(([k, v]: [Key, number]) =>
+    command(`add(${k}, ${v})`, (model, map) => {
+      const held = model.get(keyOf(...k));
+      expect(map.add(...k, v)).toBe(held ?? -1);
+      if (held === undefined) model.set(keyOf(...k), v);
+    }),
+  ),
+  key.map((k: Key) =>
+    command(`delete(${k})`, (model, map) => {
+      expect(map.delete(...k)).toBe(model.get(keyOf(...k)) ?? -1);
+      model.delete(keyOf(...k));
+    }),
+  ),
+  fc.constant(
+    command('clear()', (model, map) => {
+      map.clear();
+      model.clear();
+    }),
+  ),
 ];
 
 describe('WordMap', () => {
