@@ -2,6 +2,7 @@ import { checkAllocationPolicyConformance } from '@hvsim/spec/testing';
 import { describe, it } from 'vitest';
 import type { z } from 'zod';
 import { idleTax, type idleTaxOptions } from './allocation';
+import { mebBalancer } from './meb-balancer';
 
 const settings: [string, z.input<typeof idleTaxOptions>][] = [
   ['flat tax', { tau: 0.75 }],
@@ -22,5 +23,9 @@ const settings: [string, z.input<typeof idleTaxOptions>][] = [
 describe('allocation policy conformance', () => {
   it.each(settings)('idle-tax, %s', (_what, options) => {
     checkAllocationPolicyConformance(idleTax, { options });
+  });
+
+  it.each(['greedy', 'exact'] as const)('meb, %s solver', (solver) => {
+    checkAllocationPolicyConformance(mebBalancer, { options: { solver, grid: 32 } });
   });
 });

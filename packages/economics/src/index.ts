@@ -1,7 +1,8 @@
 /**
  * @hvsim/economics — who gets how much memory: proportional shares, min-funding revocation (the incremental
- * loop and the closed-form water-fill), the idle memory tax, page-share accounting and admission control.
- * Pure functions over numbers of pages; no machine types.
+ * loop and the closed-form water-fill), the idle memory tax, MEB's balancer by miss-ratio curves, page-share
+ * accounting and admission control. Every allocation policy lives here. Pure functions over numbers of pages;
+ * no machine types.
  */
 export {
   type AdmissionLimits,
@@ -19,6 +20,14 @@ export {
   sharesPerPage,
   type TaxKind,
 } from './idle-tax';
+export { type MebOptions, mebBalancer, mebOptions, mebTargets } from './meb-balancer';
+export {
+  type BalanceProblem,
+  type BalanceVm,
+  exactBalance,
+  greedyBalance,
+  totalMisses,
+} from './meb-solver';
 export {
   type AllocationProblem,
   entitlements,
@@ -31,6 +40,7 @@ export { chargedPages, SHARE_CHARGING, type ShareCharging } from './share-accoun
 export { SHARES_PER_MIB, type ShareLevel, sharesOf } from './shares';
 
 import { idleTax } from './allocation';
+import { mebBalancer } from './meb-balancer';
 
 /** The allocation policies of this package, for a registry. */
-export const allocationDefinitions = [idleTax] as const;
+export const allocationDefinitions = [idleTax, mebBalancer] as const;

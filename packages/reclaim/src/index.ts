@@ -1,7 +1,8 @@
 /**
  * @hvsim/reclaim — taking memory back from VMs: the ESX free-memory states, the reclamation policy that
- * follows them, ballooning, memory compression and host paging; MEB's balancer and its enforcement to
- * targets; z/VM's CMM1 (the VM Resource Manager and its SHRINK requests).
+ * follows them, ballooning, memory compression and host paging; enforcement to an allocation policy's
+ * targets, as MEB enforces its balancer's (whose policy is in @hvsim/economics); z/VM's CMM1 (the VM Resource
+ * Manager and its SHRINK requests).
  */
 export { BalloonMechanism, type BalloonOptions, balloon, balloonOptions } from './balloon';
 export { Cmm1Mechanism, type Cmm1Options, cmm1, cmm1Options } from './cmm1';
@@ -27,14 +28,6 @@ export {
   type StateThresholds,
 } from './free-memory-states';
 export { HostSwap, type HostSwapOptions, hostSwap, hostSwapOptions } from './host-swap';
-export { type MebOptions, mebBalancer, mebOptions, mebTargets } from './meb-balancer';
-export {
-  type BalanceProblem,
-  type BalanceVm,
-  exactBalance,
-  greedyBalance,
-  totalMisses,
-} from './meb-solver';
 export { randomPrivatePage } from './random-victim';
 export { type ToTargetOptions, toTarget, toTargetOptions, toTargetPlan } from './to-target';
 export { type VictimPolicy, Victims, victimPolicies, victimsOption } from './victims';
@@ -45,7 +38,6 @@ import { cmm1 } from './cmm1';
 import { compression } from './compression';
 import { esxReclamation } from './esx-policy';
 import { hostSwap } from './host-swap';
-import { mebBalancer } from './meb-balancer';
 import { toTarget } from './to-target';
 import { vmrm } from './vmrm';
 
@@ -53,7 +45,6 @@ import { vmrm } from './vmrm';
 export const reclamationDefinitions = [
   esxReclamation,
   toTarget,
-  mebBalancer,
   vmrm,
   balloon,
   compression,

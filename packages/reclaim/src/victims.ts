@@ -1,8 +1,8 @@
+import { PageQueue } from '@hvsim/helpers';
 import {
   GuestPageUsage,
   HvsimError,
   type MechanismAttachment,
-  PageQueue,
   PageState,
   type Ppn,
   type RandomStream,

@@ -1,16 +1,11 @@
+import { grown, hashPageWords } from '@hvsim/helpers';
 import type { ContentId, ContentInterner } from '@hvsim/spec';
 import { REAL_CONTENT_BASE } from '@hvsim/spec';
-import { xxh64 } from '@node-rs/xxhash';
 
 const TWO_32 = 2 ** 32;
-/** A 64-bit hash read back as two 32-bit words through one buffer: no BigInt arithmetic per page. */
-const HASH = new BigUint64Array(1);
-const HASH_WORDS = new Uint32Array(HASH.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const [LO_WORD, HI_WORD] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
 /**
- * A page's 64-bit hash, as two 32-bit words (`hi`, `lo`, set by `of`): xxhash64 of the page's real bytes
+ * A page's 64-bit hash, as two 32-bit words (`hi`, `lo`, set by `of`): the page hash of its real bytes
  * when the host holds them, else a 64-bit mix of its content id (the id already stands for the bytes; mixing
  * spreads ids that differ in few bits). An interned content's bytes never change, so each is hashed once and
  * its hash kept (unsalted). `bits` below 64 keeps only that many low bits: with a few, unequal contents collide on
@@ -60,16 +55,10 @@ export class ContentHash {
       mixId(this, content);
       return;
     }
-    HASH[0] = xxh64(bytes);
-    this.hi = HASH_WORDS[HI_WORD]!;
-    this.lo = HASH_WORDS[LO_WORD]!;
+    hashPageWords(bytes, this);
     if (index >= this.#known.length) {
-      const known = new Uint8Array(Math.max(2 * this.#known.length, index + 1));
-      known.set(this.#known);
-      const real = new Uint32Array(2 * known.length);
-      real.set(this.#real);
-      this.#known = known;
-      this.#real = real;
+      this.#known = grown(this.#known, Math.max(2 * this.#known.length, index + 1));
+      this.#real = grown(this.#real, 2 * this.#known.length);
     }
     this.#known[index] = 1;
     this.#real[2 * index] = this.hi;

@@ -1,3 +1,4 @@
+import { HashTable } from '@hvsim/helpers';
 import {
   defineSharingEngine,
   FrameState,
@@ -17,7 +18,6 @@ import {
 import { z } from 'zod';
 import { attached } from './attached';
 import { ContentHash } from './content-hash';
-import { HashTable } from './hash-table';
 import { keyPpn, keyVm, pageKey, privateContentAt } from './page-key';
 
 export const ksmOptions = z.object({

@@ -1,3 +1,4 @@
+import { PageQueue } from '@hvsim/helpers';
 import {
   type BlockRead,
   type ContentId,
@@ -7,7 +8,6 @@ import {
   HvsimError,
   type MachineView,
   overDisk,
-  PageQueue,
   PageState,
   type Pages,
   type Ppn,

@@ -18,7 +18,6 @@ export * from './metrics';
 export * from './miniature';
 export * from './mrc';
 export * from './option-schemas';
-export * from './page-queue';
 export * from './random';
 export * from './units';
 export * from './unknown-keys';

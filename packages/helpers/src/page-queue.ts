@@ -1,5 +1,3 @@
-import type { Ppn } from './ids';
-
 /**
  * A VM's pages in the order they were pushed, each at most once — a page pushed again while queued keeps its
  * place: a ring over one typed array sized to the VM, so keeping the order costs no allocation per page. The
@@ -21,7 +19,7 @@ export class PageQueue {
   }
 
   /** Appends a page; one already queued keeps its place. */
-  push(ppn: Ppn): void {
+  push(ppn: number): void {
     if (this.#queued[ppn] === 1) return;
     this.#queued[ppn] = 1;
     const end = this.#head + this.#size++;
@@ -29,7 +27,7 @@ export class PageQueue {
   }
 
   /** The page queued longest, removed; -1 when the queue is empty. */
-  shift(): Ppn | -1 {
+  shift(): number {
     if (this.#size === 0) return -1;
     const ppn = this.#ring[this.#head]!;
     this.#head = this.#head + 1 < this.#ring.length ? this.#head + 1 : 0;
