@@ -1,34 +1,23 @@
+import { ContentNumbers, grown, type HashWords, splitHash } from '@hvsim/helpers';
 import type { ImageFiles } from './image-files';
 
-/** Slot states. */
-const EMPTY = 0;
-const ONCE = 1;
-const MANY = 2;
-
-const INITIAL_SLOTS = 1 << 10;
-
 /**
- * The distinct page contents of a scan, each known by its 64-bit hash and its first page (file, page), in
- * struct-of-arrays open addressing (linear probing, at most half full; 21 bytes a slot). Contents with equal
- * hashes take a slot each. Per file it tallies the contents whose first page the file holds (`first`) and
- * those of them no other page holds so far (`single`). The zero content lives outside the table: its bytes
- * are known, so it needs no slot.
+ * The distinct page contents of a scan, each numbered (`ContentNumbers`) and known by its first page (file,
+ * page) and whether a second page holds it, in arrays by number. Per file it tallies the contents whose
+ * first page the file holds (`first`) and those of them no other page holds so far (`single`). The zero
+ * content lives outside: its bytes are known, so it needs no number.
  */
 export class ContentIndex {
   readonly first: Float64Array;
   readonly single: Float64Array;
-  #hashLow = new Uint32Array(INITIAL_SLOTS);
-  #hashHigh = new Uint32Array(INITIAL_SLOTS);
-  #state = new Uint8Array(INITIAL_SLOTS);
-  #file = new Uint32Array(INITIAL_SLOTS);
-  #page = new Float64Array(INITIAL_SLOTS);
-  #size = 0;
+  readonly #numbers = new ContentNumbers();
+  readonly #hash: HashWords = { hi: 0, lo: 0 };
+  #file = new Uint32Array(1024);
+  #page = new Float64Array(1024);
+  #shared = new Uint8Array(1024);
   #unshared = 0;
   #zeroFile = -1;
   #zeroPages = 0;
-  // Splits a 64-bit hash into two 32-bit words without BigInt arithmetic.
-  readonly #hash = new BigUint64Array(1);
-  readonly #words = new Uint32Array(this.#hash.buffer);
 
   constructor(files: number) {
     this.first = new Float64Array(files);
@@ -40,27 +29,24 @@ export class ContentIndex {
    * a hash match is compared in full with the content's first page before the page counts as that content.
    */
   add(h: bigint, images: ImageFiles, offset: number, file: number, page: number): void {
-    if (2 * (this.#size + 1) > this.#state.length) this.#grow();
-    this.#hash[0] = h;
-    const low = this.#words[0]!;
-    const high = this.#words[1]!;
-    const mask = this.#state.length - 1;
-    let slot = low & mask;
-    for (; this.#state[slot] !== EMPTY; slot = (slot + 1) & mask) {
-      if (
-        this.#hashLow[slot] === low &&
-        this.#hashHigh[slot] === high &&
-        images.samePage(offset, this.#file[slot]!, this.#page[slot]!)
-      ) {
-        if (this.#state[slot] === ONCE) {
-          this.#state[slot] = MANY;
-          this.#nowShared(this.#file[slot]!);
-        }
-        return;
+    splitHash(h, this.#hash);
+    const { hi, lo } = this.#hash;
+    const found = this.#numbers.find(hi, lo, (n) => images.samePage(offset, this.#file[n]!, this.#page[n]!));
+    if (found >= 0) {
+      if (this.#shared[found] === 0) {
+        this.#shared[found] = 1;
+        this.#nowShared(this.#file[found]!);
       }
+      return;
     }
-    this.#set(slot, low, high, ONCE, file, page);
-    this.#size++;
+    const n = this.#numbers.add(hi, lo);
+    if (n === this.#file.length) {
+      this.#file = grown(this.#file);
+      this.#page = grown(this.#page);
+      this.#shared = grown(this.#shared);
+    }
+    this.#file[n] = file;
+    this.#page[n] = page;
     this.#newContent(file);
   }
 
@@ -75,7 +61,7 @@ export class ContentIndex {
 
   /** Distinct contents seen, the zero content included. */
   get distinct(): number {
-    return this.#size + (this.#zeroPages > 0 ? 1 : 0);
+    return this.#numbers.size + (this.#zeroPages > 0 ? 1 : 0);
   }
 
   /** Contents held by one page only. */
@@ -93,34 +79,5 @@ export class ContentIndex {
   #nowShared(file: number): void {
     this.single[file]!--;
     this.#unshared--;
-  }
-
-  #set(slot: number, low: number, high: number, state: number, file: number, page: number): void {
-    this.#hashLow[slot] = low;
-    this.#hashHigh[slot] = high;
-    this.#state[slot] = state;
-    this.#file[slot] = file;
-    this.#page[slot] = page;
-  }
-
-  #grow(): void {
-    const hashLow = this.#hashLow;
-    const hashHigh = this.#hashHigh;
-    const state = this.#state;
-    const file = this.#file;
-    const page = this.#page;
-    const slots = 2 * state.length;
-    this.#hashLow = new Uint32Array(slots);
-    this.#hashHigh = new Uint32Array(slots);
-    this.#state = new Uint8Array(slots);
-    this.#file = new Uint32Array(slots);
-    this.#page = new Float64Array(slots);
-    const mask = slots - 1;
-    for (let from = 0; from < state.length; from++) {
-      if (state[from] === EMPTY) continue;
-      let slot = hashLow[from]! & mask;
-      while (this.#state[slot] !== EMPTY) slot = (slot + 1) & mask;
-      this.#set(slot, hashLow[from]!, hashHigh[from]!, state[from]!, file[from]!, page[from]!);
-    }
   }
 }

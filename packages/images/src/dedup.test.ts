@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
+import { hashPage } from '@hvsim/helpers';
 import { PAGE_SIZE } from '@hvsim/spec';
-import { xxh64 } from '@node-rs/xxhash';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DedupCounts, type DedupOptions, type DedupReport, dedupFiles } from './dedup';
@@ -164,7 +164,7 @@ describe('dedupFiles', () => {
         pages(...ids).subarray(0, Math.max(0, ids.length * PAGE_SIZE - cuts[f]!)),
       );
       const paths = contents.map((bytes) => file(bytes));
-      const hash = COLLIDING[hashName] ?? xxh64;
+      const hash = COLLIDING[hashName] ?? hashPage;
       const report = dedupFiles(paths, { hash, chunkPages, cacheBlocks: 2 });
       expect(report).toEqual(expected(paths, contents));
       // The total counts contents globally, and the per-file charges add up to it.

@@ -1,5 +1,5 @@
+import { hashPage } from '@hvsim/helpers';
 import { InvalidInputError, PAGE_SIZE } from '@hvsim/spec';
-import { xxh64 } from '@node-rs/xxhash';
 import { ContentIndex } from './content-index';
 import { ImageFiles } from './image-files';
 
@@ -43,10 +43,10 @@ const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
  *
  * A hash match is only a candidate: the page is compared in full with the content's first page, read back
  * from its file, and equal hashes of different bytes stay different contents. Files are streamed in chunks;
- * memory grows with the number of distinct contents (42 to 84 bytes each), not with the files' size.
+ * memory grows with the number of distinct contents (about 45 to 90 bytes each), not with the files' size.
  */
 export function dedupFiles(paths: readonly string[], options: DedupOptions = {}): DedupReport {
-  const hash = options.hash ?? xxh64;
+  const hash = options.hash ?? hashPage;
   const images = new ImageFiles(
     paths,
     positiveInteger(options.chunkPages ?? 1024, 'chunkPages'),
