@@ -1,22 +1,10 @@
-import {
-  type GuestCounters,
-  GuestPageUsage,
-  type MachineView,
-  type MemoryBus,
-  PageState,
-  type Ppn,
-  type VirtualDisk,
-  type VmId,
-} from '@hvsim/spec';
-import type { AccessQueue } from './access-queue';
+import { GuestPageUsage, PageState, type Ppn } from '@hvsim/spec';
 import { badTarget } from './bad-target';
-import type { DiskRequests } from './disk-requests';
 import { FreeStack } from './free-stack';
-import type { GuestSettings } from './guest-settings';
+import type { KernelParts } from './kernel-parts';
 import { LruList } from './lru';
 import type { PageAllocator } from './page-alloc';
-import type { PageHints } from './page-hints';
-import { type PageFrames, PageUse } from './page-use';
+import { PageUse } from './page-use';
 
 // Page-table entries: 0 for a virtual page never touched (or freed), which reads as zero; ppn + 1 for a
 // resident page; -(slot + 1) for a page in guest swap. Zero meaning "nothing" keeps the arrays untouched —
@@ -24,17 +12,12 @@ import { type PageFrames, PageUse } from './page-use';
 const UNMAPPED = 0;
 
 /** What anonymous memory needs of the rest of the kernel. */
-export interface AnonServices {
-  readonly frames: PageFrames;
+export interface AnonServices
+  extends Pick<
+    KernelParts,
+    'settings' | 'frames' | 'accesses' | 'requests' | 'hints' | 'counters' | 'disk' | 'bus' | 'machine' | 'vm'
+  > {
   readonly allocator: PageAllocator;
-  readonly accesses: AccessQueue;
-  readonly requests: DiskRequests;
-  readonly hints: PageHints;
-  readonly counters: GuestCounters;
-  readonly disk: VirtualDisk;
-  readonly bus: MemoryBus;
-  readonly machine: MachineView;
-  readonly vm: VmId;
 }
 
 /**
@@ -48,7 +31,8 @@ export class AnonMemory {
   readonly swapFree: FreeStack;
   readonly #mm: AnonServices;
 
-  constructor(settings: GuestSettings, mm: AnonServices) {
+  constructor(mm: AnonServices) {
+    const settings = mm.settings;
     this.pageTable = new Int32Array(settings.addressSpacePages);
     this.swapContent = new Float64Array(settings.swapPages);
     this.swapFree = new FreeStack(settings.swapPages);

@@ -1,18 +1,12 @@
-import { GuestPageUsage, type MachineView, type MemoryBus, type SimTime, type VmId } from '@hvsim/spec';
-import type { GuestSettings } from './guest-settings';
+import { GuestPageUsage, type SimTime } from '@hvsim/spec';
+import type { KernelParts } from './kernel-parts';
 import type { PageAllocator } from './page-alloc';
-import type { PageHints } from './page-hints';
-import { type PageFrames, PageUse } from './page-use';
+import { PageUse } from './page-use';
 
 /** What boot needs of the kernel it starts. */
-export interface BootServices {
-  readonly settings: GuestSettings;
-  readonly frames: PageFrames;
+export interface BootServices
+  extends Pick<KernelParts, 'settings' | 'frames' | 'hints' | 'bus' | 'machine' | 'vm'> {
   readonly allocator: PageAllocator;
-  readonly hints: PageHints;
-  readonly bus: MemoryBus;
-  readonly machine: MachineView;
-  readonly vm: VmId;
 }
 
 /**

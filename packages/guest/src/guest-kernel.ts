@@ -106,7 +106,7 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     this.lru = new LruLists(pages);
     this.dirty = new Uint8Array(pages);
     const frames: PageFrames = { use: this.use, owner: this.owner, dirty: this.dirty, lru: this.lru };
-    const hints = new PageHints(bus, vm, settings.pageHints, this.use, this.dirty);
+    const hints = new PageHints(bus, vm, settings.pageHints, frames);
     const accesses = new AccessQueue(bus, vm, this.lru.referenced, batchCapacity);
     const requests = new DiskRequests(
       settings,
@@ -131,7 +131,7 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
       machine,
       vm,
     };
-    const anon = new AnonMemory(settings, mm);
+    const anon = new AnonMemory(mm);
     const cache = new PageCache({ ...mm, anon });
     const writeback = new Writeback({ ...mm, cache });
     this.#accesses = accesses;

@@ -1,9 +1,7 @@
-import { GuestPageUsage, type MemoryBus, type Ppn, type VmId } from '@hvsim/spec';
-import type { AccessQueue } from './access-queue';
+import { GuestPageUsage, type Ppn } from '@hvsim/spec';
 import { FreeStack } from './free-stack';
-import type { GuestSettings } from './guest-settings';
-import type { PageHints } from './page-hints';
-import { type PageFrames, PageUse } from './page-use';
+import type { KernelParts } from './kernel-parts';
+import { PageUse } from './page-use';
 
 /** Frees a page when none is free (the kernel's reclaim), or throws GuestOutOfMemoryError. */
 export interface PageReclaim {
@@ -11,14 +9,10 @@ export interface PageReclaim {
 }
 
 /** What the page allocator needs of the rest of the kernel. */
-export interface AllocatorServices {
-  readonly settings: GuestSettings;
-  readonly frames: PageFrames;
-  readonly hints: PageHints;
-  readonly accesses: AccessQueue;
-  readonly bus: MemoryBus;
-  readonly vm: VmId;
-}
+export type AllocatorServices = Pick<
+  KernelParts,
+  'settings' | 'frames' | 'hints' | 'accesses' | 'bus' | 'vm'
+>;
 
 /**
  * The guest's page allocator (Linux's mm/page_alloc.c): two free lists, pages known to hold zeros and pages

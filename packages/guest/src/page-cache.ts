@@ -1,16 +1,14 @@
-import type { ContentId, PageCopier, Ppn } from '@hvsim/spec';
-import type { AccessQueue } from './access-queue';
+import type { ContentId, Ppn } from '@hvsim/spec';
 import type { AnonMemory } from './anon-swap';
 import { badTarget } from './bad-target';
+import type { KernelParts } from './kernel-parts';
 import { LruList } from './lru';
 import { PageUse } from './page-use';
 import { Readahead, type ReadaheadCache, type ReadaheadServices } from './readahead';
 
 /** What the page cache needs of the rest of the kernel: readahead's needs, and for copies the process side. */
-export interface PageCacheServices extends ReadaheadServices {
-  readonly accesses: AccessQueue;
+export interface PageCacheServices extends ReadaheadServices, Pick<KernelParts, 'accesses' | 'copier'> {
   readonly anon: AnonMemory;
-  readonly copier: PageCopier | undefined;
 }
 
 /**

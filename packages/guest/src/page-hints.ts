@@ -1,5 +1,5 @@
 import { GuestPageUsage, type MemoryBus, type Ppn, type VmId } from '@hvsim/spec';
-import { PageUse } from './page-use';
+import { type PageFrames, PageUse } from './page-use';
 
 /**
  * Guest page hinting (CMM2; Linux's arch/s390/mm/page-states.c): the guest tells the host, one ESSA per
@@ -11,15 +11,13 @@ export class PageHints {
   readonly #enabled: boolean;
   readonly #bus: MemoryBus;
   readonly #vm: VmId;
-  readonly #use: Uint8Array;
-  readonly #dirty: Uint8Array;
+  readonly #frames: PageFrames;
 
-  constructor(bus: MemoryBus, vm: VmId, enabled: boolean, use: Uint8Array, dirty: Uint8Array) {
+  constructor(bus: MemoryBus, vm: VmId, enabled: boolean, frames: PageFrames) {
     this.#bus = bus;
     this.#vm = vm;
     this.#enabled = enabled;
-    this.#use = use;
-    this.#dirty = dirty;
+    this.#frames = frames;
   }
 
   /** Tells the host a page's new usage state (CMM2), when the guest gives hints. */
@@ -32,6 +30,7 @@ export class PageHints {
    * page_make_volatile; no anonymous, kernel, dirty or ballooned page ever is).
    */
   makeVolatile(ppn: Ppn): void {
-    if (this.#use[ppn] === PageUse.Cache && !this.#dirty[ppn]) this.hint(ppn, GuestPageUsage.Volatile);
+    if (this.#frames.use[ppn] === PageUse.Cache && !this.#frames.dirty[ppn])
+      this.hint(ppn, GuestPageUsage.Volatile);
   }
 }

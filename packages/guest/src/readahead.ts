@@ -3,23 +3,16 @@ import {
   type BlockRead,
   type ContentId,
   createBlockRead,
-  type GuestCounters,
   GuestPageUsage,
   HvsimError,
-  type MachineView,
-  type MemoryBus,
   PageState,
   type Ppn,
-  type VirtualDisk,
-  type VmId,
 } from '@hvsim/spec';
 import type { DiscardFaultHandler } from './access-queue';
-import type { DiskRequests } from './disk-requests';
-import type { GuestSettings } from './guest-settings';
+import type { KernelParts } from './kernel-parts';
 import { LruList } from './lru';
 import type { PageAllocator } from './page-alloc';
-import type { PageHints } from './page-hints';
-import { type PageFrames, PageUse } from './page-use';
+import { PageUse } from './page-use';
 
 /** What readahead needs of the page cache it fills. */
 export interface ReadaheadCache {
@@ -31,17 +24,12 @@ export interface ReadaheadCache {
 }
 
 /** What readahead needs of the rest of the kernel. */
-export interface ReadaheadServices {
-  readonly settings: GuestSettings;
-  readonly frames: PageFrames;
+export interface ReadaheadServices
+  extends Pick<
+    KernelParts,
+    'settings' | 'frames' | 'requests' | 'hints' | 'counters' | 'disk' | 'bus' | 'machine' | 'vm'
+  > {
   readonly allocator: PageAllocator;
-  readonly requests: DiskRequests;
-  readonly hints: PageHints;
-  readonly counters: GuestCounters;
-  readonly disk: VirtualDisk;
-  readonly bus: MemoryBus;
-  readonly machine: MachineView;
-  readonly vm: VmId;
 }
 
 /**

@@ -1,14 +1,13 @@
-import type { Ppn, VmId } from '@hvsim/spec';
+import type { Ppn } from '@hvsim/spec';
 import type { AnonMemory } from './anon-swap';
+import type { KernelParts } from './kernel-parts';
 import { LruList } from './lru';
 import type { PageCache } from './page-cache';
-import { GuestOutOfMemoryError, type PageFrames, PageUse } from './page-use';
+import { GuestOutOfMemoryError, PageUse } from './page-use';
 import type { Writeback } from './writeback';
 
 /** What reclaim needs of the rest of the kernel. */
-export interface ReclaimServices {
-  readonly vm: VmId;
-  readonly frames: PageFrames;
+export interface ReclaimServices extends Pick<KernelParts, 'vm' | 'frames'> {
   readonly anon: AnonMemory;
   readonly cache: PageCache;
   readonly writeback: Writeback;

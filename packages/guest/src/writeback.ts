@@ -1,26 +1,18 @@
-import type { MachineView, MemoryBus, SimTime, VmId } from '@hvsim/spec';
-import type { AccessQueue } from './access-queue';
-import type { DiskRequests } from './disk-requests';
-import type { GuestSettings } from './guest-settings';
+import type { SimTime } from '@hvsim/spec';
+import type { KernelParts } from './kernel-parts';
 import type { PageCache } from './page-cache';
-import type { PageHints } from './page-hints';
-import type { PageFrames } from './page-use';
 
 /** A dirty page's age for the flusher: dirtied since its last pass, or already dirty then. */
 export const DIRTIED = 1;
 const AGED = 2;
 
 /** What write-back needs of the rest of the kernel. */
-export interface WritebackServices {
-  readonly settings: GuestSettings;
-  readonly frames: PageFrames;
+export interface WritebackServices
+  extends Pick<
+    KernelParts,
+    'settings' | 'frames' | 'accesses' | 'requests' | 'hints' | 'bus' | 'machine' | 'vm'
+  > {
   readonly cache: PageCache;
-  readonly accesses: AccessQueue;
-  readonly requests: DiskRequests;
-  readonly hints: PageHints;
-  readonly bus: MemoryBus;
-  readonly machine: MachineView;
-  readonly vm: VmId;
 }
 
 /**
