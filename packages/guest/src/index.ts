@@ -1,7 +1,8 @@
 export { BalloonDriver, type BalloonSettings } from './balloon-driver';
 export { CMM_OOM_PAGES, CmmModule, type CmmSettings } from './cmm';
 export { FreeStack } from './free-stack';
-export { type GuestHabits, GuestKernel, type GuestSettings } from './guest-kernel';
+export { GuestKernel } from './guest-kernel';
+export type { GuestHabits, GuestSettings } from './guest-settings';
 export type { KernelServices } from './kernel-services';
 export { linuxGuest } from './linux';
 export { LruList, LruLists } from './lru';

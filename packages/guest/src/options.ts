@@ -10,7 +10,7 @@ import {
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { CMM_OOM_PAGES } from './cmm';
-import type { GuestHabits, GuestSettings } from './guest-kernel';
+import type { GuestHabits, GuestSettings } from './guest-settings';
 
 /** Options every guest kind takes; each kind supplies its own defaults for its habits. */
 export const guestOptions = z.object({
