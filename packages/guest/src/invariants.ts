@@ -1,7 +1,36 @@
-import { GuestPageUsage, type InvariantBreach, InvariantViolation, type Ppn } from '@hvsim/spec';
-import type { GuestKernel } from './guest-kernel';
-import { LruList } from './lru';
+import {
+  type BalloonDriver,
+  type CmmDriver,
+  GuestPageUsage,
+  type InvariantBreach,
+  InvariantViolation,
+  type Ppn,
+  type VmId,
+} from '@hvsim/spec';
+import type { FreeStack } from './free-stack';
+import type { GuestSettings } from './guest-settings';
+import { LruList, type LruLists } from './lru';
 import { PageUse } from './page-use';
+
+/** What the check reads of a guest: its bookkeeping, not the kernel (which runs the check). */
+export interface GuestBookkeeping {
+  readonly vm: VmId;
+  readonly settings: GuestSettings;
+  readonly use: Uint8Array;
+  readonly owner: Uint32Array;
+  readonly dirty: Uint8Array;
+  readonly lru: LruLists;
+  readonly zeroed: FreeStack;
+  readonly dirtyFree: FreeStack;
+  readonly swapContent: Float64Array;
+  readonly swapFree: FreeStack;
+  readonly balloon: Pick<BalloonDriver, 'size'>;
+  readonly cmm: Pick<CmmDriver, 'pages' | 'timedPages'> | undefined;
+  pageOf(vpn: number): Ppn | -1;
+  swapSlotOf(vpn: number): number | -1;
+  cachedPage(block: number): Ppn | -1;
+  pageUsage(ppn: Ppn): GuestPageUsage;
+}
 
 /** The guest kernel's invariants as the checks below name them. */
 export const GUEST_INVARIANTS = {
@@ -27,7 +56,7 @@ const useName = (use: number | undefined): string =>
  * pages among them — stable. For tests and the kernel's debug mode. Throws an InvariantViolation that names
  * the invariant (one of GUEST_INVARIANTS), the guest's VM and the page that broke it.
  */
-export function checkGuestInvariants(guest: GuestKernel): void {
+export function checkGuestInvariants(guest: GuestBookkeeping): void {
   const vm = guest.vm;
   /** The violation of an invariant at this guest's VM, to throw. */
   const broken = (invariant: Invariant, breach: Omit<InvariantBreach, 'invariant' | 'vm'>) =>

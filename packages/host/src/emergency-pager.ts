@@ -1,4 +1,4 @@
-import type { FrameReclaimer, Machine } from '@hvsim/machine';
+import type { FrameReclaimer, ReclaimerMachine } from '@hvsim/machine';
 import { randomPrivatePage } from '@hvsim/reclaim';
 import { GuestPageUsage, type RandomStream, type ReclamationMechanism, type VmId } from '@hvsim/spec';
 
@@ -35,7 +35,7 @@ export function emergencyPager(
 }
 
 /** A VM picked with probability proportional to the private pages it holds; undefined when none holds any. */
-function randomHolder(machine: Machine, random: RandomStream): VmId | undefined {
+function randomHolder(machine: ReclaimerMachine, random: RandomStream): VmId | undefined {
   const vms = machine.vms();
   let resident = 0;
   for (const vm of vms) resident += machine.pagePartition(vm).private;
@@ -54,7 +54,7 @@ function randomHolder(machine: Machine, random: RandomStream): VmId | undefined 
  * SAMPLES random picks that is not stable, else the first pick. A guest that gives none costs one pick, so a
  * run without hints pages as it always did.
  */
-function victim(machine: Machine, vm: VmId, random: RandomStream): number {
+function victim(machine: ReclaimerMachine, vm: VmId, random: RandomStream): number {
   const first = randomPrivatePage(machine, vm, random);
   if (first === -1 || machine.counters(vm).hints === 0) return first;
   for (let i = 0, ppn = first; i < SAMPLES; i++, ppn = randomPrivatePage(machine, vm, random)) {

@@ -1,4 +1,4 @@
-import type { Machine } from './machine';
+import type { MachineView, RemapApi } from '@hvsim/spec';
 
 /**
  * What frees frames when a machine operation needs one and none is free: the hypervisor's last resort (the
@@ -16,5 +16,11 @@ import type { Machine } from './machine';
  */
 export interface FrameReclaimer {
   /** Frees at least one frame if it can. */
-  reclaimFrames(machine: Machine): void;
+  reclaimFrames(machine: ReclaimerMachine): void;
+}
+
+/** What a reclaimer may use of the machine: its view, its remap operations, and waiting for page-outs. */
+export interface ReclaimerMachine extends MachineView, RemapApi {
+  /** Waits for every page-out write in flight, freeing their frames. */
+  flushSwapWrites(): void;
 }

@@ -11,7 +11,7 @@ export {
   OutOfSwapError,
   ReclaimerAccessError,
 } from './errors';
-export type { FrameReclaimer } from './frame-reclaimer';
+export type { FrameReclaimer, ReclaimerMachine } from './frame-reclaimer';
 export { FrameTable } from './frame-table';
 export { checkInvariants, MACHINE_INVARIANTS } from './invariants';
 export {
