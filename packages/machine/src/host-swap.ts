@@ -1,4 +1,14 @@
-import { FrameState, type Mpn, NONE, PageState, type Ppn, type SwapSlot, type VmId } from '@hvsim/spec';
+import {
+  FrameState,
+  InvalidInputError,
+  type Mpn,
+  NONE,
+  PageState,
+  type Ppn,
+  type SimTime,
+  type SwapSlot,
+  type VmId,
+} from '@hvsim/spec';
 import { detachFrame } from './backing';
 import { checkPpn, checkResident, checkStable } from './checks';
 import { InvalidTransitionError, OutOfSwapError } from './errors';
@@ -8,6 +18,20 @@ import type { VmMemory } from './vm-memory';
 
 // Host swap: a page goes out to a slot, its frame in flight until the write completes, and comes back in on
 // an access or a swap-in.
+
+/** Advances host time; page-out writes due by then complete and free their frames. */
+export function advanceTo(s: MachineState, time: SimTime): void {
+  if (!(time >= s.now)) {
+    throw new InvalidInputError('time', `expected a time ≥ now (${s.now}), got ${time}`);
+  }
+  s.now = time;
+  completeSwapWrites(s, time);
+}
+
+/** Completes the page-out writes due by `time`, freeing their frames. */
+export function completeSwapWrites(s: MachineState, time: SimTime): void {
+  s.swap.complete(time, (mpn) => s.frames.release(mpn));
+}
 
 export function swapOut(s: MachineState, vm: VmId, ppn: Ppn): SwapSlot {
   const m = s.vm(vm);

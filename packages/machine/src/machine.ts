@@ -31,7 +31,7 @@ import type { CostModel } from './costs';
 import { OutOfRangeError, ReclaimerAccessError } from './errors';
 import { fastAccesses, fastWrites } from './fast-path';
 import type { FrameTable } from './frame-table';
-import { swapIn, swapOut } from './host-swap';
+import { advanceTo, completeSwapWrites, swapIn, swapOut } from './host-swap';
 import { type MachineOptions, MachineState } from './machine-state';
 import type { SharedIndex } from './shared-index';
 import { fillShared, share, sharedFrameFor, shareWithFrame } from './sharing';
@@ -198,16 +198,12 @@ export class Machine implements MachineView, MemoryBus, RemapApi {
 
   /** Advances host time; page-out writes due by then complete and free their frames. */
   advanceTo(time: SimTime): void {
-    if (!(time >= this.#s.now)) {
-      throw new InvalidInputError('time', `expected a time ≥ now (${this.#s.now}), got ${time}`);
-    }
-    this.#s.now = time;
-    this.swap.complete(time, (mpn) => this.frames.release(mpn));
+    advanceTo(this.#s, time);
   }
 
   /** Waits for every page-out write in flight (the host blocks on its swap device), freeing their frames. */
   flushSwapWrites(): void {
-    this.swap.complete(Number.POSITIVE_INFINITY, (mpn) => this.frames.release(mpn));
+    completeSwapWrites(this.#s, Number.POSITIVE_INFINITY);
   }
 
   charge(vm: VmId, ns: SimTime): void {
