@@ -14,13 +14,10 @@ export {
 export type { FrameReclaimer, ReclaimerMachine } from './frame-reclaimer';
 export { FrameTable } from './frame-table';
 export { checkInvariants, MACHINE_INVARIANTS } from './invariants';
-export {
-  createMachine,
-  Machine,
-  type MachineOptions,
-  type MemoryFootprint,
-  type VmOptions,
-} from './machine';
+export { createMachine, Machine } from './machine';
+export type { MachineOptions } from './machine-state';
 export { RefCounts } from './ref-counts';
 export { SwapDevice } from './swap-device';
+export type { MemoryFootprint } from './views';
+export type { VmOptions } from './vm-lifecycle';
 export { MAX_CHANNELS, VmMemory } from './vm-memory';
