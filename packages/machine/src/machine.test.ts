@@ -1829,6 +1829,29 @@ describe('the frame reclaimer', () => {
     checkInvariants(machine);
   });
 
+  it('frees the overhead frames of a VM powering on that free frames do not cover, or leaves none taken', () => {
+    let vm = 0 as VmId;
+    const { reclaimer, reclaimFrames } = reclaimerOf((m: Machine) => {
+      if (m.pageState(vm, 0) === PageState.Private) m.swapOut(vm, 0);
+      m.flushSwapWrites();
+    });
+    const machine = createMachine({ frames: 5, swapSlots: 4, reclaimer });
+    vm = machine.addVm({ pages: 2 });
+    machine.write(vm, 0, 1);
+    machine.write(vm, 1, 2);
+    expect(machine.freeFrames).toBe(2);
+    const second = machine.addVm({ pages: 1, overheadFrames: 3 });
+    expect(reclaimFrames).toHaveBeenCalledTimes(1);
+    expect(machine.pageState(vm, 0)).toBe(PageState.Swapped);
+    expectFrames(machine, { free: 0, private: 1, overhead: 3, shared: 1 });
+    checkInvariants(machine);
+    // Nothing more to reclaim: refused, with the frames it took given back.
+    machine.removeVm(second);
+    expect(() => machine.addVm({ pages: 1, overheadFrames: 5 })).toThrow(OutOfFramesError);
+    expectFrames(machine, { free: 3, private: 1, shared: 1 });
+    checkInvariants(machine);
+  });
+
   it('may make no guest access: each is ReclaimerAccessError, and the machine is whole after', () => {
     let vm = 0 as VmId;
     const ops = Uint32Array.of(accessOp(0, false));

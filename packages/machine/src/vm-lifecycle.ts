@@ -1,7 +1,8 @@
-import { FrameState, type Mpn, type Pages, type VmId, WRITE_ACCESS } from '@hvsim/spec';
+import { FrameState, type Pages, type VmId, WRITE_ACCESS } from '@hvsim/spec';
 import { releaseBacking } from './backing';
 import { wholeNumber } from './checks';
 import { OutOfFramesError } from './errors';
+import { allocate } from './frame-allocation';
 import type { MachineState } from './machine-state';
 import { VmMemory } from './vm-memory';
 
@@ -13,17 +14,24 @@ export interface VmOptions {
   readonly overheadFrames?: Pages;
 }
 
-/** Powers on a VM: an unbacked pmap of `pages`, and its overhead frames taken now. */
+/**
+ * Powers on a VM: an unbacked pmap of `pages`, and its overhead frames taken now. Those the free frames do not
+ * cover are reclaimed from the VMs already running, when the machine has a reclaimer (admission control
+ * reserved them); without one, a VM whose overhead does not fit is refused.
+ */
 export function addVm(s: MachineState, options: VmOptions): VmId {
   const pages = wholeNumber('vm.pages', options.pages, 1, WRITE_ACCESS - 1);
   const overhead = wholeNumber('vm.overheadFrames', options.overheadFrames ?? 0, 0);
-  if (overhead > s.frames.free) {
-    throw new OutOfFramesError(`${overhead} overhead frames (${s.frames.free} free)`);
-  }
+  const purpose = `${overhead} overhead frames (${s.frames.free} free)`;
+  if (!s.reclaim && overhead > s.frames.free) throw new OutOfFramesError(purpose);
   const id = s.vms.length as VmId;
   const memory = new VmMemory(id, options.name ?? `vm${id}`, pages);
-  for (let i = 0; i < overhead; i++) {
-    memory.overheadFrames.push(s.frames.allocate(FrameState.Overhead, 0) as Mpn);
+  try {
+    for (let i = 0; i < overhead; i++)
+      memory.overheadFrames.push(allocate(s, FrameState.Overhead, 0, purpose));
+  } catch (error) {
+    for (const mpn of memory.overheadFrames) s.frames.release(mpn);
+    throw error;
   }
   s.vms.push(memory);
   s.emit?.({ time: s.now, source: 'machine', kind: 'vm-added', vm: id, data: { pages, overhead } });
