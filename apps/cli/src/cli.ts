@@ -322,6 +322,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         const loaded = await loadChecked(at(path));
         const progress = io.tty && !flags.quiet && !flags.json;
         const check = miniatureCheck(loaded, {
+          wallClock: () => performance.now(),
           scales,
           ...(seeds === undefined ? {} : { seeds }),
           ...(duration === undefined ? {} : { duration }),

@@ -84,7 +84,11 @@ export function testMiniaturesOf(names: readonly string[]): void {
     '%s: miniatures at scale 16 against the full run, mean over seeds 1–3',
     async (name) => {
       const loaded = await parseScenario(suite[name]!, name, defaultRegistry(), dir);
-      const check = miniatureCheck(loaded, { scales: [16], seeds: [1, 2, 3] });
+      const check = miniatureCheck(loaded, {
+        scales: [16],
+        seeds: [1, 2, 3],
+        wallClock: () => performance.now(),
+      });
       expect(check.rows.length).toBeGreaterThan(0);
       expect(check.pass, formatMiniatureCheck(check)).toBe(true);
     },

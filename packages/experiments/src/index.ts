@@ -35,6 +35,7 @@ export {
   type ScenarioRunOptions,
   type ScenarioSummary,
   simulateScenario,
+  type WallClock,
 } from './scenario-run';
 export { type DetectorScoreRow, scoreDetectors, scoreScenario } from './score';
 export { sharingIsolationScenario } from './sharing-isolation';

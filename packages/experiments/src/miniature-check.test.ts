@@ -48,7 +48,7 @@ let loaded: LoadedScenario;
 let check: MiniatureCheck;
 beforeAll(async () => {
   loaded = await parseScenario(TINY, 'tiny.yaml', defaultRegistry());
-  check = miniatureCheck(loaded, { scales: [4], duration: DURATION });
+  check = miniatureCheck(loaded, { scales: [4], duration: DURATION, wallClock: () => performance.now() });
 });
 
 describe('miniatureCheck', () => {
@@ -102,6 +102,7 @@ describe('miniatureCheck', () => {
   it('averages over the seeds, runs every scale for each, and fails a figure outside its tolerance', () => {
     const runs: string[] = [];
     const strict = miniatureCheck(loaded, {
+      wallClock: () => performance.now(),
       scales: [2, 4],
       seeds: [1, 3],
       duration: time.ms(100),

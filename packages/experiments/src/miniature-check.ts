@@ -2,6 +2,7 @@ import { createHost } from '@hvsim/host';
 import { VEGA_LITE_SCHEMA } from '@hvsim/report';
 import type { LoadedScenario } from '@hvsim/scenario';
 import { type MetricsTable, PAGE_SIZE, type SimTime } from '@hvsim/spec';
+import type { WallClock } from './scenario-run';
 
 /** The figures a miniature is held to, per VM: what it holds, and how fast it runs. */
 export const CHECKED_METRICS = [
@@ -21,6 +22,7 @@ export type CheckedMetric = (typeof CHECKED_METRICS)[number];
 export const DEFAULT_TOLERANCES = { memory: 0.05, throughput: 0.1 } as const;
 
 export interface MiniatureCheckOptions {
+  readonly wallClock: WallClock;
   /** The miniatures' scales (the full run, scale 1, is always made). */
   readonly scales: readonly number[];
   /** Seeds to run each of them with; the figures are means over the seeds. Default: the scenario's. */
@@ -95,9 +97,9 @@ export function miniatureCheck(loaded: LoadedScenario, options: MiniatureCheckOp
     for (const seed of seeds) {
       options.onRun?.({ scale, seed });
       const host = createHost({ ...loaded.host, seed, scale });
-      const started = performance.now();
+      const started = options.wallClock();
       host.run(duration);
-      wall += (performance.now() - started) / 1000;
+      wall += (options.wallClock() - started) / 1000;
       for (const [key, value] of means(host.metrics())) sums.set(key, (sums.get(key) ?? 0) + value);
     }
     return {
