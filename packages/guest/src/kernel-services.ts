@@ -12,7 +12,7 @@ export interface KernelServices {
   readonly booted: boolean;
   /** VM time, by which the drivers pace themselves. */
   vmTime(): SimTime;
-  /** Takes a free page for `use`, reclaiming one first when none is free (see GuestKernel.allocate). */
+  /** Takes a free page for `use`, reclaiming one first when none is free (see PageAllocator.allocate). */
   allocate(use: PageUse): Ppn;
   /** Returns a page to the free lists (`zeroed`: it is known to hold zeros). */
   release(ppn: Ppn, zeroed: boolean): void;
