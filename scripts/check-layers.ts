@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 /** The layer of apps and examples: the top one. */
-const APP_LAYER = 7;
+const APP_LAYER = 8;
 
 type Layer = number | 'tool';
 

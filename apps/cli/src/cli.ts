@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import {
   curveChart,
   experimentList,
@@ -18,6 +18,7 @@ import {
   type LoadedScenario,
   loadPlugins,
   loadScenario,
+  loadSweep,
   optionDocs,
   parseScenario,
   ScenarioError,
@@ -41,6 +42,7 @@ import {
   formatScores,
   formatSummary,
 } from './summary';
+import { formatSweep, localSweepExecutor, sweepWithProgress } from './sweep';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -339,6 +341,46 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             : `${formatMiniatureCheck(check)}\nwrote ${outputs.join(', ')}\n`,
         );
         if (!check.pass) code = 1;
+      },
+    );
+
+  program
+    .command('sweep')
+    .description(
+      'run a scenario over a matrix of values and seeds (a sweep file), on every core; write each run, the mean and 95% confidence interval across seeds, and charts',
+    )
+    .argument('<file>', 'path of the sweep file (`hvsim schema --sweep` prints its JSON Schema)')
+    .option(
+      '-o, --out <dir>',
+      'folder for the results; runs already there are not run again (default: hvsim-sweep/<file name>)',
+    )
+    .option('-j, --jobs <N>', 'runs at once, each on a thread of its own (default: one per core)')
+    .option('--scale <R>', "run every point as a miniature at scale R (overrides the sweep file's `scale`)")
+    .option('--json', 'print { name, progress, complete, points, outputs } as JSON')
+    .option('-q, --quiet', 'no progress bar')
+    .action(
+      async (
+        path: string,
+        flags: { out?: string; jobs?: string; scale?: string; json?: boolean; quiet?: boolean },
+      ) => {
+        // Flags are checked before the sweep is read, and the sweep before anything is written.
+        const executor = localSweepExecutor(flags);
+        const scale = flags.scale === undefined ? undefined : parseScale(flags.scale);
+        const plan = await loadSweep(at(path), scale === undefined ? {} : { scale });
+        const out = outDir(flags.out ?? join('hvsim-sweep', basename(path, extname(path))), '--out')!;
+        const { outcome, stopped } = await sweepWithProgress(plan, executor, {
+          out,
+          bar: io.tty && !flags.quiet && !flags.json,
+          version: `hvsim@${cliVersion()}`,
+        });
+        const { progress, complete, points, outputs } = outcome;
+        io.out(
+          flags.json
+            ? `${JSON.stringify({ name: plan.sweep.name, progress, complete, points, outputs }, null, 2)}\n`
+            : formatSweep(plan, outcome, stopped),
+        );
+        if (stopped) code = 130;
+        else if (progress.failed > 0) code = 1;
       },
     );
 

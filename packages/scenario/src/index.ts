@@ -1,6 +1,13 @@
 export { creationProblems } from './creation-check';
+export {
+  DocumentPathError,
+  type PathStep,
+  parseDocumentPath,
+  readPath,
+  writePath,
+} from './document-path';
 export { scenarioJsonSchema } from './json-schema';
-export { type LoadedScenario, loadScenario, parseScenario } from './load';
+export { type LoadedScenario, loadScenario, parseScenario, parseScenarioValue } from './load';
 export { type OptionDoc, optionDocs } from './option-docs';
 export { loadPlugins } from './plugins';
 export { type AnyDefinition, defaultRegistry, Registry, RegistryError, SCENARIO_CONTRACTS } from './registry';
@@ -12,3 +19,13 @@ export {
   type VmEntry,
   vmSchema,
 } from './schema';
+export {
+  expandMatrix,
+  loadSweep,
+  parseSweep,
+  type ResolvedSweep,
+  type SweepPlan,
+  type SweepPlanOptions,
+  type SweepPoint,
+} from './sweep-plan';
+export { MAX_SWEEP_RUNS, type SweepChart, type SweepFile, sweepSchema } from './sweep-schema';

@@ -10,13 +10,13 @@ import {
   parseStrict,
   type SimTime,
 } from '@hvsim/spec';
-import { parseDocument } from 'yaml';
 import { checkAdmission } from './admission';
 import { loadPlugins } from './plugins';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
 import { ScenarioError, type ScenarioIssue } from './scenario-error';
 import { copyNames, type Scenario, scenarioSchema, type VmEntry, vmReservation } from './schema';
 import { POLICY_STACKS, type PolicyStack } from './stacks';
+import { readYaml } from './yaml-document';
 
 /** A validated scenario and the host configuration it describes. */
 export interface LoadedScenario {
@@ -33,10 +33,6 @@ const issuesOf = (
   prefix: readonly (string | number)[] = [],
 ): ScenarioIssue[] =>
   issues.map((issue) => ({ path: formatFieldPath([...prefix, ...issue.path]), message: issue.message }));
-
-/** yaml's message without the location it appends, which the issue's path already gives. */
-const yamlMessage = (message: string): string =>
-  message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 /**
  * Reads a scenario file (YAML, or JSON which YAML includes), loads its plugins relative to the file, and
@@ -69,25 +65,16 @@ export async function parseScenario(
   registry: Registry = defaultRegistry(),
   baseDir: string = process.cwd(),
 ): Promise<LoadedScenario> {
-  // logLevel 'error': yaml would otherwise print a process warning for a key that is itself a list or map;
-  // such a key reaches the schema as text and is refused there, by its path.
-  const document = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
-  if (document.errors.length > 0) {
-    throw new ScenarioError(
-      source,
-      document.errors.map((e) => ({
-        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
-        message: yamlMessage(e.message),
-      })),
-    );
-  }
-  let value: unknown;
-  try {
-    value = document.toJS();
-  } catch (error) {
-    // yaml resolves aliases only here: an alias before its anchor, or too many, throws (a ReferenceError).
-    throw new ScenarioError(source, [{ path: '(file)', message: yamlMessage((error as Error).message) }]);
-  }
+  return parseScenarioValue(readYaml(text, source), source, registry, baseDir);
+}
+
+/** Validates a scenario already read into a value (a sweep's points are made as values). */
+export async function parseScenarioValue(
+  value: unknown,
+  source: string,
+  registry: Registry = defaultRegistry(),
+  baseDir: string = process.cwd(),
+): Promise<LoadedScenario> {
   const parsed = parseStrict(scenarioSchema, value, 'the scenario', 'field');
   if (!parsed.success) throw new ScenarioError(source, issuesOf(parsed.issues));
   const scenario = parsed.data;

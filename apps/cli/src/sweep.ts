@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { formatSi, formatTable } from '@hvsim/report';
+import type { SweepPlan } from '@hvsim/scenario';
+import { InvalidInputError } from '@hvsim/spec';
+import {
+  localExecutor,
+  runSweep,
+  type SweepExecutor,
+  type SweepOutcome,
+  type SweepProgress,
+  valueText,
+} from '@hvsim/sweep';
+import { SingleBar } from 'cli-progress';
+
+export interface SweepFlags {
+  readonly out: string;
+  /** Show a progress bar (stderr is a terminal, and neither --quiet nor --json). */
+  readonly bar: boolean;
+  readonly version: string;
+}
+
+/** `--jobs`: a whole number of threads from 1, default one per core. */
+export function parseJobs(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const jobs = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || jobs < 1) {
+    throw new InvalidInputError(
+      '--jobs',
+      `expected a whole number of threads from 1, got ${JSON.stringify(text)}`,
+    );
+  }
+  return jobs;
+}
+
+/**
+ * Runs a planned sweep with a progress bar (runs done, failed, ETA); Ctrl-C stops it and keeps what finished.
+ * Returns what ran, and whether it was stopped.
+ */
+export async function sweepWithProgress(
+  plan: SweepPlan,
+  executor: SweepExecutor,
+  flags: SweepFlags,
+): Promise<{ outcome: SweepOutcome; stopped: boolean }> {
+  const bar = flags.bar
+    ? new SingleBar({
+        format: 'sweeping [{bar}] {value}/{total} runs | {failed} failed | ETA {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 20,
+      })
+    : undefined;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  let started = false;
+  const onProgress = (p: SweepProgress) => {
+    if (!started) {
+      bar?.start(p.total, p.done, { failed: p.failed });
+      started = true;
+    } else bar?.update(p.done, { failed: p.failed });
+  };
+  try {
+    const outcome = await runSweep(plan, {
+      out: flags.out,
+      executor,
+      version: flags.version,
+      signal: controller.signal,
+      onProgress,
+    });
+    return { outcome, stopped: controller.signal.aborted };
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', stop);
+  }
+}
+
+/** The default executor: worker threads on this machine. */
+export const localSweepExecutor = (flags: { readonly jobs?: string | undefined }): SweepExecutor =>
+  localExecutor(parseJobs(flags.jobs));
+
+/** A figure in three significant digits, with an SI prefix from a thousand up (never milli: 0.677, not 677 m). */
+const compact = (value: number): string =>
+  Math.abs(value) >= 1000 ? formatSi(value, '') : String(Number(value.toPrecision(3)));
+
+/** What a sweep did, for a person: each point's metrics (mean ± half the 95% interval), then what was written. */
+export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boolean): string {
+  const { total, done, failed, skipped } = outcome.progress;
+  const shown = outcome.metrics.slice(0, 4);
+  const rows = outcome.points.map((point) => ({
+    ...Object.fromEntries(plan.paths.map((p) => [p, valueText(point.values[p])])),
+    runs: `${point.runs - point.failed}/${point.runs}`,
+    ...Object.fromEntries(
+      shown.map((m) => {
+        const s = point.metrics[m]!;
+        const half = (s.ciHigh - s.ciLow) / 2;
+        if (Number.isNaN(s.mean)) return [m, '–'];
+        return [m, Number.isNaN(half) ? compact(s.mean) : `${compact(s.mean)} ± ${compact(half)}`];
+      }),
+    ),
+  }));
+  const lines = [plan.sweep.name, '', formatTable(rows)];
+  if (outcome.metrics.length > shown.length) {
+    lines.push(`(${outcome.metrics.length - shown.length} more metrics in summary.csv)`);
+  }
+  lines.push(
+    stopped
+      ? `stopped: ${done} of ${total} runs finished and kept; run the same command again to go on`
+      : `${total} runs: ${done - skipped - failed} ran, ${skipped} were done already, ${failed} failed`,
+  );
+  for (const row of outcome.rows.filter((r) => r.error !== undefined).slice(0, 5)) {
+    const where = plan.paths.map((p) => `${p}=${valueText(row.values[p])}`).join(', ');
+    lines.push(`failed at ${where}, seed ${row.seed}: ${row.error}`);
+  }
+  lines.push(`wrote ${outcome.outputs.join(', ')}`, '');
+  return lines.join('\n');
+}

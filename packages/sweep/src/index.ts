@@ -1,0 +1,24 @@
+export { type SeedStats, seedStats } from './aggregate';
+export type { SweepExecutor } from './executor';
+export { localExecutor } from './local-executor';
+export { runHash } from './point-hash';
+export { type RunJob, type RunResult, runJob } from './run-point';
+export { RunStore } from './run-store';
+export { runSweep, type SweepOptions, type SweepOutcome, type SweepProgress } from './run-sweep';
+export {
+  blankSummary,
+  defaultMetrics,
+  MetricError,
+  metricValue,
+  type RunSummary,
+  summaryMetrics,
+} from './summary-metrics';
+export { sweepChart } from './sweep-chart';
+export {
+  type PointSummary,
+  resultsCsv,
+  type SweepRow,
+  summarize,
+  summaryCsv,
+  valueText,
+} from './sweep-table';
