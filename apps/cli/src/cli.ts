@@ -23,6 +23,7 @@ import {
   parseScenario,
   ScenarioError,
   scenarioJsonSchema,
+  sweepJsonSchema,
 } from '@hvsim/scenario';
 import { countOf, formatTime, HvsimError, parseDuration } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
@@ -280,11 +281,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command('schema')
-    .description('print the JSON Schema of scenario files (for editor completion)')
+    .description('print the JSON Schema of scenario files, or of sweep files (for editor completion)')
+    .option('--sweep', 'the schema of sweep files (`hvsim sweep`)')
     .option(PLUGIN_FLAG, PLUGIN_HELP)
-    .action(async (flags: { plugin?: string[] }) =>
-      io.out(`${JSON.stringify(scenarioJsonSchema(await registryWith(flags.plugin)), null, 2)}\n`),
-    );
+    .action(async (flags: { sweep?: boolean; plugin?: string[] }) => {
+      const registry = await registryWith(flags.plugin);
+      const schema = flags.sweep ? sweepJsonSchema(registry) : scenarioJsonSchema(registry);
+      io.out(`${JSON.stringify(schema, null, 2)}\n`);
+    });
 
   program
     .command('miniature-check')

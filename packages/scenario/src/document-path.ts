@@ -18,6 +18,8 @@ export class DocumentPathError extends HvsimError {
   }
 }
 
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
 const SEGMENT = /^([A-Za-z_$][\w$-]*)((?:\[[^\]]*\])*)$/;
 
 /**
@@ -36,6 +38,8 @@ export function parseDocumentPath(path: string): PathStep[] {
         `expected keys joined by dots, each maybe followed by [name], [index] or [*]; "${segment}" is not one`,
       );
     }
+    // A key of Object.prototype would write through to every object of the process.
+    if (FORBIDDEN.has(match[1]!)) throw new DocumentPathError(path, `"${match[1]}" cannot be a key of a path`);
     steps.push({ key: match[1]! });
     for (const [, selector] of match[2]!.matchAll(/\[([^\]]*)\]/g)) {
       const item = selector!.trim();

@@ -6,7 +6,7 @@ export {
   readPath,
   writePath,
 } from './document-path';
-export { scenarioJsonSchema } from './json-schema';
+export { scenarioJsonSchema, sweepJsonSchema } from './json-schema';
 export { type LoadedScenario, loadScenario, parseScenario, parseScenarioValue } from './load';
 export { type OptionDoc, optionDocs } from './option-docs';
 export { loadPlugins } from './plugins';

@@ -2,6 +2,7 @@ import { checkOptions } from '@hvsim/spec';
 import { z } from 'zod';
 import { defaultRegistry, type Registry } from './registry';
 import { scenarioSchema, slotContract } from './schema';
+import { sweepSchema } from './sweep-schema';
 
 interface JsonSchema {
   type?: unknown;
@@ -81,4 +82,20 @@ export function scenarioJsonSchema(registry: Registry = defaultRegistry()): obje
       Object.assign(ctx.jsonSchema, slot);
     },
   });
+}
+
+/**
+ * JSON Schema of sweep files: the sweep's own fields, with its `scenario` either a path or a scenario written
+ * inline, which follows the scenario files' schema.
+ */
+export function sweepJsonSchema(registry: Registry = defaultRegistry()): object {
+  const schema = z.toJSONSchema(sweepSchema, OPTIONS) as JsonSchema;
+  strict(schema);
+  const { $schema: _, ...scenario } = scenarioJsonSchema(registry) as JsonSchema;
+  const field = schema.properties!['scenario'] as JsonSchema;
+  schema.properties!['scenario'] = {
+    ...(field.description === undefined ? {} : { description: field.description }),
+    anyOf: [{ type: 'string', minLength: 1 }, scenario],
+  };
+  return schema;
 }

@@ -22,11 +22,12 @@ export interface OptionIssue {
 
 /** `vms[1].workload.pages` from a path of keys and indices; `(root)` for the empty path. */
 export const formatFieldPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  ) || '(root)';
+  path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    // A key that is itself a path (a sweep's matrix is keyed by them) is quoted, so the two never blur.
+    if (/[.[\]\s"]/.test(String(key))) return `${text}[${JSON.stringify(String(key))}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '') || '(root)';
 
 /**
  * Parses `input` with `schema`, strictly: a key no object in the schema declares is an issue too (named by

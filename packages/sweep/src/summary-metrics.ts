@@ -47,6 +47,8 @@ export function metricValue(summary: RunSummary, metric: string, expression: str
     if (error instanceof DocumentPathError) throw new MetricError(metric, `${path}: ${error.reason}`);
     throw error;
   }
+  // Counting needs no numbers: `vms[*] | count` is how many VMs the run has.
+  if (reducer === 'count') return values.filter((value) => value !== undefined).length;
   const numbers = values.map((value) => {
     if (typeof value === 'boolean') return value ? 1 : 0;
     if (typeof value !== 'number') {
