@@ -87,7 +87,7 @@ export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boo
   const { total, done, failed, skipped } = outcome.progress;
   const shown = outcome.metrics.slice(0, 4);
   const rows = outcome.points.map((point) => ({
-    ...Object.fromEntries(plan.paths.map((p) => [p, valueText(point.values[p])])),
+    ...Object.fromEntries(plan.axes.map((p) => [p, valueText(point.values[p])])),
     runs: `${point.runs - point.failed}/${point.runs}`,
     ...Object.fromEntries(
       shown.map((m) => {
@@ -108,7 +108,7 @@ export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boo
       : `${total} runs: ${done - skipped - failed} ran, ${skipped} were done already, ${failed} failed`,
   );
   for (const row of outcome.rows.filter((r) => r.error !== undefined).slice(0, 5)) {
-    const where = plan.paths.map((p) => `${p}=${valueText(row.values[p])}`).join(', ');
+    const where = plan.axes.map((p) => `${p}=${valueText(row.values[p])}`).join(', ');
     lines.push(`failed at ${where}, seed ${row.seed}: ${row.error}`);
   }
   lines.push(`wrote ${outcome.outputs.join(', ')}`, '');

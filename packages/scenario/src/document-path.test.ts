@@ -14,7 +14,12 @@ describe('document paths', () => {
   test('parse keys, items by name, by index and every item', () => {
     expect(parseDocumentPath('host.memory')).toEqual([{ key: 'host' }, { key: 'memory' }]);
     expect(parseDocumentPath('vms[web].count')).toEqual([{ key: 'vms' }, { name: 'web' }, { key: 'count' }]);
-    expect(parseDocumentPath('vms[0][*].x')).toEqual([{ key: 'vms' }, { index: 0 }, { all: true }, { key: 'x' }]);
+    expect(parseDocumentPath('vms[0][*].x')).toEqual([
+      { key: 'vms' },
+      { index: 0 },
+      { all: true },
+      { key: 'x' },
+    ]);
   });
 
   test.each([
@@ -39,7 +44,9 @@ describe('document paths', () => {
 
   test('name the item a list lacks, and the names it has', () => {
     expect(() => readPath(doc(), 'vms[mail].count')).toThrow('vms has no item named "mail" (names: web, db)');
-    expect(() => readPath(doc(), 'vms[2].count')).toThrow('vms has 2 items; expected an index below 2, got 2');
+    expect(() => readPath(doc(), 'vms[2].count')).toThrow(
+      'vms has 2 items; expected an index below 2, got 2',
+    );
     expect(() => readPath(doc(), 'host[0]')).toThrow('host is not a list');
     expect(() => readPath(doc(), 'host.memory.x')).toThrow('host.memory is not a map');
   });

@@ -39,7 +39,8 @@ export function parseDocumentPath(path: string): PathStep[] {
       );
     }
     // A key of Object.prototype would write through to every object of the process.
-    if (FORBIDDEN.has(match[1]!)) throw new DocumentPathError(path, `"${match[1]}" cannot be a key of a path`);
+    if (FORBIDDEN.has(match[1]!))
+      throw new DocumentPathError(path, `"${match[1]}" cannot be a key of a path`);
     steps.push({ key: match[1]! });
     for (const [, selector] of match[2]!.matchAll(/\[([^\]]*)\]/g)) {
       const item = selector!.trim();

@@ -173,7 +173,7 @@ vms:
     const warn = vi.spyOn(process, 'emitWarning');
     const found = await problems(`${GOOD}? [a, b]\n: 1\n`);
     expect(found).toEqual([
-      { path: '[ a, b ]', message: expect.stringMatching(/^the scenario has no field/) },
+      { path: '["[ a, b ]"]', message: expect.stringMatching(/^the scenario has no field/) },
     ]);
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
@@ -374,6 +374,23 @@ describe('policies in scenario files', () => {
     expect(
       (await problems(`host: { memory: 6MiB }\npolicies: { stack: vmware }\n${vms}`)).map((p) => p.path),
     ).toEqual(['policies.stack']);
+  });
+
+  it('take host paging alone, or MEB, by the name of their stack', async () => {
+    const vms = 'vms: [{ name: a, memory: 4MiB, workload: { kind: uniform, pages: 0.9 } }]';
+    const policies = async (stack: string) => {
+      const { host } = await parseScenario(
+        `host: { memory: 6MiB, swap: 16MiB }\npolicies: { stack: ${stack} }\n${vms}`,
+        'p.yaml',
+      );
+      return [
+        host.policies?.allocation?.definition.name,
+        host.policies?.reclamation?.definition.name,
+        ...(host.policies?.mechanisms ?? []).map((m) => m.definition.name),
+      ];
+    };
+    expect(await policies('none')).toEqual([undefined, undefined]);
+    expect(await policies('meb')).toEqual(['meb', 'to-target', 'balloon', 'host-swap']);
   });
 
   it('run MEB by name: curves from the LRU-statistics detector, targets enforced by balloons', async () => {

@@ -12,13 +12,28 @@ const SCENARIO = {
   duration: '50ms',
   host: { memory: '12MiB', swap: '1GiB' },
   vms: [
-    { name: 'web', memory: '4MiB', guest: { kind: 'linux', bootTime: '5ms' }, workload: { kind: 'zipf', pages: 0.8 } },
-    { name: 'db', memory: '4MiB', guest: { kind: 'linux', bootTime: '5ms' }, workload: { kind: 'uniform', pages: 0.5 } },
+    {
+      name: 'web',
+      memory: '4MiB',
+      guest: { kind: 'linux', bootTime: '5ms' },
+      workload: { kind: 'zipf', pages: 0.8 },
+    },
+    {
+      name: 'db',
+      memory: '4MiB',
+      guest: { kind: 'linux', bootTime: '5ms' },
+      workload: { kind: 'uniform', pages: 0.5 },
+    },
   ],
 };
 
 const sweep = (fields: Record<string, unknown>) =>
-  stringify({ name: 'test sweep', scenario: SCENARIO, matrix: { 'host.memory': ['12MiB', '8MiB'] }, ...fields });
+  stringify({
+    name: 'test sweep',
+    scenario: SCENARIO,
+    matrix: { 'host.memory': ['12MiB', '8MiB'] },
+    ...fields,
+  });
 
 const plan = (fields: Record<string, unknown>) => parseSweep(sweep(fields), 'sweep.yaml', '/nowhere');
 
@@ -36,10 +51,14 @@ async function issues(fields: Record<string, unknown>): Promise<string[]> {
 describe('planning a sweep', () => {
   test('makes every combination, the first path varying slowest, with its values written in', async () => {
     const p = await plan({
-      matrix: { 'host.memory': ['12MiB', '8MiB'], 'policies.stack': ['esx', 'cmm1'], 'vms[web].count': [1, 2] },
+      matrix: {
+        'host.memory': ['12MiB', '8MiB'],
+        'policies.stack': ['esx', 'cmm1'],
+        'vms[web].count': [1, 2],
+      },
       seeds: [1, 2],
     });
-    expect(p.paths).toEqual(['host.memory', 'policies.stack', 'vms[web].count']);
+    expect(p.axes).toEqual(['host.memory', 'policies.stack', 'vms[web].count']);
     expect(p.points.map((point) => Object.values(point.values).join(' '))).toEqual([
       '12MiB esx 1',
       '12MiB esx 2',
@@ -70,8 +89,13 @@ describe('planning a sweep', () => {
   });
 
   test('counts out a range, past float error, and writes the scale into every point', async () => {
-    const p = await plan({ matrix: { 'vms[web].workload.pages': { from: 0.1, to: 0.5, step: 0.1 } }, scale: 2 });
-    expect(p.points.map((point) => point.values['vms[web].workload.pages'])).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
+    const p = await plan({
+      matrix: { 'vms[web].workload.pages': { from: 0.1, to: 0.5, step: 0.1 } },
+      scale: 2,
+    });
+    expect(p.points.map((point) => point.values['vms[web].workload.pages'])).toEqual([
+      0.1, 0.2, 0.3, 0.4, 0.5,
+    ]);
     expect(p.points.every((point) => point.scenario['scale'] === 2)).toBe(true);
     expect(p.sweep.matrix['vms[web].workload.pages']).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
     const overridden = await parseSweep(sweep({ scale: 2 }), 'sweep.yaml', '/nowhere', { scale: 4 });
@@ -79,9 +103,50 @@ describe('planning a sweep', () => {
     expect(overridden.sweep.scale).toBe(4);
   });
 
+  test('varies named variants, each setting several paths, after the matrix, in exclusions and charts', async () => {
+    const p = await plan({
+      matrix: { 'host.memory': ['12MiB', '8MiB'] },
+      variants: {
+        policy: {
+          'host paging': { 'policies.stack': 'none' },
+          CMM2: { 'policies.stack': 'none', 'vms[*].guest.pageHints': true },
+          ESX: { 'policies.stack': 'esx', 'host.memory': '16MiB' },
+        },
+      },
+      exclude: [{ policy: 'CMM2', 'host.memory': '8MiB' }],
+      chart: { x: 'host.memory', y: 'ops', color: 'policy' },
+    });
+    expect(p.axes).toEqual(['host.memory', 'policy']);
+    expect(p.levels['policy']).toEqual(['host paging', 'CMM2', 'ESX']);
+    expect(p.points.map((point) => Object.values(point.values).join(' / '))).toEqual([
+      '12MiB / host paging',
+      '12MiB / CMM2',
+      '12MiB / ESX',
+      '8MiB / host paging',
+      '8MiB / ESX',
+    ]);
+    const cmm2 = p.points[1]!.scenario as { policies: unknown; vms: { guest: { pageHints: boolean } }[] };
+    expect(cmm2.policies).toEqual({ stack: 'none' });
+    expect(cmm2.vms.map((vm) => vm.guest.pageHints)).toEqual([true, true]);
+    // A variant's paths are written after the matrix's.
+    expect(p.points[4]!.scenario['host']).toMatchObject({ memory: '16MiB' });
+  });
+
+  test('refuses variants that clash with the matrix, lead nowhere or are empty', async () => {
+    expect(await issues({ variants: { 'host.memory': { a: { seed: 2 } } } })).toEqual([
+      'variants["host.memory"]: expected a name apart from the matrix\'s paths',
+    ]);
+    expect(await issues({ variants: { policy: {} } })).toEqual([
+      'variants.policy: expected at least one variant',
+    ]);
+    expect(await issues({ variants: { policy: { ESX: { 'vms[mail].count': 2 } } } })).toEqual([
+      'variants["policy"]["ESX"]["vms[mail].count"]: vms has no item named "mail" (names: web, db) (at host.memory="12MiB", policy="ESX")',
+    ]);
+  });
+
   test('refuses an empty matrix, an empty list and a backwards range, by path', async () => {
     expect(await issues({ matrix: {} })).toEqual([
-      'matrix: expected at least one path to vary, such as host.memory: [1GiB, 512MiB]',
+      'matrix: expected at least one path to vary, such as host.memory: [1GiB, 512MiB] (or variants)',
     ]);
     expect(await issues({ matrix: { 'host.memory': [] } })).toEqual([
       'matrix["host.memory"]: expected at least one value',
@@ -106,24 +171,28 @@ describe('planning a sweep', () => {
     });
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/^policies\.stack: .*\(at host\.memory="12MiB", policies\.stack="vmware"\)$/);
-    expect(found[1]).toMatch(/^host\.memory: expected a size.*"lots".*\(at host\.memory="lots", policies\.stack="esx"\)$/);
+    expect(found[1]).toMatch(
+      /^host\.memory: expected a size.*"lots".*\(at host\.memory="lots", policies\.stack="esx"\)$/,
+    );
   });
 
   test('refuses exclusions and charts that name no matrix path or value', async () => {
     expect(await issues({ exclude: [{ 'host.swap': '1GiB' }, { 'host.memory': '3MiB' }] })).toEqual([
-      'exclude[0]["host.swap"]: expected a matrix path (host.memory)',
-      'exclude[1]["host.memory"]: expected one of the matrix\'s values ("12MiB", "8MiB"), got "3MiB"',
+      'exclude[0]["host.swap"]: expected a matrix path or variant axis (host.memory)',
+      'exclude[1]["host.memory"]: expected one of its values ("12MiB", "8MiB"), got "3MiB"',
     ]);
     expect(await issues({ exclude: [{ 'host.memory': '12MiB' }, { 'host.memory': '8MiB' }] })).toEqual([
       'exclude: expected some combination left to run; every one is excluded',
     ]);
     expect(await issues({ chart: { x: 'policies.stack', y: 'ops' } })).toEqual([
-      'chart.x: expected a matrix path (host.memory), got "policies.stack"',
+      'chart.x: expected a matrix path or variant axis (host.memory), got "policies.stack"',
     ]);
   });
 
   test('refuses unknown fields, repeated seeds and a missing scenario file', async () => {
-    expect(await issues({ seed: [1] })).toEqual(['seed: the sweep file has no field "seed"; did you mean "seeds"?']);
+    expect(await issues({ seed: [1] })).toEqual([
+      'seed: the sweep file has no field "seed"; did you mean "seeds"?',
+    ]);
     expect(await issues({ seeds: [1, 1] })).toEqual(['seeds: expected each seed once']);
     await expect(parseSweep(sweep({ scenario: './none.yaml' }), 'sweep.yaml', '/nowhere')).rejects.toThrow(
       'cannot read the scenario file',

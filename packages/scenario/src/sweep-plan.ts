@@ -8,9 +8,9 @@ import { ScenarioError, type ScenarioIssue } from './scenario-error';
 import { MAX_SWEEP_RUNS, type SweepFile, sweepSchema } from './sweep-schema';
 import { readYaml } from './yaml-document';
 
-/** One combination of the matrix's values: the complete scenario it makes, validated. */
+/** One combination of the axes' values: the complete scenario it makes, validated. */
 export interface SweepPoint {
-  /** Each matrix path's value at this point, in the matrix's order. */
+  /** Each axis's value at this point (a matrix path's value, a variant's name), in the axes' order. */
   readonly values: Readonly<Record<string, unknown>>;
   /** The scenario with the values written in (and the sweep's scale), seed aside: a run sets its seed. */
   readonly scenario: Readonly<Record<string, unknown>>;
@@ -31,7 +31,10 @@ export interface SweepPlan {
   readonly sweep: ResolvedSweep;
   /** Where the scenario's relative paths start: the scenario file's folder, or the sweep file's. */
   readonly baseDir: string;
-  readonly paths: readonly string[];
+  /** What the sweep varies: each matrix path, then each variant axis's name. */
+  readonly axes: readonly string[];
+  /** Each axis's values, in order: a matrix path's values, a variant axis's variant names. */
+  readonly levels: Readonly<Record<string, readonly unknown[]>>;
   readonly points: readonly SweepPoint[];
   readonly seeds: readonly number[];
 }
@@ -70,9 +73,15 @@ export async function parseSweep(
   const registry = options.registry ?? defaultRegistry();
   const { scenario, baseDir } = await scenarioOf(file, dir, source);
   const matrix = expandMatrix(file.matrix);
-  const paths = Object.keys(matrix);
-  checkPaths(source, paths, file);
-  const combos = combinations(matrix).filter((values) => !file.exclude.some((ex) => matches(ex, values)));
+  const levels: Record<string, unknown[]> = {
+    ...matrix,
+    ...Object.fromEntries(
+      Object.entries(file.variants).map(([axis, variants]) => [axis, Object.keys(variants)]),
+    ),
+  };
+  const axes = Object.keys(levels);
+  checkAxes(source, file, levels);
+  const combos = combinations(levels).filter((values) => !file.exclude.some((ex) => matches(ex, values)));
   if (combos.length === 0) {
     throw new ScenarioError(source, [
       { path: 'exclude', message: 'expected some combination left to run; every one is excluded' },
@@ -90,10 +99,21 @@ export async function parseSweep(
   const issues: PointIssue[] = [];
   const points: SweepPoint[] = [];
   for (const values of combos) {
-    const where = paths.map((p) => `${p}=${JSON.stringify(values[p])}`).join(', ');
+    const where = axes.map((axis) => `${axis}=${JSON.stringify(values[axis])}`).join(', ');
     const document = structuredClone(scenario);
+    // The matrix first, then the variants: a variant's paths win over the matrix's.
+    const writes = axes.flatMap((axis): [string, string, unknown][] => {
+      const variants = file.variants[axis];
+      if (variants === undefined) return [[`matrix["${axis}"]`, axis, values[axis]]];
+      const label = values[axis] as string;
+      return Object.entries(variants[label]!).map(([path, value]) => [
+        `variants["${axis}"]["${label}"]["${path}"]`,
+        path,
+        value,
+      ]);
+    });
     try {
-      for (const path of paths) writePath(document, path, values[path]);
+      for (const [, path, value] of writes) writePath(document, path, value);
       if (scale !== undefined) document['scale'] = scale;
       const loaded = await parseScenarioValue(document, `${source} at ${where}`, registry, baseDir);
       points.push({ values, scenario: document, loaded });
@@ -101,7 +121,8 @@ export async function parseSweep(
       if (error instanceof ScenarioError) {
         issues.push(...error.issues.map((i) => ({ ...i, where })));
       } else if (error instanceof DocumentPathError) {
-        issues.push({ path: `matrix["${error.field}"]`, message: error.reason, where });
+        const at = writes.find(([, path]) => path === error.field)?.[0] ?? error.field!;
+        issues.push({ path: at, message: error.reason, where });
       } else throw error;
     }
   }
@@ -110,7 +131,8 @@ export async function parseSweep(
     source,
     sweep: { ...file, ...(scale === undefined ? {} : { scale }), scenario, matrix },
     baseDir,
-    paths,
+    axes,
+    levels,
     points,
     seeds: file.seeds,
   };
@@ -153,29 +175,48 @@ export function expandMatrix(matrix: SweepFile['matrix']): Record<string, unknow
   );
 }
 
-/** Every path parses; `exclude` and charts name only matrix paths, and exclusions values the matrix has. */
-function checkPaths(source: string, paths: readonly string[], file: SweepFile): void {
+/**
+ * There is something to vary; every path parses; a variant axis is not also a matrix path; `exclude` and charts
+ * name only axes, and exclusions values the axes have.
+ */
+function checkAxes(source: string, file: SweepFile, levels: Record<string, unknown[]>): void {
+  const axes = Object.keys(levels);
   const issues: ScenarioIssue[] = [];
-  for (const path of paths) {
+  if (axes.length === 0) {
+    issues.push({
+      path: 'matrix',
+      message: 'expected at least one path to vary, such as host.memory: [1GiB, 512MiB] (or variants)',
+    });
+  }
+  const checkPath = (path: string, at: string) => {
     try {
       parseDocumentPath(path);
     } catch (error) {
-      issues.push({ path: `matrix["${path}"]`, message: (error as DocumentPathError).reason });
+      issues.push({ path: at, message: (error as DocumentPathError).reason });
+    }
+  };
+  for (const path of Object.keys(file.matrix)) checkPath(path, `matrix["${path}"]`);
+  for (const [axis, variants] of Object.entries(file.variants)) {
+    if (axis in file.matrix) {
+      issues.push({ path: `variants["${axis}"]`, message: "expected a name apart from the matrix's paths" });
+    }
+    for (const [label, paths] of Object.entries(variants)) {
+      for (const path of Object.keys(paths)) checkPath(path, `variants["${axis}"]["${label}"]["${path}"]`);
     }
   }
-  const matrix = expandMatrix(file.matrix);
+  const list = axes.join(', ');
   file.exclude.forEach((entry, i) => {
-    for (const [path, value] of Object.entries(entry)) {
-      const values = matrix[path];
+    for (const [axis, value] of Object.entries(entry)) {
+      const values = levels[axis];
       if (values === undefined) {
         issues.push({
-          path: `exclude[${i}]["${path}"]`,
-          message: `expected a matrix path (${paths.join(', ')})`,
+          path: `exclude[${i}]["${axis}"]`,
+          message: `expected a matrix path or variant axis (${list})`,
         });
       } else if (!values.some((v) => same(v, value))) {
         issues.push({
-          path: `exclude[${i}]["${path}"]`,
-          message: `expected one of the matrix's values (${values.map((v) => JSON.stringify(v)).join(', ')}), got ${JSON.stringify(value)}`,
+          path: `exclude[${i}]["${axis}"]`,
+          message: `expected one of its values (${values.map((v) => JSON.stringify(v)).join(', ')}), got ${JSON.stringify(value)}`,
         });
       }
     }
@@ -184,11 +225,11 @@ function checkPaths(source: string, paths: readonly string[], file: SweepFile): 
   charts.forEach((chart, i) => {
     const at = Array.isArray(file.chart) ? `chart[${i}]` : 'chart';
     for (const key of ['x', 'color'] as const) {
-      const path = chart[key];
-      if (path !== undefined && !paths.includes(path)) {
+      const axis = chart[key];
+      if (axis !== undefined && !axes.includes(axis)) {
         issues.push({
           path: `${at}.${key}`,
-          message: `expected a matrix path (${paths.join(', ')}), got "${path}"`,
+          message: `expected a matrix path or variant axis (${list}), got "${axis}"`,
         });
       }
     }
@@ -202,16 +243,16 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 const matches = (exclusion: Record<string, unknown>, values: Record<string, unknown>): boolean =>
   Object.entries(exclusion).every(([path, value]) => same(values[path], value));
 
-/** Every combination of the values, the first path varying slowest. */
-function combinations(matrix: Record<string, unknown[]>): Record<string, unknown>[] {
+/** Every combination of the axes' values, the first axis varying slowest. */
+function combinations(levels: Record<string, unknown[]>): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
-  for (const [path, values] of Object.entries(matrix)) {
-    combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [path]: value })));
+  for (const [axis, values] of Object.entries(levels)) {
+    combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [axis]: value })));
   }
   return combos;
 }
 
-/** A point's problem, and the matrix values that made the point. */
+/** A point's problem, and the axes' values that made the point. */
 interface PointIssue extends ScenarioIssue {
   readonly where: string;
 }

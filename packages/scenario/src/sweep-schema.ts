@@ -22,16 +22,17 @@ const range = z
   });
 
 const chart = z.strictObject({
-  x: z.string().describe('a matrix path, on the x axis'),
+  x: z.string().describe('a matrix path or variant axis, on the x axis'),
   y: z.string().describe('a metric name, its mean across seeds on the y axis with a 95% confidence band'),
-  color: z.string().optional().describe('a matrix path, a line per value'),
+  color: z.string().optional().describe('a matrix path or variant axis, a line per value'),
   title: z.string().optional(),
 });
 
 /**
- * A sweep file: a scenario run at every combination of the matrix's values, once per seed. Paths are dot paths
- * into the scenario (`host.memory`, `vms[web].count`: the item named web, `vms[0]`: the first); metrics are
- * paths into each run's summary, reduced over `[*]` by `| sum`, `| mean`, `| min`, `| max` or `| count`.
+ * A sweep file: a scenario run at every combination of its axes' values, once per seed. An axis is a matrix
+ * path, a dot path into the scenario (`host.memory`, `vms[web].count`: the item named web, `vms[0]`: the
+ * first), or a variant axis, whose named variants each set several paths. Metrics are paths into each run's
+ * summary, reduced over `[*]` by `| sum`, `| mean`, `| min`, `| max` or `| count`.
  */
 export const sweepSchema = z
   .strictObject({
@@ -57,10 +58,19 @@ export const sweepSchema = z
           error: 'expected a list of values, or { from, to, step }',
         }),
       )
-      .refine((matrix) => Object.keys(matrix).length > 0, {
-        error: 'expected at least one path to vary, such as host.memory: [1GiB, 512MiB]',
-      })
+      .default({})
       .describe('scenario paths, each with the values it takes: a list, or { from, to, step }'),
+    variants: z
+      .record(
+        z.string().regex(/^[\w .-]+$/, 'expected a name of letters, digits, blanks, _ . or -'),
+        z
+          .record(z.string().min(1), z.record(z.string(), matrixValue))
+          .refine((variants) => Object.keys(variants).length > 0, { error: 'expected at least one variant' }),
+      )
+      .default({})
+      .describe(
+        'named axes whose values set several paths at once, e.g. policy: { CMM2: { policies.stack: none, vms[vm].guest.pageHints: true } }',
+      ),
     seeds: z
       .array(z.number().int())
       .min(1, 'expected at least one seed')
@@ -70,7 +80,9 @@ export const sweepSchema = z
     exclude: z
       .array(z.record(z.string(), z.unknown()))
       .default([])
-      .describe('combinations to skip: each a map of matrix paths to values, all of which must match'),
+      .describe(
+        'combinations to skip: each a map of axes to values (variant names), all of which must match',
+      ),
     metrics: z
       .record(
         z.string().regex(/^[\w.-]+$/, 'expected a name of letters, digits, _ . or -'),
@@ -83,7 +95,7 @@ export const sweepSchema = z
     chart: z
       .union([chart, z.array(chart).min(1)])
       .optional()
-      .describe('what to draw: x a matrix path, y a metric, color a matrix path'),
+      .describe('what to draw: x an axis (a matrix path or a variant axis), y a metric, color an axis'),
   })
   .describe('an hvsim sweep: a scenario over a matrix of values and seeds');
 

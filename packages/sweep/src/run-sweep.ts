@@ -91,7 +91,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     const result = results.get(run.job.hash);
     return result === undefined ? [] : [rowOf(run, result, metrics.names, metrics.expressions)];
   });
-  const points = summarize(plan.paths, metrics.names, rows);
+  const points = summarize(plan.axes, metrics.names, rows);
   const outputs = await writeSweepOutputs(plan, options.out, metrics.names, rows, points);
   return {
     rows,
@@ -108,7 +108,7 @@ function plannedRuns(plan: SweepPlan, version: string): PlannedRun[] {
   return plan.points.flatMap((point) =>
     plan.seeds.map((seed) => {
       const scenario = { ...point.scenario, seed };
-      const where = plan.paths.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
+      const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
       return {
         values: point.values,
         seed,
@@ -138,7 +138,7 @@ function metricsOf(plan: SweepPlan): { names: string[]; expressions: Record<stri
         summaryMetrics(blankSummary(vmNames(point)), expressions, false);
       } catch (error) {
         if (!(error instanceof MetricError)) throw error;
-        const where = plan.paths.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
+        const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
         issues.push({ path: error.field!, message: `${error.reason} (at ${where})` });
         break;
       }
@@ -177,7 +177,7 @@ function chartsOf(plan: SweepPlan): SweepChart[] {
   const chart = plan.sweep.chart;
   if (chart !== undefined) return Array.isArray(chart) ? chart : [chart];
   const y = plan.sweep.metrics === undefined ? undefined : Object.keys(plan.sweep.metrics)[0];
-  const [x, color] = plan.paths;
+  const [x, color] = plan.axes;
   return [{ x: x!, y: y ?? 'ops', ...(color === undefined ? {} : { color }) }];
 }
 
@@ -198,7 +198,7 @@ async function writeSweepOutputs(
     await writeOutput(file(name), text, what);
     outputs.push(file(name));
   };
-  await write('results.csv', resultsCsv(plan.paths, metrics, rows), 'the results');
+  await write('results.csv', resultsCsv(plan.axes, metrics, rows), 'the results');
   await write(
     'results.json',
     `${JSON.stringify(
@@ -214,12 +214,12 @@ async function writeSweepOutputs(
     )}\n`,
     'the results',
   );
-  await write('summary.csv', summaryCsv(plan.paths, metrics, points), 'the summary');
+  await write('summary.csv', summaryCsv(plan.axes, metrics, points), 'the summary');
   await write('sweep.yaml', stringify(plan.sweep), 'the sweep as resolved');
   for (const [i, chart] of chartsOf(plan).entries()) {
     const base = file(i === 0 ? 'chart' : `chart-${i + 1}`);
     outputs.push(
-      ...(await writeChart(base, sweepChart(chart, plan.sweep.matrix, points, plan.seeds.length))),
+      ...(await writeChart(base, sweepChart(chart, plan.levels, points, plan.seeds.length))),
     );
   }
   return outputs;

@@ -6,19 +6,19 @@ import { type PointSummary, valueText } from './sweep-table';
 const plotted = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /**
- * A sweep's chart: the metric's mean across seeds against a matrix path, with its 95% confidence interval as a
- * band. There is a line per combination of the other paths' values (the colour path's first), so no line mixes
- * points. An axis of numbers is quantitative; one of anything else keeps the matrix's order.
+ * A sweep's chart: the metric's mean across seeds against one of the sweep's axes, with its 95% confidence
+ * interval as a band. There is a line per combination of the other axes' values (the colour axis's first), so
+ * no line mixes points. An x axis of numbers is quantitative; one of anything else keeps the sweep's order.
  */
 export function sweepChart(
   chart: SweepChart,
-  matrix: Readonly<Record<string, readonly unknown[]>>,
+  levels: Readonly<Record<string, readonly unknown[]>>,
   points: readonly PointSummary[],
   seeds: number,
 ): ChartSpec {
-  const xValues = matrix[chart.x]!;
+  const xValues = levels[chart.x]!;
   const numeric = xValues.every((v) => typeof v === 'number');
-  const others = Object.keys(matrix).filter((p) => p !== chart.x && p !== chart.color);
+  const others = Object.keys(levels).filter((p) => p !== chart.x && p !== chart.color);
   const lineBy = chart.color === undefined ? others : [chart.color, ...others];
   const lineOf = (values: Readonly<Record<string, unknown>>): string =>
     lineBy.map((p) => (p === chart.color ? valueText(values[p]) : `${p}=${valueText(values[p])}`)).join(', ');
@@ -51,7 +51,7 @@ export function sweepChart(
             type: 'nominal' as const,
             title: lineBy.join(', '),
             sort: lines,
-            legend: { labelLimit: 0 },
+            legend: { labelLimit: 0, symbolOpacity: 1 },
           },
         };
   return {

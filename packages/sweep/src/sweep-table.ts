@@ -1,7 +1,7 @@
 import { csvField, formatCsvNumber } from '@hvsim/report';
 import { type SeedStats, seedStats } from './aggregate';
 
-/** One run of a sweep: its point's matrix values, its seed, its metrics or its error. */
+/** One run of a sweep: its point's values on each axis, its seed, its metrics or its error. */
 export interface SweepRow {
   readonly values: Readonly<Record<string, unknown>>;
   readonly seed: number;
@@ -21,28 +21,28 @@ export interface PointSummary {
   readonly metrics: Readonly<Record<string, SeedStats>>;
 }
 
-/** A matrix value as a cell: text as it is, anything else as its JSON. */
+/** An axis's value as a cell: text as it is, anything else as its JSON. */
 export const valueText = (value: unknown): string =>
   typeof value === 'string' ? value : JSON.stringify(value);
 
 const line = (cells: readonly string[]): string => `${cells.map(csvField).join(',')}\n`;
 
 /**
- * The runs as CSV, a row each in the sweep's order: the matrix values, the seed, every metric, the error if
+ * The runs as CSV, a row each in the sweep's order: each axis's value, the seed, every metric, the error if
  * any, and the hash. Wall time is left out (it is in results.json): these bytes are the same whichever
  * machines ran the sweep, and in whatever order.
  */
 export function resultsCsv(
-  paths: readonly string[],
+  axes: readonly string[],
   metrics: readonly string[],
   rows: readonly SweepRow[],
 ): string {
   return (
-    line([...paths, 'seed', ...metrics, 'error', 'hash']) +
+    line([...axes, 'seed', ...metrics, 'error', 'hash']) +
     rows
       .map((row) =>
         line([
-          ...paths.map((p) => valueText(row.values[p])),
+          ...axes.map((p) => valueText(row.values[p])),
           String(row.seed),
           ...metrics.map((m) => formatCsvNumber(row.metrics[m] ?? Number.NaN)),
           row.error ?? '',
@@ -55,13 +55,13 @@ export function resultsCsv(
 
 /** Groups runs by point (rows of one point are adjacent in the sweep's order) and aggregates each metric. */
 export function summarize(
-  paths: readonly string[],
+  axes: readonly string[],
   metrics: readonly string[],
   rows: readonly SweepRow[],
 ): PointSummary[] {
   const groups = new Map<string, SweepRow[]>();
   for (const row of rows) {
-    const key = JSON.stringify(paths.map((p) => row.values[p]));
+    const key = JSON.stringify(axes.map((p) => row.values[p]));
     const group = groups.get(key);
     if (group) group.push(row);
     else groups.set(key, [row]);
@@ -76,19 +76,19 @@ export function summarize(
   }));
 }
 
-/** Per point across seeds as CSV: the matrix values, runs and failures, then each metric's statistics. */
+/** Per point across seeds as CSV: each axis's value, runs and failures, then each metric's statistics. */
 export function summaryCsv(
-  paths: readonly string[],
+  axes: readonly string[],
   metrics: readonly string[],
   points: readonly PointSummary[],
 ): string {
   const stats = ['n', 'mean', 'sd', 'ci95Low', 'ci95High'] as const;
   return (
-    line([...paths, 'runs', 'failed', ...metrics.flatMap((m) => stats.map((s) => `${m}.${s}`))]) +
+    line([...axes, 'runs', 'failed', ...metrics.flatMap((m) => stats.map((s) => `${m}.${s}`))]) +
     points
       .map((point) =>
         line([
-          ...paths.map((p) => valueText(point.values[p])),
+          ...axes.map((p) => valueText(point.values[p])),
           String(point.runs),
           String(point.failed),
           ...metrics.flatMap((m) => {
