@@ -218,9 +218,7 @@ async function writeSweepOutputs(
   await write('sweep.yaml', stringify(plan.sweep), 'the sweep as resolved');
   for (const [i, chart] of chartsOf(plan).entries()) {
     const base = file(i === 0 ? 'chart' : `chart-${i + 1}`);
-    outputs.push(
-      ...(await writeChart(base, sweepChart(chart, plan.levels, points, plan.seeds.length))),
-    );
+    outputs.push(...(await writeChart(base, sweepChart(chart, plan.levels, points, plan.seeds.length))));
   }
   return outputs;
 }
