@@ -135,7 +135,7 @@ describe('layering check', () => {
     writeFileSync(join(dir, 'src/index.ts'), "import '@hvsim/spec';\nimport '@hvsim/host';");
     writeFileSync(join(dir, 'src/index.test.ts'), "import '@hvsim/host';");
     expect(checkLayers(root)).toEqual([
-      'examples/plugin/package.json: @hvsim-examples/plugin is in examples/, on the app layer 7, not 5',
+      'examples/plugin/package.json: @hvsim-examples/plugin is in examples/, on the app layer 8, not 5',
       'examples/plugin/src/index.ts: imports @hvsim/host, which examples/plugin/package.json does not declare',
     ]);
   });

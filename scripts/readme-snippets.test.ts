@@ -11,6 +11,7 @@ describe("the README's code blocks", () => {
 
   it('copy the example files that CI type-checks and runs', () => {
     expect(snippets.map((s) => s.path)).toEqual([
+      'examples/sweeps/overcommit.yaml',
       'examples/plugin/src/bursty.ts',
       'examples/plugin/src/proportional-share.ts',
       'examples/plugin/scenario.yaml',

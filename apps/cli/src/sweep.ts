@@ -105,7 +105,7 @@ export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boo
   lines.push(
     stopped
       ? `stopped: ${done} of ${total} runs finished and kept; run the same command again to go on`
-      : `${total} runs: ${done - skipped - failed} ran, ${skipped} were done already, ${failed} failed`,
+      : `${total} runs: ${done - skipped - failed} finished, ${failed} failed, ${skipped} done before`,
   );
   for (const row of outcome.rows.filter((r) => r.error !== undefined).slice(0, 5)) {
     const where = plan.axes.map((p) => `${p}=${valueText(row.values[p])}`).join(', ');
