@@ -43,7 +43,7 @@ import {
   formatScores,
   formatSummary,
 } from './summary';
-import { formatSweep, localSweepExecutor, sweepWithProgress } from './sweep';
+import { formatSweep, localSweepExecutor, SWEEP_HELP, sweepWithProgress } from './sweep';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -362,6 +362,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--scale <R>', "run every point as a miniature at scale R (overrides the sweep file's `scale`)")
     .option('--json', 'print { name, progress, complete, points, outputs } as JSON')
     .option('-q, --quiet', 'no progress bar')
+    .addHelpText('after', SWEEP_HELP)
     .action(
       async (
         path: string,

@@ -67,7 +67,9 @@ describe('hvsim sweep', () => {
     );
     const io = capture(dir);
     expect(await main(['sweep', 'study.yaml', '-q', '--out', 'out'], io)).toBe(1);
-    expect(io.stdout.join('')).toMatch(/2 failed[^]*failed at host\.memory=10MiB, seed 1: .*found no page to reclaim/);
+    expect(io.stdout.join('')).toMatch(
+      /2 failed[\s\S]*failed at host\.memory=10MiB, seed 1: .*found no page to reclaim/,
+    );
   }, 60_000);
 
   test('refuses a bad flag or sweep before writing anything', async () => {

@@ -19,6 +19,30 @@ export interface SweepFlags {
   readonly version: string;
 }
 
+/** The sweep file's format, after `hvsim sweep --help`'s options. */
+export const SWEEP_HELP = `
+A sweep file (YAML or JSON):
+  name: overcommitment              a title
+  scenario: ./host.yaml             a scenario file (relative to this file), or a scenario inline
+  matrix:                           dot paths into the scenario, each a list or { from, to, step }
+    host.memory: [1GiB, 768MiB]     list items by name: vms[web].count, by position: vms[0], all: vms[*]
+  variants:                         axes of named variants, each setting several paths at once
+    policy:
+      ESX: { policies.stack: esx }
+      CMM2: { policies.stack: none, 'vms[*].guest.pageHints': true }
+  seeds: [1, 2, 3]                  every point runs once per seed (default [1])
+  scale: 16                         run every point as a miniature (optional)
+  exclude: [{ host.memory: 1GiB, policy: CMM2 }]      combinations to skip
+  metrics:                          from each run's summary (default: every figure)
+    throughput: vms[*].throughput | sum              reducers: sum, mean, min, max, count
+  chart: { x: host.memory, y: throughput, color: policy }
+
+Inside { }, quote a path with [ ]: YAML reads [ ] there as a list.
+Writes results.csv and results.json (a row per run), summary.csv (mean, sd and 95% interval across seeds),
+chart.svg/.png, sweep.yaml (as resolved) and runs/ (each run as it finished: the same sweep run again runs
+only what is missing). Exit code 1 when a run failed, 130 when stopped with Ctrl-C.
+`;
+
 /** `--jobs`: a whole number of threads from 1, default one per core. */
 export function parseJobs(text: string | undefined): number {
   if (text === undefined) return availableParallelism();
