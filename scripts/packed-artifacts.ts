@@ -2,7 +2,8 @@
  * Uses the packages as a user gets them: packs every public package under packages/ with `pnpm pack` (which
  * rewrites `workspace:^` to versions), installs the tarballs with npm into a scratch project outside the
  * workspace (third-party dependencies from the registry), and runs a plain .mjs there with node — no tsx, no
- * source condition — that builds a host from the published packages, runs it and checks the result. Catches
+ * source condition — that builds a host from the published packages, runs it and checks the result, then runs
+ * a sweep on two worker threads (the built worker entry, as a thread loads it). Catches
  * files left out of `files`, a wrong `exports` map and imports that only resolve inside the workspace.
  *
  * Run after `pnpm build`: `pnpm test:packed` (exits 1, saying which step failed). The scratch directory is
@@ -35,6 +36,11 @@ import { metricsToCsv } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
 import { contentBased } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
+import { parseSweep } from '@hvsim/scenario';
+import { localExecutor, runSweep } from '@hvsim/sweep';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkAllocationPolicyConformance } from '@hvsim/spec/testing';
 import { idle, zipf } from '@hvsim/workloads';
 
@@ -79,6 +85,18 @@ const loaded = await parseScenario(
 );
 if (loaded.host.vms.length !== 1) failures.push('the scenario loader did not build its VM');
 checkAllocationPolicyConformance(idleTax, { numRuns: 20 });
+// A sweep on two worker threads: the built worker entry, as a thread loads it.
+const plan = await parseSweep(
+  'name: packed\\nscenario: { duration: 50ms, host: { memory: 12MiB, swap: 16MiB }, vms: [{ name: a, memory: 4MiB, workload: uniform }] }\\nmatrix: { host.memory: [8MiB, 12MiB] }',
+  'packed-sweep',
+  process.cwd(),
+);
+const swept = await runSweep(plan, {
+  out: mkdtempSync(join(tmpdir(), 'hvsim-packed-sweep-')),
+  executor: localExecutor(2),
+  version: 'packed',
+});
+if (swept.progress.done !== 2 || swept.progress.failed !== 0) failures.push('the sweep did not finish its 2 runs');
 
 if (failures.length > 0) {
   console.error(failures.map((f) => 'packed artifacts: ' + f).join('\\n'));
