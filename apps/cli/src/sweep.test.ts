@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from './cli';
-import { capture, SMALL, tmpDir } from './test-support';
+import { capture, REPO, SMALL, tmpDir } from './test-support';
 
 /** A sweep of the CLI's small scenario in a folder of its own, with `extra` lines added. */
-function sweepFile(extra = ''): { dir: string; file: string } {
+function sweepFile(extra = '', seeds = '[1, 2]'): { dir: string; file: string } {
   const dir = tmpDir('hvsim-sweep-cli-');
   writeFileSync(join(dir, 'host.yaml'), readFileSync(SMALL, 'utf8'));
   const file = join(dir, 'study.yaml');
@@ -15,7 +16,7 @@ function sweepFile(extra = ''): { dir: string; file: string } {
 scenario: ./host.yaml
 matrix:
   host.memory: [6MiB, 10MiB]
-seeds: [1, 2]
+seeds: ${seeds}
 metrics:
   throughput: vms[*].throughput | sum
 ${extra}`,
@@ -71,6 +72,62 @@ describe('hvsim sweep', () => {
       /2 failed[\s\S]*failed at host\.memory=10MiB, seed 1: .*found no page to reclaim/,
     );
   }, 60_000);
+
+  test('on Ctrl-C, stops, keeps and writes what finished, exits 130; run again, runs only the rest', async () => {
+    const { dir } = sweepFile('', '[1, 2, 3, 4, 5, 6]');
+    // Runs of half a second or so each, one at a time: the interrupt comes while most have not finished.
+    writeFileSync(
+      join(dir, 'host.yaml'),
+      readFileSync(SMALL, 'utf8').replace('duration: 60ms', 'duration: 500ms'),
+    );
+    const runs = join(dir, 'out', 'runs');
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@hvsim/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'main.ts'),
+        'sweep',
+        'study.yaml',
+      ].concat(['--out', 'out', '--jobs', '1', '-q']),
+      { cwd: REPO, env: { ...process.env, INIT_CWD: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => {
+      const poll = setInterval(() => {
+        if (existsSync(runs) && readdirSync(runs).some((f) => f.endsWith('.json'))) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 50);
+      child.on('exit', (status) => {
+        clearInterval(poll);
+        done(status);
+      });
+    });
+    expect(code).toBe(130);
+    const kept = readdirSync(runs).filter((f) => f.endsWith('.json')).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(12);
+    expect(stdout).toContain(`stopped: ${kept} of 12 runs finished and kept`);
+    expect(
+      readFileSync(join(dir, 'out', 'results.csv'), 'utf8')
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(kept + 1);
+    const again = capture(dir);
+    expect(await main(['sweep', 'study.yaml', '--out', 'out', '--json'], again)).toBe(0);
+    expect(JSON.parse(again.stdout.join('')).progress).toEqual({
+      total: 12,
+      done: 12,
+      failed: 0,
+      skipped: kept,
+    });
+  }, 120_000);
 
   test('refuses a bad flag or sweep before writing anything', async () => {
     const { dir } = sweepFile('exclude: [{ host.memory: 7MiB }]\n');

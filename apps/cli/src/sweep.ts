@@ -112,7 +112,7 @@ export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boo
   const shown = outcome.metrics.slice(0, 4);
   const rows = outcome.points.map((point) => ({
     ...Object.fromEntries(plan.axes.map((p) => [p, valueText(point.values[p])])),
-    runs: `${point.runs - point.failed}/${point.runs}`,
+    runs: `${point.runs - point.failed}/${plan.seeds.length}`,
     ...Object.fromEntries(
       shown.map((m) => {
         const s = point.metrics[m]!;
