@@ -159,6 +159,22 @@ describe('running a sweep', () => {
     expect(again.ran).toEqual([failed.hash]);
   });
 
+  test('runs two points that make the same scenario once, and counts both', async () => {
+    const executor = inProcess();
+    const outcome = await runSweep(
+      await plan({
+        matrix: { 'host.memory': ['6MiB'] },
+        variants: { policy: { ESX: { 'policies.stack': 'esx' }, 'ESX again': { 'policies.stack': 'esx' } } },
+        seeds: [1],
+      }),
+      { out: folder(), executor, version: 'test' },
+    );
+    expect(executor.ran).toHaveLength(1);
+    expect(outcome.progress).toEqual({ total: 2, done: 2, failed: 0, skipped: 0 });
+    expect(outcome.complete).toBe(true);
+    expect(outcome.rows.map((row) => row.values['policy'])).toEqual(['ESX', 'ESX again']);
+  });
+
   test('checks its metrics and charts against every point before anything runs', async () => {
     const out = folder();
     const executor = inProcess();

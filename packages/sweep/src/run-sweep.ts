@@ -72,17 +72,24 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
   let failed = 0;
   const report = () => options.onProgress?.({ total, done, failed, skipped });
   report();
-  const pending = new Map<string, RunJob>();
-  for (const run of runs) if (!results.has(run.job.hash)) pending.set(run.job.hash, run.job);
+  // Two points can make the same scenario (a variant setting what another sets): one job runs both.
+  const pending = new Map<string, { job: RunJob; runs: number }>();
+  for (const run of runs) {
+    if (results.has(run.job.hash)) continue;
+    const entry = pending.get(run.job.hash);
+    if (entry) entry.runs++;
+    else pending.set(run.job.hash, { job: run.job, runs: 1 });
+  }
   const signal = options.signal ?? new AbortController().signal;
   await options.executor.run(
-    [...pending.values()],
+    [...pending.values()].map((entry) => entry.job),
     async (result) => {
-      if (results.has(result.hash) || !pending.has(result.hash)) return;
+      const entry = pending.get(result.hash);
+      if (entry === undefined || results.has(result.hash)) return;
       await store.keep(result);
       results.set(result.hash, result);
-      done++;
-      if (result.error !== undefined) failed++;
+      done += entry.runs;
+      if (result.error !== undefined) failed += entry.runs;
       report();
     },
     signal,
