@@ -58,7 +58,7 @@ export async function runWorker(
             : `failed ${job.source}: ${result.error}\n`,
         );
       },
-      onError: (error) => io.err(`hvsim worker: the queue: ${error.message}\n`),
+      onError: (error) => io.err(`hvsim worker: ${error.message}\n`),
     });
   } finally {
     process.removeListener('SIGINT', stop);

@@ -71,8 +71,10 @@ export function queueExecutor(url: string, options: QueueExecutorOptions): Sweep
           const job = await Job.fromId<QueuedRun, RunResult>(queue, hash);
           if (job !== undefined) settle(resultOf(job, state));
         } else if (state === 'unknown') {
-          // Gone from Redis (a restart without persistence, or removed by hand): queued again.
-          await queue.add(RUN, queued(pending.get(hash)!, travelLimit), { jobId: hash });
+          // Gone from Redis (a restart without persistence, or removed by hand): queued again, files and all.
+          const job = pending.get(hash)!;
+          await upload(files, [job], travelLimit);
+          await queue.add(RUN, queued(job, travelLimit), { jobId: hash });
         }
       };
       const submit = async (job: RunJob) => {
@@ -86,7 +88,7 @@ export function queueExecutor(url: string, options: QueueExecutorOptions): Sweep
             submitted.add(job.hash);
             return settle(result);
           }
-          // Another coordinator may have retried it first: then it is no longer finished, as wanted.
+          // Retrying fails only for a job no longer in that state: another coordinator retried it first.
           await existing
             .retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true })
             .catch(() => {});

@@ -29,7 +29,10 @@ export interface QueueWorkerOptions {
   /** Called once the worker is connected and waiting for jobs, with the queue's URL (its password left out). */
   readonly onReady?: (queue: string) => void;
   readonly onResult?: (job: RunJob, result: RunResult) => void;
-  /** Told of the queue's connection errors (Redis restarting, say), which are retried. */
+  /**
+   * Told of the queue's connection errors (Redis restarting, say), which are retried, and of a run that threw (a bug
+   * in hvsim, or its files not to be had), whose job fails.
+   */
   readonly onError?: (error: Error) => void;
 }
 
@@ -91,6 +94,9 @@ export async function runQueueWorker(url: string, options: QueueWorkerOptions): 
     },
   );
   worker.on('error', onError);
+  worker.on('failed', (job, error) =>
+    onError(new Error(`${job?.data.run.source ?? 'a run'}: ${error.message}`)),
+  );
   try {
     await worker.waitUntilReady();
     options.onReady?.(connection.shown);
