@@ -72,12 +72,12 @@ export async function runQueueWorker(url: string, options: QueueWorkerOptions): 
       const { run, travelled } = job.data;
       try {
         const baseDir = await files.baseDirOf(run.baseDir, run.files, new Set(travelled));
-        const result = await pool.run({ ...run, baseDir }, signal === undefined ? {} : { signal });
-        options.onResult?.(run, result);
+        const ran = await pool.run({ ...run, baseDir }, signal === undefined ? {} : { signal });
         // A message names a file where the sweep's author has it, not in this worker's folder.
-        return result.error === undefined
-          ? result
-          : { ...result, error: result.error.replaceAll(baseDir, run.baseDir) };
+        const result =
+          ran.error === undefined ? ran : { ...ran, error: ran.error.replaceAll(baseDir, run.baseDir) };
+        options.onResult?.(run, result);
+        return result;
       } catch (error) {
         if (!signal?.aborted) throw error;
         await job.moveToWait(token);
