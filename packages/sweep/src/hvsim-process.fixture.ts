@@ -26,14 +26,20 @@ export interface HvsimProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** `hvsim <args>` as a process of its own in `cwd`, run from the CLI's source as `pnpm hvsim` runs it. */
-export function hvsim(args: readonly string[], cwd = ROOT): HvsimProcess {
+/** Where a process runs, and where it makes its temporary folders (a worker killed cannot remove its own). */
+export interface ProcessPlace {
+  readonly cwd?: string;
+  readonly tmpdir?: string;
+}
+
+/** `hvsim <args>` as a process of its own, run from the CLI's source as `pnpm hvsim` runs it. */
+export function hvsim(args: readonly string[], { cwd = ROOT, tmpdir }: ProcessPlace = {}): HvsimProcess {
   // Through npm, INIT_CWD would be where the CLI resolves relative paths.
   const { INIT_CWD: _, ...env } = process.env;
   const child = spawn(
     process.execPath,
     ['--conditions=@hvsim/source', '--import', tsx, join(ROOT, 'apps/cli/src/main.ts'), ...args],
-    { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd, env: tmpdir === undefined ? env : { ...env, TMPDIR: tmpdir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
@@ -51,9 +57,9 @@ export function hvsim(args: readonly string[], cwd = ROOT): HvsimProcess {
 export async function startWorker(
   url: string,
   extra: readonly string[] = [],
-  cwd = ROOT,
+  place: ProcessPlace = {},
 ): Promise<HvsimProcess> {
-  const worker = hvsim(['worker', '--queue', url, '--concurrency', '1', ...extra], cwd);
+  const worker = hvsim(['worker', '--queue', url, '--concurrency', '1', ...extra], place);
   await until(
     () => worker.stderr().includes('taking runs from') || worker.child.exitCode !== null,
     'a worker',

@@ -30,9 +30,9 @@ const version = CLI_VERSION;
 /** The processes a test started, killed after it if still there. */
 const started: HvsimProcess[] = [];
 
-/** `hvsim <args>`, killed after the test. */
+/** `hvsim <args>`, killed after the test, its temporary folders in the test's. */
 function hvsim(args: readonly string[]): HvsimProcess {
-  const process = hvsimProcess(args);
+  const process = hvsimProcess(args, { tmpdir: dir });
   started.push(process);
   return process;
 }
@@ -51,9 +51,12 @@ function sharedOutput(): { lines: () => string[] } {
   };
 }
 
-/** A worker process on database `db`, one run at once, killed after the test. */
+/** A worker process on database `db`, one run at once, killed after the test, its temporary folders in the test's. */
 async function worker(db: number, extra: readonly string[] = [], cwd?: string): Promise<HvsimProcess> {
-  const process = await startWorker(redis.url(db), extra, cwd);
+  const process = await startWorker(redis.url(db), extra, {
+    tmpdir: dir,
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   started.push(process);
   return process;
 }
@@ -120,7 +123,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hvsim-queue-test-'));
   // A job handed to a worker just as Redis stops is found again once its lock expires: short, for the restart.
   const timing = ['--lock-duration', '3000', '--stalled-interval', '1000'];
-  shared = await Promise.all([1, 2].map(() => startWorker(redis.url(SHARED), timing)));
+  shared = await Promise.all([1, 2].map(() => startWorker(redis.url(SHARED), timing, { tmpdir: dir })));
 }, 30_000);
 
 afterEach(async () => {
