@@ -28,7 +28,7 @@ import {
 import { countOf, formatTime, HvsimError, parseDuration } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { DEMO_SCENARIO } from './demo';
 import { type MrcFlags, mrcRequest } from './mrc-flags';
 import { checkWritableDir } from './output-path';
@@ -43,7 +43,8 @@ import {
   formatScores,
   formatSummary,
 } from './summary';
-import { formatSweep, localSweepExecutor, SWEEP_HELP, sweepWithProgress } from './sweep';
+import { formatSweep, SWEEP_HELP, sweepExecutor, sweepWithProgress } from './sweep';
+import { runWorker, type WorkerFlags } from './worker';
 
 /** Where the CLI writes: swapped out by tests. */
 export interface Io {
@@ -351,7 +352,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   program
     .command('sweep')
     .description(
-      'run a scenario over a matrix of values and seeds (a sweep file), on every core; write each run, the mean and 95% confidence interval across seeds, and charts',
+      'run a scenario over a matrix of values and seeds (a sweep file), on every core or on `hvsim worker`s through a queue; write each run, the mean and 95% confidence interval across seeds, and charts',
     )
     .argument('<file>', 'path of the sweep file (`hvsim schema --sweep` prints its JSON Schema)')
     .option(
@@ -359,6 +360,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'folder for the results; runs already there are not run again (default: hvsim-sweep/<file name>)',
     )
     .option('-j, --jobs <N>', 'runs at once, each on a thread of its own (default: one per core)')
+    .option(
+      '--queue <url>',
+      'run on the `hvsim worker`s of the queue on this Redis (redis://host:6379/0, rediss:// for TLS) instead of here',
+    )
     .option('--scale <R>', "run every point as a miniature at scale R (overrides the sweep file's `scale`)")
     .option('--json', 'print { name, progress, complete, points, outputs } as JSON')
     .option('-q, --quiet', 'no progress bar')
@@ -366,17 +371,28 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action(
       async (
         path: string,
-        flags: { out?: string; jobs?: string; scale?: string; json?: boolean; quiet?: boolean },
+        flags: {
+          out?: string;
+          jobs?: string;
+          queue?: string;
+          scale?: string;
+          json?: boolean;
+          quiet?: boolean;
+        },
       ) => {
+        const version = `hvsim@${cliVersion()}`;
         // Flags are checked before the sweep is read, and the sweep before anything is written.
-        const executor = localSweepExecutor(flags);
+        const executor = sweepExecutor(flags, version, io);
         const scale = flags.scale === undefined ? undefined : parseScale(flags.scale);
         const plan = await loadSweep(at(path), scale === undefined ? {} : { scale });
         const out = outDir(flags.out ?? join('hvsim-sweep', basename(path, extname(path))), '--out')!;
+        if (flags.queue !== undefined && !flags.quiet && !flags.json) {
+          io.err(`the runs go to the queue: start workers with hvsim worker --queue <the same URL>\n`);
+        }
         const { outcome, stopped } = await sweepWithProgress(plan, executor, {
           out,
           bar: io.tty && !flags.quiet && !flags.json,
-          version: `hvsim@${cliVersion()}`,
+          version,
         });
         const { progress, complete, points, outputs } = outcome;
         io.out(
@@ -388,6 +404,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         else if (progress.failed > 0) code = 1;
       },
     );
+
+  program
+    .command('worker')
+    .description(
+      'run the runs of `hvsim sweep --queue` on this machine, taken from the queue, until Ctrl-C; start any number, anywhere',
+    )
+    .requiredOption('--queue <url>', 'the Redis of the queue, as given to hvsim sweep --queue')
+    .option('-c, --concurrency <N>', 'runs at once, each on a thread of its own (default: one per core)')
+    .option('-q, --quiet', 'no line per run')
+    .addOption(new Option('--lock-duration <ms>').hideHelp())
+    .addOption(new Option('--stalled-interval <ms>').hideHelp())
+    .action((flags: WorkerFlags) => runWorker(flags, `hvsim@${cliVersion()}`, io));
 
   program
     .command('reproduce')

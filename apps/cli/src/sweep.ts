@@ -4,6 +4,7 @@ import type { SweepPlan } from '@hvsim/scenario';
 import { InvalidInputError } from '@hvsim/spec';
 import {
   localExecutor,
+  queueExecutor,
   runSweep,
   type SweepExecutor,
   type SweepOutcome,
@@ -43,17 +44,17 @@ chart.svg/.png, sweep.yaml (as resolved) and runs/ (each run as it finished: the
 only what is missing). Exit code 1 when a run failed, 130 when stopped with Ctrl-C.
 `;
 
-/** `--jobs`: a whole number of threads from 1, default one per core. */
-export function parseJobs(text: string | undefined): number {
+/** `--jobs`, a worker's `--concurrency`: a whole number of threads from 1, default one per core. */
+export function parseThreads(text: string | undefined, flag: string): number {
   if (text === undefined) return availableParallelism();
-  const jobs = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || jobs < 1) {
+  const threads = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || threads < 1) {
     throw new InvalidInputError(
-      '--jobs',
+      flag,
       `expected a whole number of threads from 1, got ${JSON.stringify(text)}`,
     );
   }
-  return jobs;
+  return threads;
 }
 
 /**
@@ -98,9 +99,27 @@ export async function sweepWithProgress(
   }
 }
 
-/** The default executor: worker threads on this machine. */
-export const localSweepExecutor = (flags: { readonly jobs?: string | undefined }): SweepExecutor =>
-  localExecutor(parseJobs(flags.jobs));
+/**
+ * Threads on this machine (`--jobs`), or `hvsim worker`s through the queue on a Redis (`--queue`), where the
+ * threads are each worker's (`--concurrency`). Connection errors, which the queue retries, are told on stderr.
+ */
+export function sweepExecutor(
+  flags: { readonly jobs?: string | undefined; readonly queue?: string | undefined },
+  version: string,
+  io: { readonly err: (text: string) => void },
+): SweepExecutor {
+  if (flags.queue === undefined) return localExecutor(parseThreads(flags.jobs, '--jobs'));
+  if (flags.jobs !== undefined) {
+    throw new InvalidInputError(
+      '--jobs',
+      'runs are on the workers with --queue: give each its --concurrency',
+    );
+  }
+  return queueExecutor(flags.queue, {
+    version,
+    onError: (error) => io.err(`hvsim: the queue: ${error.message}\n`),
+  });
+}
 
 /** A figure in three significant digits, with an SI prefix from a thousand up (never milli: 0.677, not 677 m). */
 const compact = (value: number): string =>

@@ -14,7 +14,7 @@ test("the README's example study plans, and its first run gives every metric", a
   expect(plan.seeds).toEqual([1, 2, 3]);
   const scenario = { ...plan.points[0]!.scenario, seed: 1, duration: '10s' };
   const result = await runJob(
-    { hash: runHash(scenario, 'test'), scenario, baseDir: plan.baseDir, source: STUDY },
+    { hash: runHash(scenario, 'test', []), scenario, baseDir: plan.baseDir, source: STUDY, files: [] },
     () => performance.now(),
   );
   expect(result.error).toBeUndefined();

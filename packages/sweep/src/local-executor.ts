@@ -1,21 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '@hvsim/spec';
-import { Piscina } from 'piscina';
 import type { SweepExecutor } from './executor';
-import type { RunJob, RunResult } from './run-point';
-
-/** Run from its TypeScript source (tests, the workspace's `pnpm hvsim`), not from a build. */
-const fromSource = import.meta.url.endsWith('.ts');
-
-/** The worker's file: from source, a module that loads the TypeScript through tsx (`point-worker.source.mjs`). */
-const workerFile = new URL(fromSource ? './point-worker.source.mjs' : './point-worker.js', import.meta.url)
-  .href;
-
-/** From source, a thread resolves hvsim's packages to their sources, as the process that starts it may not. */
-const execArgv = (): string[] | undefined =>
-  fromSource && !process.execArgv.includes('--conditions=@hvsim/source')
-    ? [...process.execArgv, '--conditions=@hvsim/source']
-    : undefined;
+import type { RunJob } from './run-point';
+import { runPool } from './thread-pool';
 
 /** Runs jobs on worker threads of this machine, `threads` at once (default: one per core). */
 export function localExecutor(threads: number = availableParallelism()): SweepExecutor {
@@ -25,13 +12,7 @@ export function localExecutor(threads: number = availableParallelism()): SweepEx
   return {
     async run(jobs: readonly RunJob[], onResult, signal): Promise<void> {
       if (jobs.length === 0 || signal.aborted) return;
-      const argv = execArgv();
-      const pool = new Piscina<RunJob, RunResult>({
-        filename: workerFile,
-        minThreads: Math.min(threads, jobs.length),
-        maxThreads: Math.min(threads, jobs.length),
-        ...(argv === undefined ? {} : { execArgv: argv }),
-      });
+      const pool = runPool(Math.min(threads, jobs.length));
       // Stopping ends every thread at once; the runs still going are lost, the finished ones reported.
       const stop = () => void pool.destroy();
       signal.addEventListener('abort', stop, { once: true });

@@ -1,6 +1,7 @@
 import { simulateScenario, type WallClock } from '@hvsim/experiments';
 import { parseScenarioValue } from '@hvsim/scenario';
 import { HvsimError } from '@hvsim/spec';
+import type { ScenarioFile } from './scenario-files';
 import type { RunSummary } from './summary-metrics';
 
 /** One run of a sweep, as an executor hands it to a worker: self-contained, plain data. */
@@ -11,6 +12,8 @@ export interface RunJob {
   readonly scenario: Readonly<Record<string, unknown>>;
   /** Where the scenario's relative paths start. */
   readonly baseDir: string;
+  /** The files the scenario names, their contents part of `hash`: a queue worker lays them out for the run. */
+  readonly files: readonly ScenarioFile[];
   /** What the run is called in messages: the sweep file and the point's values. */
   readonly source: string;
 }

@@ -7,6 +7,7 @@ import type { SweepExecutor } from './executor';
 import { runHash } from './point-hash';
 import type { RunJob, RunResult } from './run-point';
 import { RunStore } from './run-store';
+import { type FileDigests, scenarioFiles } from './scenario-files';
 import { blankSummary, defaultMetrics, MetricError, summaryMetrics } from './summary-metrics';
 import { sweepChart } from './sweep-chart';
 import {
@@ -110,24 +111,30 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
   };
 }
 
-/** Every run: each point once per seed, in the sweep's order, the seed written into its scenario. */
+/**
+ * Every run: each point once per seed, in the sweep's order, the seed written into its scenario, and the files it
+ * names found and hashed (each file once for the whole sweep).
+ */
 function plannedRuns(plan: SweepPlan, version: string): PlannedRun[] {
-  return plan.points.flatMap((point) =>
-    plan.seeds.map((seed) => {
+  const digests: FileDigests = new Map();
+  return plan.points.flatMap((point) => {
+    const files = scenarioFiles(point.scenario, plan.baseDir, digests);
+    const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
+    return plan.seeds.map((seed) => {
       const scenario = { ...point.scenario, seed };
-      const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
       return {
         values: point.values,
         seed,
         job: {
-          hash: runHash(scenario, version),
+          hash: runHash(scenario, version, files),
           scenario,
           baseDir: plan.baseDir,
+          files,
           source: `${plan.source} at ${where}, seed ${seed}`,
         },
       };
-    }),
-  );
+    });
+  });
 }
 
 /**
