@@ -42,6 +42,7 @@ Inside { }, quote a path with [ ]: YAML reads [ ] there as a list.
 Writes results.csv and results.json (a row per run), summary.csv (mean, sd and 95% interval across seeds),
 chart.svg/.png, sweep.yaml (as resolved) and runs/ (each run as it finished: the same sweep run again runs
 only what is missing). Exit code 1 when a run failed, 130 when stopped with Ctrl-C.
+With --queue, the runs go to the hvsim workers of that Redis (hvsim worker --help); results.csv is the same.
 `;
 
 /** `--jobs`, a worker's `--concurrency`: a whole number of threads from 1, default one per core. */

@@ -261,7 +261,7 @@ describe('hvsim sweep --queue with hvsim worker', () => {
     );
     const [again, beside] = [hvsim(args(out)), hvsim(args(join(dir, 'coordinators-beside')))];
     expect(await Promise.all([again.exited, beside.exited])).toEqual([0, 0]);
-    expect(again.stdout()).toMatch(/6 runs: \d ran, [2-6] were done already, 0 failed/);
+    expect(again.stdout()).toMatch(/6 runs: \d finished, 0 failed, [2-6] done before/);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8');
     expect(readFileSync(join(dir, 'coordinators-beside', 'results.csv'), 'utf8')).toBe(csv);
     // Each run was taken once.
