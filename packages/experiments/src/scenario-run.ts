@@ -1,7 +1,7 @@
 import { createHost, type RunStats } from '@hvsim/host';
-import { type ChartSpec, timeSeriesChart } from '@hvsim/report';
+import { type ChartSpec, type TimeSeriesChartOptions, timeSeriesChart } from '@hvsim/report';
 import type { LoadedScenario } from '@hvsim/scenario';
-import { type MetricsTable, PAGE_SIZE, type SimEvent } from '@hvsim/spec';
+import { type MetricSeries, type MetricsTable, PAGE_SIZE, type SimEvent } from '@hvsim/spec';
 
 /** What a run did and how fast it was simulated (wall time is measured beside the run, never in it). */
 export interface ScenarioSummary {
@@ -117,7 +117,7 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
     summary,
     metrics,
     events: host.events,
-    charts: options.charts === true ? defaultCharts(metrics, stats.scale) : [],
+    charts: options.charts === true ? defaultCharts(metrics, stats.scale, loaded.host.frames) : [],
   };
 }
 
@@ -125,26 +125,39 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
 const miniatureNote = (scale: number): string =>
   scale === 1 ? '' : ` (miniature at scale ${scale}, scaled back)`;
 
-/** Allocation and activity over time per VM, and the host's free memory. */
-function defaultCharts(metrics: MetricsTable, scale: number): { name: string; spec: ChartSpec }[] {
-  const chart = (
-    name: string,
-    title: string,
-    yTitle: string,
-    pick: (s: { name: string; vm?: string }) => boolean,
-  ) => ({
+/** Allocation and activity over time per VM, and the host's free memory: sizes in MiB, a line per VM. */
+function defaultCharts(
+  metrics: MetricsTable,
+  scale: number,
+  hostPages: number,
+): { name: string; spec: ChartSpec }[] {
+  const byVm = (s: MetricSeries) => s.vm ?? 'host';
+  const chart = (name: string, title: string, options: Omit<TimeSeriesChartOptions, 'title'>) => ({
     name,
-    spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, yTitle, series: pick }),
+    spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, label: byVm, ...options }),
   });
+  const inMiB = { yTitle: 'MiB', scale: PAGE_SIZE / 2 ** 20 } as const;
+  const capacity = [{ label: `host memory, ${mib(hostPages)} MiB`, value: mib(hostPages) }];
   return [
-    chart('allocation', 'Memory each VM holds', 'pages', (s) => s.vm !== undefined && s.name === 'allocated'),
-    chart(
-      'swapped',
-      'Memory of each VM in host swap',
-      'pages',
-      (s) => s.vm !== undefined && s.name === 'swapped',
-    ),
-    chart('throughput', 'Throughput of each VM', 'ops per simulated second', (s) => s.name === 'throughput'),
-    chart('host-free', 'Free host memory', 'pages', (s) => s.vm === undefined && s.name === 'free'),
+    chart('allocation', 'Memory each VM holds', {
+      ...inMiB,
+      series: (s) => s.vm !== undefined && s.name === 'allocated',
+      rules: capacity,
+    }),
+    chart('swapped', 'Memory of each VM in host swap', {
+      ...inMiB,
+      series: (s) => s.vm !== undefined && s.name === 'swapped',
+    }),
+    // On a linear axis an idle VM, or any after a collapse, sits on 0 beside millions of ops/s.
+    chart('throughput', 'Throughput of each VM', {
+      yTitle: 'ops per simulated second (symlog)',
+      yScale: 'symlog',
+      series: (s) => s.vm !== undefined && s.name === 'throughput',
+    }),
+    chart('host-free', 'Free host memory', {
+      ...inMiB,
+      series: (s) => s.vm === undefined && s.name === 'free',
+      rules: capacity,
+    }),
   ];
 }

@@ -55,6 +55,42 @@ describe('timeSeriesChart', () => {
     ]);
   });
 
+  it('scales values, names series as told, and draws a symlog axis with a tick per decade', () => {
+    const spec = json(
+      timeSeriesChart(table, {
+        title: 'Throughput',
+        yTitle: 'ops/s',
+        series: (s) => s.name === 'allocated',
+        label: (s) => s.vm ?? 'host',
+        scale: 1000,
+        yScale: 'symlog',
+      }),
+    );
+    expect(spec['encoding'].color.scale.domain).toEqual(['vm1', 'vm2']);
+    expect(spec['encoding'].color.title).toBeNull();
+    expect(spec['data'].values[1]).toEqual({ time_s: 1, value: 200_000, series: 'vm1' });
+    expect(spec['encoding'].y.scale).toEqual({ type: 'symlog' });
+    expect(spec['encoding'].y.axis.values).toEqual([0, 1, 10, 100, 1000, 10_000, 100_000, 1_000_000]);
+    expect(() => timeSeriesChart(table, { title: 't', yTitle: 'y', series: () => true, scale: 0 })).toThrow(
+      'scale: expected a factor above 0, got 0',
+    );
+  });
+
+  it('draws reference lines across, labelled, in a layer over the series', async () => {
+    const spec = timeSeriesChart(table, {
+      title: 'Allocated memory',
+      yTitle: 'pages',
+      series: (s) => s.unit === 'pages',
+      rules: [{ label: 'host memory, 700 pages', value: 700 }],
+    });
+    const layers = json(spec)['layer'];
+    expect(layers.map((l: Json) => l.mark.type)).toEqual(['line', 'rule', 'text']);
+    expect(layers[1].data.values).toEqual([{ value: 700, label: 'host memory, 700 pages' }]);
+    const svg = await renderSvg(spec);
+    expect(count(svg, LINE)).toBe(3);
+    expect(svg).toContain('host memory, 700 pages');
+  });
+
   it('adds the unit to labels two selected series would share', () => {
     const spec = json(
       timeSeriesChart(

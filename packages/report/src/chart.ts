@@ -17,6 +17,17 @@ export interface TimeSeriesChartOptions {
   /** Which series of the table to draw, one line each. */
   readonly series: (series: MetricSeries) => boolean;
   readonly yTitle: string;
+  /** Each series' name in the legend (default `<vm>/<name>`, `host/<name>`): the VM alone when the title says what. */
+  readonly label?: (series: MetricSeries) => string;
+  /** Every value is multiplied by this before it is drawn: 4096 / 2^20 draws pages in MiB (default 1). */
+  readonly scale?: number;
+  /**
+   * The y axis: `linear` (default), or `symlog`, linear near 0 and logarithmic above, so a series in thousands
+   * stays visible beside one in millions, and 0 is still drawn.
+   */
+  readonly yScale?: 'linear' | 'symlog';
+  /** Horizontal lines with a label, in the y axis's units (after `scale`): a capacity, say. */
+  readonly rules?: readonly { readonly label: string; readonly value: number }[];
   /** Width of the plot area in pixels (default 640). */
   readonly width?: number;
   /** Height of the plot area in pixels (default 320). */
@@ -36,8 +47,9 @@ const chartNumber = (value: number): number | null => (Number.isFinite(value) ? 
 
 /**
  * A line chart of selected series of a metrics table over host simulated time: x is time in seconds, each
- * selected series is one line, coloured and named in the legend by its label (`<vm>/<name>`, with the unit
- * added where two selected series would share a label), in the table's order.
+ * selected series is one line, coloured and named in the legend by its label (`<vm>/<name>` unless told
+ * otherwise, with the unit added where two selected series would share a label), in the table's order; values
+ * may be scaled (pages to MiB), the y axis symlog, and reference lines drawn across.
  */
 export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOptions): ChartSpec {
   const width = checkSize(options.width, DEFAULT_WIDTH, 'width');
@@ -46,12 +58,17 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
   if (selected.length === 0) {
     throw new InvalidInputError('series', `no series of the table matched (it has ${table.series.length})`);
   }
+  const labelOf = options.label ?? seriesLabel;
+  const factor = options.scale ?? 1;
+  if (!Number.isFinite(factor) || factor <= 0) {
+    throw new InvalidInputError('scale', `expected a factor above 0, got ${factor}`);
+  }
   const labelCounts = new Map<string, number>();
   for (const series of selected) {
-    labelCounts.set(seriesLabel(series), (labelCounts.get(seriesLabel(series)) ?? 0) + 1);
+    labelCounts.set(labelOf(series), (labelCounts.get(labelOf(series)) ?? 0) + 1);
   }
   const labels = selected.map((series) =>
-    labelCounts.get(seriesLabel(series))! > 1 ? seriesColumn(series) : seriesLabel(series),
+    labelCounts.get(labelOf(series))! > 1 ? seriesColumn(series) : labelOf(series),
   );
   const values: { time_s: number; value: number | null; series: string }[] = [];
   selected.forEach((series, index) => {
@@ -64,25 +81,60 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     for (let row = 0; row < table.times.length; row++) {
       values.push({
         time_s: table.times[row]! / 1e9,
-        value: chartNumber(series.values[row]!),
+        value: chartNumber(series.values[row]! * factor),
         series: labels[index]!,
       });
     }
   });
-  return {
+  const y = {
+    field: 'value',
+    type: 'quantitative',
+    title: options.yTitle,
+    ...(options.yScale === 'symlog'
+      ? {
+          scale: { type: 'symlog' as const },
+          axis: { values: decades(values), labelExpr: "format(datum.value, '~s')" },
+        }
+      : {}),
+  } as const;
+  const lines = {
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
+      y,
+      color: colorByLabel('series', null, labels),
+    },
+  } as const;
+  const rules = options.rules ?? [];
+  const head = {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title,
     width,
     height,
     background: 'white',
-    data: { values },
-    mark: { type: 'line', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
-      y: { field: 'value', type: 'quantitative', title: options.yTitle },
-      color: colorByLabel('series', 'series', labels),
-    },
-  };
+  } as const;
+  if (rules.length === 0) return { ...head, data: { values }, ...lines } as ChartSpec;
+  const rule = { data: { values: rules.map((r) => ({ value: r.value, label: r.label })) }, encoding: { y } };
+  return {
+    ...head,
+    layer: [
+      { data: { values }, ...lines },
+      { ...rule, mark: { type: 'rule', strokeDash: [6, 4], color: '#555' } },
+      {
+        ...rule,
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, color: '#555' },
+        encoding: { ...rule.encoding, text: { field: 'label' }, x: { datum: 0 } },
+      },
+    ],
+  } as ChartSpec;
+}
+
+/** Ticks for a symlog axis: 0 and every power of ten up to the largest value (vega's own leave most out). */
+function decades(values: readonly { readonly value: number | null }[]): number[] {
+  const top = values.reduce((max, v) => Math.max(max, Math.abs(v.value ?? 0)), 0);
+  const ticks = [0];
+  for (let tick = 1; tick <= top * 10 && ticks.length < 20; tick *= 10) ticks.push(tick);
+  return ticks;
 }
 
 /** Colours by a label field, in the order of `labels`, with legend labels never cut short. */
