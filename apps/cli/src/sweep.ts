@@ -4,6 +4,7 @@ import type { SweepPlan } from '@hvsim/scenario';
 import { InvalidInputError } from '@hvsim/spec';
 import {
   localExecutor,
+  pointName,
   queueExecutor,
   runSweep,
   type SweepExecutor,
@@ -152,7 +153,7 @@ export function formatSweep(plan: SweepPlan, outcome: SweepOutcome, stopped: boo
       : `${total} runs: ${done - skipped - failed} finished, ${failed} failed, ${skipped} done before`,
   );
   for (const row of outcome.rows.filter((r) => r.error !== undefined).slice(0, 5)) {
-    const where = plan.axes.map((p) => `${p}=${valueText(row.values[p])}`).join(', ');
+    const where = pointName(plan.axes, row.values);
     lines.push(`failed at ${where}, seed ${row.seed}: ${row.error}`);
   }
   lines.push(`wrote ${outcome.outputs.join(', ')}`, '');

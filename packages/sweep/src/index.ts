@@ -19,6 +19,7 @@ export {
 export { sweepChart } from './sweep-chart';
 export {
   type PointSummary,
+  pointName,
   resultsCsv,
   type SweepRow,
   summarize,

@@ -12,11 +12,11 @@ import { blankSummary, defaultMetrics, MetricError, summaryMetrics } from './sum
 import { sweepChart } from './sweep-chart';
 import {
   type PointSummary,
+  pointName,
   resultsCsv,
   type SweepRow,
   summarize,
   summaryCsv,
-  valueText,
 } from './sweep-table';
 
 /** How far a sweep has got: runs in all, finished (this time or before), failed, and found already done. */
@@ -119,7 +119,7 @@ function plannedRuns(plan: SweepPlan, version: string): PlannedRun[] {
   const digests: FileDigests = new Map();
   return plan.points.flatMap((point) => {
     const files = scenarioFiles(point.scenario, plan.baseDir, digests);
-    const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
+    const where = pointName(plan.axes, point.values);
     return plan.seeds.map((seed) => {
       const scenario = { ...point.scenario, seed };
       return {
@@ -152,7 +152,7 @@ function metricsOf(plan: SweepPlan): { names: string[]; expressions: Record<stri
         summaryMetrics(blankSummary(vmNames(point)), expressions, false);
       } catch (error) {
         if (!(error instanceof MetricError)) throw error;
-        const where = plan.axes.map((p) => `${p}=${valueText(point.values[p])}`).join(', ');
+        const where = pointName(plan.axes, point.values);
         issues.push({ path: error.field!, message: `${error.reason} (at ${where})` });
         break;
       }

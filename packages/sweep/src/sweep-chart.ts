@@ -22,7 +22,6 @@ export function sweepChart(
   const lineBy = chart.color === undefined ? others : [chart.color, ...others];
   const lineOf = (values: Readonly<Record<string, unknown>>): string =>
     lineBy.map((p) => (p === chart.color ? valueText(values[p]) : `${p}=${valueText(values[p])}`)).join(', ');
-  const lines = [...new Set(points.map((point) => lineOf(point.values)))];
   const values = points.map((point) => {
     const stats = point.metrics[chart.y]!;
     return {
@@ -33,6 +32,7 @@ export function sweepChart(
       high: plotted(stats.ciHigh),
     };
   });
+  const lines = [...new Set(values.map((value) => value.line))];
   const x = numeric
     ? { field: 'x', type: 'quantitative' as const, title: chart.x, scale: { nice: false, zero: false } }
     : {

@@ -25,6 +25,10 @@ export interface PointSummary {
 export const valueText = (value: unknown): string =>
   typeof value === 'string' ? value : JSON.stringify(value);
 
+/** A point in messages: each axis with its value, `host.memory=6MiB, policy=ESX`. */
+export const pointName = (axes: readonly string[], values: Readonly<Record<string, unknown>>): string =>
+  axes.map((axis) => `${axis}=${valueText(values[axis])}`).join(', ');
+
 const line = (cells: readonly string[]): string => `${cells.map(csvField).join(',')}\n`;
 
 /**
