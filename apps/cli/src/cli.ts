@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import {
   curveChart,
@@ -44,6 +44,7 @@ import {
   formatSummary,
 } from './summary';
 import { formatSweep, SWEEP_HELP, sweepExecutor, sweepWithProgress } from './sweep';
+import { cliVersion } from './version';
 import { runWorker, type WorkerFlags } from './worker';
 
 /** Where the CLI writes: swapped out by tests. */
@@ -66,11 +67,6 @@ const processIo: Io = {
 
 /** Exit code of a bug in hvsim (sysexits' EX_SOFTWARE), apart from a user's mistake (2). */
 const BUG_EXIT_CODE = 70;
-
-/** The CLI's version, from its package.json: one folder up from src/ and dist/ alike. */
-const cliVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
 
 interface RunFlags {
   readonly out?: string | undefined;

@@ -1,6 +1,12 @@
-import { type ScenarioRunOptions, type ScenarioSummary, simulateScenario } from '@hvsim/experiments';
+import {
+  runReport,
+  type ScenarioRunOptions,
+  type ScenarioSummary,
+  simulateScenario,
+} from '@hvsim/experiments';
 import { writeRunOutputs } from '@hvsim/report';
-import type { LoadedScenario } from '@hvsim/scenario';
+import { type LoadedScenario, writeYaml } from '@hvsim/scenario';
+import { cliVersion } from './version';
 
 /** What a run did and how fast it was simulated, and the files written: the CLI's summary, and `--json` output. */
 export interface RunSummary extends ScenarioSummary {
@@ -21,6 +27,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     wallClock: () => performance.now(),
     charts: Boolean(options.out) && options.charts !== false,
   });
-  const outputs = options.out ? await writeRunOutputs(options.out, run) : [];
+  const report = () => runReport(run, { version: cliVersion(), scenarioText: writeYaml(loaded.scenario) });
+  const outputs = options.out ? await writeRunOutputs(options.out, { ...run, report: report() }) : [];
   return { ...run.summary, outputs };
 }

@@ -15,6 +15,7 @@ const summary = (events: number, outputs: string[]): RunSummary => ({
     {
       name: 'a',
       poweredOn: true,
+      memoryMiB: 8,
       ops: 1000,
       throughput: 1000,
       allocatedMiB: 4,
@@ -23,6 +24,7 @@ const summary = (events: number, outputs: string[]): RunSummary => ({
       doublePaging: 63,
     },
   ],
+  hostMemoryMiB: 16,
   hostFreeMiB: 2,
   hostSwapUsedMiB: 0,
   events,

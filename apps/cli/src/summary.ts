@@ -1,4 +1,12 @@
-import type { DetectorScoreRow, ExperimentFigure, MiniatureCheck, TraceCurve } from '@hvsim/experiments';
+import {
+  type DetectorScoreRow,
+  type ExperimentFigure,
+  figureRows,
+  type MiniatureCheck,
+  miniatureRows,
+  summaryRows,
+  type TraceCurve,
+} from '@hvsim/experiments';
 import type { DedupReport } from '@hvsim/images';
 import { formatSi, formatTable } from '@hvsim/report';
 import { countOf, formatBytes, PAGE_SIZE, pagesToBytes } from '@hvsim/spec';
@@ -8,18 +16,7 @@ const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /** The end-of-run summary: per VM, then how much was simulated and how fast. */
 export function formatSummary(summary: RunSummary): string {
-  const vms = formatTable(
-    summary.vms.map((vm) => ({
-      vm: vm.name,
-      on: vm.poweredOn ? 'yes' : 'no',
-      ops: vm.ops,
-      'throughput (ops/s)': Math.round(vm.throughput),
-      'allocated MiB': round(vm.allocatedMiB),
-      'swapped MiB': round(vm.swappedMiB),
-      'shared MiB': round(vm.sharedMiB),
-      'double paging (pages)': vm.doublePaging,
-    })),
-  );
+  const vms = formatTable(summaryRows(summary));
   const refusals = summary.vms
     .filter((vm) => vm.refused !== undefined)
     .map((vm) => `${vm.name} was not powered on: ${vm.refused}`);
@@ -45,23 +42,9 @@ export function formatSummary(summary: RunSummary): string {
 
 const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
 
-const percent = (error: number) => `${error >= 0 ? '+' : ''}${(100 * error).toFixed(1)}%`;
-
 /** Each VM's figures, full and per miniature with its error (a miss marked), then the speed of each. */
 export function formatMiniatureCheck(check: MiniatureCheck): string {
-  const rows = formatTable(
-    check.rows.map((row) => ({
-      vm: row.vm,
-      metric: `${row.metric} (${row.unit})`,
-      full: significant(row.full),
-      ...Object.fromEntries(
-        row.miniatures.flatMap((m) => [
-          [`R=${m.scale}`, significant(m.value)],
-          [`error R=${m.scale}`, `${percent(m.error)}${m.pass ? '' : ' ✗'}`],
-        ]),
-      ),
-    })),
-  );
+  const rows = formatTable(miniatureRows(check));
   const speed = check.speed
     .map((s) =>
       s.scale === 1
@@ -80,27 +63,9 @@ export function formatMiniatureCheck(check: MiniatureCheck): string {
   ].join('\n');
 }
 
-/** A figure's number as a paper prints it: 3 significant digits, whole numbers from 1000 up. */
-const significant = (value: number) =>
-  Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(3));
-
 /** An experiment's figures, published beside simulated, with tolerance and verdict. */
 export function formatFigures(figures: readonly ExperimentFigure[]): string {
-  return formatTable(
-    figures.map((f) => ({
-      figure: f.label,
-      unit: f.unit,
-      published: significant(f.published),
-      simulated: significant(f.simulated),
-      tolerance:
-        f.bound === 'above'
-          ? `> ${significant(f.published)}`
-          : f.bound === 'below'
-            ? `≤ ${significant(f.published)}`
-            : `± ${significant(f.tolerance)}`,
-      result: f.pass ? 'pass' : 'FAIL',
-    })),
-  );
+  return formatTable(figureRows(figures));
 }
 
 /** Detectors scored against the oracle, a row each. */

@@ -113,3 +113,5 @@ function formatNumber(value: number): string {
   if (Math.abs(value) >= 1e3) return `${(value / 1e3).toFixed(1)} k`;
   return value.toFixed(2);
 }
+
+export * from './browser';

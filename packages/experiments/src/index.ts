@@ -28,7 +28,16 @@ export {
   miniatureCheck,
 } from './miniature-check';
 export { experimentList, experiments, findExperiment } from './registry';
+export { figureRows, miniatureRows, type ResultRow, significant, summaryRows } from './result-tables';
 export { type ExperimentResult, runExperiment } from './run-experiment';
+export {
+  REPORT_MAX_POINTS,
+  type RunReportOptions,
+  runFacts,
+  runReport,
+  runSections,
+  stateBands,
+} from './run-report';
 export { satoriShortLived, satoriStaircase } from './satori-sharing';
 export {
   type ScenarioRun,

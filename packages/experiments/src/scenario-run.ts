@@ -18,6 +18,8 @@ export interface ScenarioSummary {
   readonly vms: readonly {
     readonly name: string;
     readonly poweredOn: boolean;
+    /** Configured memory (the VM's max). */
+    readonly memoryMiB: number;
     readonly ops: number;
     /** Mean throughput over the run, ops per simulated second. */
     readonly throughput: number;
@@ -28,6 +30,8 @@ export interface ScenarioSummary {
     /** Why admission control refused to power the VM on, if it did. */
     readonly refused?: string;
   }[];
+  /** The host's memory, and what was free and in swap at the end. */
+  readonly hostMemoryMiB: number;
   readonly hostFreeMiB: number;
   readonly hostSwapUsedMiB: number;
   readonly events: number;
@@ -89,6 +93,7 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
   const metrics = host.metrics();
   const stats: RunStats = host.stats();
   const seconds = stats.simulatedTime / 1e9;
+  const configured = new Map(loaded.host.vms.map((vm) => [vm.name, vm.pages]));
   const summary: ScenarioSummary = {
     scenario: loaded.scenario.name ?? loaded.source,
     seed: loaded.scenario.seed,
@@ -100,6 +105,7 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
     vms: stats.vms.map((vm) => ({
       name: vm.name,
       poweredOn: vm.poweredOn,
+      memoryMiB: mib(configured.get(vm.name) ?? 0),
       ops: vm.ops,
       throughput: seconds > 0 ? vm.ops / seconds : 0,
       allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
@@ -108,6 +114,7 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
       doublePaging: last(metrics, vm.name, 'double-paging'),
       ...(vm.refused === undefined ? {} : { refused: vm.refused }),
     })),
+    hostMemoryMiB: mib(loaded.host.frames),
     hostFreeMiB: mib(stats.freePages),
     hostSwapUsedMiB: mib(stats.swapUsedPages),
     events: host.events.length,

@@ -1,8 +1,9 @@
-import { HvsimError, InvalidInputError, type MetricSeries, type MetricsTable } from '@hvsim/spec';
+import { HvsimError, InvalidInputError, type MetricSeries, type MetricsTable, metricsEnd } from '@hvsim/spec';
 import { Resvg } from '@resvg/resvg-js';
 import { loader, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { seriesColumn, seriesLabel } from './csv';
+import { downsampleColumns } from './downsample';
 
 /** A chart as hvsim builds it: a vega-lite spec with its data inline. */
 export type ChartSpec = TopLevelSpec;
@@ -32,7 +33,31 @@ export interface TimeSeriesChartOptions {
   readonly width?: number;
   /** Height of the plot area in pixels (default 320). */
   readonly height?: number;
+  /** Draw at most this many sample times, keeping each line's peaks and troughs (default: every sample). */
+  readonly maxPoints?: number;
+  /**
+   * For a page rather than a file: hovering shows every line's value at the time under the pointer, the
+   * wheel zooms the time axis and dragging pans it, and the lines whose labels are in the `hidden`
+   * parameter (a list, empty at first) are not drawn.
+   */
+  readonly interactive?: boolean;
 }
+
+/** The name of an interactive chart's parameter that lists the labels of the lines not drawn. */
+export const HIDDEN_SERIES_PARAM = 'hidden';
+
+/** A chart's time axis: its field in the chart's rows, its title, and nanoseconds per unit. */
+export interface TimeAxis {
+  readonly field: 'time_s' | 'time_min';
+  readonly title: string;
+  readonly per: number;
+}
+
+/** Time in seconds, or in minutes for a run longer than ten. */
+export const timeAxis = (end: number): TimeAxis =>
+  end > 600e9
+    ? { field: 'time_min', title: 'time (min)', per: 60e9 }
+    : { field: 'time_s', title: 'time (s)', per: 1e9 };
 
 function checkSize(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
@@ -70,21 +95,31 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
   const labels = selected.map((series) =>
     labelCounts.get(labelOf(series))! > 1 ? seriesColumn(series) : labelOf(series),
   );
-  const values: { time_s: number; value: number | null; series: string }[] = [];
-  selected.forEach((series, index) => {
+  selected.forEach((series) => {
     if (series.values.length !== table.times.length) {
       throw new InvalidInputError(
         `series ${seriesLabel(series)}`,
         `expected ${table.times.length} values, one per sample time, got ${series.values.length}`,
       );
     }
-    for (let row = 0; row < table.times.length; row++) {
+  });
+  const time = timeAxis(metricsEnd(table));
+  const shown =
+    options.maxPoints === undefined
+      ? { rows: Array.from(table.times.keys()), values: selected.map((s) => s.values) }
+      : downsampleColumns(
+          selected.map((s) => s.values),
+          options.maxPoints,
+        );
+  const values: Record<string, number | string | null>[] = [];
+  selected.forEach((_series, index) => {
+    shown.rows.forEach((row, i) => {
       values.push({
-        time_s: table.times[row]! / 1e9,
-        value: chartNumber(series.values[row]! * factor),
+        [time.field]: table.times[row]! / time.per,
+        value: chartNumber(shown.values[index]![i]! * factor),
         series: labels[index]!,
       });
-    }
+    });
   });
   const y = {
     field: 'value',
@@ -93,19 +128,15 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     ...(options.yScale === 'symlog'
       ? {
           scale: { type: 'symlog' as const },
-          axis: { values: decades(values), labelExpr: "format(datum.value, '~s')" },
+          axis: {
+            values: decades(values.map((v) => v['value'] as number | null)),
+            labelExpr: "format(datum.value, '~s')",
+          },
         }
       : {}),
   } as const;
-  const lines = {
-    mark: { type: 'line', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'time_s', type: 'quantitative', title: 'time (s)', scale: { nice: false } },
-      y,
-      color: colorByLabel('series', null, labels),
-    },
-  } as const;
-  const rules = options.rules ?? [];
+  const x = { field: time.field, type: 'quantitative', title: time.title, scale: { nice: false } } as const;
+  const encoding = { x, y, color: colorByLabel('series', null, labels) } as const;
   const head = {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title,
@@ -113,25 +144,81 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     height,
     background: 'white',
   } as const;
-  if (rules.length === 0) return { ...head, data: { values }, ...lines } as ChartSpec;
-  const rule = { data: { values: rules.map((r) => ({ value: r.value, label: r.label })) }, encoding: { y } };
+  const rules = (options.rules ?? []).map((r) => ({ value: r.value, label: r.label }));
+  const ruleLayers =
+    rules.length === 0
+      ? []
+      : [
+          {
+            data: { values: rules },
+            mark: { type: 'rule', strokeDash: [6, 4], color: '#555' },
+            encoding: { y },
+          },
+          {
+            data: { values: rules },
+            // Below its line, so the label of a line at the top of the plot stays inside it.
+            mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, dy: 2, color: '#555' },
+            encoding: { y, text: { field: 'label' }, x: { datum: 0 } },
+          },
+        ];
+  const lines = { mark: { type: 'line', strokeWidth: 1.5 }, encoding };
+  if (options.interactive !== true) {
+    if (ruleLayers.length === 0) return { ...head, data: { values }, ...lines } as ChartSpec;
+    return { ...head, layer: [{ data: { values }, ...lines }, ...ruleLayers] } as ChartSpec;
+  }
+  const drawn = { filter: `indexof(${HIDDEN_SERIES_PARAM}, datum.series) < 0` };
+  const format = options.yScale === 'symlog' ? '.4~s' : ',.4~r';
   return {
     ...head,
+    data: { values },
+    params: [{ name: HIDDEN_SERIES_PARAM, value: [] }],
     layer: [
-      { data: { values }, ...lines },
-      { ...rule, mark: { type: 'rule', strokeDash: [6, 4], color: '#555' } },
       {
-        ...rule,
-        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, color: '#555' },
-        encoding: { ...rule.encoding, text: { field: 'label' }, x: { datum: 0 } },
+        ...lines,
+        transform: [drawn],
+        params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
       },
+      // One rule per sample time, seen only under the pointer, whose tooltip lists every line's value then.
+      {
+        transform: [drawn, { pivot: 'series', value: 'value', groupby: [time.field] }],
+        mark: { type: 'rule', color: '#777' },
+        encoding: {
+          x,
+          opacity: { condition: { param: 'hover', empty: false, value: 1 }, value: 0 },
+          tooltip: [
+            { field: time.field, type: 'quantitative', title: time.title, format: ',.2~f' },
+            ...labels.map((label) => ({
+              field: fieldName(label),
+              type: 'quantitative',
+              title: label,
+              format,
+            })),
+          ],
+        },
+        params: [
+          {
+            name: 'hover',
+            select: {
+              type: 'point',
+              fields: [time.field],
+              nearest: true,
+              on: 'pointerover',
+              clear: 'pointerout',
+            },
+          },
+        ],
+      },
+      ...ruleLayers,
     ],
   } as ChartSpec;
 }
 
+/** A label as a vega-lite field name: dots and brackets would otherwise reach into nested fields. */
+const fieldName = (label: string): string => label.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+
 /** Ticks for a symlog axis: 0 and every power of ten up to the largest value (vega's own leave most out). */
-function decades(values: readonly { readonly value: number | null }[]): number[] {
-  const top = values.reduce((max, v) => Math.max(max, Math.abs(v.value ?? 0)), 0);
+function decades(values: readonly (number | null)[]): number[] {
+  const top = values.reduce<number>((max, v) => Math.max(max, Math.abs(v ?? 0)), 0);
   const ticks = [0];
   for (let tick = 1; tick <= top * 10 && ticks.length < 20; tick *= 10) ticks.push(tick);
   return ticks;

@@ -9,6 +9,7 @@ import {
 import { type PngOptions, renderPng, renderSvg } from './chart';
 import { eventsToJsonLines, metricsToCsv, metricsToJson } from './csv';
 import { makeFolder } from './folder';
+import { type HtmlReport, renderHtmlReport } from './html-report';
 import { writeOutput } from './write-file';
 
 /** What a run leaves behind for a report. */
@@ -19,6 +20,8 @@ export interface RunOutputs {
   readonly events: readonly SimEvent[];
   /** Charts to render, each to `<name>.svg` and `<name>.png`; a spec is a vega-lite spec (see `chart.ts`). */
   readonly charts: readonly { readonly name: string; readonly spec: object }[];
+  /** The page to write as `report.html`, when given. */
+  readonly report?: HtmlReport;
 }
 
 export interface WriteRunOutputsOptions {
@@ -31,7 +34,7 @@ const CHART_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
  * Writes a run's outputs into `dir` (created with its parents): `summary.json` when given, `metrics.json`, `metrics.csv`,
- * `events.jsonl`, then `<name>.svg` and `<name>.png` for each chart. Returns the written paths in that
+ * `events.jsonl`, then `<name>.svg` and `<name>.png` for each chart, then `report.html` when given. Returns the written paths in that
  * order. A folder or file that cannot be written is an {@link HvsimError} (`output-write-failed`) naming
  * the path; a bad chart name or a chart that does not render fails before anything is written.
  */
@@ -69,6 +72,7 @@ export async function writeRunOutputs(
     const svg = await renderSvg(chart.spec);
     files.push([`${chart.name}.svg`, svg], [`${chart.name}.png`, renderPng(svg, options.png)]);
   }
+  if (run.report !== undefined) files.push(['report.html', renderHtmlReport(run.report)]);
 
   try {
     makeFolder(dir);

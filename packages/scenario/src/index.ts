@@ -29,3 +29,4 @@ export {
   type SweepPoint,
 } from './sweep-plan';
 export { MAX_SWEEP_RUNS, type SweepChart, type SweepFile, sweepSchema } from './sweep-schema';
+export { writeYaml } from './yaml-document';

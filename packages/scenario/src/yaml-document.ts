@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { ScenarioError } from './scenario-error';
 
 /** yaml's message without the location it appends, which the issue's path already gives. */
@@ -26,3 +26,6 @@ export function readYaml(text: string, source: string): unknown {
     throw new ScenarioError(source, [{ path: '(file)', message: yamlMessage((error as Error).message) }]);
   }
 }
+
+/** A scenario or sweep as YAML: what a report shows as run, and a sweep's `sweep.yaml`. */
+export const writeYaml = (value: unknown): string => stringify(value);

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { makeFolder, writeChart, writeOutput } from '@hvsim/report';
 import type { SweepChart, SweepPlan } from '@hvsim/scenario';
-import { ScenarioError, type ScenarioIssue } from '@hvsim/scenario';
-import { stringify } from 'yaml';
+import { ScenarioError, type ScenarioIssue, writeYaml } from '@hvsim/scenario';
 import type { SweepExecutor } from './executor';
 import { runHash } from './point-hash';
 import type { RunJob, RunResult } from './run-point';
@@ -229,7 +228,7 @@ async function writeSweepOutputs(
     'the results',
   );
   await write('summary.csv', summaryCsv(plan.axes, metrics, points), 'the summary');
-  await write('sweep.yaml', stringify(plan.sweep), 'the sweep as resolved');
+  await write('sweep.yaml', writeYaml(plan.sweep), 'the sweep as resolved');
   for (const [i, chart] of chartsOf(plan).entries()) {
     const base = file(i === 0 ? 'chart' : `chart-${i + 1}`);
     outputs.push(...(await writeChart(base, sweepChart(chart, plan.levels, points, plan.seeds.length))));

@@ -121,6 +121,7 @@ export function blankSummary(vmNames: readonly string[]): RunSummary {
     vms: vmNames.map((name) => ({
       name,
       poweredOn: true,
+      memoryMiB: 0,
       ops: 0,
       throughput: 0,
       allocatedMiB: 0,
@@ -128,6 +129,7 @@ export function blankSummary(vmNames: readonly string[]): RunSummary {
       sharedMiB: 0,
       doublePaging: 0,
     })),
+    hostMemoryMiB: 0,
     hostFreeMiB: 0,
     hostSwapUsedMiB: 0,
     events: 0,

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium, which `.ci/run` installs; `HVSIM_CHROMIUM` names another. */
+export const chromiumPath = (): string => process.env['HVSIM_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** A headless chromium for tests and benchmarks (no sandbox: CI runs as root). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A report page opened in the browser, and everything that went wrong while it loaded and since. */
+export interface OpenedReport {
+  readonly page: Page;
+  /** Console errors, uncaught exceptions, failed requests, and any request beyond the page itself. */
+  readonly problems: string[];
+  /** Milliseconds from the start of navigation until every chart was drawn. */
+  readonly renderMs: number;
+}
+
+/**
+ * Opens a report (a file path, or an http URL for a live one) in a new page and waits until the page says
+ * every chart is drawn. A report must make no request but for itself (and, live, its event stream).
+ */
+export async function openReport(
+  browser: Browser,
+  target: string,
+  options: { readonly allow?: (url: string) => boolean; readonly timeout?: number } = {},
+): Promise<OpenedReport> {
+  const url = target.startsWith('http') ? target : pathToFileURL(target).href;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`failed request: ${request.url()}`));
+  page.on('request', (request) => {
+    if (request.url() !== url && !(options.allow?.(request.url()) ?? false)) {
+      problems.push(`request beyond the page: ${request.url()}`);
+    }
+  });
+  await page.goto(url);
+  await page
+    .locator('html[data-ready="true"]')
+    .waitFor({ state: 'attached', timeout: options.timeout ?? 30_000 });
+  const renderMs = (await page.evaluate('performance.now()')) as number;
+  return { page, problems, renderMs };
+}
+
+/** Where tests leave screenshots for review: `test-output/screenshots/` at the workspace's root. */
+export function screenshotPath(name: string): string {
+  const path = join(workspaceRoot(), 'test-output', 'screenshots', `${name}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+/** The workspace's root: bench-kit sits at packages/bench-kit, whether run from src/ or dist/. */
+const workspaceRoot = (): string => join(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
