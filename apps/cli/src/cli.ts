@@ -6,12 +6,14 @@ import {
   findExperiment,
   miniatureChart,
   miniatureCheck,
+  miniatureCheckReport,
+  reproductionReport,
   runExperiment,
   scoreScenario,
   traceMissRatioCurve,
 } from '@hvsim/experiments';
 import { dedupFiles } from '@hvsim/images';
-import { formatTable, writeChart, writeChartFiles, writeOutput } from '@hvsim/report';
+import { formatTable, writeChart, writeChartFiles, writeOutput, writeReport } from '@hvsim/report';
 import {
   creationProblems,
   defaultRegistry,
@@ -335,7 +337,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         });
         const json = join(out, 'miniature-check.json');
         await writeOutput(json, `${JSON.stringify(check, null, 2)}\n`, 'the comparison');
-        const outputs = [json, ...(await writeChart(join(out, 'miniature-check'), miniatureChart(check)))];
+        const outputs = [
+          json,
+          ...(await writeChart(join(out, 'miniature-check'), miniatureChart(check))),
+          await writeReport(out, miniatureCheckReport(check, { version: cliVersion() })),
+        ];
         io.out(
           flags.json
             ? `${JSON.stringify({ ...check, outputs }, null, 2)}\n`
@@ -431,6 +437,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const out = outDir(flags.out ?? join('hvsim-reproduce', name), '--out')!;
       const result = await runExperiment(name);
       const outputs = await writeChart(join(out, name), result.chart);
+      outputs.push(await writeReport(out, reproductionReport(result, { version: cliVersion() })));
       const { title, figures, measurements } = result;
       io.out(
         flags.json

@@ -28,6 +28,7 @@ export {
   miniatureCheck,
 } from './miniature-check';
 export { experimentList, experiments, findExperiment } from './registry';
+export { miniatureCheckReport, reproductionReport } from './result-reports';
 export { figureRows, miniatureRows, type ResultRow, significant, summaryRows } from './result-tables';
 export { type ExperimentResult, runExperiment } from './run-experiment';
 export {

@@ -52,6 +52,17 @@
     return applyHidden();
   }
 
+  /** Vega's legends take no clicks unless told to: the compiled spec's legends are made to, at every level. */
+  function clickableLegends(spec) {
+    for (const legend of spec.legends ?? []) {
+      legend.encode ??= {};
+      for (const part of ['symbols', 'labels'])
+        legend.encode[part] = { ...legend.encode[part], interactive: true };
+    }
+    for (const mark of spec.marks ?? []) if (mark.type === 'group') clickableLegends(mark);
+    return spec;
+  }
+
   async function draw(chart) {
     const figure = document.getElementById(`chart-${chart.name}`);
     const datasets = Object.fromEntries(
@@ -65,6 +76,7 @@
           renderer: 'svg',
           actions: { export: true, source: false, compiled: false, editor: false },
           tooltip: { theme: 'light' },
+          patch: clickableLegends,
         },
       );
       const entry = { view: result.view, hidden: new Set() };

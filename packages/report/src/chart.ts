@@ -293,6 +293,11 @@ export function comparisonChart(
       });
     });
   });
+  const tooltip: { field: string; type: 'nominal' | 'quantitative'; title: string; format?: string }[] = [
+    { field: 'label', type: 'nominal', title: 'series' },
+    { field: 'x', type: 'quantitative', title: options.xTitle, format: ',.4~r' },
+    { field: 'y', type: 'quantitative', title: options.yTitle, format: ',.4~r' },
+  ];
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title,
@@ -324,6 +329,22 @@ export function comparisonChart(
       {
         transform: [{ filter: { field: 'kind', equal: 'published' } }],
         mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+        encoding: { tooltip },
+      },
+      // On a page, the simulated point nearest the pointer is ringed and its values shown.
+      {
+        transform: [{ filter: { field: 'kind', equal: 'simulated' } }],
+        mark: { type: 'point', size: 80, strokeWidth: 1.5 },
+        params: [
+          {
+            name: 'nearest',
+            select: { type: 'point', nearest: true, on: 'pointerover', clear: 'pointerout' },
+          },
+        ],
+        encoding: {
+          opacity: { condition: { param: 'nearest', empty: false, value: 1 }, value: 0 },
+          tooltip,
+        },
       },
     ],
   };

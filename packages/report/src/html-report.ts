@@ -166,6 +166,12 @@ function checkNames(report: HtmlReport): void {
   });
 }
 
+/** How to use the page's charts. */
+const hint = (report: HtmlReport): string =>
+  (report.vms ?? []).length === 0
+    ? 'Hover a chart for its values. Click a name in a legend to hide or show its line.'
+    : 'Hover a chart for its values. On a time axis the wheel zooms, dragging pans and a double click goes back. Click a VM in a legend, or above, to hide or show it.';
+
 /**
  * A report as one HTML page that needs nothing else: vega, vega-lite and vega-embed are inside it, with the
  * data, so it opens offline in any browser and makes no request. Charts are drawn when the page loads, as SVG;
@@ -229,7 +235,7 @@ ${assets.style}</style>
 ${live}
 <nav>${nav}</nav>
 ${vmPicker}
-<p class="hint">Hover a chart for its values. On a time axis the wheel zooms, dragging pans and a double click goes back. Click a VM in a legend, or above, to hide or show it.</p>
+<p class="hint">${hint(report)}</p>
 </header>
 <main>
 ${sections}

@@ -95,3 +95,15 @@ function writeFailed(path: string, error: unknown): HvsimError {
     path,
   );
 }
+
+/** Writes a report page to `<dir>/report.html`, making the folder when missing; returns the file's path. */
+export async function writeReport(dir: string, report: HtmlReport): Promise<string> {
+  try {
+    makeFolder(dir);
+  } catch (error) {
+    throw writeFailed(dir, error);
+  }
+  const path = join(dir, 'report.html');
+  await writeOutput(path, renderHtmlReport(report), 'the report');
+  return path;
+}

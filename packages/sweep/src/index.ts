@@ -17,6 +17,7 @@ export {
   summaryMetrics,
 } from './summary-metrics';
 export { sweepChart } from './sweep-chart';
+export { sweepReport } from './sweep-report';
 export {
   type PointSummary,
   pointName,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { makeFolder, writeChart, writeOutput } from '@hvsim/report';
+import { makeFolder, writeChart, writeOutput, writeReport } from '@hvsim/report';
 import type { SweepChart, SweepPlan } from '@hvsim/scenario';
 import { ScenarioError, type ScenarioIssue, writeYaml } from '@hvsim/scenario';
 import type { SweepExecutor } from './executor';
@@ -9,6 +9,7 @@ import { RunStore } from './run-store';
 import { type FileDigests, scenarioFiles } from './scenario-files';
 import { blankSummary, defaultMetrics, MetricError, summaryMetrics } from './summary-metrics';
 import { sweepChart } from './sweep-chart';
+import { sweepReport } from './sweep-report';
 import {
   type PointSummary,
   pointName,
@@ -99,7 +100,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
     return result === undefined ? [] : [rowOf(run, result, metrics.names, metrics.expressions)];
   });
   const points = summarize(plan.axes, metrics.names, rows);
-  const outputs = await writeSweepOutputs(plan, options.out, metrics.names, rows, points);
+  const outputs = await writeSweepOutputs(plan, options.out, metrics.names, rows, points, options.version);
   return {
     rows,
     points,
@@ -203,6 +204,7 @@ async function writeSweepOutputs(
   metrics: readonly string[],
   rows: readonly SweepRow[],
   points: readonly PointSummary[],
+  version: string,
 ): Promise<string[]> {
   makeFolder(out);
   const file = (name: string) => join(out, name);
@@ -229,9 +231,11 @@ async function writeSweepOutputs(
   );
   await write('summary.csv', summaryCsv(plan.axes, metrics, points), 'the summary');
   await write('sweep.yaml', writeYaml(plan.sweep), 'the sweep as resolved');
-  for (const [i, chart] of chartsOf(plan).entries()) {
+  const charts = chartsOf(plan);
+  for (const [i, chart] of charts.entries()) {
     const base = file(i === 0 ? 'chart' : `chart-${i + 1}`);
     outputs.push(...(await writeChart(base, sweepChart(chart, plan.levels, points, plan.seeds.length))));
   }
+  outputs.push(await writeReport(out, sweepReport(plan, charts, metrics, rows, points, version)));
   return outputs;
 }

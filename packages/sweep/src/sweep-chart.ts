@@ -72,7 +72,19 @@ export function sweepChart(
       },
       {
         mark: { type: 'line', point: true, strokeWidth: 1.5 },
-        encoding: { y: { field: 'mean', type: 'quantitative', title: chart.y } },
+        encoding: {
+          y: { field: 'mean', type: 'quantitative', title: chart.y },
+          // On a page, a point's values: the mean and its interval.
+          tooltip: [
+            ...(lineBy.length === 0
+              ? []
+              : [{ field: 'line', type: 'nominal' as const, title: lineBy.join(', ') }]),
+            { field: 'x', type: numeric ? ('quantitative' as const) : ('ordinal' as const), title: chart.x },
+            { field: 'mean', type: 'quantitative' as const, title: `${chart.y} (mean)`, format: ',.4~r' },
+            { field: 'low', type: 'quantitative' as const, title: '95% CI from', format: ',.4~r' },
+            { field: 'high', type: 'quantitative' as const, title: '95% CI to', format: ',.4~r' },
+          ],
+        },
       },
     ],
   };
