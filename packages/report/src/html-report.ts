@@ -169,7 +169,7 @@ function checkNames(report: HtmlReport): void {
 /** How to use the page's charts. */
 const hint = (report: HtmlReport): string =>
   (report.vms ?? []).length === 0
-    ? 'Hover a chart for its values. Click a name in a legend to hide or show its line.'
+    ? 'Hover a chart for its values.'
     : 'Hover a chart for its values. On a time axis the wheel zooms, dragging pans and a double click goes back. Click a VM in a legend, or above, to hide or show it.';
 
 /**
