@@ -27,7 +27,7 @@ import {
   scenarioJsonSchema,
   sweepJsonSchema,
 } from '@hvsim/scenario';
-import { countOf, formatTime, HvsimError, parseDuration } from '@hvsim/spec';
+import { countOf, formatTime, HvsimError, InvalidInputError, parseDuration } from '@hvsim/spec';
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
@@ -72,6 +72,8 @@ const BUG_EXIT_CODE = 70;
 
 interface RunFlags {
   readonly out?: string | undefined;
+  readonly live?: boolean;
+  readonly port?: string;
   readonly json?: boolean;
   readonly charts?: boolean;
   readonly quiet?: boolean;
@@ -90,8 +92,12 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
         })
       : undefined;
   bar?.start(100, 0);
+  const port = livePort(flags);
   const summary = await runScenario(loaded, {
     onProgress: (fraction) => bar?.update(Math.round(100 * fraction)),
+    ...(port === undefined
+      ? {}
+      : { live: { port, onListening: (url) => io.err(`live report at ${url} (Ctrl-C stops the run)\n`) } }),
     ...(flags.out === undefined ? {} : { out: flags.out }),
     charts: flags.charts !== false,
     ...(flags.checkInvariants ? { checkInvariants: true } : {}),
@@ -99,7 +105,27 @@ async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Pr
   }).finally(() => bar?.stop());
   io.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
   if (summary.invariantsChecked && !flags.json) io.out('every invariant held after every quantum\n');
+  if (summary.stopped && !flags.json)
+    io.out('stopped by Ctrl-C: the summary and outputs are of the run so far\n');
   return summary;
+}
+
+/** `--live`'s port (0: any free one), or none without `--live`; `--port` alone is refused. */
+function livePort(flags: RunFlags): number | undefined {
+  if (flags.live !== true) {
+    if (flags.port !== undefined)
+      throw new InvalidInputError('--port', 'is for --live: add --live, or leave --port out');
+    return undefined;
+  }
+  if (flags.port === undefined) return 0;
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65_535) {
+    throw new InvalidInputError(
+      '--port',
+      `expected a port from 0 to 65535, got ${JSON.stringify(flags.port)}`,
+    );
+  }
+  return port;
 }
 
 const PLUGIN_FLAG = '--plugin <modules...>';
@@ -166,12 +192,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       '--scale <R>',
       "simulate a miniature: one page stands for R, figures scaled back (overrides the scenario's `scale`)",
     )
+    .option(
+      '--live',
+      'serve the report on 127.0.0.1 while the run goes on, updated as it goes (Ctrl-C stops)',
+    )
+    .option('--port <port>', 'the port --live listens on (default: any free port, printed)')
     .action(async (path: string, flags: RunFlags) => {
       // Checked before the scenario is read or anything written.
       if (flags.scale !== undefined) parseScale(flags.scale);
+      livePort(flags);
       const loaded = await loadChecked(at(path));
       const out = outDir(flags.out, '--out') ?? outDir(scenarioOutputs(loaded), 'outputs.dir');
-      await runAndReport(loaded, { ...flags, out }, io);
+      const summary = await runAndReport(loaded, { ...flags, out }, io);
+      if (summary.stopped) code = 130;
     });
 
   program

@@ -43,6 +43,7 @@ export { satoriShortLived, satoriStaircase } from './satori-sharing';
 export {
   type ScenarioRun,
   type ScenarioRunOptions,
+  ScenarioSimulation,
   type ScenarioSummary,
   simulateScenario,
   type WallClock,

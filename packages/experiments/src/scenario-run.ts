@@ -73,59 +73,108 @@ export interface ScenarioRun {
 
 /** Runs a loaded scenario to its duration. */
 export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOptions): ScenarioRun {
-  const checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
-  const host = createHost({
-    ...loaded.host,
-    ...(checked ? { checkInvariants: true } : {}),
-    ...(options.scale === undefined ? {} : { scale: options.scale }),
-  });
-  const duration = loaded.duration;
-  let reported = -1;
-  const started = options.wallClock();
-  host.run(duration, (now) => {
-    const percent = Math.floor((100 * now) / duration);
-    if (percent !== reported) {
-      reported = percent;
-      options.onProgress?.(now / duration);
-    }
-  });
-  const wallSeconds = (options.wallClock() - started) / 1000;
-  const metrics = host.metrics();
-  const stats: RunStats = host.stats();
-  const seconds = stats.simulatedTime / 1e9;
-  const configured = new Map(loaded.host.vms.map((vm) => [vm.name, vm.pages]));
-  const summary: ScenarioSummary = {
-    scenario: loaded.scenario.name ?? loaded.source,
-    seed: loaded.scenario.seed,
-    scale: stats.scale,
-    simulatedSeconds: seconds,
-    ops: stats.ops,
-    wallSeconds,
-    opsPerSecond: stats.ops / wallSeconds,
-    vms: stats.vms.map((vm) => ({
-      name: vm.name,
-      poweredOn: vm.poweredOn,
-      memoryMiB: mib(configured.get(vm.name) ?? 0),
-      ops: vm.ops,
-      throughput: seconds > 0 ? vm.ops / seconds : 0,
-      allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
-      swappedMiB: mib(last(metrics, vm.name, 'swapped')),
-      sharedMiB: mib(last(metrics, vm.name, 'shared')),
-      doublePaging: last(metrics, vm.name, 'double-paging'),
-      ...(vm.refused === undefined ? {} : { refused: vm.refused }),
-    })),
-    hostMemoryMiB: mib(loaded.host.frames),
-    hostFreeMiB: mib(stats.freePages),
-    hostSwapUsedMiB: mib(stats.swapUsedPages),
-    events: host.events.length,
-    ...(checked ? { invariantsChecked: true as const } : {}),
-  };
-  return {
-    summary,
-    metrics,
-    events: host.events,
-    charts: options.charts === true ? defaultCharts(metrics, stats.scale, loaded.host.frames) : [],
-  };
+  const simulation = new ScenarioSimulation(loaded, options);
+  simulation.advance();
+  return simulation.result();
+}
+
+/**
+ * A scenario's run that can pause and be looked at on the way: `advance` runs on until the run ends or its
+ * caller asks it to pause, and `result` is the run so far. A run paused any number of times is the same run.
+ */
+export class ScenarioSimulation {
+  readonly #loaded: LoadedScenario;
+  readonly #options: ScenarioRunOptions;
+  readonly #host: ReturnType<typeof createHost>;
+  readonly #checked: boolean;
+  #reported = -1;
+  #wallMs = 0;
+
+  constructor(loaded: LoadedScenario, options: ScenarioRunOptions) {
+    this.#loaded = loaded;
+    this.#options = options;
+    this.#checked = options.checkInvariants === true || loaded.host.checkInvariants === true;
+    this.#host = createHost({
+      ...loaded.host,
+      ...(this.#checked ? { checkInvariants: true } : {}),
+      ...(options.scale === undefined ? {} : { scale: options.scale }),
+    });
+  }
+
+  /** Host time the run has reached, and the time it runs to. */
+  get now(): number {
+    return this.#host.stats().simulatedTime;
+  }
+
+  get duration(): number {
+    return this.#loaded.duration;
+  }
+
+  get done(): boolean {
+    return this.now >= this.duration;
+  }
+
+  /**
+   * Runs on to the end, or until `pause` (asked after every quantum) says to stop; says whether the run
+   * has ended. Its wall time is measured by the caller's clock, and only while it runs.
+   */
+  advance(pause?: () => boolean): boolean {
+    const duration = this.duration;
+    const started = this.#options.wallClock();
+    this.#host.run(duration, (now) => {
+      const percent = Math.floor((100 * now) / duration);
+      if (percent !== this.#reported) {
+        this.#reported = percent;
+        this.#options.onProgress?.(now / duration);
+      }
+      return pause === undefined || !pause();
+    });
+    this.#wallMs += this.#options.wallClock() - started;
+    return this.done;
+  }
+
+  /** The run as it stands: its summary, metrics, events and, when asked for, its default charts. */
+  result(charts = this.#options.charts === true): ScenarioRun {
+    const host = this.#host;
+    const loaded = this.#loaded;
+    const wallSeconds = this.#wallMs / 1000;
+    const metrics = host.metrics();
+    const stats: RunStats = host.stats();
+    const seconds = stats.simulatedTime / 1e9;
+    const configured = new Map(loaded.host.vms.map((vm) => [vm.name, vm.pages]));
+    const summary: ScenarioSummary = {
+      scenario: loaded.scenario.name ?? loaded.source,
+      seed: loaded.scenario.seed,
+      scale: stats.scale,
+      simulatedSeconds: seconds,
+      ops: stats.ops,
+      wallSeconds,
+      opsPerSecond: stats.ops / wallSeconds,
+      vms: stats.vms.map((vm) => ({
+        name: vm.name,
+        poweredOn: vm.poweredOn,
+        memoryMiB: mib(configured.get(vm.name) ?? 0),
+        ops: vm.ops,
+        throughput: seconds > 0 ? vm.ops / seconds : 0,
+        allocatedMiB: mib(last(metrics, vm.name, 'allocated')),
+        swappedMiB: mib(last(metrics, vm.name, 'swapped')),
+        sharedMiB: mib(last(metrics, vm.name, 'shared')),
+        doublePaging: last(metrics, vm.name, 'double-paging'),
+        ...(vm.refused === undefined ? {} : { refused: vm.refused }),
+      })),
+      hostMemoryMiB: mib(loaded.host.frames),
+      hostFreeMiB: mib(stats.freePages),
+      hostSwapUsedMiB: mib(stats.swapUsedPages),
+      events: host.events.length,
+      ...(this.#checked ? { invariantsChecked: true as const } : {}),
+    };
+    return {
+      summary,
+      metrics,
+      events: [...host.events],
+      charts: charts ? defaultCharts(metrics, stats.scale, loaded.host.frames) : [],
+    };
+  }
 }
 
 /** What a chart's title adds for a miniature, so no figure of one is mistaken for a full run's. */

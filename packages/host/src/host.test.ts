@@ -1,3 +1,4 @@
+import { fc } from '@fast-check/vitest';
 import { type LruStatistics, lruStatistics } from '@hvsim/detectors';
 import { windowsGuest } from '@hvsim/guest';
 import { parsePages, type SimEvent, time } from '@hvsim/spec';
@@ -81,6 +82,34 @@ describe('host kernel', () => {
     };
     expect(run(11)).toBe(run(11));
     expect(run(11)).not.toBe(run(12));
+  });
+
+  it('runs on from a pause as if never paused: a run paused after any quanta is the same run', () => {
+    const snapshot = (host: ReturnType<typeof createHost>) => {
+      const table = host.metrics();
+      return JSON.stringify({
+        times: [...table.times],
+        series: table.series.map((s) => ({ ...s, values: [...s.values] })),
+        events: host.events,
+      });
+    };
+    const whole = createHost(overcommitted());
+    whole.run(time.ms(40));
+    const expected = snapshot(whole);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 45 }), { maxLength: 6 }), (pauses) => {
+        const host = createHost(overcommitted());
+        let quanta = 0;
+        let runs = 0;
+        while (host.stats().simulatedTime < time.ms(40)) {
+          runs++;
+          host.run(time.ms(40), () => !pauses.includes(++quanta));
+        }
+        expect(runs).toBe(1 + pauses.filter((q) => q < quanta).length);
+        expect(snapshot(host)).toBe(expected);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('refuses a VM whose minimum does not fit, and logs why', () => {

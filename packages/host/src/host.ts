@@ -186,8 +186,11 @@ export class Host {
   /**
    * Runs the host until host time `until`, calling `onProgress` after every quantum. With `checkInvariants`,
    * the invariants are checked after each VM's quantum and after the host's steps that follow.
+   *
+   * When `onProgress` returns `false` the run pauses there, at the end of a quantum; running on from there
+   * is the same run as one never paused (a live view pauses to serve its page, `hvsim run --live`).
    */
-  run(until: SimTime, onProgress?: (now: SimTime) => void): void {
+  run(until: SimTime, onProgress?: (now: SimTime) => unknown): void {
     const checks = this.#checks;
     const noteTask = checks && ((task: PeriodicTask) => checks.noteTask(task.name));
     while (this.#now < until) {
@@ -217,7 +220,7 @@ export class Host {
       this.#rebalancer.onCrossing(next, this.#running());
       this.#applyPowerSteps();
       checks?.afterHostSteps(next);
-      onProgress?.(next);
+      if (onProgress?.(next) === false) return;
     }
   }
 

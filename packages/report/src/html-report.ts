@@ -166,6 +166,28 @@ function checkNames(report: HtmlReport): void {
   });
 }
 
+/**
+ * A report's sections as HTML, and the charts the page draws in them: the part of the page a live view
+ * replaces as the run goes on.
+ */
+export function reportMain(report: HtmlReport): { main: string; charts: ReportPageData['charts'] } {
+  checkNames(report);
+  const charts = report.sections.flatMap((section) =>
+    section.blocks.flatMap((block) => {
+      if (block.kind !== 'chart') return [];
+      const packed = packSpecData(block.spec, block.name);
+      return [{ name: block.name, spec: packed.spec, datasets: packed.datasets }];
+    }),
+  );
+  const main = report.sections
+    .map(
+      (section, i) =>
+        `<section id="section-${i}"><h2>${escapeHtml(section.title)}</h2>\n${section.blocks.map(blockHtml).join('\n')}\n</section>`,
+    )
+    .join('\n');
+  return { main, charts };
+}
+
 /** How to use the page's charts. */
 const hint = (report: HtmlReport): string =>
   (report.vms ?? []).length === 0
@@ -179,15 +201,8 @@ const hint = (report: HtmlReport): string =>
  * same bytes.
  */
 export function renderHtmlReport(report: HtmlReport): string {
-  checkNames(report);
   const assets = reportAssets();
-  const charts = report.sections.flatMap((section) =>
-    section.blocks.flatMap((block) => {
-      if (block.kind !== 'chart') return [];
-      const packed = packSpecData(block.spec, block.name);
-      return [{ name: block.name, spec: packed.spec, datasets: packed.datasets }];
-    }),
-  );
+  const { main, charts } = reportMain(report);
   const data: ReportPageData = {
     charts,
     vms: report.vms ?? [],
@@ -208,12 +223,6 @@ export function renderHtmlReport(report: HtmlReport): string {
   const nav = report.sections
     .map((section, i) => `<a href="#section-${i}">${escapeHtml(section.title)}</a>`)
     .join('');
-  const sections = report.sections
-    .map(
-      (section, i) =>
-        `<section id="section-${i}"><h2>${escapeHtml(section.title)}</h2>\n${section.blocks.map(blockHtml).join('\n')}\n</section>`,
-    )
-    .join('\n');
   const live =
     report.live === undefined
       ? ''
@@ -223,6 +232,7 @@ export function renderHtmlReport(report: HtmlReport): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(report.title)} — hvsim ${escapeHtml(report.kind)}</title>
 <style>
 ${assets.style}</style>
@@ -238,7 +248,7 @@ ${vmPicker}
 <p class="hint">${hint(report)}</p>
 </header>
 <main>
-${sections}
+${main}
 </main>
 ${assets.libraries.map((library) => `<script>${library}</script>`).join('\n')}
 <script type="application/json" id="hvsim-report-data">${scriptJson(data)}</script>
