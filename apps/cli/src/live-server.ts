@@ -62,11 +62,17 @@ export class LiveServer {
     for (const stream of this.#streams) stream.write(text);
   }
 
-  /** Tells every page the run has stopped, with a last line, and closes the server. */
-  async end(state: string): Promise<void> {
+  /**
+   * Tells every page the run has stopped, with a last line, and closes the server once the pages have let
+   * go of their streams (or after `grace` ms): a stream cut first would have a page try to reconnect.
+   */
+  async end(state: string, grace = 2000): Promise<void> {
     const text = event('end', { state });
-    for (const stream of this.#streams) stream.end(text);
-    this.#streams.clear();
+    const closed = [...this.#streams].map(
+      (stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()).write(text)),
+    );
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
+    await Promise.race([Promise.all(closed), timer]);
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();

@@ -25,7 +25,8 @@ export interface OpenedReport {
 
 /**
  * Opens a report (a file path, or an http URL for a live one) in a new page and waits until the page says
- * every chart is drawn. A report must make no request but for itself (and, live, its event stream).
+ * every chart is drawn. A report must make no request but for itself, and those `allow` lets through (a live
+ * page's event stream).
  */
 export async function openReport(
   browser: Browser,
@@ -39,7 +40,12 @@ export async function openReport(
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`failed request: ${request.url()}`));
+  page.on('requestfailed', (request) => {
+    // A page that closes a stream it was allowed (a live page's events, at the run's end) aborts it.
+    const closed =
+      request.failure()?.errorText === 'net::ERR_ABORTED' && (options.allow?.(request.url()) ?? false);
+    if (!closed) problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`);
+  });
   page.on('request', (request) => {
     if (request.url() !== url && !(options.allow?.(request.url()) ?? false)) {
       problems.push(`request beyond the page: ${request.url()}`);
