@@ -88,16 +88,20 @@ async function runLive(
   try {
     live.onListening(server.url);
     let updated = Number.NEGATIVE_INFINITY;
+    let updateCost = 0;
     while (!simulation.done && !stopped) {
       const slice = clock() + SLICE_MS;
       simulation.advance(() => stopped || clock() > slice);
-      if (clock() - updated >= UPDATE_MS && !simulation.done) {
+      // An update of a big run takes time of its own: at most a fifth of the run's goes to them.
+      if (clock() - updated >= Math.max(UPDATE_MS, 4 * updateCost) && !simulation.done) {
+        const started = clock();
         server.update({
           progress: simulation.now / simulation.duration,
           state: state(),
           ...reportMain(current()),
         });
         updated = clock();
+        updateCost = updated - started;
       }
       // Lets the server answer, and Ctrl-C reach `stop`, before the next slice.
       await new Promise((resolve) => setImmediate(resolve));
