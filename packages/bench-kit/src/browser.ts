@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { repositoryRoot } from './root';
 
 /** Debian's chromium, which `.ci/run` installs; `HVSIM_CHROMIUM` names another. */
 export const chromiumPath = (): string => process.env['HVSIM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -59,12 +60,9 @@ export async function openReport(
   return { page, problems, renderMs };
 }
 
-/** Where tests leave screenshots for review: `test-output/screenshots/` at the workspace's root. */
+/** Where tests leave screenshots for review: `test-output/screenshots/` at the repository's root. */
 export function screenshotPath(name: string): string {
-  const path = join(workspaceRoot(), 'test-output', 'screenshots', `${name}.png`);
+  const path = join(repositoryRoot(), 'test-output', 'screenshots', `${name}.png`);
   mkdirSync(dirname(path), { recursive: true });
   return path;
 }
-
-/** The workspace's root: bench-kit sits at packages/bench-kit, whether run from src/ or dist/. */
-const workspaceRoot = (): string => join(dirname(new URL(import.meta.url).pathname), '..', '..', '..');

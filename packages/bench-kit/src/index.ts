@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { repositoryRoot } from './root';
 
 /** One measured figure beside the target its issue sets. */
 export interface Figure {
@@ -65,17 +66,6 @@ export function medianRate<R extends TimedRun>(
   const runs = Array.from({ length: count }, run);
   const rates = runs.map((r) => r.ops / r.seconds).sort((a, b) => a - b);
   return { median: rates[Math.floor(count / 2)]!, low: rates[0]!, high: rates.at(-1)!, runs };
-}
-
-/** The repository root: the nearest folder up from the working directory with a pnpm-workspace.yaml. */
-function repositoryRoot(): string {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ExperimentFindings {
   readonly series: readonly ComparisonSeries[];
   /** The vega-lite chart of the series (`comparisonChart`), which `hvsim reproduce` draws to SVG and PNG. */
   readonly chart: ChartSpec;
+  /** The chart's options, for a caller that draws it again (a report page draws it `interactive`). */
+  readonly chartOptions: ComparisonChartOptions;
   /** The runs' numbers behind the figures, a row each, printed below them. */
   readonly measurements?: readonly Readonly<Record<string, string | number>>[];
 }
@@ -58,7 +60,11 @@ export const hostOn = (config: HostConfig, seed: number | undefined): Host =>
 export const comparison = (
   series: readonly ComparisonSeries[],
   options: ComparisonChartOptions,
-): Pick<ExperimentFindings, 'series' | 'chart'> => ({ series, chart: comparisonChart(series, options) });
+): Pick<ExperimentFindings, 'series' | 'chart' | 'chartOptions'> => ({
+  series,
+  chart: comparisonChart(series, options),
+  chartOptions: options,
+});
 
 /** A figure, passing when the simulated value is within the tolerance of the published one. */
 export const figure = (

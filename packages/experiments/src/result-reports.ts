@@ -1,4 +1,4 @@
-import type { HtmlReport } from '@hvsim/report';
+import { comparisonChart, type HtmlReport } from '@hvsim/report';
 import type { MiniatureCheck } from './miniature-check';
 import { miniatureChart } from './miniature-check';
 import { figureRows, miniatureRows } from './result-tables';
@@ -33,7 +33,7 @@ export function reproductionReport(
           {
             kind: 'chart',
             name: 'comparison',
-            spec: result.chart,
+            spec: comparisonChart(result.series, { ...result.chartOptions, interactive: true }),
             caption: 'Lines are simulated; filled points are the values published in the paper.',
           },
         ],

@@ -36,15 +36,19 @@ export interface TimeSeriesChartOptions {
   /** Draw at most this many sample times, keeping each line's peaks and troughs (default: every sample). */
   readonly maxPoints?: number;
   /**
-   * For a page rather than a file: hovering shows every line's value at the time under the pointer, the
-   * wheel zooms the time axis and dragging pans it, and the lines whose labels are in the `hidden`
-   * parameter (a list, empty at first) are not drawn.
+   * For a page rather than a file: the wheel zooms the time axis and dragging pans it; the lines whose
+   * labels are in the `hidden` parameter (a list, empty at first) are not drawn; and a rule marks the time in
+   * the `hover_time` parameter, which the page sets from the pointer (`usermeta.hover` says the time's
+   * field and title) as it shows every line's value then.
    */
   readonly interactive?: boolean;
 }
 
 /** The name of an interactive chart's parameter that lists the labels of the lines not drawn. */
 export const HIDDEN_SERIES_PARAM = 'hidden';
+
+/** The name of an interactive chart's parameter that holds the time under the pointer (null: none). */
+export const HOVER_TIME_PARAM = 'hover_time';
 
 /** A chart's time axis: its field in the chart's rows, its title, and nanoseconds per unit. */
 export interface TimeAxis {
@@ -167,54 +171,38 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
     return { ...head, layer: [{ data: { values }, ...lines }, ...ruleLayers] } as ChartSpec;
   }
   const drawn = { filter: `indexof(${HIDDEN_SERIES_PARAM}, datum.series) < 0` };
-  const format = options.yScale === 'symlog' ? '.4~s' : ',.4~r';
+  const hover = HOVER_TIME_PARAM;
   return {
     ...head,
+    // No ARIA descriptions: vega-lite's formats one per sample, which took most of a long run's drawing.
+    config: { aria: false },
     data: { values },
-    params: [{ name: HIDDEN_SERIES_PARAM, value: [] }],
+    params: [
+      { name: HIDDEN_SERIES_PARAM, value: [] },
+      { name: hover, value: null },
+    ],
+    // What the page reads to show every line's value at the time under the pointer (`assets/report.js`).
+    usermeta: { hover: { time: time.field, title: time.title } },
     layer: [
       {
         ...lines,
         transform: [drawn],
         params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
       },
-      // One rule per sample time, seen only under the pointer, whose tooltip lists every line's value then.
       {
-        transform: [drawn, { pivot: 'series', value: 'value', groupby: [time.field] }],
-        mark: { type: 'rule', color: '#777' },
-        encoding: {
-          x,
-          opacity: { condition: { param: 'hover', empty: false, value: 1 }, value: 0 },
-          tooltip: [
-            { field: time.field, type: 'quantitative', title: time.title, format: ',.2~f' },
-            ...labels.map((label) => ({
-              field: fieldName(label),
-              type: 'quantitative',
-              title: label,
-              format,
-            })),
-          ],
+        data: { values: [{}] },
+        mark: {
+          type: 'rule',
+          color: '#777',
+          strokeDash: [3, 3],
+          opacity: { expr: `${hover} === null ? 0 : 1` },
         },
-        params: [
-          {
-            name: 'hover',
-            select: {
-              type: 'point',
-              fields: [time.field],
-              nearest: true,
-              on: 'pointerover',
-              clear: 'pointerout',
-            },
-          },
-        ],
+        encoding: { x: { datum: { expr: `${hover} === null ? 0 : ${hover}` }, type: 'quantitative' } },
       },
       ...ruleLayers,
     ],
   } as ChartSpec;
 }
-
-/** A label as a vega-lite field name: dots and brackets would otherwise reach into nested fields. */
-const fieldName = (label: string): string => label.replace(/[.[\]\\]/g, (c) => `\\${c}`);
 
 /** Ticks for a symlog axis: 0 and every power of ten up to the largest value (vega's own leave most out). */
 function decades(values: readonly (number | null)[]): number[] {
@@ -254,6 +242,8 @@ export interface ComparisonChartOptions {
   readonly xScale?: 'linear' | 'log';
   /** Scale of the y axis (default `linear`). */
   readonly yScale?: 'linear' | 'log';
+  /** For a page: the simulated point nearest the pointer is ringed, with its values (published points' too). */
+  readonly interactive?: boolean;
 }
 
 /**
@@ -331,21 +321,25 @@ export function comparisonChart(
         mark: { type: 'point', filled: true, size: 60, opacity: 1 },
         encoding: { tooltip },
       },
-      // On a page, the simulated point nearest the pointer is ringed and its values shown.
-      {
-        transform: [{ filter: { field: 'kind', equal: 'simulated' } }],
-        mark: { type: 'point', size: 80, strokeWidth: 1.5 },
-        params: [
-          {
-            name: 'nearest',
-            select: { type: 'point', nearest: true, on: 'pointerover', clear: 'pointerout' },
-          },
-        ],
-        encoding: {
-          opacity: { condition: { param: 'nearest', empty: false, value: 1 }, value: 0 },
-          tooltip,
-        },
-      },
+      ...(options.interactive === true
+        ? [
+            // The simulated point nearest the pointer is ringed and its values shown.
+            {
+              transform: [{ filter: { field: 'kind', equal: 'simulated' } }],
+              mark: { type: 'point' as const, size: 80, strokeWidth: 1.5 },
+              params: [
+                {
+                  name: 'nearest',
+                  select: { type: 'point' as const, nearest: true, on: 'pointerover', clear: 'pointerout' },
+                },
+              ],
+              encoding: {
+                opacity: { condition: { param: 'nearest', empty: false, value: 1 }, value: 0 },
+                tooltip,
+              },
+            },
+          ]
+        : []),
     ],
   };
 }
