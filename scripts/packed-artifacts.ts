@@ -38,7 +38,7 @@ import { contentBased } from '@hvsim/sharing';
 import { parsePages, time } from '@hvsim/spec';
 import { parseSweep } from '@hvsim/scenario';
 import { localExecutor, runSweep } from '@hvsim/sweep';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAllocationPolicyConformance } from '@hvsim/spec/testing';
@@ -91,12 +91,12 @@ const plan = await parseSweep(
   'packed-sweep',
   process.cwd(),
 );
-const swept = await runSweep(plan, {
-  out: mkdtempSync(join(tmpdir(), 'hvsim-packed-sweep-')),
-  executor: localExecutor(2),
-  version: 'packed',
-});
+const sweepOut = mkdtempSync(join(tmpdir(), 'hvsim-packed-sweep-'));
+const swept = await runSweep(plan, { out: sweepOut, executor: localExecutor(2), version: 'packed' });
 if (swept.progress.done !== 2 || swept.progress.failed !== 0) failures.push('the sweep did not finish its 2 runs');
+// The report page carries vega and the page's own script from the installed packages.
+const page = readFileSync(join(sweepOut, 'report.html'), 'utf8');
+if (!page.includes('vegaEmbed') || !page.includes('hvsim-report-data')) failures.push('the sweep report lacks its scripts');
 
 if (failures.length > 0) {
   console.error(failures.map((f) => 'packed artifacts: ' + f).join('\\n'));
