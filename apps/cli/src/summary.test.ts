@@ -23,6 +23,7 @@ const summary = (events: number, outputs: string[]): RunSummary => ({
       doublePaging: 63,
     },
   ],
+  hostMiB: 8,
   hostFreeMiB: 2,
   hostSwapUsedMiB: 0,
   events,

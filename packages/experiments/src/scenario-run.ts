@@ -28,6 +28,8 @@ export interface ScenarioSummary {
     /** Why admission control refused to power the VM on, if it did. */
     readonly refused?: string;
   }[];
+  /** The host's memory: what free memory and the VMs' memory are out of. */
+  readonly hostMiB: number;
   readonly hostFreeMiB: number;
   readonly hostSwapUsedMiB: number;
   readonly events: number;
@@ -108,6 +110,7 @@ export function simulateScenario(loaded: LoadedScenario, options: ScenarioRunOpt
       doublePaging: last(metrics, vm.name, 'double-paging'),
       ...(vm.refused === undefined ? {} : { refused: vm.refused }),
     })),
+    hostMiB: mib(loaded.host.frames),
     hostFreeMiB: mib(stats.freePages),
     hostSwapUsedMiB: mib(stats.swapUsedPages),
     events: host.events.length,

@@ -128,6 +128,7 @@ export function blankSummary(vmNames: readonly string[]): RunSummary {
       sharedMiB: 0,
       doublePaging: 0,
     })),
+    hostMiB: 0,
     hostFreeMiB: 0,
     hostSwapUsedMiB: 0,
     events: 0,
