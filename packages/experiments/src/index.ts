@@ -1,5 +1,12 @@
 export { cmmScenario } from './cmm-overcommit';
 export { compressionTierScenario } from './compression-tier';
+export {
+  type DemoComparison,
+  type DemoComparisonOptions,
+  type DemoRun,
+  type DemoRunInput,
+  demoComparison,
+} from './demo-comparison';
 export { doublePagingScenario } from './double-paging';
 export { esxFig2Scenario } from './esx-fig2';
 export { fig4Scenario } from './esx-fig4';
@@ -29,6 +36,19 @@ export {
 } from './miniature-check';
 export { experimentList, experiments, findExperiment } from './registry';
 export { type ExperimentResult, runExperiment } from './run-experiment';
+export {
+  compareRuns,
+  FULL_BELOW,
+  type LabelledRun,
+  type Pair,
+  type RunStory,
+  type RunStoryOptions,
+  runStory,
+  type StoryComparison,
+  type Throughput,
+  totalOf,
+  type VmStory,
+} from './run-story';
 export { satoriShortLived, satoriStaircase } from './satori-sharing';
 export {
   type ScenarioRun,
@@ -39,4 +59,5 @@ export {
 } from './scenario-run';
 export { type DetectorScoreRow, scoreDetectors, scoreScenario } from './score';
 export { sharingIsolationScenario } from './sharing-isolation';
+export { formatComparison, formatStory } from './story-text';
 export { curveChart, type TraceCurve, type TraceCurveOptions, traceMissRatioCurve } from './trace-curve';
