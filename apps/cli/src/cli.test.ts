@@ -1,9 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { above, comparison, experiments, figure } from '@hvsim/experiments';
+import { basename, join, resolve } from 'node:path';
+import {
+  above,
+  comparison,
+  experiments,
+  figure,
+  formatComparison,
+  formatStory,
+  type RunStory,
+  type ScenarioSummary,
+  type StoryComparison,
+} from '@hvsim/experiments';
+import { formatSi } from '@hvsim/report';
 import { ScenarioError } from '@hvsim/scenario';
-import { HvsimError } from '@hvsim/spec';
+import { formatTime, HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { capture, FIXTURES, SMALL, scenarioVariant, tmpDir } from './test-support';
@@ -157,6 +168,86 @@ describe('hvsim run', () => {
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).issues.map((i) => i.path)).toEqual(['host.memory']);
   });
+});
+
+describe('hvsim demo', () => {
+  interface DemoJson {
+    runs: { name: string; label: string; summary: ScenarioSummary; story: RunStory; outputs: string[] }[];
+    comparison: StoryComparison;
+    charts: { name: string; files: string[] }[];
+    report: string;
+  }
+  let json: Promise<DemoJson> | undefined;
+  /** The demo once as JSON, without charts, when a test first asks: the facts its text must tell. */
+  const facts = (): Promise<DemoJson> => {
+    json ??= (async () => {
+      const io = capture();
+      expect(await main(['demo', '--json', '--no-charts', '-o', tmp()], io)).toBe(0);
+      return JSON.parse(io.stdout.join('')) as DemoJson;
+    })();
+    return json;
+  };
+
+  it('runs one host twice, host paging only then the ESX stack, and shows why the mechanisms exist', async () => {
+    const { runs, comparison, charts, report } = await facts();
+    expect(runs.map((r) => [r.name, r.label])).toEqual([
+      ['host-paging', 'host paging only'],
+      ['esx', 'ESX stack'],
+    ]);
+    expect(runs.map((r) => r.summary.simulatedSeconds)).toEqual([5, 5]);
+    expect(runs.every((r) => r.summary.ops > 0)).toBe(true);
+    const [paging, esx] = runs.map((r) => r.story);
+    // Host paging fills memory and collapses; the ESX stack keeps memory free and the VMs running.
+    expect(paging!.filledAt).toBeGreaterThan(0);
+    expect(esx!.filledAt).toBeUndefined();
+    expect(comparison.splitAt).toBe(paging!.filledAt);
+    expect(comparison.total[1]).toBeGreaterThan(10 * comparison.total[0]);
+    expect(comparison.swapMiB[1]).toBeLessThan(comparison.swapMiB[0]);
+    expect(comparison.doublePagingPages[0]).toBeGreaterThan(comparison.doublePagingPages[1]);
+    expect(esx!.balloonedMiB).toBeGreaterThan(0);
+    expect(esx!.sharingSavedMiB).toBeGreaterThan(0);
+    // Each run's outputs, its report among them, are in a folder of its own; no charts were asked for; the
+    // report of both runs is beside the folders.
+    for (const run of runs) {
+      expect(run.outputs.map((p) => basename(p)).sort()).toEqual(
+        ['events.jsonl', 'metrics.csv', 'metrics.json', 'report.html', 'summary.json'].sort(),
+      );
+      expect(basename(resolve(run.outputs[0]!, '..'))).toBe(run.name);
+    }
+    expect(charts).toEqual([]);
+    expect(report).toBe(join(resolve(runs[0]!.outputs[0]!, '..', '..'), 'report.html'));
+    expect(existsSync(report)).toBe(true);
+  }, 60_000);
+
+  it("tells each run's story and the comparison with the run's numbers, and names what it wrote", async () => {
+    const { runs, comparison } = await facts();
+    const dir = tmp();
+    const io = capture(dir);
+    expect(await main(['demo', '-o', 'out'], io)).toBe(0);
+    const text = io.stdout.join('');
+    const [paging, esx] = runs.map((r) => r.story);
+    for (const run of runs) expect(text).toContain(formatStory(run.label, run.story));
+    expect(text).toContain(formatComparison(comparison));
+    // The key numbers, as the story data has them.
+    expect(text).toContain(`Memory filled at ${formatTime(paging!.filledAt! * 1e9)}`);
+    expect(text).toContain(
+      `all VMs    ${formatSi(paging!.total.before, '')} → ${formatSi(paging!.total.after!, '')} ops/s`,
+    );
+    expect(text).toContain(`Host swap held at most ${Number(paging!.swapMiB.toFixed(1))} MiB`);
+    expect(text).toContain(`guests paged out ${paging!.doublePaging.pages} pages`);
+    expect(text).toContain(`the least was ${Number(esx!.lowestFree.mib.toFixed(1))} MiB`);
+    expect(text).toContain(`all VMs ran at ${formatSi(comparison.total[1], '')} ops/s`);
+    // The files, from where the command was typed.
+    expect(text).toMatch(
+      /\nwrote:\n {2}out\/host-paging\/ +13 files \(host paging only\)\n {2}out\/esx\/ +13 files \(ESX stack\)\n/,
+    );
+    for (const chart of ['compare-throughput', 'compare-free', 'compare-swap']) {
+      expect(text).toContain(`  out/${chart}.svg, out/${chart}.png\n`);
+      expect(existsSync(join(dir, 'out', `${chart}.png`))).toBe(true);
+    }
+    expect(readdirSync(join(dir, 'out', 'esx'))).toContain('throughput.svg');
+    expect(text).toMatch(/\nreport: out\/report\.html\n$/);
+  }, 60_000);
 });
 
 describe('hvsim validate, list, schema', () => {

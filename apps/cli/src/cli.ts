@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   curveChart,
   experimentList,
@@ -23,6 +23,7 @@ import {
   loadSweep,
   optionDocs,
   parseScenario,
+  parseScenarioWith,
   ScenarioError,
   scenarioJsonSchema,
   sweepJsonSchema,
@@ -31,7 +32,8 @@ import { countOf, formatTime, HvsimError, InvalidInputError, parseDuration } fro
 import { TRACE_FORMATS } from '@hvsim/workloads';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
-import { DEMO_SCENARIO } from './demo';
+import { DEMO_RUNS, DEMO_SCENARIO } from './demo';
+import { runDemo } from './demo-run';
 import { type MrcFlags, mrcRequest } from './mrc-flags';
 import { checkWritableDir } from './output-path';
 import { type RunSummary, runScenario } from './run';
@@ -40,6 +42,7 @@ import { SCORE_SCENARIO } from './score';
 import {
   formatCurve,
   formatDedup,
+  formatDemo,
   formatFigures,
   formatMiniatureCheck,
   formatScores,
@@ -82,16 +85,20 @@ interface RunFlags {
   readonly scale?: string;
 }
 
+/** A progress bar on stderr, when it is a terminal and the output is neither quiet nor JSON. */
+function progressBar(flags: RunFlags, io: Io): SingleBar | undefined {
+  if (!io.tty || flags.quiet || flags.json) return undefined;
+  const bar = new SingleBar({
+    format: 'simulating [{bar}] {percentage}% | ETA {eta}s',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  bar.start(100, 0);
+  return bar;
+}
+
 async function runAndReport(loaded: LoadedScenario, flags: RunFlags, io: Io): Promise<RunSummary> {
-  const bar =
-    io.tty && !flags.quiet && !flags.json
-      ? new SingleBar({
-          format: 'simulating [{bar}] {percentage}% | ETA {eta}s',
-          stream: process.stderr,
-          hideCursor: true,
-        })
-      : undefined;
-  bar?.start(100, 0);
+  const bar = progressBar(flags, io);
   const port = livePort(flags);
   const summary = await runScenario(loaded, {
     onProgress: (fraction) => bar?.update(Math.round(100 * fraction)),
@@ -152,6 +159,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   let code = 0;
   /** A path from the command line, resolved against the folder the user typed the command in. */
   const at = (path: string) => resolve(io.cwd ?? process.cwd(), path);
+  /** A path written, as the user would type it: from where they are when it is under there. */
+  const shownPath = (path: string) => {
+    const from = relative(io.cwd ?? process.cwd(), path);
+    return from === '' || from.startsWith('..') || isAbsolute(from) ? path : from;
+  };
   /** An output folder, resolved, created and checked writable before any work starts; none: none. */
   const outDir = (dir: string | undefined, flag: string) => {
     if (dir === undefined) return undefined;
@@ -209,14 +221,46 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command('demo')
-    .description('run the embedded default scenario: four VMs overcommitted 1.5× with host paging')
-    .option('-o, --out <dir>', 'write metrics, the event log and charts here', 'hvsim-demo')
-    .option('--json', 'print the summary as JSON')
+    .description(
+      'run the embedded scenario, four VMs overcommitted 1.5×, twice: with host paging only, then with the ESX stack (idle memory tax, ballooning, sharing); tell what happened in each and compare them',
+    )
+    .option(
+      '-o, --out <dir>',
+      "write each run's metrics, event log and charts in a folder of its own here, and the comparison's charts",
+      'hvsim-demo',
+    )
+    .option('--json', 'print each run (summary, story, files) and the comparison as JSON')
     .option('--no-charts', 'do not draw charts')
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: RunFlags) => {
-      const loaded = await parseScenario(DEMO_SCENARIO, 'demo');
-      await runAndReport(loaded, { ...flags, out: outDir(flags.out, '--out') }, io);
+      const out = outDir(flags.out, '--out')!;
+      const [first, second] = await Promise.all(
+        DEMO_RUNS.map(async ({ name, label, set }) => ({
+          name,
+          label,
+          loaded: await parseScenarioWith(DEMO_SCENARIO, `demo (${label})`, set),
+        })),
+      );
+      const bar = progressBar(flags, io);
+      const { demo, files } = await runDemo([first!, second!], out, {
+        onProgress: (fraction) => bar?.update(Math.round(100 * fraction)),
+        charts: flags.charts !== false,
+      }).finally(() => bar?.stop());
+      if (!flags.json) {
+        io.out(`${formatDemo(demo, files, shownPath)}\n`);
+        return;
+      }
+      const runs = demo.runs.map(({ name, label, run, story }, i) => ({
+        name,
+        label,
+        summary: run.summary,
+        story,
+        outputs: files.runs[i]!.files,
+      }));
+      const { comparison } = demo;
+      io.out(
+        `${JSON.stringify({ runs, comparison, charts: files.charts, report: files.report }, null, 2)}\n`,
+      );
     });
 
   program

@@ -102,6 +102,29 @@ describe('report pages in a browser', () => {
     });
   }, 60_000);
 
+  test('the demo: its story, both runs in one chart each, then each run in full; a VM hidden in both', async () => {
+    const out = tmpDir('hvsim-report-demo-');
+    expect(await main(['demo', '-o', out, '-q', '--no-charts'], capture())).toBe(0);
+    await opened(join(out, 'report.html'), 'demo', async ({ page }) => {
+      await everyChartDrawn(page);
+      expect(await page.locator('.code pre').first().textContent()).toMatch(/Memory filled at [\d.]+ s/);
+      for (const chart of ['compare-throughput', 'compare-free', 'compare-swap']) {
+        expect(await page.locator(`#chart-${chart} .mark-line path`).count(), chart).toBe(2);
+      }
+      const webLines = () =>
+        Promise.all(
+          ['host-paging', 'esx'].map((run) =>
+            page.locator(`#chart-${run}-allocation .mark-line path`).count(),
+          ),
+        );
+      expect(await webLines()).toEqual([4, 4]);
+      await page.locator('.vm-picker input[data-vm="web"]').uncheck();
+      await expect.poll(webLines).toEqual([3, 3]);
+      expect(await page.locator('figure.chart[data-vm="web"]').count()).toBe(2);
+      expect(await page.locator('figure.chart[data-vm="web"]:visible').count()).toBe(0);
+    });
+  }, 60_000);
+
   test('a reproduction: the figures with their verdicts, the published points with their values on hover', async () => {
     const out = tmpDir('hvsim-report-reproduce-');
     expect(await main(['reproduce', 'double-paging', '-o', out], capture())).toBe(0);

@@ -1,7 +1,10 @@
 import {
+  type DemoComparison,
   type DetectorScoreRow,
   type ExperimentFigure,
   figureRows,
+  formatComparison,
+  formatStory,
   type MiniatureCheck,
   miniatureRows,
   summaryRows,
@@ -10,6 +13,7 @@ import {
 import type { DedupReport } from '@hvsim/images';
 import { formatSi, formatTable } from '@hvsim/report';
 import { countOf, formatBytes, PAGE_SIZE, pagesToBytes } from '@hvsim/spec';
+import type { DemoFiles } from './demo-run';
 import type { RunSummary } from './run';
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -38,6 +42,32 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.outputs.length > 0)
     lines.push(`wrote ${countOf(summary.outputs.length, 'file')} to ${dirOf(summary.outputs[0]!)}`);
   return lines.join('\n');
+}
+
+/**
+ * The demo's output: each run's story, the comparison, how fast both were simulated, and the files written,
+ * with paths as `shown` gives them.
+ */
+export function formatDemo(demo: DemoComparison, files: DemoFiles, shown: (path: string) => string): string {
+  const summaries = demo.runs.map((r) => r.run.summary);
+  const ops = summaries.reduce((total, s) => total + s.ops, 0);
+  const wallSeconds = summaries.reduce((total, s) => total + s.wallSeconds, 0);
+  const folders = files.runs.map((run) => `${shown(run.dir)}/`);
+  const width = Math.max(...folders.map((folder) => folder.length));
+  return [
+    ...demo.runs.flatMap((run) => [formatStory(run.label, run.story), '']),
+    formatComparison(demo.comparison),
+    '',
+    `simulated ${countOf(summaries.length, 'run')} of ${round(summaries[0]!.simulatedSeconds, 3)} s and ` +
+      `${formatSi(ops, 'guest memory operations')} in ${round(wallSeconds, 2)} s of wall time`,
+    'wrote:',
+    ...files.runs.map(
+      (run, i) =>
+        `  ${folders[i]!.padEnd(width)}  ${countOf(run.files.length, 'file')} (${demo.runs[i]!.label})`,
+    ),
+    ...files.charts.map((chart) => `  ${chart.files.map(shown).join(', ')}`),
+    `report: ${shown(files.report)}`,
+  ].join('\n');
 }
 
 const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';

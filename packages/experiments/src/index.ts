@@ -1,5 +1,14 @@
 export { cmmScenario } from './cmm-overcommit';
 export { compressionTierScenario } from './compression-tier';
+export {
+  type DemoComparison,
+  type DemoComparisonOptions,
+  type DemoRun,
+  type DemoRunInput,
+  demoComparison,
+  demoComparisonCharts,
+} from './demo-comparison';
+export { demoReport } from './demo-report';
 export { doublePagingScenario } from './double-paging';
 export { esxFig2Scenario } from './esx-fig2';
 export { fig4Scenario } from './esx-fig4';
@@ -33,12 +42,26 @@ export { figureRows, miniatureRows, type ResultRow, significant, summaryRows } f
 export { type ExperimentResult, runExperiment } from './run-experiment';
 export {
   REPORT_MAX_POINTS,
+  type RunOnPage,
   type RunReportOptions,
   runFacts,
   runReport,
   runSections,
   stateBands,
 } from './run-report';
+export {
+  compareRuns,
+  FULL_BELOW,
+  type LabelledRun,
+  type Pair,
+  type RunStory,
+  type RunStoryOptions,
+  runStory,
+  type StoryComparison,
+  type Throughput,
+  totalOf,
+  type VmStory,
+} from './run-story';
 export { satoriShortLived, satoriStaircase } from './satori-sharing';
 export {
   type ScenarioRun,
@@ -50,4 +73,5 @@ export {
 } from './scenario-run';
 export { type DetectorScoreRow, scoreDetectors, scoreScenario } from './score';
 export { sharingIsolationScenario } from './sharing-isolation';
+export { formatComparison, formatStory } from './story-text';
 export { curveChart, type TraceCurve, type TraceCurveOptions, traceMissRatioCurve } from './trace-curve';

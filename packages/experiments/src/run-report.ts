@@ -64,20 +64,26 @@ export function runReport(run: ScenarioRun, options: RunReportOptions): HtmlRepo
     vms,
     sections: [
       ...(options.before ?? []),
-      ...runSections(run, ''),
+      ...runSections(run),
       { title: 'Scenario', blocks: [{ kind: 'code', text: options.scenarioText, caption: 'as run' }] },
     ],
   };
 }
 
+/** Which of several runs on a page sections are of: a prefix of its charts' names, and its label. */
+export interface RunOnPage {
+  readonly name: string;
+  readonly label: string;
+}
+
 /**
- * The sections of one run, their chart names prefixed (`prefix` may be empty) so that several runs fit on a
- * page: the summary, memory, throughput, each VM, events.
+ * The sections of one run: the summary, memory, throughput, each VM, events. With `of`, several runs fit on
+ * a page: their charts' names are prefixed with the run's name, their titles followed by its label.
  */
-export function runSections(run: ScenarioRun, prefix: string): ReportSection[] {
+export function runSections(run: ScenarioRun, of?: RunOnPage): ReportSection[] {
   const { summary, metrics } = run;
-  const name = (chart: string) => (prefix === '' ? chart : `${prefix}-${chart}`);
-  const title = (text: string) => (prefix === '' ? text : `${text} (${prefix})`);
+  const name = (chart: string) => (of === undefined ? chart : `${of.name}-${chart}`);
+  const title = (text: string) => (of === undefined ? text : `${text}: ${of.label}`);
   const capacity = [{ label: `host memory, ${summary.hostMemoryMiB} MiB`, value: summary.hostMemoryMiB }];
   const chart = (
     chartName: string,

@@ -35,3 +35,11 @@ describe("a scenario run's default charts", () => {
     expect(charts['host-free'].layer[0].encoding.color.scale.domain).toEqual(['host']);
   });
 });
+
+describe("a scenario run's summary", () => {
+  test("gives the host's memory, which free memory and the VMs' memory are out of", async () => {
+    const run = simulateScenario(await parseScenario(SCENARIO, 'summary'), { wallClock: () => 0 });
+    expect(run.summary.hostMemoryMiB).toBe(6);
+    expect(run.summary.hostFreeMiB).toBeLessThanOrEqual(6);
+  });
+});

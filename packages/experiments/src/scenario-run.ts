@@ -57,7 +57,11 @@ export interface ScenarioRunOptions {
   readonly scale?: number;
 }
 
-const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
+/** Pages as MiB. */
+export const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
+
+/** A chart's options that draw pages in MiB. */
+export const IN_MIB = { yTitle: 'MiB', scale: PAGE_SIZE / 2 ** 20 } as const;
 
 const last = (table: MetricsTable, vm: string | undefined, name: string): number =>
   table.series.find((s) => s.vm === vm && s.name === name)?.values.at(-1) ?? 0;
@@ -192,16 +196,15 @@ function defaultCharts(
     name,
     spec: timeSeriesChart(metrics, { title: `${title}${miniatureNote(scale)}`, label: byVm, ...options }),
   });
-  const inMiB = { yTitle: 'MiB', scale: PAGE_SIZE / 2 ** 20 } as const;
   const capacity = [{ label: `host memory, ${mib(hostPages)} MiB`, value: mib(hostPages) }];
   return [
     chart('allocation', 'Memory each VM holds', {
-      ...inMiB,
+      ...IN_MIB,
       series: (s) => s.vm !== undefined && s.name === 'allocated',
       rules: capacity,
     }),
     chart('swapped', 'Memory of each VM in host swap', {
-      ...inMiB,
+      ...IN_MIB,
       series: (s) => s.vm !== undefined && s.name === 'swapped',
     }),
     // On a linear axis an idle VM, or any after a collapse, sits on 0 beside millions of ops/s.
@@ -211,7 +214,7 @@ function defaultCharts(
       series: (s) => s.vm !== undefined && s.name === 'throughput',
     }),
     chart('host-free', 'Free host memory', {
-      ...inMiB,
+      ...IN_MIB,
       series: (s) => s.vm === undefined && s.name === 'free',
       rules: capacity,
     }),

@@ -7,7 +7,13 @@ export {
   writePath,
 } from './document-path';
 export { scenarioJsonSchema, sweepJsonSchema } from './json-schema';
-export { type LoadedScenario, loadScenario, parseScenario, parseScenarioValue } from './load';
+export {
+  type LoadedScenario,
+  loadScenario,
+  parseScenario,
+  parseScenarioValue,
+  parseScenarioWith,
+} from './load';
 export { type OptionDoc, optionDocs } from './option-docs';
 export { loadPlugins } from './plugins';
 export { type AnyDefinition, defaultRegistry, Registry, RegistryError, SCENARIO_CONTRACTS } from './registry';

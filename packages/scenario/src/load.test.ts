@@ -8,7 +8,7 @@ import type { TransparentSharing } from '@hvsim/sharing';
 import { cmmOf, parsePages, time } from '@hvsim/spec';
 import { describe, expect, it, vi } from 'vitest';
 import { scenarioJsonSchema } from './json-schema';
-import { loadScenario, parseScenario } from './load';
+import { loadScenario, parseScenario, parseScenarioWith } from './load';
 import { defaultRegistry } from './registry';
 import { ScenarioError } from './scenario-error';
 import { vmSchema } from './schema';
@@ -337,6 +337,25 @@ export const still = {
       ),
     ).rejects.toThrow(/exports no definitions/);
     await expect(loadScenario('/nonexistent/s.yaml')).rejects.toThrow(/cannot read the scenario file/);
+  });
+
+  it('run one text several ways: paths set before it is checked, and a path that leads nowhere named', async () => {
+    const esx = await parseScenarioWith(GOOD, 'good.yaml', {
+      name: 'two kinds of VM, ESX',
+      policies: { stack: 'esx' },
+      'vms[*].detector': 'sampling',
+    });
+    expect(esx.scenario.name).toBe('two kinds of VM, ESX');
+    expect(esx.host.policies?.reclamation?.definition.name).toBe('esx');
+    expect(esx.host.vms.every((vm) => vm.detector?.definition.name === 'sampling')).toBe(true);
+    // The text itself is untouched: parsed again, it has neither.
+    expect((await parseScenario(GOOD, 'good.yaml')).host.policies?.reclamation).toBeUndefined();
+    await expect(parseScenarioWith(GOOD, 'good.yaml', { 'vms[db].memory': '1MiB' })).rejects.toThrow(
+      /vms has no item named "db"/,
+    );
+    expect(
+      (await parseScenarioWith(GOOD, 'good.yaml', { 'host.memory': 'lots' }).catch((e) => e)).issues[0].path,
+    ).toBe('host.memory');
   });
 
   it('export a JSON Schema for editors', () => {

@@ -11,6 +11,7 @@ import {
   type SimTime,
 } from '@hvsim/spec';
 import { checkAdmission } from './admission';
+import { writePath } from './document-path';
 import { loadPlugins } from './plugins';
 import { type AnyDefinition, defaultRegistry, type Registry, SCENARIO_CONTRACTS } from './registry';
 import { ScenarioError, type ScenarioIssue } from './scenario-error';
@@ -66,6 +67,23 @@ export async function parseScenario(
   baseDir: string = process.cwd(),
 ): Promise<LoadedScenario> {
   return parseScenarioValue(readYaml(text, source), source, registry, baseDir);
+}
+
+/**
+ * Validates scenario text with some of its paths set first (`{ 'policies.stack': 'esx' }`, as a sweep's
+ * variant sets them): one text run several ways, without a copy of it for each. A path that leads nowhere is
+ * a `DocumentPathError` naming it.
+ */
+export async function parseScenarioWith(
+  text: string,
+  source: string,
+  set: Readonly<Record<string, unknown>>,
+  registry: Registry = defaultRegistry(),
+  baseDir: string = process.cwd(),
+): Promise<LoadedScenario> {
+  const document = readYaml(text, source) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(set)) writePath(document, path, value);
+  return parseScenarioValue(document, source, registry, baseDir);
 }
 
 /** Validates a scenario already read into a value (a sweep's points are made as values). */
