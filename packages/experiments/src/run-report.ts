@@ -10,15 +10,14 @@ import {
   timeSeriesChart,
   VEGA_LITE_SCHEMA,
 } from '@hvsim/report';
-import { type MetricSeries, type MetricsTable, metricsEnd, PAGE_SIZE, type SimEvent } from '@hvsim/spec';
+import { type MetricSeries, type MetricsTable, metricsEnd, type SimEvent } from '@hvsim/spec';
 import { summaryRows } from './result-tables';
-import type { ScenarioRun } from './scenario-run';
+import { IN_MIB, type ScenarioRun } from './scenario-run';
 
 /** Sample times a report's chart draws at most: more than its pixels, far fewer than a long run's samples. */
 export const REPORT_MAX_POINTS = 1200;
 
 const WIDTH = 760;
-const MIB = PAGE_SIZE / 2 ** 20;
 
 /** What a run report says besides the run itself. */
 export interface RunReportOptions {
@@ -104,7 +103,7 @@ export function runSections(run: ScenarioRun, of?: RunOnPage): ReportSection[] {
     ...(vm === undefined ? {} : { vm }),
   });
   const perVm = (metric: string) => (s: MetricSeries) => s.vm !== undefined && s.name === metric;
-  const inMiB = { yTitle: 'MiB', scale: MIB, label: (s: MetricSeries) => s.vm ?? 'host' } as const;
+  const inMiB = { ...IN_MIB, label: (s: MetricSeries) => s.vm ?? 'host' } as const;
   const refusals = summary.vms.flatMap((vm) =>
     vm.refused === undefined ? [] : [`${vm.name} was not powered on: ${vm.refused}.`],
   );
@@ -156,8 +155,7 @@ export function runSections(run: ScenarioRun, of?: RunOnPage): ReportSection[] {
           `vm-${index}`,
           `${vm.name}: memory`,
           {
-            yTitle: 'MiB',
-            scale: MIB,
+            ...IN_MIB,
             label: (s) => detailName(s.name),
             series: (s) => shown.includes(s),
             rules: [{ label: `configured, ${round(vm.memoryMiB)} MiB`, value: vm.memoryMiB }],
@@ -228,8 +226,7 @@ function hostFreeChart(
 ): ChartBlock {
   const base = timeSeriesChart(metrics, {
     title: 'Free host memory',
-    yTitle: 'MiB',
-    scale: MIB,
+    ...IN_MIB,
     label: () => 'free',
     series: (s) => s.vm === undefined && s.name === 'free',
     rules: [{ label: `host memory, ${hostMiB} MiB`, value: hostMiB }],
