@@ -213,8 +213,11 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
   } as ChartSpec;
 }
 
-/** A label as a vega-lite field name: dots and brackets would otherwise reach into nested fields. */
-const fieldName = (label: string): string => label.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+/**
+ * A label as a vega-lite field name: dots and brackets would otherwise reach into nested fields, and a quote
+ * would open a quoted part of the path (vega's `splitAccessPath`), which fails to compile unless it closes.
+ */
+const fieldName = (label: string): string => label.replace(/[.[\]\\"']/g, (c) => `\\${c}`);
 
 /** Ticks for a symlog axis: 0 and every power of ten up to the largest value (vega's own leave most out). */
 function decades(values: readonly (number | null)[]): number[] {
