@@ -129,21 +129,32 @@ describe('comparisonChart', () => {
     ),
   );
 
-  it('layers simulated lines and published points on shared axes', () => {
+  it('layers simulated lines, published points and rings that show the simulated point nearest the pointer', () => {
     expect(spec['layer'].map((layer: Json) => [layer.mark.type, layer.transform[0].filter.equal])).toEqual([
       ['line', 'simulated'],
       ['point', 'published'],
+      ['point', 'simulated'],
     ]);
+    const rings = spec['layer'][2];
+    expect(rings.params[0]).toMatchObject({ name: 'nearest', select: { nearest: true, on: 'pointerover' } });
+    expect(rings.encoding.opacity).toEqual({
+      condition: { param: 'nearest', empty: false, value: 1 },
+      value: 0,
+    });
     expect(spec['encoding'].x.title).toBe('memory (MiB)');
     expect(spec['encoding'].y.title).toBe('ops/s');
     expect(spec['encoding'].color.scale.domain).toEqual(['ESX paper', 'hvsim', 'hvsim, no sharing']);
     expect(spec['data'].values).toHaveLength(8);
   });
 
-  it('renders one line per simulated series and one mark per published point', async () => {
+  it('renders one line per simulated series and one mark per published point, the rings unseen', async () => {
     const svg = await renderSvg(spec);
     expect(count(svg, LINE)).toBe(2);
-    expect(count(svg, 'aria-roledescription="point"')).toBe(3);
+    const opacities = [...svg.matchAll(/aria-roledescription="point"[^>]*opacity="([\d.]+)"/g)].map(
+      (m) => m[1],
+    );
+    // Three published points, then a ring per simulated point, drawn only under the pointer.
+    expect(opacities).toEqual(['1', '1', '1', '0', '0', '0', '0', '0']);
     expect(svg).toContain('Throughput vs. memory');
   });
 
