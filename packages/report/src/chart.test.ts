@@ -1,6 +1,16 @@
 import { HvsimError, InvalidInputError, type MetricsTable } from '@hvsim/spec';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { comparisonChart, PNG_SIGNATURE, renderPng, renderSvg, timeSeriesChart } from './chart';
+import {
+  comparisonChart,
+  HIDDEN_SERIES_PARAM,
+  PNG_SIGNATURE,
+  renderPng,
+  renderSvg,
+  timeAxis,
+  timeSeriesChart,
+} from './chart';
 
 const table: MetricsTable = {
   times: Float64Array.from([0, 1e9, 2e9, 3e9]),
@@ -114,6 +124,171 @@ describe('timeSeriesChart', () => {
     expect(() => timeSeriesChart(table, { title: 't', yTitle: 'y', series: () => true, width: 0 })).toThrow(
       /width: expected a whole number of pixels/,
     );
+  });
+});
+
+describe('timeSeriesChart, interactive', () => {
+  /** Lines whose labels vega would read as nested fields or quoted parts of a path, were they not escaped. */
+  const tricky: MetricsTable = {
+    times: Float64Array.from([0, 1e9, 2e9]),
+    series: [
+      { name: 'x', unit: 'u', vm: 'a.b[0]', values: Float64Array.from([1, 2, 3]) },
+      { name: 'x', unit: 'u', vm: 'q"x', values: Float64Array.from([30, 20, 10]) },
+      { name: 'x', unit: 'u', vm: "s'x", values: Float64Array.from([5, 5, 5]) },
+    ],
+  };
+  const interactive = timeSeriesChart(tricky, {
+    title: 'Hover',
+    yTitle: 'y',
+    series: () => true,
+    label: (s) => s.vm!,
+    interactive: true,
+    rules: [{ label: 'capacity', value: 40 }],
+    width: 100,
+    height: 50,
+  });
+
+  interface SceneNode {
+    readonly marktype?: string;
+    readonly items?: readonly SceneNode[];
+    readonly tooltip?: unknown;
+  }
+
+  /** The chart laid out as the page lays it out, with some lines hidden: its SVG and each hover rule's tooltip. */
+  async function laidOut(spec: object, hidden: string[] = []): Promise<{ svg: string; tooltips: unknown[] }> {
+    const view = new View(parse(compile(spec as TopLevelSpec).spec), { renderer: 'none' });
+    try {
+      view.signal(HIDDEN_SERIES_PARAM, hidden);
+      const svg = await view.toSVG();
+      const tooltips: unknown[] = [];
+      const walk = (node: SceneNode) => {
+        for (const item of node.items ?? []) {
+          if (node.marktype === 'rule' && item.tooltip !== undefined) tooltips.push(item.tooltip);
+          walk(item);
+        }
+      };
+      walk((view.scenegraph() as unknown as { root: SceneNode }).root);
+      return { svg, tooltips };
+    } finally {
+      view.finalize();
+    }
+  }
+
+  it('compiles without a warning and renders', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      level: () => logger,
+      error: (...args: unknown[]) => void warnings.push(args.join(' ')),
+      warn: (...args: unknown[]) => void warnings.push(args.join(' ')),
+      info: () => logger,
+      debug: () => logger,
+    };
+    // biome-ignore lint/suspicious/noExplicitAny: a logger of the shape vega-lite calls
+    compile(interactive, { logger: logger as any });
+    expect(warnings).toEqual([]);
+    expect(count(await renderSvg(interactive), LINE)).toBe(3);
+  });
+
+  it('starts with no line hidden, and leaves out the lines whose labels the parameter lists', async () => {
+    expect(json(interactive)['params']).toEqual([{ name: HIDDEN_SERIES_PARAM, value: [] }]);
+    expect(count((await laidOut(interactive)).svg, LINE)).toBe(3);
+    expect(count((await laidOut(interactive, ['a.b[0]'])).svg, LINE)).toBe(2);
+    expect(count((await laidOut(interactive, ['a.b[0]', 'q"x', "s'x"])).svg, LINE)).toBe(0);
+  });
+
+  it('zooms the time axis, and shows every line under the pointer, labels with dots, brackets and quotes too', async () => {
+    const [lines, hover] = json(interactive)['layer'];
+    expect(lines.params).toEqual([
+      { name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' },
+    ]);
+    expect(hover.mark.type).toBe('rule');
+    expect(hover.encoding.tooltip.map((t: Json) => t.title)).toEqual(['time (s)', 'a.b[0]', 'q"x', "s'x"]);
+    expect(hover.encoding.tooltip.map((t: Json) => t.field)).toEqual([
+      'time_s',
+      'a\\.b\\[0\\]',
+      'q\\"x',
+      "s\\'x",
+    ]);
+    // What a reader sees on hovering each sample time: every line's value then.
+    expect((await laidOut(interactive)).tooltips).toEqual([
+      { 'time (s)': '0', 'a.b[0]': '1', 'q"x': '30', "s'x": '5' },
+      { 'time (s)': '1', 'a.b[0]': '2', 'q"x': '20', "s'x": '5' },
+      { 'time (s)': '2', 'a.b[0]': '3', 'q"x': '10', "s'x": '5' },
+    ]);
+  });
+
+  it('draws a rule’s label below its line, so a line at the top keeps its label inside the plot', async () => {
+    const spec = json(interactive);
+    const label = spec['layer'].at(-1);
+    expect(label.mark).toMatchObject({ type: 'text', baseline: 'top' });
+    expect(label.mark.dy).toBeGreaterThan(0);
+    const svg = await renderSvg(interactive);
+    const ruleY = Number(/aria-label="y: 40"[^>]*transform="translate\([^,]+,([^)]+)\)"/.exec(svg)![1]);
+    const textY = Number(
+      /aria-label="y: 40; label: capacity"[^>]*transform="translate\([^,]+,([^)]+)\)"/.exec(svg)![1],
+    );
+    // The rule sits on the plot's top edge (40 is the largest value drawn); its label hangs below it.
+    expect(ruleY).toBe(0);
+    expect(textY).toBeGreaterThan(ruleY);
+    expect(svg).toContain('>capacity</text>');
+  });
+
+  it('cuts each line to maxPoints sample times, the same for every line, keeping its peaks', () => {
+    const times = Float64Array.from({ length: 500 }, (_, i) => i * 1e8);
+    const long: MetricsTable = {
+      times,
+      series: [
+        {
+          name: 'x',
+          unit: 'u',
+          vm: 'a',
+          values: Float64Array.from(times, (_, i) => (i === 321 ? 99 : i % 7)),
+        },
+        { name: 'x', unit: 'u', vm: 'b', values: Float64Array.from(times, (_, i) => -i) },
+      ],
+    };
+    const values = json(
+      timeSeriesChart(long, {
+        title: 't',
+        yTitle: 'y',
+        series: () => true,
+        maxPoints: 40,
+        interactive: true,
+      }),
+    )['data'].values as { time_s: number; value: number; series: string }[];
+    const of = (series: string) => values.filter((v) => v.series === series);
+    expect(of('a/x')).toHaveLength(40);
+    expect(of('b/x').map((v) => v.time_s)).toEqual(of('a/x').map((v) => v.time_s));
+    expect(Math.max(...of('a/x').map((v) => v.value))).toBe(99);
+    expect(Math.min(...of('b/x').map((v) => v.value))).toBe(-499);
+    expect(of('a/x')[0]!.time_s).toBe(0);
+    expect(of('a/x').at(-1)!.time_s).toBeCloseTo(49.9, 9);
+    expect(() =>
+      timeSeriesChart(long, { title: 't', yTitle: 'y', series: () => true, maxPoints: 1 }),
+    ).toThrow('maxPoints');
+  });
+
+  it('puts time in minutes on the axis and in the tooltip of a run longer than ten minutes', () => {
+    const long: MetricsTable = {
+      times: Float64Array.from([0, 600e9, 1200e9]),
+      series: [{ name: 'free', unit: 'pages', values: Float64Array.from([1, 2, 3]) }],
+    };
+    const spec = json(
+      timeSeriesChart(long, { title: 't', yTitle: 'y', series: () => true, interactive: true }),
+    );
+    const [lines, hover] = spec['layer'];
+    expect(lines.encoding.x).toMatchObject({ field: 'time_min', title: 'time (min)' });
+    expect(hover.encoding.tooltip[0]).toMatchObject({ field: 'time_min', title: 'time (min)' });
+    expect(hover.transform[1]).toEqual({ pivot: 'series', value: 'value', groupby: ['time_min'] });
+    expect(spec['data'].values.map((v: Json) => v.time_min)).toEqual([0, 10, 20]);
+  });
+});
+
+describe('timeAxis', () => {
+  it('counts seconds up to ten minutes, and minutes beyond', () => {
+    expect(timeAxis(0)).toEqual({ field: 'time_s', title: 'time (s)', per: 1e9 });
+    expect(timeAxis(600e9)).toEqual({ field: 'time_s', title: 'time (s)', per: 1e9 });
+    expect(timeAxis(600e9 + 1)).toEqual({ field: 'time_min', title: 'time (min)', per: 60e9 });
   });
 });
 
