@@ -4,6 +4,9 @@ import { miniatureChart } from './miniature-check';
 import { figureRows, miniatureRows } from './result-tables';
 import type { ExperimentResult } from './run-experiment';
 
+/** A share as a percentage, without floating point's noise: 100 × 0.07 is 7.000000000000001. */
+const percent = (share: number) => Number((100 * share).toPrecision(12));
+
 const verdict = (passed: number, total: number) =>
   passed === total ? `all ${total} figures pass` : `${passed} of ${total} figures pass`;
 
@@ -64,7 +67,9 @@ export function miniatureCheckReport(
       { label: 'scales', value: check.speed.map((s) => String(s.scale)).join(', ') },
       {
         label: 'result',
-        value: check.pass ? 'every figure within its tolerance' : `${misses} figures outside`,
+        value: check.pass
+          ? 'every figure within its tolerance'
+          : `${misses} figure${misses === 1 ? '' : 's'} outside`,
       },
       { label: 'hvsim', value: options.version },
     ],
@@ -76,7 +81,7 @@ export function miniatureCheckReport(
             kind: 'chart',
             name: 'errors',
             spec: miniatureChart(check),
-            caption: `Tolerances: memory ${100 * check.tolerances.memory}% of the VM's configured memory, throughput ${100 * check.tolerances.throughput}% of the full run's.`,
+            caption: `Tolerances: memory ${percent(check.tolerances.memory)}% of the VM's configured memory, throughput ${percent(check.tolerances.throughput)}% of the full run's.`,
           },
         ],
       },

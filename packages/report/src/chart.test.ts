@@ -1,6 +1,18 @@
 import { HvsimError, InvalidInputError, type MetricsTable } from '@hvsim/spec';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { comparisonChart, PNG_SIGNATURE, renderPng, renderSvg, timeSeriesChart } from './chart';
+import {
+  type ComparisonSeries,
+  comparisonChart,
+  HIDDEN_SERIES_PARAM,
+  HOVER_TIME_PARAM,
+  PNG_SIGNATURE,
+  renderPng,
+  renderSvg,
+  timeAxis,
+  timeSeriesChart,
+} from './chart';
 
 const table: MetricsTable = {
   times: Float64Array.from([0, 1e9, 2e9, 3e9]),
@@ -117,23 +129,189 @@ describe('timeSeriesChart', () => {
   });
 });
 
-describe('comparisonChart', () => {
-  const spec = json(
-    comparisonChart(
-      [
-        { label: 'ESX paper', kind: 'published', points: [1, 2, 3].map((x) => ({ x, y: x * 1.1 })) },
-        { label: 'hvsim', kind: 'simulated', points: [1, 2, 3].map((x) => ({ x, y: x })) },
-        { label: 'hvsim, no sharing', kind: 'simulated', points: [1, 3].map((x) => ({ x, y: x / 2 })) },
-      ],
-      { title: 'Throughput vs. memory', xTitle: 'memory (MiB)', yTitle: 'ops/s', width: 200, height: 100 },
-    ),
-  );
+describe('timeSeriesChart, interactive', () => {
+  /** Lines whose labels vega would read as nested fields or quoted parts of a path, were they not escaped. */
+  const tricky: MetricsTable = {
+    times: Float64Array.from([0, 1e9, 2e9]),
+    series: [
+      { name: 'x', unit: 'u', vm: 'a.b[0]', values: Float64Array.from([1, 2, 3]) },
+      { name: 'x', unit: 'u', vm: 'q"x', values: Float64Array.from([30, 20, 10]) },
+      { name: 'x', unit: 'u', vm: "s'x", values: Float64Array.from([5, 5, 5]) },
+    ],
+  };
+  const interactive = timeSeriesChart(tricky, {
+    title: 'Hover',
+    yTitle: 'y',
+    series: () => true,
+    label: (s) => s.vm!,
+    interactive: true,
+    rules: [{ label: 'capacity', value: 40 }],
+    width: 100,
+    height: 50,
+  });
 
-  it('layers simulated lines and published points on shared axes', () => {
+  /** The chart laid out as the page lays it out, with some lines hidden and a time under the pointer. */
+  async function laidOut(spec: object, hidden: string[] = [], hover: number | null = null): Promise<string> {
+    const view = new View(parse(compile(spec as TopLevelSpec).spec), { renderer: 'none' });
+    try {
+      view.signal(HIDDEN_SERIES_PARAM, hidden);
+      view.signal(HOVER_TIME_PARAM, hover);
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  }
+
+  /** Lines drawn in an interactive chart's SVG: a group each (it has no ARIA descriptions to count them by). */
+  const drawnLines = (svg: string): number => count(svg, 'class="mark-line role-mark');
+
+  it('compiles without a warning and renders, with no ARIA description per sample', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      level: () => logger,
+      error: (...args: unknown[]) => void warnings.push(args.join(' ')),
+      warn: (...args: unknown[]) => void warnings.push(args.join(' ')),
+      info: () => logger,
+      debug: () => logger,
+    };
+    // biome-ignore lint/suspicious/noExplicitAny: a logger of the shape vega-lite calls
+    compile(interactive, { logger: logger as any });
+    expect(warnings).toEqual([]);
+    expect(json(interactive)['config']).toEqual({ aria: false });
+    expect(drawnLines(await renderSvg(interactive))).toBe(3);
+  });
+
+  it('starts with no line hidden, and leaves out the lines whose labels the parameter lists', async () => {
+    expect(json(interactive)['params']).toEqual([
+      { name: HIDDEN_SERIES_PARAM, value: [] },
+      { name: HOVER_TIME_PARAM, value: null },
+    ]);
+    expect(drawnLines(await laidOut(interactive))).toBe(3);
+    expect(drawnLines(await laidOut(interactive, ['a.b[0]']))).toBe(2);
+    expect(drawnLines(await laidOut(interactive, ['a.b[0]', 'q"x', "s'x"]))).toBe(0);
+  });
+
+  it('zooms the time axis, and marks the time under the pointer that the page reads out', async () => {
+    const spec = json(interactive);
+    const [lines, hover] = spec['layer'];
+    expect(lines.params).toEqual([
+      { name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' },
+    ]);
+    // The page finds every line's value at that time in the chart's own rows, by these fields.
+    expect(spec['usermeta']).toEqual({ hover: { time: 'time_s', title: 'time (s)' } });
+    expect(hover.mark.type).toBe('rule');
+    const rule = (svg: string) => /class="mark-rule role-mark layer_1_marks"[^]*?<line[^>]*>/.exec(svg)![0];
+    // No time under the pointer: the rule is not seen; at 1 s it crosses the plot at x = 50 (of 100 px).
+    expect(rule(await laidOut(interactive))).toContain('opacity="0"');
+    const at = rule(await laidOut(interactive, [], 1));
+    expect(at).not.toContain('opacity="0"');
+    expect(at).toMatch(/transform="translate\(50,/);
+  });
+
+  it('draws a rule’s label below its line, so a line at the top keeps its label inside the plot', async () => {
+    const spec = json(interactive);
+    const label = spec['layer'].at(-1);
+    expect(label.mark).toMatchObject({ type: 'text', baseline: 'top' });
+    expect(label.mark.dy).toBeGreaterThan(0);
+    const svg = await renderSvg(
+      timeSeriesChart(tricky, {
+        title: 'Static',
+        yTitle: 'y',
+        series: () => true,
+        label: (s) => s.vm!,
+        rules: [{ label: 'capacity', value: 40 }],
+        width: 100,
+        height: 50,
+      }),
+    );
+    const ruleY = Number(/aria-label="y: 40"[^>]*transform="translate\([^,]+,([^)]+)\)"/.exec(svg)![1]);
+    const textY = Number(
+      /aria-label="y: 40; label: capacity"[^>]*transform="translate\([^,]+,([^)]+)\)"/.exec(svg)![1],
+    );
+    // The rule sits on the plot's top edge (40 is the largest value drawn); its label hangs below it.
+    expect(ruleY).toBe(0);
+    expect(textY).toBeGreaterThan(ruleY);
+    expect(svg).toContain('>capacity</text>');
+  });
+
+  it('cuts each line to maxPoints sample times, the same for every line, keeping its peaks', () => {
+    const times = Float64Array.from({ length: 500 }, (_, i) => i * 1e8);
+    const long: MetricsTable = {
+      times,
+      series: [
+        {
+          name: 'x',
+          unit: 'u',
+          vm: 'a',
+          values: Float64Array.from(times, (_, i) => (i === 321 ? 99 : i % 7)),
+        },
+        { name: 'x', unit: 'u', vm: 'b', values: Float64Array.from(times, (_, i) => -i) },
+      ],
+    };
+    const values = json(
+      timeSeriesChart(long, {
+        title: 't',
+        yTitle: 'y',
+        series: () => true,
+        maxPoints: 40,
+        interactive: true,
+      }),
+    )['data'].values as { time_s: number; value: number; series: string }[];
+    const of = (series: string) => values.filter((v) => v.series === series);
+    expect(of('a/x')).toHaveLength(40);
+    expect(of('b/x').map((v) => v.time_s)).toEqual(of('a/x').map((v) => v.time_s));
+    expect(Math.max(...of('a/x').map((v) => v.value))).toBe(99);
+    expect(Math.min(...of('b/x').map((v) => v.value))).toBe(-499);
+    expect(of('a/x')[0]!.time_s).toBe(0);
+    expect(of('a/x').at(-1)!.time_s).toBeCloseTo(49.9, 9);
+    expect(() =>
+      timeSeriesChart(long, { title: 't', yTitle: 'y', series: () => true, maxPoints: 1 }),
+    ).toThrow('maxPoints');
+  });
+
+  it('puts time in minutes on the axis and in the readout of a run longer than ten minutes', () => {
+    const long: MetricsTable = {
+      times: Float64Array.from([0, 600e9, 1200e9]),
+      series: [{ name: 'free', unit: 'pages', values: Float64Array.from([1, 2, 3]) }],
+    };
+    const spec = json(
+      timeSeriesChart(long, { title: 't', yTitle: 'y', series: () => true, interactive: true }),
+    );
+    expect(spec['layer'][0].encoding.x).toMatchObject({ field: 'time_min', title: 'time (min)' });
+    expect(spec['usermeta']).toEqual({ hover: { time: 'time_min', title: 'time (min)' } });
+    expect(spec['data'].values.map((v: Json) => v.time_min)).toEqual([0, 10, 20]);
+  });
+});
+
+describe('timeAxis', () => {
+  it('counts seconds up to ten minutes, and minutes beyond', () => {
+    expect(timeAxis(0)).toEqual({ field: 'time_s', title: 'time (s)', per: 1e9 });
+    expect(timeAxis(600e9)).toEqual({ field: 'time_s', title: 'time (s)', per: 1e9 });
+    expect(timeAxis(600e9 + 1)).toEqual({ field: 'time_min', title: 'time (min)', per: 60e9 });
+  });
+});
+
+describe('comparisonChart', () => {
+  const series: ComparisonSeries[] = [
+    { label: 'ESX paper', kind: 'published', points: [1, 2, 3].map((x) => ({ x, y: x * 1.1 })) },
+    { label: 'hvsim', kind: 'simulated', points: [1, 2, 3].map((x) => ({ x, y: x })) },
+    { label: 'hvsim, no sharing', kind: 'simulated', points: [1, 3].map((x) => ({ x, y: x / 2 })) },
+  ];
+  const options = {
+    title: 'Throughput vs. memory',
+    xTitle: 'memory (MiB)',
+    yTitle: 'ops/s',
+    width: 200,
+    height: 100,
+  };
+  const spec = json(comparisonChart(series, options));
+
+  it('layers simulated lines and published points, with their values on hover', () => {
     expect(spec['layer'].map((layer: Json) => [layer.mark.type, layer.transform[0].filter.equal])).toEqual([
       ['line', 'simulated'],
       ['point', 'published'],
     ]);
+    expect(spec['layer'][1].encoding.tooltip.map((t: Json) => t.field)).toEqual(['label', 'x', 'y']);
     expect(spec['encoding'].x.title).toBe('memory (MiB)');
     expect(spec['encoding'].y.title).toBe('ops/s');
     expect(spec['encoding'].color.scale.domain).toEqual(['ESX paper', 'hvsim', 'hvsim, no sharing']);
@@ -145,6 +323,26 @@ describe('comparisonChart', () => {
     expect(count(svg, LINE)).toBe(2);
     expect(count(svg, 'aria-roledescription="point"')).toBe(3);
     expect(svg).toContain('Throughput vs. memory');
+  });
+
+  it('on a page, rings the simulated point nearest the pointer, drawn only there', async () => {
+    const page = json(comparisonChart(series, { ...options, interactive: true }));
+    expect(page['layer'].map((layer: Json) => [layer.mark.type, layer.transform[0].filter.equal])).toEqual([
+      ['line', 'simulated'],
+      ['point', 'published'],
+      ['point', 'simulated'],
+    ]);
+    const rings = page['layer'][2];
+    expect(rings.params[0]).toMatchObject({ name: 'nearest', select: { nearest: true, on: 'pointerover' } });
+    expect(rings.encoding.opacity).toEqual({
+      condition: { param: 'nearest', empty: false, value: 1 },
+      value: 0,
+    });
+    const opacities = [
+      ...(await renderSvg(page)).matchAll(/aria-roledescription="point"[^>]*opacity="([\d.]+)"/g),
+    ].map((m) => m[1]);
+    // Three published points, then a ring per simulated point, drawn only under the pointer.
+    expect(opacities).toEqual(['1', '1', '1', '0', '0', '0', '0', '0']);
   });
 
   it('rejects duplicate labels and unknown kinds, naming the entry', () => {

@@ -140,10 +140,17 @@ function blockHtml(block: ReportBlock): string {
   }
 }
 
-function checkNames(report: HtmlReport): void {
+/** Chart names are unique ids, and a block of a VM names one of the report's VMs, whatever kind it is. */
+function checkBlocks(report: HtmlReport): void {
   const names = new Set<string>();
   report.sections.forEach((section, s) => {
     section.blocks.forEach((block, b) => {
+      if (block.vm !== undefined && !report.vms?.includes(block.vm)) {
+        throw new InvalidInputError(
+          `sections[${s}].blocks[${b}].vm`,
+          `no VM ${JSON.stringify(block.vm)} in vms`,
+        );
+      }
       if (block.kind !== 'chart') return;
       const field = `sections[${s}].blocks[${b}].name`;
       if (!/^[A-Za-z0-9_-]+$/.test(block.name)) {
@@ -156,12 +163,6 @@ function checkNames(report: HtmlReport): void {
         throw new InvalidInputError(field, `the chart name ${JSON.stringify(block.name)} is used twice`);
       }
       names.add(block.name);
-      if (block.vm !== undefined && !report.vms?.includes(block.vm)) {
-        throw new InvalidInputError(
-          `sections[${s}].blocks[${b}].vm`,
-          `no VM ${JSON.stringify(block.vm)} in vms`,
-        );
-      }
     });
   });
 }
@@ -171,7 +172,7 @@ function checkNames(report: HtmlReport): void {
  * replaces as the run goes on.
  */
 export function reportMain(report: HtmlReport): { main: string; charts: ReportPageData['charts'] } {
-  checkNames(report);
+  checkBlocks(report);
   const charts = report.sections.flatMap((section) =>
     section.blocks.flatMap((block) => {
       if (block.kind !== 'chart') return [];

@@ -6,7 +6,8 @@ import { HvsimError, InvalidInputError, type MetricsTable, type SimEvent } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeSeriesChart } from './chart';
 import { eventsFromJsonLines, metricsFromJson, metricsToCsv } from './csv';
-import { writeRunOutputs } from './outputs';
+import { type HtmlReport, renderHtmlReport } from './html-report';
+import { writeReport, writeRunOutputs } from './outputs';
 
 const metrics: MetricsTable = {
   times: Float64Array.from([0, 1e9, 2e9]),
@@ -23,6 +24,14 @@ const chart = timeSeriesChart(metrics, {
   width: 120,
   height: 60,
 });
+
+const report: HtmlReport = {
+  title: 'a run',
+  kind: 'run',
+  facts: [{ label: 'seed', value: '1' }],
+  vms: ['vm1'],
+  sections: [{ title: 'Memory', blocks: [{ kind: 'chart', name: 'memory', spec: chart, vm: 'vm1' }] }],
+};
 
 let root: string;
 beforeAll(async () => {
@@ -54,6 +63,34 @@ describe('writeRunOutputs', () => {
     expect(await readFile(join(dir, 'memory.svg'), 'utf8')).toContain('>Memory</text>');
     const png = await readFile(join(dir, 'memory.png'));
     expect(png.readUInt32BE(16)).toBe(240);
+  });
+
+  it('writes report.html last when given a report', async () => {
+    const dir = join(root, 'with-report');
+    const written = await writeRunOutputs(dir, {
+      metrics,
+      events,
+      charts: [{ name: 'memory', spec: chart }],
+      report,
+    });
+    expect(written.map((path) => path.slice(dir.length + 1))).toEqual([
+      'metrics.json',
+      'metrics.csv',
+      'events.jsonl',
+      'memory.svg',
+      'memory.png',
+      'report.html',
+    ]);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toBe(renderHtmlReport(report));
+  });
+
+  it('rejects a report it cannot draw before writing anything', async () => {
+    const dir = join(root, 'bad-report');
+    const bad = { ...report, vms: [] };
+    await expect(writeRunOutputs(dir, { metrics, events, charts: [], report: bad })).rejects.toThrow(
+      'sections[0].blocks[0].vm',
+    );
+    await expect(readdir(dir)).rejects.toThrow();
   });
 
   it('writes only the data files when there are no charts', async () => {
@@ -103,5 +140,27 @@ describe('writeRunOutputs', () => {
       }),
     ).rejects.toThrow('charts[1].name');
     await expect(readdir(dir)).rejects.toThrow();
+  });
+});
+
+describe('writeReport', () => {
+  it('writes the page to <dir>/report.html, making the folder, and returns its path', async () => {
+    const dir = join(root, 'report', 'nested');
+    const path = await writeReport(dir, report);
+    expect(path).toBe(join(dir, 'report.html'));
+    expect(await readdir(dir)).toEqual(['report.html']);
+    expect(await readFile(path, 'utf8')).toBe(renderHtmlReport(report));
+    // A second write replaces the page.
+    await writeReport(dir, { ...report, title: 'again' });
+    expect(await readFile(path, 'utf8')).toContain('<h1>again</h1>');
+  });
+
+  it('reports a folder it cannot create as an HvsimError naming the path', async () => {
+    const file = join(root, 'a-file-too');
+    await writeFile(file, 'x');
+    const error = await writeReport(join(file, 'out'), report).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HvsimError);
+    expect((error as HvsimError).code).toBe('output-write-failed');
+    expect((error as HvsimError).field).toBe(join(file, 'out'));
   });
 });
