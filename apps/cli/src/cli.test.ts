@@ -17,7 +17,7 @@ import { ScenarioError } from '@hvsim/scenario';
 import { formatTime, HvsimError } from '@hvsim/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { capture, FIXTURES, SMALL, scenarioVariant, tmpDir } from './test-support';
+import { capture, FIXTURES, HVSIM, SMALL, scenarioVariant, tmpDir } from './test-support';
 
 const TOY_COMPARISON = comparison(
   [
@@ -535,11 +535,11 @@ describe('the hvsim command', () => {
   const root = resolve(import.meta.dirname, '..', '..', '..');
   /** Runs main.ts from the sources in a process of its own, from the repository's root as npm scripts do. */
   const hvsim = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(
-      process.execPath,
-      ['--conditions=@hvsim/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
-    );
+    spawnSync(process.execPath, [...HVSIM, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
 
   it('prints a user error without a stack trace and exits 2', () => {
     const result = hvsim(['validate', BROKEN]);
@@ -551,20 +551,10 @@ describe('the hvsim command', () => {
   it('exits 2 before simulating when a VM would be refused and the scenario does not expect it', () => {
     const root = resolve(import.meta.dirname, '..', '..', '..');
     const out = tmp();
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@hvsim/source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'main.ts'),
-        'run',
-        unexpectedRefusal(),
-        '--out',
-        out,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const result = spawnSync(process.execPath, [...HVSIM, 'run', unexpectedRefusal(), '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`a problem:\n  vms[1]: ${BATCH_REFUSED}`);
     expect(readdirSync(out)).toEqual([]); // nothing simulated, nothing written

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { PAGE_SIZE } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { capture, tmpDir } from './test-support';
+import { capture, HVSIM, tmpDir } from './test-support';
 
 // What `hvsim dedup` finds is tested with the analysis, in @hvsim/images; here, what the command prints.
 
@@ -48,19 +48,10 @@ describe('hvsim dedup', () => {
 
   it('fails on a missing file with its path, a non-zero exit and nothing on stdout', () => {
     const missing = join(tmpDir('hvsim-dedup-'), 'no-such-image');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@hvsim/source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'main.ts'),
-        'dedup',
-        file(page(1)),
-        missing,
-      ],
-      { cwd: resolve(import.meta.dirname, '..', '..', '..'), encoding: 'utf8' },
-    );
+    const result = spawnSync(process.execPath, [...HVSIM, 'dedup', file(page(1)), missing], {
+      cwd: resolve(import.meta.dirname, '..', '..', '..'),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(

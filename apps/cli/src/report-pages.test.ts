@@ -5,7 +5,7 @@ import { launchBrowser, type OpenedReport, openReport, screenshotPath } from '@h
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from './cli';
-import { capture, FIXTURES, REPO, SMALL, tmpDir } from './test-support';
+import { capture, FIXTURES, HVSIM, REPO, SMALL, tmpDir } from './test-support';
 
 // Every kind of report, opened in Debian's chromium: nothing fails or reaches the network, every chart draws
 // marks, hovering shows values, hiding a VM hides its lines, and a live page follows its run.
@@ -220,15 +220,7 @@ describe('report pages in a browser', () => {
 async function startLive(out: string) {
   const child = spawn(
     process.execPath,
-    [
-      '--conditions=@hvsim/source',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'main.ts'),
-      'run',
-      join(FIXTURES, 'live.yaml'),
-      ...['--live', '-o', out, '-q', '--no-charts'],
-    ],
+    [...HVSIM, 'run', join(FIXTURES, 'live.yaml'), ...['--live', '-o', out, '-q', '--no-charts']],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from './cli';
-import { capture, REPO, SMALL, tmpDir } from './test-support';
+import { capture, HVSIM, REPO, SMALL, tmpDir } from './test-support';
 
 /** A sweep of the CLI's small scenario in a folder of its own, with `extra` lines added. */
 function sweepFile(extra = '', seeds = '[1, 2]'): { dir: string; file: string } {
@@ -83,14 +83,7 @@ describe('hvsim sweep', () => {
     const runs = join(dir, 'out', 'runs');
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=@hvsim/source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'main.ts'),
-        'sweep',
-        'study.yaml',
-      ].concat(['--out', 'out', '--jobs', '1', '-q']),
+      [...HVSIM, 'sweep', 'study.yaml'].concat(['--out', 'out', '--jobs', '1', '-q']),
       { cwd: REPO, env: { ...process.env, INIT_CWD: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

@@ -12,6 +12,9 @@ export const SMALL = join(FIXTURES, 'small.yaml');
 /** Small traces of every format, from the workloads package. */
 export const TRACES = join(REPO, 'packages', 'workloads', 'src', 'traces', 'fixtures');
 
+/** Node's arguments that run `hvsim` from the sources in a process of its own: `[...HVSIM, 'run', …]`. */
+export const HVSIM = ['--conditions=@hvsim/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts')];
+
 /** An Io that keeps what the CLI writes, with relative paths starting at `cwd` when one is given. */
 export function capture(cwd?: string): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
