@@ -122,6 +122,7 @@ describe('hvsim run', () => {
         'host-free.svg',
         'metrics.csv',
         'metrics.json',
+        'report.html',
         'summary.json',
         'swapped.png',
         'swapped.svg',
@@ -378,7 +379,10 @@ describe('hvsim reproduce', () => {
           pass: true,
         },
       ],
-      outputs: ['svg', 'png'].map((ext) => join(cwd, 'hvsim-reproduce', 'toy', `toy.${ext}`)),
+      outputs: [
+        ...['svg', 'png'].map((ext) => join(cwd, 'hvsim-reproduce', 'toy', `toy.${ext}`)),
+        join(cwd, 'hvsim-reproduce', 'toy', 'report.html'),
+      ],
     });
     const table = capture(cwd);
     await main(['reproduce', 'toy'], table);
@@ -402,7 +406,9 @@ describe('hvsim reproduce', () => {
     expect(readFileSync(svg!, 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(png!).subarray(1, 4).toString()).toBe('PNG');
     const text = io.stdout.join('');
-    expect(text).toContain(`\nwrote ${svg} and ${png}\n`);
+    const report = join(cwd, 'hvsim-reproduce', 'toy', 'report.html');
+    expect(text).toContain(`\nwrote ${svg}, ${png}, ${report}\n`);
+    expect(readFileSync(report, 'utf8')).toContain('<title>a toy experiment — hvsim reproduction</title>');
     // Figures to 3 significant digits, not every digit of a double.
     expect(text).toMatch(/ratio +0\.956 +0\.961 +± 0\.015 +pass/);
     expect(text).not.toContain('0.955536');

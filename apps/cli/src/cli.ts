@@ -520,7 +520,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         flags.json
           ? `${JSON.stringify({ name, figures, ...(measurements ? { measurements } : {}), outputs }, null, 2)}\n`
           : `${title}\n\n${formatFigures(figures)}\n${measurements ? `\n${formatTable(measurements)}\n` : ''}` +
-              `wrote ${outputs.join(' and ')}\n`,
+              `wrote ${outputs.join(', ')}\n`,
       );
       if (!result.pass) code = 1;
     });
