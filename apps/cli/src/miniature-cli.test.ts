@@ -140,7 +140,7 @@ describe('hvsim miniature-check', () => {
     expect(text).toMatch(/^calm, seed 2\n/);
     expect(text).toContain('every figure is within its tolerance');
     expect(text).toContain(
-      `wrote ${['json', 'svg', 'png'].map((ext) => join(out, `miniature-check.${ext}`)).join(', ')}`,
+      `wrote ${['json', 'svg', 'png'].map((ext) => join(out, `miniature-check.${ext}`)).join(', ')}, ${join(out, 'report.html')}\n`,
     );
   });
 
@@ -152,7 +152,10 @@ describe('hvsim miniature-check', () => {
     ).toBe(1);
     const printed = JSON.parse(io.stdout.join(''));
     expect(printed).toMatchObject({ scenario: 'small', seeds: [1, 2], pass: false });
-    expect(printed.outputs).toEqual(['json', 'svg', 'png'].map((ext) => join(out, `miniature-check.${ext}`)));
+    expect(printed.outputs).toEqual([
+      ...['json', 'svg', 'png'].map((ext) => join(out, `miniature-check.${ext}`)),
+      join(out, 'report.html'),
+    ]);
     const { outputs: _, ...written } = printed;
     expect(JSON.parse(readFileSync(join(out, 'miniature-check.json'), 'utf8'))).toEqual(written);
   });

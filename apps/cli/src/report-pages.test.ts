@@ -188,12 +188,11 @@ describe('report pages in a browser', () => {
     const report = await openReport(browser, live.url, { allow: (u) => u === `${live.url}events` });
     try {
       const { page } = report;
-      // At least two updates while the run goes on, each drawing the charts anew.
-      await page.locator('html[data-updates="2"]').waitFor({ state: 'attached', timeout: 30_000 });
-      await everyChartDrawn(page);
       await page.locator('html[data-live="ended"]').waitFor({ state: 'attached', timeout: 60_000 });
+      // The server sends one update when the run has ended: any other came while it went on.
+      expect(Number(await page.locator('html').getAttribute('data-updates'))).toBeGreaterThanOrEqual(2);
       expect(await page.locator('.live-state').textContent()).toMatch(
-        /^finished: simulated 2 s of 2 s; the report is .*report\.html$/,
+        /^finished: simulated 3 s of 3 s; the report is .*report\.html$/,
       );
       expect(await page.locator('.live progress').getAttribute('value')).toBe('1');
       await everyChartDrawn(page);
