@@ -18,7 +18,7 @@ import {
 import { AccessQueue } from './access-queue';
 import { AnonMemory } from './anon-swap';
 import { BalloonDriver } from './balloon-driver';
-import { boot } from './boot';
+import { type BootZeroing, boot } from './boot';
 import { CmmModule } from './cmm';
 import { DiskRequests } from './disk-requests';
 import type { FreeStack } from './free-stack';
@@ -74,6 +74,8 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
   readonly #bus: MemoryBus;
   readonly #machine: MachineView;
   readonly #bootedAt: SimTime;
+  /** Boot's zeroing still to do, when the guest spreads it over the end of boot. */
+  #zeroing: BootZeroing | undefined;
   // The parts of the kernel, each a concern of Linux's mm/ (see each file).
   readonly #accesses: AccessQueue;
   readonly #pages: PageAllocator;
@@ -145,7 +147,9 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     this.swapContent = anon.swapContent;
     this.swapFree = anon.swapFree;
     this.balloon = new BalloonDriver(this, context.backdoor, settings.balloon, pages);
-    this.#bootedAt = boot(mm, pages);
+    const booting = boot(mm, pages);
+    this.#bootedAt = booting.bootedAt;
+    this.#zeroing = booting.zeroing;
     this.cmm = settings.cmm.installed
       ? new CmmModule(this, context.backdoor, settings.cmm, pages)
       : undefined;
@@ -224,6 +228,7 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     // The common op, an access to a resident anonymous page, is queued here with the queue's length in a
     // local; every other op goes through methods that may flush, so the length is stored before and reloaded
     // after them.
+    if (this.#zeroing?.zeroDue(this.vmTime())) this.#zeroing = undefined;
     this.balloon.poll();
     this.cmm?.poll();
     if (this.vmTime() >= this.#writeback.nextFlush) this.#writeback.flushDirty();

@@ -7,6 +7,11 @@ export interface GuestHabits {
   /** Zero every physical page at boot (Windows does; Linux does not). */
   readonly zeroAtBoot: boolean;
   /**
+   * With `zeroAtBoot`: the VM time before the end of boot from which the zeroing is spread, at a steady pace,
+   * until boot ends. 0: all at once at power-on.
+   */
+  readonly bootZeroing: SimTime;
+  /**
    * Pages a zero-page thread clears per millisecond of idle (Compute) time, so freed pages return zeroed
    * (Windows). 0: no such thread; a new anonymous page is cleared when it is allocated (Linux's clear_page).
    */
