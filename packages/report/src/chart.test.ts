@@ -200,7 +200,8 @@ describe('timeSeriesChart, interactive', () => {
     // The page finds every line's value at that time in the chart's own rows, by these fields.
     expect(spec['usermeta']).toEqual({ hover: { time: 'time_s', title: 'time (s)' } });
     expect(hover.mark.type).toBe('rule');
-    const rule = (svg: string) => /class="mark-rule role-mark layer_1_marks"[\s\S]*?<line[^>]*>/.exec(svg)![0];
+    const rule = (svg: string) =>
+      /class="mark-rule role-mark layer_1_marks"[\s\S]*?<line[^>]*>/.exec(svg)![0];
     // No time under the pointer: the rule is not seen; at 1 s it crosses the plot at x = 50 (of 100 px).
     expect(rule(await laidOut(interactive))).toContain('opacity="0"');
     const at = rule(await laidOut(interactive, [], 1));
