@@ -2,11 +2,10 @@
 // and wires what a reader does: hiding and showing VMs (the picker, or a click in a legend), sorting tables,
 // and on a live page the server's updates. It reads its data from #hvsim-report-data and needs no network.
 (() => {
-  const dataOf = (element) => JSON.parse(element.textContent);
   const hiddenVms = new Set();
   /** Per chart: its view, and the lines hidden by a click in its own legend that are not VMs. */
   const charts = new Map();
-  let page = dataOf(document.getElementById('hvsim-report-data'));
+  let page = JSON.parse(document.getElementById('hvsim-report-data').textContent);
 
   function unpack(packed) {
     const rows = Array.from({ length: packed.length }, () => ({}));
