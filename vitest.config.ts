@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const conditions = ['@hvsim/source', 'module', 'node', 'import', 'default'];
@@ -22,6 +23,9 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
+    // A worker per core: vitest's default (cores − 1) gives a 2-core CI machine one worker, and twice the time.
+    maxWorkers: availableParallelism(),
+    fileParallelism: true,
     setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
     projects: [
       ...projects,

@@ -24,7 +24,7 @@ try {
     const opened = await openReport(browser, page);
     if (opened.problems.length > 0) throw new Error(`the report has problems: ${opened.problems.join('; ')}`);
     times.push(opened.renderMs);
-    await opened.page.close();
+    await opened.close();
   }
 } finally {
   await browser.close();

@@ -537,7 +537,9 @@ describe('hvsim paths and file errors', () => {
   });
 });
 
-describe('the hvsim command', () => {
+// Each test starts Node, which loads the CLI's sources through tsx before it reads a flag: 1–2 s alone, several
+// times that beside another suite on a busy machine.
+describe('the hvsim command', { timeout: 30_000 }, () => {
   const root = resolve(import.meta.dirname, '..', '..', '..');
   /** Runs main.ts from the sources in a process of its own, from the repository's root as npm scripts do. */
   const hvsim = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>

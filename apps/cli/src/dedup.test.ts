@@ -46,6 +46,8 @@ describe('hvsim dedup', () => {
     );
   });
 
+  // In a process of its own: Node loads the CLI's sources through tsx first, 1–2 s alone, several times that
+  // beside another suite on a busy machine.
   it('fails on a missing file with its path, a non-zero exit and nothing on stdout', () => {
     const missing = join(tmpDir('hvsim-dedup-'), 'no-such-image');
     const result = spawnSync(process.execPath, [...HVSIM, 'dedup', file(page(1)), missing], {
@@ -57,5 +59,5 @@ describe('hvsim dedup', () => {
     expect(result.stderr).toBe(
       `hvsim: ${missing}: no such file: expected the path of a file or disk image\n`,
     );
-  });
+  }, 30_000);
 });

@@ -26,7 +26,7 @@ async function opened(path: string, name: string, check: (report: OpenedReport) 
     await report.page.screenshot({ path: screenshotPath(name), fullPage: true });
     expect(report.problems).toEqual([]);
   } finally {
-    await report.page.close();
+    await report.close();
   }
 }
 
@@ -199,7 +199,7 @@ describe('report pages in a browser', () => {
       await page.screenshot({ path: screenshotPath('live'), fullPage: true });
       expect(report.problems).toEqual([]);
     } finally {
-      await report.page.close();
+      await report.close();
     }
     expect(await live.exited).toBe(0);
     expect(statSync(join(out, 'report.html')).size).toBeGreaterThan(0);

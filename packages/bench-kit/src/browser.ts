@@ -22,6 +22,8 @@ export interface OpenedReport {
   readonly problems: string[];
   /** Milliseconds from the start of navigation until every chart was drawn. */
   readonly renderMs: number;
+  /** Closes the page and its browser context. */
+  close(): Promise<void>;
 }
 
 /**
@@ -35,7 +37,9 @@ export async function openReport(
   options: { readonly allow?: (url: string) => boolean; readonly timeout?: number } = {},
 ): Promise<OpenedReport> {
   const url = target.startsWith('http') ? target : pathToFileURL(target).href;
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  // A context of its own, as a reader's fresh tab: nothing carried over from pages opened before.
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -52,12 +56,17 @@ export async function openReport(
       problems.push(`request beyond the page: ${request.url()}`);
     }
   });
-  await page.goto(url);
-  await page
-    .locator('html[data-ready="true"]')
-    .waitFor({ state: 'attached', timeout: options.timeout ?? 30_000 });
+  try {
+    await page.goto(url);
+    await page
+      .locator('html[data-ready="true"]')
+      .waitFor({ state: 'attached', timeout: options.timeout ?? 30_000 });
+  } catch (error) {
+    await context.close();
+    throw new Error(`the report did not draw: ${(error as Error).message}; ${problems.join('; ')}`);
+  }
   const renderMs = (await page.evaluate('performance.now()')) as number;
-  return { page, problems, renderMs };
+  return { page, problems, renderMs, close: () => context.close() };
 }
 
 /** Where tests leave screenshots for review: `test-output/screenshots/` at the repository's root. */

@@ -2,11 +2,10 @@
 // and wires what a reader does: hiding and showing VMs (the picker, or a click in a legend), sorting tables,
 // and on a live page the server's updates. It reads its data from #hvsim-report-data and needs no network.
 (() => {
-  const dataOf = (element) => JSON.parse(element.textContent);
   const hiddenVms = new Set();
   /** Per chart: its view, and the lines hidden by a click in its own legend that are not VMs. */
   const charts = new Map();
-  let page = dataOf(document.getElementById('hvsim-report-data'));
+  let page = JSON.parse(document.getElementById('hvsim-report-data').textContent);
 
   function unpack(packed) {
     const rows = Array.from({ length: packed.length }, () => ({}));
@@ -73,22 +72,36 @@
    */
   function hoverReadout(entry, rows, meta) {
     const { view } = entry;
-    const values = new Map();
+    // Each line's sample times and values, in time order; a line leaves out the inside of a run of equal
+    // values, so its value at a time is that of its last sample at or before it.
+    const lines = new Map();
+    const all = new Set();
     for (const row of rows) {
-      const time = row[meta.time];
-      if (!values.has(time)) values.set(time, {});
-      values.get(time)[row.series] = row.value;
+      if (!lines.has(row.series)) lines.set(row.series, { times: [], values: [] });
+      const line = lines.get(row.series);
+      line.times.push(row[meta.time]);
+      line.values.push(row.value);
+      all.add(row[meta.time]);
     }
-    const times = [...values.keys()].sort((a, b) => a - b);
-    const nearest = (time) => {
+    const times = [...all].sort((a, b) => a - b);
+    /** The index of the first of `sorted` at or after `time`. */
+    const search = (sorted, time) => {
       let low = 0;
-      let high = times.length - 1;
+      let high = sorted.length;
       while (low < high) {
         const middle = (low + high) >> 1;
-        if (times[middle] < time) low = middle + 1;
+        if (sorted[middle] < time) low = middle + 1;
         else high = middle;
       }
-      return low > 0 && time - times[low - 1] < times[low] - time ? times[low - 1] : times[low];
+      return low;
+    };
+    const nearest = (time) => {
+      const i = Math.min(search(times, time), times.length - 1);
+      return i > 0 && time - times[i - 1] < times[i] - time ? times[i - 1] : times[i];
+    };
+    const valueAt = (line, time) => {
+      const i = search(line.times, time);
+      return line.times[i] === time ? line.values[i] : line.values[i - 1];
     };
     const tooltip = view.tooltip();
     const hide = (event) => {
@@ -101,8 +114,8 @@
       const time = nearest(view.scale('x').invert(x));
       const hidden = view.signal('hidden');
       const readout = { [meta.title]: shown(time) };
-      for (const [label, value] of Object.entries(values.get(time))) {
-        if (!hidden.includes(label)) readout[label] = shown(value);
+      for (const [label, line] of lines) {
+        if (!hidden.includes(label)) readout[label] = shown(valueAt(line, time));
       }
       tooltip(null, event, null, readout);
       void view.signal('hover_time', time).runAsync();

@@ -235,6 +235,21 @@ describe('timeSeriesChart, interactive', () => {
     expect(svg).toContain('>capacity</text>');
   });
 
+  it('leaves out the inside of a run of equal values, which draws the same line', () => {
+    const steps: MetricsTable = {
+      times: Float64Array.from({ length: 7 }, (_, i) => i * 1e9),
+      series: [{ name: 'x', unit: 'u', vm: 'a', values: Float64Array.from([1, 1, 1, 1, 2, 2, Number.NaN]) }],
+    };
+    const rows = json(timeSeriesChart(steps, { title: 't', yTitle: 'y', series: () => true }))['data'].values;
+    expect(rows.map((r: Json) => [r.time_s, r.value])).toEqual([
+      [0, 1],
+      [3, 1],
+      [4, 2],
+      [5, 2],
+      [6, null],
+    ]);
+  });
+
   it('cuts each line to maxPoints sample times, the same for every line, keeping its peaks', () => {
     const times = Float64Array.from({ length: 500 }, (_, i) => i * 1e8);
     const long: MetricsTable = {

@@ -75,10 +75,11 @@ function checkSize(value: number | undefined, fallback: number, field: string): 
 const chartNumber = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /**
- * A line chart of selected series of a metrics table over host simulated time: x is time in seconds, each
- * selected series is one line, coloured and named in the legend by its label (`<vm>/<name>` unless told
- * otherwise, with the unit added where two selected series would share a label), in the table's order; values
- * may be scaled (pages to MiB), the y axis symlog, and reference lines drawn across.
+ * A line chart of selected series of a metrics table over host simulated time: x is time in seconds (minutes
+ * past ten), each selected series is one line, coloured and named in the legend by its label (`<vm>/<name>`
+ * unless told otherwise, with the unit added where two selected series would share a label), in the table's
+ * order; values may be scaled (pages to MiB), the y axis symlog, and reference lines drawn across. A line's
+ * rows leave out the inside of each run of equal values, which draws the same line.
  */
 export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOptions): ChartSpec {
   const width = checkSize(options.width, DEFAULT_WIDTH, 'width');
@@ -117,10 +118,16 @@ export function timeSeriesChart(table: MetricsTable, options: TimeSeriesChartOpt
         );
   const values: Record<string, number | string | null>[] = [];
   selected.forEach((_series, index) => {
+    const column = shown.values[index]!;
+    const last = shown.rows.length - 1;
     shown.rows.forEach((row, i) => {
+      // A point inside a run of equal values adds nothing to the line through its neighbours: left out
+      // (most memory series are steps, so this is most of their points).
+      const value = column[i]!;
+      if (i > 0 && i < last && value === column[i - 1] && value === column[i + 1]) return;
       values.push({
         [time.field]: table.times[row]! / time.per,
-        value: chartNumber(shown.values[index]![i]! * factor),
+        value: chartNumber(value * factor),
         series: labels[index]!,
       });
     });

@@ -37,6 +37,13 @@ function hvsim(args: readonly string[]): HvsimProcess {
   return process;
 }
 
+/**
+ * A job whose worker is gone (killed, or handed a job just as Redis stops) is found again once its lock expires:
+ * locks short for that, yet a renewal (every half lock) may come 1.5 s late before a worker that is only slow, beside
+ * other suites on a busy machine, loses its job to another and the run is counted twice.
+ */
+const SHORT_LOCKS = ['--lock-duration', '3000', '--stalled-interval', '1000'];
+
 let redis: RedisServer;
 let dir: string;
 const SHARED = 1;
@@ -121,9 +128,7 @@ const rowsOf = (csv: string) =>
 beforeAll(async () => {
   redis = await startRedis({ appendonly: true });
   dir = await mkdtemp(join(tmpdir(), 'hvsim-queue-test-'));
-  // A job handed to a worker just as Redis stops is found again once its lock expires: short, for the restart.
-  const timing = ['--lock-duration', '3000', '--stalled-interval', '1000'];
-  shared = await Promise.all([1, 2].map(() => startWorker(redis.url(SHARED), timing, { tmpdir: dir })));
+  shared = await Promise.all([1, 2].map(() => startWorker(redis.url(SHARED), SHORT_LOCKS, { tmpdir: dir })));
 }, 30_000);
 
 afterEach(async () => {
@@ -175,9 +180,8 @@ describe('hvsim sweep --queue with hvsim worker', () => {
 
   it('loses nothing when a worker is killed mid-run, or stopped: another runs the job again', async () => {
     const db = 2;
-    const timing = ['--lock-duration', '1000', '--stalled-interval', '500'];
     const sweep = writeSweep(join(dir, 'killed'), { duration: ['6s', '60ms'] });
-    const [killed, stopped] = await Promise.all([worker(db, timing), worker(db, timing)]);
+    const [killed, stopped] = await Promise.all([worker(db, SHORT_LOCKS), worker(db, SHORT_LOCKS)]);
     const queue = queueOf(db);
     const outcome = runSweep(await loadSweep(sweep), {
       out: join(dir, 'killed-out'),
@@ -199,7 +203,7 @@ describe('hvsim sweep --queue with hvsim worker', () => {
     // Ctrl-C: the run in hand goes back to the queue at once, not when its lock expires.
     expect(await stopProcess(stopped)).toBe(0);
     expect(await queue.getJobState(handedBack)).toBe('waiting');
-    const third = await worker(db, timing);
+    const third = await worker(db, SHORT_LOCKS);
     const { rows, complete } = await outcome;
     expect(complete).toBe(true);
     expect(rows.map((row) => row.error)).toEqual([undefined, undefined, undefined, undefined]);

@@ -61,7 +61,9 @@ function inProcess(): SweepExecutor & { ran: string[] } {
 const folder = () => mkdtempSync(join(tmpdir(), 'hvsim-sweep-'));
 const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
 
-describe('running a sweep', () => {
+// Each test runs whole sweeps, up to 20 runs of the two-VM scenario: about 50 ms a run alone, four to five times
+// that was measured beside another suite on the busy 2-core CI machine, where vitest's default of 5 s came close.
+describe('running a sweep', { timeout: 30_000 }, () => {
   test('runs each point once per seed and writes results, summary, chart and the sweep as resolved', async () => {
     const out = folder();
     const executor = inProcess();
