@@ -25,11 +25,13 @@ const vm = (name: string, mib: number, boot: number, zeroing: number, phases: st
     memory: ${mib}MiB
     min: ${mib / 2}MiB
     overhead: 32MiB
-    guest: { kind: windows, kernel: 28MiB, image: windows-2000, bootTime: ${boot}s, bootZeroing: ${zeroing}s }
+    guest:
+      { kind: windows, kernel: 28MiB, image: windows-2000, bootTime: ${boot}s, bootZeroing: ${zeroing}s, kernelWalk: 5min, balloon: { returnsZeroed: false } }
     detector: sampling
     workload:
       kind: phased
       repeat: false
+      content: { model: mix, osImage: 0.3 }
       compute: 100us
       phases:${phases}`;
 
@@ -96,7 +98,7 @@ duration: 90min
 host: { memory: 1GiB, swap: 2GiB, metricInterval: 5s }
 policies:
   stack: esx
-  reclamation: { kind: esx, paging: free }
+  reclamation: { kind: esx, paging: free, ballooning: always, sharedSavings: true }
   sharing: { kind: content-based, vmBudget: 50 }
   shareBudget: 200
 vms:${vm('exchange', 256, 110, 55, touch(2.5, 0) + touch(3.5, 90) + touch(8, 30) + touch(11, 100, 90) + touch(20, 70, 90) + touch(55, 55, 90))}${vm('exchange-client', 256, 130, 70, touch(2.5, 0) + touch(3.5, 60) + touch(8, 20) + touch(11, 50, 60) + touch(20, 35, 60) + touch(55, 25, 60))}${vm('citrix', 320, 95, 40, touch(2.5, 0) + touch(3.5, 100) + touch(4, 60) + touch(4, 30) + touch(11, 100, 100) + touch(10, 135, 100) + touch(10, 185, 100) + touch(10, 125, 100) + touch(45, 155, 100))}${vm('citrix-client', 320, 120, 60, touch(2.5, 0) + touch(3.5, 80) + touch(8, 30) + touch(11, 80, 80) + touch(20, 60, 80) + touch(55, 45, 80))}${vm('sql', 320, 150, 85, touch(2.7, 0) + scan(3.3, 255) + touch(8, 16) + scan(7, 120) + touch(41, 16) + scan(10, 250) + touch(3, 16) + scan(5, 60) + touch(20, 16))}

@@ -25,6 +25,7 @@ import type { FreeStack } from './free-stack';
 import type { GuestSettings } from './guest-settings';
 import { checkGuestInvariants } from './invariants';
 import type { KernelServices } from './kernel-services';
+import { KernelWalk } from './kernel-walk';
 import { LruLists } from './lru';
 import { PageAllocator } from './page-alloc';
 import { PageCache } from './page-cache';
@@ -76,6 +77,8 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
   readonly #bootedAt: SimTime;
   /** Boot's zeroing still to do, when the guest spreads it over the end of boot. */
   #zeroing: BootZeroing | undefined;
+  /** The kernel reading its own pages after boot, if it does (`kernelWalk`). */
+  readonly #kernelWalk: KernelWalk | undefined;
   // The parts of the kernel, each a concern of Linux's mm/ (see each file).
   readonly #accesses: AccessQueue;
   readonly #pages: PageAllocator;
@@ -150,6 +153,10 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     const booting = boot(mm, pages);
     this.#bootedAt = booting.bootedAt;
     this.#zeroing = booting.zeroing;
+    this.#kernelWalk =
+      settings.kernelWalk > 0
+        ? new KernelWalk(settings.kernelPages, settings.kernelWalk, this.#bootedAt)
+        : undefined;
     this.cmm = settings.cmm.installed
       ? new CmmModule(this, context.backdoor, settings.cmm, pages)
       : undefined;
@@ -231,6 +238,7 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     if (this.#zeroing?.zeroDue(this.vmTime())) this.#zeroing = undefined;
     this.balloon.poll();
     this.cmm?.poll();
+    this.#kernelWalk?.readDue(this.vmTime(), this.#accesses);
     if (this.vmTime() >= this.#writeback.nextFlush) this.#writeback.flushDirty();
     let pending = this.#accesses.pending;
     for (let i = from; i < batch.length; i++) {

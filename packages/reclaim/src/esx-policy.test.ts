@@ -105,3 +105,26 @@ it('checks its thresholds and names the field', () => {
   expect(() => esxReclamation.create({ low: 0 }, context)).toThrow(/low/);
   expect(() => esxReclamation.create({ margin: 0.95 }, context)).toThrow(/margin/);
 });
+
+it('with ballooning: always, balloons a VM above target in high too, but pages none there', () => {
+  const policy = esxReclamation.create({ ballooning: 'always' }, context) as EsxReclamation;
+  expect(policy.plan(observation(50))).toEqual({
+    actions: [
+      { vm: 0, mechanism: 'balloon', pages: 100 },
+      { vm: 2, mechanism: 'balloon', pages: -100 },
+    ],
+    blocked: [],
+    state: 'high',
+  });
+  // Below soft it plans as by default.
+  const soft = esxReclamation.create({}, context) as EsxReclamation;
+  soft.plan(observation(50));
+  policy.plan(observation(50));
+  expect(policy.plan(observation(30))).toEqual(soft.plan(observation(30)));
+});
+
+it('says whether targets count what sharing non-zero pages saves (off by default), and refuses a misspelt mode', () => {
+  expect((esxReclamation.create({}, context) as EsxReclamation).sharedSavings).toBe(false);
+  expect((esxReclamation.create({ sharedSavings: true }, context) as EsxReclamation).sharedSavings).toBe(true);
+  expect(() => esxReclamation.create({ ballooning: 'high' }, context)).toThrow(/ballooning/);
+});

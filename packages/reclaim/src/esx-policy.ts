@@ -32,6 +32,18 @@ export const esxReclamationOptions = z.object({
     .describe(
       "how much a plan pages from the VMs above target: each one's whole excess (excess, the default), or only what brings free memory back above the high threshold plus the margin, shared among them by excess (free); with share-before-swap a shared victim still counts toward its VM's allocation, so paging whole excesses takes the same excess again at every plan",
     ),
+  ballooning: z
+    .enum(['soft', 'always'])
+    .default('soft')
+    .describe(
+      "when a VM above its target is ballooned down to it: below the soft threshold, as the paper's §6 says (soft, the default), or in the high state too (always), as its Figure 8 shows: balloons grow while the host stays high, and an idle VM falls to its target; paging still waits for hard",
+    ),
+  sharedSavings: z
+    .boolean()
+    .default(false)
+    .describe(
+      "whether the targets divide, beyond machine memory, what sharing pages of equal non-zero contents saves (default false), so that allocations add up to more than machine memory as in the paper's Figure 8; pages shared with the zero page are not counted, as a balloon takes them back for nothing",
+    ),
   balloon: z.string().min(1).default('balloon').describe('the mechanism that balloons (default balloon)'),
   page: z
     .string()
@@ -89,6 +101,10 @@ export class EsxReclamation implements ReclamationPolicy {
     return this.#options.high;
   }
 
+  get sharedSavings(): boolean {
+    return this.#options.sharedSavings;
+  }
+
   get state(): FreeMemoryState {
     return this.#state;
   }
@@ -106,7 +122,12 @@ export class EsxReclamation implements ReclamationPolicy {
       // Below target, in any state, a balloon gives memory back (the driver knows whether it holds any).
       if (excess < 0 && vm.mechanisms.includes(balloon))
         actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
-      if (excess <= 0 || state === 'high') continue;
+      if (excess <= 0) continue;
+      if (state === 'high') {
+        if (this.#options.ballooning === 'always' && vm.mechanisms.includes(balloon))
+          actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
+        continue;
+      }
       // A balloon that made no headway for `patience` (a guest that will not give) is paged past.
       const last = ballooned.get(vm.vm);
       const stuck = last !== undefined && excess >= last.excess;
