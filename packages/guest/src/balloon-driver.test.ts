@@ -118,7 +118,9 @@ describe('pages the balloon gives back', () => {
       guest: { kernel: 2, bootTime: 0, balloon: { limit: 0.5, rate: 1, returnsZeroed } },
     });
     expect(guest.balloon.inflate(16)).toBe(16);
-    const given = [...Array(64).keys()].filter((ppn) => machine.pageState(guest.vm, ppn) === PageState.Ballooned);
+    const given = [...Array(64).keys()].filter(
+      (ppn) => machine.pageState(guest.vm, ppn) === PageState.Ballooned,
+    );
     expect(guest.balloon.deflate(16)).toBe(16);
     run(guest, [OpKind.Compute, 1e6]);
     checkGuestInvariants(guest);
