@@ -47,20 +47,27 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     runReport(run, { version: cliVersion(), scenarioText: writeYaml(loaded.scenario) });
   if (options.live === undefined) {
     simulation.advance();
-    return finish(simulation, options, report);
+    return (await finish(simulation, options, report)).summary;
   }
   return runLive(simulation, options, options.live, report);
 }
 
-/** The run's summary, with its outputs written when asked; charts are made only to be written. */
+/** The run's summary, its outputs written when asked (charts are made only to be written), and its report. */
 async function finish(
   simulation: ScenarioSimulation,
   options: RunOptions,
   report: (run: ScenarioRun) => HtmlReport,
-): Promise<RunSummary> {
+): Promise<{ summary: RunSummary; page: HtmlReport | undefined }> {
   const run = simulation.result(Boolean(options.out) && options.charts !== false);
-  const outputs = options.out ? await writeRunOutputs(options.out, { ...run, report: report(run) }) : [];
-  return { ...run.summary, outputs, ...(simulation.done ? {} : { stopped: true as const }) };
+  // The report is made only to be written or served.
+  const page = options.out || options.live ? report(run) : undefined;
+  const outputs = options.out
+    ? await writeRunOutputs(options.out, { ...run, ...(page && { report: page }) })
+    : [];
+  return {
+    summary: { ...run.summary, outputs, ...(simulation.done ? {} : { stopped: true as const }) },
+    page,
+  };
 }
 
 /**
@@ -106,13 +113,8 @@ async function runLive(
       // Lets the server answer, and Ctrl-C reach `stop`, before the next slice.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const summary = await finish(simulation, options, report);
-    const run = simulation.result(false);
-    server.update({
-      progress: simulation.now / simulation.duration,
-      state: state(),
-      ...reportMain(report(run)),
-    });
+    const { summary, page } = await finish(simulation, options, report);
+    server.update({ progress: simulation.now / simulation.duration, state: state(), ...reportMain(page!) });
     const written = summary.outputs.find((path) => path.endsWith('report.html'));
     await server.end(
       `${stopped ? 'stopped' : 'finished'}: ${state()}${written === undefined ? '' : `; the report is ${written}`}`,

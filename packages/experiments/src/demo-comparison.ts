@@ -1,8 +1,14 @@
-import { type ChartSpec, timeSeriesChart } from '@hvsim/report';
+import { type ChartSpec, type TimeSeriesChartOptions, timeSeriesChart } from '@hvsim/report';
 import type { LoadedScenario } from '@hvsim/scenario';
 import { InvalidInputError, type MetricSeries, type MetricsTable } from '@hvsim/spec';
-import { compareRuns, type RunStory, type StoryComparison, seriesOf, totalOf } from './run-story';
-import { IN_MIB, type ScenarioRun, type ScenarioRunOptions, simulateScenario } from './scenario-run';
+import { compareRuns, type RunStory, type StoryComparison, totalOf } from './run-story';
+import {
+  IN_MIB,
+  type ScenarioRun,
+  type ScenarioRunOptions,
+  seriesOf,
+  simulateScenario,
+} from './scenario-run';
 import { percentText, secondsText } from './story-text';
 
 /** One way of running the host: a name for its folder (`host-paging`), a label for people, the scenario. */
@@ -91,10 +97,9 @@ const hostSeries = (name: string) => (metrics: MetricsTable) => seriesOf(metrics
 export function demoComparisonCharts(
   runs: readonly DemoRun[],
   comparison: StoryComparison,
-  page?: { readonly maxPoints: number },
+  page?: Pick<TimeSeriesChartOptions, 'interactive' | 'maxPoints' | 'width' | 'height'>,
 ): { name: string; spec: ChartSpec }[] {
-  const forPage =
-    page === undefined ? {} : { interactive: true, maxPoints: page.maxPoints, width: 760, height: 280 };
+  const forPage = page ?? {};
   const story = runs[0]!.story;
   const filled =
     comparison.splitAt === undefined

@@ -1,6 +1,6 @@
 import type { HtmlReport } from '@hvsim/report';
 import { type DemoComparison, demoComparisonCharts } from './demo-comparison';
-import { REPORT_MAX_POINTS, runFacts, runSections } from './run-report';
+import { PAGE_CHART, runFacts, runSections } from './run-report';
 import { formatComparison, formatStory } from './story-text';
 
 /**
@@ -32,9 +32,11 @@ export function demoReport(
       },
       {
         title: 'Both runs',
-        blocks: demoComparisonCharts(demo.runs, demo.comparison, { maxPoints: REPORT_MAX_POINTS }).map(
-          ({ name, spec }) => ({ kind: 'chart' as const, name, spec }),
-        ),
+        blocks: demoComparisonCharts(demo.runs, demo.comparison, PAGE_CHART).map(({ name, spec }) => ({
+          kind: 'chart' as const,
+          name,
+          spec,
+        })),
       },
       ...demo.runs.flatMap((run) => runSections(run.run, { name: run.name, label: run.label })),
       {

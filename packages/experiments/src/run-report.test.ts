@@ -213,6 +213,19 @@ describe('runSections', () => {
     ]);
   });
 
+  test('says a chart of the VMs recorded nothing when no VM ran, and still renders', () => {
+    const none: ScenarioRun = {
+      ...run,
+      metrics: { ...run.metrics, series: run.metrics.series.filter((s) => s.vm === undefined) },
+    };
+    const sections = runSections(none);
+    expect(sectionNamed({ ...report, sections }, 'Memory').blocks[0]).toEqual({
+      kind: 'text',
+      paragraphs: ['Memory each VM holds: nothing was recorded.'],
+    });
+    expect(() => renderHtmlReport({ ...report, sections })).not.toThrow();
+  });
+
   test('says which VM recorded nothing, and which admission control refused', () => {
     const partial: ScenarioRun = {
       ...run,

@@ -17,7 +17,13 @@ import { IN_MIB, type ScenarioRun } from './scenario-run';
 /** Sample times a report's chart draws at most: more than its pixels, far fewer than a long run's samples. */
 export const REPORT_MAX_POINTS = 1200;
 
-const WIDTH = 760;
+/** How every time-series chart of a report page is drawn: interactive, cut down for display, one width. */
+export const PAGE_CHART = {
+  interactive: true,
+  maxPoints: REPORT_MAX_POINTS,
+  width: 760,
+  height: 280,
+} as const;
 
 /** What a run report says besides the run itself. */
 export interface RunReportOptions {
@@ -89,19 +95,24 @@ export function runSections(run: ScenarioRun, of?: RunOnPage): ReportSection[] {
     chartTitle: string,
     options: Omit<TimeSeriesChartOptions, 'title' | 'interactive' | 'maxPoints'>,
     vm?: string,
-  ): ChartBlock => ({
-    kind: 'chart',
-    name: name(chartName),
-    spec: timeSeriesChart(metrics, {
-      title: chartTitle,
-      interactive: true,
-      maxPoints: REPORT_MAX_POINTS,
-      width: WIDTH,
-      height: vm === undefined ? 280 : 220,
-      ...options,
-    }),
-    ...(vm === undefined ? {} : { vm }),
-  });
+  ): ReportBlock => {
+    const owner = vm === undefined ? {} : { vm };
+    // A run whose VMs were all refused records no VM's series.
+    if (!metrics.series.some(options.series)) {
+      return { kind: 'text', paragraphs: [`${chartTitle}: nothing was recorded.`], ...owner };
+    }
+    return {
+      kind: 'chart',
+      name: name(chartName),
+      spec: timeSeriesChart(metrics, {
+        title: chartTitle,
+        ...PAGE_CHART,
+        ...(vm === undefined ? {} : { height: 220 }),
+        ...options,
+      }),
+      ...owner,
+    };
+  };
   const perVm = (metric: string) => (s: MetricSeries) => s.vm !== undefined && s.name === metric;
   const inMiB = { ...IN_MIB, label: (s: MetricSeries) => s.vm ?? 'host' } as const;
   const refusals = summary.vms.flatMap((vm) =>
@@ -230,10 +241,7 @@ function hostFreeChart(
     label: () => 'free',
     series: (s) => s.vm === undefined && s.name === 'free',
     rules: [{ label: `host memory, ${hostMiB} MiB`, value: hostMiB }],
-    interactive: true,
-    maxPoints: REPORT_MAX_POINTS,
-    width: WIDTH,
-    height: 280,
+    ...PAGE_CHART,
   }) as { layer: object[]; encoding?: unknown } & Record<string, unknown>;
   const bands = stateBands(events, metricsEnd(metrics));
   if (bands.length === 0) return { kind: 'chart', name, spec: base };
@@ -284,7 +292,7 @@ function eventsBlock(
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: `Events (${events.length})`,
-      width: WIDTH,
+      width: PAGE_CHART.width,
       height: Math.max(60, 26 * kinds.length),
       background: 'white',
       data: { values },

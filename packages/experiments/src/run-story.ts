@@ -1,5 +1,5 @@
 import { InvalidInputError, type MetricsTable } from '@hvsim/spec';
-import { mib, type ScenarioRun } from './scenario-run';
+import { mib, type ScenarioRun, seriesOf } from './scenario-run';
 
 /**
  * Free memory at or below this share of the host's memory counts as full: ESX's `hard` state (2%), where
@@ -64,14 +64,6 @@ export interface RunStory {
   readonly balloonedMiB: number;
   /** The most memory sharing saved at once: pages mapped to shared frames, less the frames that hold them. */
   readonly sharingSavedMiB: number;
-}
-
-/** A series of the table, or zeros when the run never recorded it (a VM never powered on). */
-export function seriesOf(metrics: MetricsTable, vm: string | undefined, name: string): Float64Array {
-  return (
-    metrics.series.find((s) => s.vm === vm && s.name === name)?.values ??
-    new Float64Array(metrics.times.length)
-  );
 }
 
 /** A per-VM metric summed over the VMs, sample by sample: all VMs' throughput, say. */

@@ -63,8 +63,16 @@ export const mib = (pages: number) => (pages * PAGE_SIZE) / 2 ** 20;
 /** A chart's options that draw pages in MiB. */
 export const IN_MIB = { yTitle: 'MiB', scale: PAGE_SIZE / 2 ** 20 } as const;
 
+/** A series of the table, or zeros when the run never recorded it (a VM never powered on). */
+export function seriesOf(metrics: MetricsTable, vm: string | undefined, name: string): Float64Array {
+  return (
+    metrics.series.find((s) => s.vm === vm && s.name === name)?.values ??
+    new Float64Array(metrics.times.length)
+  );
+}
+
 const last = (table: MetricsTable, vm: string | undefined, name: string): number =>
-  table.series.find((s) => s.vm === vm && s.name === name)?.values.at(-1) ?? 0;
+  seriesOf(table, vm, name).at(-1) ?? 0;
 
 /** A run's summary and everything a report of it is made from: the shape `writeRunOutputs` writes. */
 export interface ScenarioRun {
