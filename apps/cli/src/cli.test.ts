@@ -360,7 +360,7 @@ describe('hvsim reproduce', () => {
     const list = capture();
     await main(['reproduce'], list);
     expect(list.stdout.join('')).toMatch(
-      /^esx-fig2 {2}ESX Figure 2.*\nesx-fig4 {2}ESX Figure 4.*\nesx-fig6 {2}ESX Figure 6.*\nesx-fig7 {2}ESX Figure 7.*\ndouble-paging {2}Double paging.*\nmeb-balance {2}MEB.*\ncmm-overcommit {2}CMM.*\ncompression-tier {2}Memory compression.*\nsharing-side-channel {2}Sharing side channel.*\nsatori-sharing {2}Satori.*\nsharing-isolation {2}Isolation.*\ntoy {2}a toy experiment\n$/,
+      /^esx-fig2 {2}ESX Figure 2.*\nesx-fig4 {2}ESX Figure 4.*\nesx-fig6 {2}ESX Figure 6.*\nesx-fig7 {2}ESX Figure 7.*\nesx-fig8 {2}ESX Figure 8.*\ndouble-paging {2}Double paging.*\nmeb-balance {2}MEB.*\ncmm-overcommit {2}CMM.*\ncompression-tier {2}Memory compression.*\nsharing-side-channel {2}Sharing side channel.*\nsatori-sharing {2}Satori.*\nsharing-isolation {2}Isolation.*\ntoy {2}a toy experiment\n$/,
     );
     const io = capture(cwd);
     expect(await main(['reproduce', 'toy', '--json'], io)).toBe(1);

@@ -14,6 +14,7 @@ export { esxFig2Scenario } from './esx-fig2';
 export { fig4Scenario } from './esx-fig4';
 export { FIG6_SCENARIO } from './esx-fig6';
 export { FIG7_SCENARIO } from './esx-fig7';
+export { FIG8_SCENARIO } from './esx-fig8';
 export {
   above,
   below,

@@ -10,6 +10,7 @@ import { esxFig2 } from './esx-fig2';
 import { esxFig4 } from './esx-fig4';
 import { esxFig6 } from './esx-fig6';
 import { esxFig7 } from './esx-fig7';
+import { esxFig8 } from './esx-fig8';
 import type { Experiment } from './experiment';
 import { mebBalance } from './meb-balance';
 import { satoriSharing } from './satori-sharing';
@@ -22,6 +23,7 @@ export const experiments: Experiment[] = [
   esxFig4,
   esxFig6,
   esxFig7,
+  esxFig8,
   doublePaging,
   mebBalance,
   cmmOvercommit,

@@ -46,6 +46,7 @@ describe('the registry', () => {
       'esx-fig4',
       'esx-fig6',
       'esx-fig7',
+      'esx-fig8',
       'double-paging',
       'meb-balance',
       'cmm-overcommit',

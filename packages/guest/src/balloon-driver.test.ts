@@ -1,5 +1,5 @@
 import { checkInvariants } from '@hvsim/machine';
-import { OpKind } from '@hvsim/spec';
+import { OpKind, PageState } from '@hvsim/spec';
 import { describe, expect, it } from 'vitest';
 import { type Op, runOps as run, testGuest } from './guest.fixture';
 import { checkGuestInvariants } from './invariants';
@@ -106,5 +106,33 @@ describe('balloon driver', () => {
     expect(machine.counters(guest.vm).balloonPops).toBe(10);
     expect(machine.pagePartition(guest.vm).ballooned).toBe(0);
     checkInvariants(machine);
+  });
+});
+
+describe('pages the balloon gives back', () => {
+  /** A Windows guest of 64 pages that balloons 16, gives them back, then idles a millisecond. */
+  function giveBack(returnsZeroed: boolean) {
+    const { machine, guest } = testGuest({
+      kind: 'windows',
+      pages: 64,
+      guest: { kernel: 2, bootTime: 0, balloon: { limit: 0.5, rate: 1, returnsZeroed } },
+    });
+    expect(guest.balloon.inflate(16)).toBe(16);
+    const given = [...Array(64).keys()].filter(
+      (ppn) => machine.pageState(guest.vm, ppn) === PageState.Ballooned,
+    );
+    expect(guest.balloon.deflate(16)).toBe(16);
+    run(guest, [OpKind.Compute, 1e6]);
+    checkGuestInvariants(guest);
+    checkInvariants(machine);
+    return given.map((ppn) => machine.pageState(guest.vm, ppn));
+  }
+
+  it('are known zeros by default: the host backs none until the guest uses it', () => {
+    expect(new Set(giveBack(true))).toEqual(new Set([PageState.Unbacked]));
+  });
+
+  it('with returnsZeroed: false, are freed pages that a Windows zero-page thread clears, so the host backs them', () => {
+    expect(new Set(giveBack(false))).toEqual(new Set([PageState.Private]));
   });
 });

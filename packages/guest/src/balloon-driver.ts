@@ -10,6 +10,8 @@ export interface BalloonSettings {
   readonly pagesPerSecond: number;
   /** Whether the driver is installed in the guest at all. */
   readonly installed: boolean;
+  /** Whether the guest takes a page the balloon gives back as known zeros, or as any freed page. */
+  readonly returnsZeroed: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export class BalloonDriver implements BalloonDriverContract {
 
   constructor(kernel: KernelServices, backdoor: BalloonBackdoor, settings: BalloonSettings, vmPages: Pages) {
     this.#kernel = kernel;
-    this.#pages = new PinnedPages(kernel, backdoor, PageUse.Balloon, 0);
+    this.#pages = new PinnedPages(kernel, backdoor, PageUse.Balloon, 0, settings.returnsZeroed);
     this.#rate = settings.pagesPerSecond;
     this.#installed = settings.installed;
     this.limit = Math.floor(settings.limitFraction * vmPages);

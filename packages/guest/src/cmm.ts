@@ -56,7 +56,7 @@ export class CmmModule implements CmmDriver {
     this.#oomPages = settings.oomPages;
     this.limit = Math.floor(settings.limitFraction * vmPages);
     const pool = (): Pool => ({
-      pages: new PinnedPages(kernel, backdoor, PageUse.Cmm, settings.diag10),
+      pages: new PinnedPages(kernel, backdoor, PageUse.Cmm, settings.diag10, true),
       target: 0,
       credit: 0,
     });

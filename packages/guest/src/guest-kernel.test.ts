@@ -3,6 +3,7 @@ import { createOpBatch, InvalidOptionsError, imageBlockContent, OpKind } from '@
 import { describe, expect, it } from 'vitest';
 import { type Op, runOps as run, testGuest } from './guest.fixture';
 import { GuestOutOfMemoryError, PageUse } from './page-use';
+import { windowsGuest } from './windows';
 
 const W = (vpn: number, c: number): Op => [OpKind.Write, vpn, c];
 const R = (vpn: number): Op => [OpKind.Read, vpn];
@@ -25,6 +26,49 @@ describe('anonymous memory', () => {
     const windows = testGuest({ kind: 'windows', pages: 32, guest: { kernel: 4 } });
     expect(windows.machine.pagePartition(windows.guest.vm).private).toBe(32);
     for (let ppn = 4; ppn < 32; ppn++) expect(windows.machine.peek(windows.guest.vm, ppn)).toBe(0);
+  });
+
+  it('Windows spreads its boot zeroing over the end of boot when told, at a steady pace', () => {
+    const { machine, guest } = testGuest({
+      kind: 'windows',
+      pages: 32,
+      guest: { kernel: 4, bootTime: '10ms', bootZeroing: '8ms' },
+    });
+    const backed = () => machine.pagePartition(guest.vm).private;
+    expect(backed()).toBe(4); // the kernel alone at power-on
+    run(guest, [OpKind.Compute, 2e6]);
+    run(guest, [OpKind.Compute, 4e6]); // zeroing from 2 ms: nothing due yet
+    expect(backed()).toBe(4);
+    run(guest, [OpKind.Compute, 1]); // at 6 ms, half of the 28 pages
+    expect(backed()).toBe(4 + 14);
+    run(guest, [OpKind.Compute, 4e6]);
+    expect(guest.booted).toBe(true);
+    run(guest, [OpKind.Compute, 1]); // boot is over: every page zeroed
+    expect(backed()).toBe(32);
+    for (let ppn = 4; ppn < 32; ppn++) expect(machine.peek(guest.vm, ppn)).toBe(0);
+  });
+
+  it("Windows' boot zeroing leaves alone a page taken from the free list before it got there", () => {
+    const { machine, guest } = testGuest({
+      kind: 'windows',
+      pages: 16,
+      guest: { kernel: 2, bootTime: '10ms', bootZeroing: '10ms' },
+    });
+    run(guest, W(0, 7));
+    const ppn = guest.pageOf(0);
+    run(guest, [OpKind.Compute, 10e6]);
+    run(guest, [OpKind.Compute, 1]);
+    expect(machine.pagePartition(guest.vm).private).toBe(16);
+    expect(machine.peek(guest.vm, ppn)).toBe(7);
+  });
+
+  it('Windows refuses boot zeroing that takes longer than its boot, naming the option', () => {
+    const parsed = windowsGuest.options.safeParse({ bootTime: '1s', bootZeroing: '2s' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['bootZeroing'],
+      message: 'expected at most the boot time (1 s), got 2 s',
+    });
   });
 
   it('kernel pages hold the blocks of the disk image, identical across VMs of one image', () => {

@@ -18,13 +18,14 @@ import {
 import { AccessQueue } from './access-queue';
 import { AnonMemory } from './anon-swap';
 import { BalloonDriver } from './balloon-driver';
-import { boot } from './boot';
+import { type BootZeroing, boot } from './boot';
 import { CmmModule } from './cmm';
 import { DiskRequests } from './disk-requests';
 import type { FreeStack } from './free-stack';
 import type { GuestSettings } from './guest-settings';
 import { checkGuestInvariants } from './invariants';
 import type { KernelServices } from './kernel-services';
+import { KernelWalk } from './kernel-walk';
 import { LruLists } from './lru';
 import { PageAllocator } from './page-alloc';
 import { PageCache } from './page-cache';
@@ -74,6 +75,10 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
   readonly #bus: MemoryBus;
   readonly #machine: MachineView;
   readonly #bootedAt: SimTime;
+  /** Boot's zeroing still to do, when the guest spreads it over the end of boot. */
+  #zeroing: BootZeroing | undefined;
+  /** The kernel reading its own pages after boot, if it does (`kernelWalk`). */
+  readonly #kernelWalk: KernelWalk | undefined;
   // The parts of the kernel, each a concern of Linux's mm/ (see each file).
   readonly #accesses: AccessQueue;
   readonly #pages: PageAllocator;
@@ -145,7 +150,13 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     this.swapContent = anon.swapContent;
     this.swapFree = anon.swapFree;
     this.balloon = new BalloonDriver(this, context.backdoor, settings.balloon, pages);
-    this.#bootedAt = boot(mm, pages);
+    const booting = boot(mm, pages);
+    this.#bootedAt = booting.bootedAt;
+    this.#zeroing = booting.zeroing;
+    this.#kernelWalk =
+      settings.kernelWalk > 0
+        ? new KernelWalk(settings.kernelPages, settings.kernelWalk, this.#bootedAt)
+        : undefined;
     this.cmm = settings.cmm.installed
       ? new CmmModule(this, context.backdoor, settings.cmm, pages)
       : undefined;
@@ -224,8 +235,10 @@ export class GuestKernel implements GuestOs, CmmGuest, KernelServices {
     // The common op, an access to a resident anonymous page, is queued here with the queue's length in a
     // local; every other op goes through methods that may flush, so the length is stored before and reloaded
     // after them.
+    if (this.#zeroing?.zeroDue(this.vmTime())) this.#zeroing = undefined;
     this.balloon.poll();
     this.cmm?.poll();
+    this.#kernelWalk?.readDue(this.vmTime(), this.#accesses);
     if (this.vmTime() >= this.#writeback.nextFlush) this.#writeback.flushDirty();
     let pending = this.#accesses.pending;
     for (let i = from; i < batch.length; i++) {

@@ -7,6 +7,11 @@ export interface GuestHabits {
   /** Zero every physical page at boot (Windows does; Linux does not). */
   readonly zeroAtBoot: boolean;
   /**
+   * With `zeroAtBoot`: the VM time before the end of boot from which the zeroing is spread, at a steady pace,
+   * until boot ends. 0: all at once at power-on.
+   */
+  readonly bootZeroing: SimTime;
+  /**
    * Pages a zero-page thread clears per millisecond of idle (Compute) time, so freed pages return zeroed
    * (Windows). 0: no such thread; a new anonymous page is cleared when it is allocated (Linux's clear_page).
    */
@@ -37,6 +42,8 @@ export interface GuestSettings {
   /** Contents of each disk block as the image ships it. */
   readonly diskContent: (block: number) => ContentId;
   /** VM time the guest takes to boot; the balloon driver is unavailable until then. */
+  /** VM time in which the kernel reads each of its pages once after boot; 0: never. */
+  readonly kernelWalk: SimTime;
   readonly bootTime: SimTime;
   /** CMM2: tell the host which pages are unused (free) and volatile (clean page cache). */
   readonly pageHints: boolean;

@@ -19,7 +19,7 @@ export interface TestGuestOptions {
   readonly pages?: number;
   readonly frames?: number;
   readonly swapSlots?: number;
-  readonly guest?: GuestOptionsInput & { zeroPageRate?: number };
+  readonly guest?: GuestOptionsInput & { zeroPageRate?: number; bootZeroing?: number | string };
   /** A layer over the plain disk: its own parts, given the disk below (default none). */
   readonly disk?: (below: VirtualDisk) => Partial<VirtualDisk>;
   readonly copier?: PageCopier;

@@ -13,6 +13,6 @@ export const linuxGuest = defineGuestOs({
   create: (options, context) =>
     new GuestKernel(
       context,
-      guestSettings('linux', { zeroAtBoot: false, zeroPagesPerIdleMs: 0 }, options, context),
+      guestSettings('linux', { zeroAtBoot: false, bootZeroing: 0, zeroPagesPerIdleMs: 0 }, options, context),
     ),
 });

@@ -33,6 +33,10 @@ export const guestOptions = z.object({
     "dirty page-cache pages are written back within this long of being dirtied, by a flusher that runs every half of it (Linux's dirty_expire: 30s); 0 writes them back only when evicted",
     { default: 0 },
   ),
+  kernelWalk: durationOption(
+    'how long the kernel takes to read each of its own pages once after boot, over and over, so that a kernel page the host paged out comes back (default 0: it never reads them)',
+    { default: 0 },
+  ),
   pageHints: z
     .boolean()
     .default(false)
@@ -56,6 +60,12 @@ export const guestOptions = z.object({
           'pages inflated or deflated per second, as a fraction of the VM (1–2% gives minute-scale moves)',
         ),
       installed: z.boolean().default(true).describe('whether the balloon driver is installed'),
+      returnsZeroed: z
+        .boolean()
+        .default(true)
+        .describe(
+          'whether the guest takes a page its balloon gives back as known zeros, which the host backs only when used (default true), or as any freed page: a Windows zero-page thread clears it in idle time, as the paper’s Windows guests did, and Linux clears it when it allocates it',
+        ),
     })
     .prefault({})
     .describe('the balloon driver'),
@@ -118,12 +128,14 @@ export function guestSettings(
     image,
     diskContent: (block) => contentBase + block,
     bootTime: options.bootTime,
+    kernelWalk: options.kernelWalk,
     pageHints: options.pageHints,
     writeback: options.writeback,
     balloon: {
       limitFraction: options.balloon.limit,
       pagesPerSecond: Math.max(1, Math.floor(options.balloon.rate * pages)),
       installed: options.balloon.installed,
+      returnsZeroed: options.balloon.returnsZeroed,
     },
     cmm: {
       installed: options.cmm.installed,

@@ -14,9 +14,18 @@ export class PinnedPages {
   readonly #use: PageUse;
   /** What telling the hypervisor costs the guest per page (a DIAG 10; ESX's backdoor is not charged). */
   readonly #cost: SimTime;
+  /** Whether a page given back goes on the guest's list of zeroed pages, or of freed ones it must clear. */
+  readonly #returnsZeroed: boolean;
 
-  constructor(kernel: KernelServices, backdoor: BalloonBackdoor, use: PageUse, costPerPage: SimTime) {
+  constructor(
+    kernel: KernelServices,
+    backdoor: BalloonBackdoor,
+    use: PageUse,
+    costPerPage: SimTime,
+    returnsZeroed: boolean,
+  ) {
     this.#kernel = kernel;
+    this.#returnsZeroed = returnsZeroed;
     this.#backdoor = backdoor;
     this.#use = use;
     this.#cost = costPerPage;
@@ -50,7 +59,7 @@ export class PinnedPages {
     for (let i = 0; i < n; i++) {
       const ppn = this.#pages.pop()!;
       this.#backdoor.unballoon(this.#kernel.vm, ppn);
-      this.#kernel.release(ppn, true);
+      this.#kernel.release(ppn, this.#returnsZeroed);
     }
     return n;
   }

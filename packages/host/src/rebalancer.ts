@@ -3,6 +3,7 @@ import {
   type AllocationPolicy,
   type CreditsSharers,
   HvsimError,
+  type Pages,
   type ReclamationMechanism,
   type ReclamationPolicy,
   type SimTime,
@@ -41,6 +42,16 @@ export class Rebalancer {
     if (triggers.some((t) => before < t !== free < t)) this.rebalance(now, running);
   }
 
+  /**
+   * Frames that sharing pages of equal non-zero contents saves: the pages mapped onto shared frames, less the
+   * frames, less the pages mapped onto the zero frame (which the `- 1` of the targets already holds).
+   */
+  #contentSavings(running: readonly VmSlot[]): Pages {
+    const { machine } = this;
+    const shared = running.reduce((sum, s) => sum + machine.pagePartition(s.runner!.vm).shared, 0);
+    return Math.max(0, shared - machine.refCount(machine.zeroFrame) - (machine.sharedFrames - 1));
+  }
+
   rebalance(now: SimTime, running: readonly VmSlot[]): void {
     const { machine, reclamation, mechanisms } = this;
     const overhead = running.reduce((sum, s) => sum + (s.config.overheadPages ?? 0), 0);
@@ -53,9 +64,13 @@ export class Rebalancer {
     // Targets leave what the reclamation policy wants free, but never less than the minimums admitted.
     const keptFree = Math.ceil((reclamation.freeTarget ?? 0) * machine.totalFrames);
     const minimums = running.reduce((sum, s) => sum + (s.config.min ?? 0), 0);
+    const saved = reclamation.sharedSavings ? this.#contentSavings(running) : 0;
     const targets = this.allocation.targets({
       now,
-      available: Math.max(minimums, machine.totalFrames - machine.reservedFrames - 1 - overhead - keptFree),
+      available: Math.max(
+        minimums,
+        machine.totalFrames - machine.reservedFrames - 1 - overhead - keptFree + saved,
+      ),
       vms: views.map(({ slot, allocated, active, curve }) => ({
         min: slot.config.min ?? 0,
         max: slot.config.pages,

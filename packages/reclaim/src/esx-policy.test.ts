@@ -79,8 +79,54 @@ it('pages past a balloon that made no headway for its patience, not one that had
   expect(at(35, 250)).toEqual({ vm: 0, mechanism: 'host-swap', pages: 50 });
 });
 
+it('pages only what brings free memory back above high plus the margin with paging: free, shared by excess', () => {
+  const policy = () => esxReclamation.create({ paging: 'free' }, context);
+  // 1.5% free (hard): 55 frames bring it to 7%; VM 0's excess is 100 and VM 1's 50, so 37 and 19 (rounded up).
+  expect(policy().plan(observation(15)).actions).toEqual([
+    { vm: 0, mechanism: 'host-swap', pages: 37 },
+    { vm: 1, mechanism: 'host-swap', pages: 19 },
+    { vm: 2, mechanism: 'balloon', pages: -100 },
+  ]);
+  // Soft: the balloon takes its whole excess, the VM without one is paged its part of what is needed alone.
+  const soft = policy().plan(observation(30)).actions;
+  expect(soft).toEqual([
+    { vm: 0, mechanism: 'balloon', pages: 100 },
+    { vm: 1, mechanism: 'host-swap', pages: 40 },
+    { vm: 2, mechanism: 'balloon', pages: -100 },
+  ]);
+  // Never more than a VM's excess: 700 frames are needed on a host of 10 000 with none free.
+  const low = policy().plan({ ...observation(0), totalFrames: 10_000 }).actions;
+  expect(low.filter((a) => a.mechanism === 'host-swap').map((a) => a.pages)).toEqual([100, 50]);
+  expect(() => esxReclamation.create({ paging: 'some' } as never, context)).toThrow(/paging/);
+});
+
 it('checks its thresholds and names the field', () => {
   expect(() => esxReclamation.create({ soft: 0.07 }, context)).toThrow(/^thresholds: /);
   expect(() => esxReclamation.create({ low: 0 }, context)).toThrow(/low/);
   expect(() => esxReclamation.create({ margin: 0.95 }, context)).toThrow(/margin/);
+});
+
+it('with ballooning: always, balloons a VM above target in high too, but pages none there', () => {
+  const policy = esxReclamation.create({ ballooning: 'always' }, context) as EsxReclamation;
+  expect(policy.plan(observation(50))).toEqual({
+    actions: [
+      { vm: 0, mechanism: 'balloon', pages: 100 },
+      { vm: 2, mechanism: 'balloon', pages: -100 },
+    ],
+    blocked: [],
+    state: 'high',
+  });
+  // Below soft it plans as by default.
+  const soft = esxReclamation.create({}, context) as EsxReclamation;
+  soft.plan(observation(50));
+  policy.plan(observation(50));
+  expect(policy.plan(observation(30))).toEqual(soft.plan(observation(30)));
+});
+
+it('says whether targets count what sharing non-zero pages saves (off by default), and refuses a misspelt mode', () => {
+  expect((esxReclamation.create({}, context) as EsxReclamation).sharedSavings).toBe(false);
+  expect((esxReclamation.create({ sharedSavings: true }, context) as EsxReclamation).sharedSavings).toBe(
+    true,
+  );
+  expect(() => esxReclamation.create({ ballooning: 'high' } as never, context)).toThrow(/ballooning/);
 });

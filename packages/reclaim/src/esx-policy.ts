@@ -26,6 +26,24 @@ export const esxReclamationOptions = z.object({
   patience: durationOption('how long a balloon may take nothing before its VM is paged instead', {
     default: '15s',
   }),
+  paging: z
+    .enum(['excess', 'free'])
+    .default('excess')
+    .describe(
+      "how much a plan pages from the VMs above target: each one's whole excess (excess, the default), or only what brings free memory back above the high threshold plus the margin, shared among them by excess (free); with share-before-swap a shared victim still counts toward its VM's allocation, so paging whole excesses takes the same excess again at every plan",
+    ),
+  ballooning: z
+    .enum(['soft', 'always'])
+    .default('soft')
+    .describe(
+      "when a VM above its target is ballooned down to it: below the soft threshold, as the paper's §6 says (soft, the default), or in the high state too (always), as its Figure 8 shows: balloons grow while the host stays high, and an idle VM falls to its target; paging still waits for hard",
+    ),
+  sharedSavings: z
+    .boolean()
+    .default(false)
+    .describe(
+      "whether the targets divide, beyond machine memory, what sharing pages of equal non-zero contents saves (default false), so that allocations add up to more than machine memory as in the paper's Figure 8; pages shared with the zero page are not counted, as a balloon takes them back for nothing",
+    ),
   balloon: z.string().min(1).default('balloon').describe('the mechanism that balloons (default balloon)'),
   page: z
     .string()
@@ -44,7 +62,9 @@ export type EsxReclamationOptions = z.output<typeof esxReclamationOptions>;
  * unavailable or has made no headway for `patience`; in `hard` it is paged; in `low` it is paged and, until
  * it is back under target, stops running. A VM below its target gets its balloon deflated, whatever the state. The state moves with free
  * memory, with hysteresis (`nextState`), and the kernel plans again whenever free memory crosses one of the
- * thresholds (`triggers`), not only on its period.
+ * thresholds (`triggers`), not only on its period. Paging takes each VM's whole excess, or (`paging: free`)
+ * only what free memory needs: a page shared before swap frees its frame but stays in its VM's allocation,
+ * so with sharing the excess does not fall as paging frees memory.
  */
 export class EsxReclamation implements ReclamationPolicy {
   readonly contract = 'reclamation-policy@1';
@@ -81,6 +101,10 @@ export class EsxReclamation implements ReclamationPolicy {
     return this.#options.high;
   }
 
+  get sharedSavings(): boolean {
+    return this.#options.sharedSavings;
+  }
+
   get state(): FreeMemoryState {
     return this.#state;
   }
@@ -98,7 +122,12 @@ export class EsxReclamation implements ReclamationPolicy {
       // Below target, in any state, a balloon gives memory back (the driver knows whether it holds any).
       if (excess < 0 && vm.mechanisms.includes(balloon))
         actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
-      if (excess <= 0 || state === 'high') continue;
+      if (excess <= 0) continue;
+      if (state === 'high') {
+        if (this.#options.ballooning === 'always' && vm.mechanisms.includes(balloon))
+          actions.push({ vm: vm.vm, mechanism: balloon, pages: excess });
+        continue;
+      }
       // A balloon that made no headway for `patience` (a guest that will not give) is paged past.
       const last = ballooned.get(vm.vm);
       const stuck = last !== undefined && excess >= last.excess;
@@ -111,7 +140,27 @@ export class EsxReclamation implements ReclamationPolicy {
       if (vm.mechanisms.includes(mechanism)) actions.push({ vm: vm.vm, mechanism, pages: excess });
       if (state === 'low') blocked.push(vm.vm);
     }
-    return { actions, blocked, state };
+    return {
+      actions: this.#options.paging === 'free' ? this.#toFree(actions, observation) : actions,
+      blocked,
+      state,
+    };
+  }
+
+  /**
+   * The plan's paging cut down to what brings free memory back above the high threshold plus the margin
+   * (where the state is high again), shared among the paged VMs by their excess, each at most its excess.
+   */
+  #toFree(actions: readonly ReclamationAction[], observation: HostObservation): ReclamationAction[] {
+    const { high, margin, page } = this.#options;
+    const paging = (action: ReclamationAction) => action.mechanism === page && action.pages > 0;
+    const needed = Math.max(0, Math.ceil((high + margin) * observation.totalFrames) - observation.freeFrames);
+    const excess = actions.filter(paging).reduce((sum, action) => sum + action.pages, 0);
+    return actions.map((action) =>
+      paging(action)
+        ? { ...action, pages: Math.min(action.pages, Math.ceil((needed * action.pages) / excess)) }
+        : action,
+    );
   }
 }
 

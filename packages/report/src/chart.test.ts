@@ -371,6 +371,96 @@ describe('comparisonChart', () => {
   });
 });
 
+describe('comparisonChart with panels', () => {
+  const line = (label: string, panel: string, y: number): ComparisonSeries => ({
+    label,
+    kind: 'simulated',
+    panel,
+    points: [0, 1, 2].map((x) => ({ x, y })),
+  });
+  const dots = (label: string, panel: string, y: number): ComparisonSeries => ({
+    label,
+    kind: 'published',
+    panel,
+    points: [{ x: 1, y }],
+  });
+  const series = [
+    line('state', 'state', 0),
+    dots('state (paper)', 'state', 1),
+    line('alloc', 'memory', 100),
+    line('shared', 'memory', 20),
+    dots('alloc (paper)', 'memory', 90),
+  ];
+  const options = {
+    title: 'Figure 8',
+    xTitle: 'time (min)',
+    yTitle: 'MB',
+    width: 200,
+    height: 100,
+    panels: [
+      {
+        name: 'state',
+        title: '(a) state',
+        yTitle: 'state',
+        yLabels: ['high', 'soft', 'hard', 'low'],
+        height: 40,
+      },
+      { name: 'memory', title: '(b) all VMs', yTitle: 'MB' },
+    ],
+  };
+  const spec = json(comparisonChart(series, options));
+
+  it('stacks a panel per entry under the title, each with its own series, y axis and legend', async () => {
+    expect(spec.title).toBe('Figure 8');
+    expect(spec.resolve).toEqual({ scale: { color: 'independent' } });
+    const [state, memory] = spec.vconcat;
+    expect([state.title, state.height, memory.title, memory.height]).toEqual([
+      '(a) state',
+      40,
+      '(b) all VMs',
+      100,
+    ]);
+    expect(state.encoding.color.scale.domain).toEqual(['state', 'state (paper)']);
+    expect(memory.encoding.color.scale.domain).toEqual(['alloc', 'shared', 'alloc (paper)']);
+    expect(memory.encoding.y.title).toBe('MB');
+    expect(memory.encoding.x.title).toBe('time (min)');
+    const svg = await renderSvg(spec);
+    expect(count(svg, LINE)).toBe(3);
+    expect(count(svg, 'aria-roledescription="point"')).toBe(2);
+    expect(svg).toContain('(b) all VMs');
+  });
+
+  it("names a panel's whole numbers on its y axis when told", () => {
+    const y = spec.vconcat[0].encoding.y;
+    expect(y.scale.domain).toEqual([0, 3]);
+    expect(y.axis.values).toEqual([0, 1, 2, 3]);
+    expect(y.axis.labelExpr).toBe('["high","soft","hard","low"][datum.value]');
+    expect(spec.vconcat[1].encoding.y.axis).toBeUndefined();
+  });
+
+  it('on a page, keeps each panel’s pointer parameter apart', async () => {
+    const page = json(comparisonChart(series, { ...options, interactive: true }));
+    expect(page.vconcat.map((panel: Json) => panel.layer[2].params[0].name)).toEqual([
+      'nearest_0',
+      'nearest_1',
+    ]);
+    expect(await renderSvg(page)).toContain('(a) state');
+  });
+
+  it('takes one label in two panels, and rejects a series of no panel or a label twice in one, naming it', () => {
+    const twice = [...series, line('alloc', 'state', 1)];
+    expect(() => comparisonChart(twice, options)).not.toThrow();
+    expect(() => comparisonChart([...series, line('alloc', 'memory', 1)], options)).toThrow(
+      'series[5].label',
+    );
+    expect(() => comparisonChart([...series, line('x', 'elsewhere', 1)], options)).toThrow(
+      'series[5].panel: expected one of the panels (state, memory), got "elsewhere"',
+    );
+    const { panel: _, ...none } = line('x', 'state', 1);
+    expect(() => comparisonChart([none], options)).toThrow('series[0].panel');
+  });
+});
+
 describe('renderSvg', () => {
   it('draws the title and one path per series, identically on every render', async () => {
     const [first, second] = await Promise.all([renderSvg(allocated), renderSvg(allocated)]);

@@ -237,11 +237,26 @@ export interface ComparisonSeries {
   readonly points: readonly { readonly x: number; readonly y: number }[];
   /** `simulated` draws a line through the points (in the order given); `published` draws the points as marks. */
   readonly kind: 'published' | 'simulated';
+  /** The panel it is drawn in, by name, when the chart has several (`ComparisonChartOptions.panels`). */
+  readonly panel?: string;
+}
+
+/** One panel of a comparison chart that has several: they stand one above the other and share the x axis. */
+export interface ComparisonPanel {
+  /** What its series name in their `panel`. */
+  readonly name: string;
+  readonly title: string;
+  readonly yTitle: string;
+  /** Names of the whole numbers 0, 1, … on the y axis, which then shows only those: states, say. */
+  readonly yLabels?: readonly string[];
+  /** Height of its plot area in pixels (default: the chart's). */
+  readonly height?: number;
 }
 
 export interface ComparisonChartOptions {
   readonly title: string;
   readonly xTitle: string;
+  /** The y axis's title; each panel has its own, when there are several. */
   readonly yTitle: string;
   readonly width?: number;
   readonly height?: number;
@@ -251,11 +266,17 @@ export interface ComparisonChartOptions {
   readonly yScale?: 'linear' | 'log';
   /** For a page: the simulated point nearest the pointer is ringed, with its values (published points' too). */
   readonly interactive?: boolean;
+  /**
+   * Panels one above the other, each drawing the series that name it, with a legend of its own (a paper's
+   * figure of several parts); without, one panel draws every series.
+   */
+  readonly panels?: readonly ComparisonPanel[];
 }
 
 /**
  * A chart for the reproduce framework: simulated series as lines, published reference points as filled
- * marks, on shared axes; colours and the legend follow the series' labels in the order given.
+ * marks, on shared axes; colours and the legend follow the series' labels in the order given. With
+ * `panels`, a panel of that kind for each, stacked, under the chart's title.
  */
 export function comparisonChart(
   series: readonly ComparisonSeries[],
@@ -264,8 +285,6 @@ export function comparisonChart(
   const width = checkSize(options.width, DEFAULT_WIDTH, 'width');
   const height = checkSize(options.height, DEFAULT_HEIGHT, 'height');
   if (series.length === 0) throw new InvalidInputError('series', 'expected at least one series to compare');
-  const labels: string[] = [];
-  const values: { label: string; kind: string; x: number | null; y: number | null; order: number }[] = [];
   series.forEach((entry, index) => {
     if (entry.kind !== 'published' && entry.kind !== 'simulated') {
       throw new InvalidInputError(
@@ -273,6 +292,50 @@ export function comparisonChart(
         `expected "published" or "simulated", got ${JSON.stringify(entry.kind)}`,
       );
     }
+  });
+  const head = { $schema: VEGA_LITE_SCHEMA, title: options.title, background: 'white' } as const;
+  const panels = options.panels;
+  if (panels === undefined) {
+    const all = series.map((entry, index) => ({ entry, index }));
+    return { ...head, ...comparisonPanel(all, options, width, height) } as ChartSpec;
+  }
+  const names = panels.map((panel) => panel.name);
+  series.forEach((entry, index) => {
+    if (entry.panel === undefined || !names.includes(entry.panel)) {
+      throw new InvalidInputError(
+        `series[${index}].panel`,
+        `expected one of the panels (${names.join(', ')}), got ${JSON.stringify(entry.panel)}`,
+      );
+    }
+  });
+  return {
+    ...head,
+    vconcat: panels.map((panel, i) => ({
+      title: panel.title,
+      ...comparisonPanel(
+        series.flatMap((entry, index) => (entry.panel === panel.name ? [{ entry, index }] : [])),
+        { ...options, yTitle: panel.yTitle, ...(panel.yLabels ? { yLabels: panel.yLabels } : {}) },
+        width,
+        checkSize(panel.height, height, `panels[${i}].height`),
+        `_${i}`,
+      ),
+    })),
+    // Each panel's legend names its own series.
+    resolve: { scale: { color: 'independent' } },
+  } as ChartSpec;
+}
+
+/** One panel of a comparison chart: its rows, axes and layers (`suffix` keeps its parameter's name apart). */
+function comparisonPanel(
+  series: readonly { readonly entry: ComparisonSeries; readonly index: number }[],
+  options: ComparisonChartOptions & { readonly yLabels?: readonly string[] },
+  width: number,
+  height: number,
+  suffix = '',
+) {
+  const labels: string[] = [];
+  const values: { label: string; kind: string; x: number | null; y: number | null; order: number }[] = [];
+  for (const { entry, index } of series) {
     if (labels.includes(entry.label)) {
       throw new InvalidInputError(
         `series[${index}].label`,
@@ -289,18 +352,17 @@ export function comparisonChart(
         order,
       });
     });
-  });
+  }
   const tooltip: { field: string; type: 'nominal' | 'quantitative'; title: string; format?: string }[] = [
     { field: 'label', type: 'nominal', title: 'series' },
     { field: 'x', type: 'quantitative', title: options.xTitle, format: ',.4~r' },
     { field: 'y', type: 'quantitative', title: options.yTitle, format: ',.4~r' },
   ];
+  const named = options.yLabels;
+  const nearest = `nearest${suffix}`;
   return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: options.title,
     width,
     height,
-    background: 'white',
     data: { values },
     encoding: {
       x: {
@@ -313,7 +375,18 @@ export function comparisonChart(
         field: 'y',
         type: 'quantitative',
         title: options.yTitle,
-        scale: { type: options.yScale ?? 'linear' },
+        scale: {
+          type: options.yScale ?? 'linear',
+          ...(named === undefined ? {} : { domain: [0, Math.max(1, named.length - 1)], nice: false }),
+        },
+        ...(named === undefined
+          ? {}
+          : {
+              axis: {
+                values: named.map((_, i) => i),
+                labelExpr: `${JSON.stringify(named)}[datum.value]`,
+              },
+            }),
       },
       color: colorByLabel('label', null, labels),
     },
@@ -336,12 +409,12 @@ export function comparisonChart(
               mark: { type: 'point' as const, size: 80, strokeWidth: 1.5 },
               params: [
                 {
-                  name: 'nearest',
+                  name: nearest,
                   select: { type: 'point' as const, nearest: true, on: 'pointerover', clear: 'pointerout' },
                 },
               ],
               encoding: {
-                opacity: { condition: { param: 'nearest', empty: false, value: 1 }, value: 0 },
+                opacity: { condition: { param: nearest, empty: false, value: 1 }, value: 0 },
                 tooltip,
               },
             },

@@ -86,6 +86,11 @@ export interface ReclamationPolicy {
    */
   readonly freeTarget?: number;
   /**
+   * Whether the targets divide, beyond machine memory, the frames saved by sharing pages of equal non-zero
+   * contents, in the currency of allocations, which count a shared page in every VM that maps it. Default false.
+   */
+  readonly sharedSavings?: boolean;
+  /**
    * The mechanism the kernel pages with when an access finds no free frame (its emergency pager), if the
    * host has it; otherwise the kernel swaps out random pages.
    */

@@ -117,6 +117,35 @@ describe('phased', () => {
     expect(copies).toBeGreaterThan(100);
   });
 
+  it('scans a sequential phase page after page, looping, and carries on where it stopped', () => {
+    const phases = [
+      { duration: '10ms', offset: 5, pages: 7, distribution: 'sequential' as const, writeFraction: 0 },
+      { duration: '10ms', pages: 0 },
+    ];
+    const targets: number[] = [];
+    drive(phased.create({ phases }, workloadContext()), {
+      capacity: 16,
+      opCost: 1000,
+      until: 30 * MS,
+      onOp: (_t, kind, target) => {
+        if (kind !== OpKind.Compute) targets.push(target);
+      },
+    });
+    // 10 000 reads of 1 µs a phase, twice: the second time, the scan resumes where it stopped (page 4 of 7).
+    expect(targets).toHaveLength(20_000);
+    expect(targets.every((target, i) => target === 5 + (i % 7))).toBe(true);
+  });
+
+  it('says its disk blocks are read together only when every file phase scans', () => {
+    const scan = { duration: '1s', pages: 10, file: true, distribution: 'sequential' as const };
+    const random = { duration: '1s', pages: 10, file: true };
+    const anonymous = { duration: '1s', pages: 10 };
+    const blocks = (phases: object[]) => phased.create({ phases } as never, workloadContext()).diskBlocks;
+    expect(blocks([scan, anonymous])).toBe('together');
+    expect(blocks([scan, random])).toBe('apart');
+    expect(blocks([anonymous])).toBe('apart');
+  });
+
   it('by default moves from a tenth of the VM to a Zipf half of it', () => {
     const w = phased.create({}, workloadContext({ vmPages: 1000 }));
     const lo = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
@@ -149,7 +178,7 @@ describe('phased', () => {
     [{ phases: [{ duration: 0, pages: 1 }] }, /phases: expected at least one phase that lasts longer than 0/],
     [
       { phases: [{ duration: '1s', pages: 1, distribution: 'normal' }] },
-      /phases\[0\]\.distribution: expected one of uniform, zipf, got "normal"/,
+      /phases\[0\]\.distribution: expected one of uniform, zipf, sequential, got "normal"/,
     ],
   ])('rejects %j, naming the field', (options, message) => {
     expect(() => phased.create(options as never, workloadContext())).toThrow(message);

@@ -37,9 +37,11 @@ const phaseOptions = z.object({
     allowZero: true,
   }),
   distribution: z
-    .enum(['uniform', 'zipf'])
+    .enum(['uniform', 'zipf', 'sequential'])
     .default('uniform')
-    .describe('how pages of the working set are picked: "uniform" or "zipf" (default "uniform")'),
+    .describe(
+      'how pages of the working set are picked: "uniform", "zipf" or "sequential" (a looping scan, a table scan in a file phase) (default "uniform")',
+    ),
   alpha: zipfExponentOption(0.99),
   writeFraction: z
     .number()
@@ -100,6 +102,15 @@ function copyReads(batch: OpBatch, count: number, base: number, buffer: number):
   }
 }
 
+/** Writes `count` pages of a looping scan of `pages` pages from `base`, from `next` on; returns the next. */
+function scan(targets: Float64Array, count: number, base: number, pages: number, next: number): number {
+  for (let i = 0; i < count; i++) {
+    targets[i] = base + next;
+    if (++next === pages) next = 0;
+  }
+  return next;
+}
+
 interface Phase {
   readonly end: SimTime;
   readonly base: number;
@@ -111,6 +122,8 @@ interface Phase {
   /** Uniform phases: the page picker. Zipf phases: the sampler, which gives the page of each drawn rank. */
   readonly pageIndex: UniformIndex | undefined;
   readonly sampler: ZipfSampler | undefined;
+  /** Sequential phases: the next page of the scan, from the phase's base; it carries on where it stopped. */
+  next: number | undefined;
 }
 
 /**
@@ -144,12 +157,16 @@ export const phased = defineWorkload({
         writeFraction: p.writeFraction ?? options.writeFraction,
         file: p.file,
         buffer: p.buffer === undefined ? undefined : offset + resolvePages(p.buffer, ctx.vmPages, scale),
-        pageIndex: pages > 0 && !zipf ? new UniformIndex(pages, random.split('pages')) : undefined,
+        pageIndex:
+          pages > 0 && p.distribution === 'uniform'
+            ? new UniformIndex(pages, random.split('pages'))
+            : undefined,
         sampler: zipf
           ? new ZipfSampler(pages, p.alpha, random.split('ranks'), {
               labels: randomPermutation(pages, random.split('permutation')),
             })
           : undefined,
+        next: p.distribution === 'sequential' ? 0 : undefined,
       };
     });
     const cycle = end;
@@ -174,13 +191,17 @@ export const phased = defineWorkload({
           : batch.capacity;
       access.setWriteFraction(phase.writeFraction);
       if (sampler !== undefined) sampler.fill(batch.target, 0, accesses, base);
-      else pageIndex!.fill(batch.target, 0, accesses, base);
+      else if (pageIndex !== undefined) pageIndex.fill(batch.target, 0, accesses, base);
+      else phase.next = scan(batch.target, accesses, base, phase.pages, phase.next!);
       access.putAll(batch, 0, accesses);
       if (phase.file) for (let i = 0; i < accesses; i++) batch.kind[i]! += FILE_OP;
       if (phase.buffer !== undefined) copyReads(batch, accesses, base, phase.buffer);
       return finish(batch, writeCompute(batch, accesses, accesses * compute));
     };
-    // A phase reads its file blocks at random, uniform or Zipf, each on its own.
-    return withLimits({ contract: 'workload@1', name: 'phased', diskBlocks: 'apart', fill }, options, scale);
+    // A phase reads its file blocks at random, uniform or Zipf, each on its own; a scan reads them in runs.
+    const files = options.phases.filter((p) => p.file);
+    const diskBlocks =
+      files.length > 0 && files.every((p) => p.distribution === 'sequential') ? 'together' : 'apart';
+    return withLimits({ contract: 'workload@1', name: 'phased', diskBlocks, fill }, options, scale);
   },
 });

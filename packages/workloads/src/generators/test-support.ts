@@ -112,6 +112,7 @@ export const SMALL_SETTINGS: Record<string, Record<string, unknown>> = {
       { duration: '2ms', pages: 100 },
       { duration: '2ms', pages: 0 },
       { duration: '2ms', offset: 100, pages: 200, distribution: 'zipf' },
+      { duration: '2ms', offset: 50, pages: 150, distribution: 'sequential', file: true },
     ],
   },
   'growing-heap': { rate: 200_000, max: 1000, retain: 500 },
