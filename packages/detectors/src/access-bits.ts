@@ -3,14 +3,14 @@ import {
   type DemandEstimate,
   type DetectorAttachment,
   defineDetector,
-  durationOption,
+  periodOption,
   type SimTime,
 } from '@hvsim/spec';
 import { z } from 'zod';
 import { IdleTracker } from './idle-tracker';
 
 export const accessBitsOptions = z.object({
-  interval: durationOption("time between scans of the access bits, in the VM's execution time", {
+  interval: periodOption("time between scans of the access bits, in the VM's execution time", {
     default: '10s',
   }),
   window: z

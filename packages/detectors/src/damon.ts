@@ -3,8 +3,8 @@ import {
   type DemandEstimate,
   type DetectorAttachment,
   defineDetector,
-  durationOption,
   HvsimError,
+  periodOption,
   type RandomStream,
   type SimTime,
   type TrapChannel,
@@ -13,10 +13,10 @@ import { z } from 'zod';
 
 export const damonOptions = z
   .object({
-    samplingInterval: durationOption("time between access checks, in the VM's execution time", {
+    samplingInterval: periodOption("time between access checks, in the VM's execution time", {
       default: '250ms',
     }),
-    aggregationInterval: durationOption(
+    aggregationInterval: periodOption(
       'time over which checks are counted before regions are merged and split',
       {
         default: '5s',

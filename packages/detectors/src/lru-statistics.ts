@@ -3,9 +3,9 @@ import {
   type DemandEstimate,
   type DetectorAttachment,
   defineDetector,
-  durationOption,
   HvsimError,
   type Ppn,
+  periodOption,
   type SimTime,
   scaleOf,
   scalePages,
@@ -30,7 +30,7 @@ export const lruStatisticsOptions = z.object({
     .describe(
       'LRU positions counted as one group, G: distances recorded in whole groups (at most G − 1 pages too far), a histogram G times smaller (default 1)',
     ),
-  period: durationOption('the histogram halves every period, so old phases fade', { default: '30s' }),
+  period: periodOption('the histogram halves every period, so old phases fade', { default: '30s' }),
   slack: z
     .number()
     .gt(0)

@@ -3,9 +3,9 @@ import {
   type DemandEstimate,
   type DetectorAttachment,
   defineDetector,
-  durationOption,
   HvsimError,
   type Ppn,
+  periodOption,
   type RandomStream,
   type SimTime,
   type TrapChannel,
@@ -20,7 +20,7 @@ export const samplingOptions = z.object({
     .positive()
     .default(100)
     .describe('pages sampled per period, n: at most n trapped accesses per period (default 100)'),
-  period: durationOption("sampling period, in the VM's own execution time", { default: '30s' }),
+  period: periodOption("sampling period, in the VM's own execution time", { default: '30s' }),
   slowGain: z
     .number()
     .gt(0)

@@ -2,9 +2,9 @@ import {
   type CmmDriver,
   cmmOf,
   defineReclamationMechanism,
-  durationOption,
   HvsimError,
   type MechanismAttachment,
+  periodOption,
   type ReclamationMechanism,
   resolvePages,
   scaleOf,
@@ -23,7 +23,7 @@ export const cmm1Options = z.object({
   reuse: z
     .object({
       pages: sizeOption('pages the timed pool’s target drops by each period', { default: '1%' }),
-      every: durationOption('the period', { default: '10s' }),
+      every: periodOption('the period', { default: '10s' }),
     })
     .prefault({})
     .describe('how the timed pool gives its pages back (REUSE), for pool: timed'),

@@ -1,8 +1,8 @@
 import {
   defineReclamationPolicy,
-  durationOption,
   type HostObservation,
   type Pages,
+  periodOption,
   type ReclamationAction,
   type ReclamationPlan,
   type ReclamationPolicy,
@@ -15,7 +15,7 @@ import { hostShareOption as share } from './host-share-option';
 
 export const vmrmOptions = z
   .object({
-    interval: durationOption('how often VMRM reads the monitor data and decides', { default: '60s' }),
+    interval: periodOption('how often VMRM reads the monitor data and decides', { default: '60s' }),
     low: share('free memory below which the host is constrained: guests are asked to shrink', 0.05),
     high: share('free memory the requests aim to restore; above it they are relaxed', 0.1),
     relax: z

@@ -10,7 +10,6 @@ import { fuzzRuns, fuzzTimeout } from '@hvsim/spec/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { z } from 'zod';
 import { type LoadedScenario, parseScenario } from './load';
 import { ScenarioError } from './scenario-error';
 
@@ -406,72 +405,12 @@ const small = ({ host }: LoadedScenario): boolean =>
   (host.periods?.shareBudget ?? 0) <= SMALL &&
   !host.vms.some((vm) => above(vm.workload.options, SMALL));
 
-/** At most this much host time is run: enough to boot, fault, reclaim and rebalance a little. */
-const RUN_FOR = time.ms(20);
-
 /**
- * At most this many periods of a detector are run. The host's own periods have floors (a quantum of 1 µs;
- * samples, rebalances and share scans 1 ms), and whatever a guest or a workload does takes simulated time; a
- * detector's period has neither: `interval: 0.25` validates (a bare number is nanoseconds), and an access-bit
- * scanner then scans its whole VM four million times a simulated millisecond, inside the first quantum. Slow,
- * not wrong: such a host runs for this many of its detector's periods instead, so it still boots its VMs and
- * attaches and ticks its detectors, and a case costs what its document asks, never what the machine has spare.
+ * At most this much host time is run: enough to boot, fault, reclaim and rebalance a little. Every period a
+ * host repeats has a floor (a quantum of 1 µs; samples, rebalances, share scans and detectors' periods 1 ms),
+ * and whatever a guest or a workload does takes simulated time, so a case costs what its document asks.
  */
-const DETECTOR_PERIODS = 10_000;
-
-interface ZodDef {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
-  readonly element?: z.ZodType;
-  readonly getter?: () => z.ZodType;
-}
-
-const defOf = (schema: z.ZodType): ZodDef => (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
-
-/** Whether a schema takes a duration: it reads "7ms" as 7 000 000 ns. */
-const takesDuration = (schema: z.ZodType): boolean => schema.safeParse('7ms').data === time.ms(7);
-
-/** Every duration that `value`, options as written, sets however deep, found by the options' schema. */
-function durationsIn(schema: z.ZodType, value: unknown): number[] {
-  if (value === undefined) return [];
-  if (takesDuration(schema)) {
-    const parsed = schema.safeParse(value);
-    return parsed.success && typeof parsed.data === 'number' ? [parsed.data] : [];
-  }
-  const def = defOf(schema);
-  switch (def.type) {
-    case 'object':
-      return typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([key, inner]) =>
-            Object.hasOwn(def.shape ?? {}, key) ? durationsIn(def.shape![key]!, inner) : [],
-          )
-        : [];
-    case 'array':
-      return Array.isArray(value) ? value.flatMap((inner) => durationsIn(def.element!, inner)) : [];
-    case 'union': {
-      const member = def.options?.find((option) => option.safeParse(value).success);
-      return member === undefined ? [] : durationsIn(member, value);
-    }
-    case 'pipe':
-      return durationsIn(def.in!, value);
-    case 'lazy':
-      return durationsIn(def.getter!(), value);
-    default:
-      return def.innerType === undefined ? [] : durationsIn(def.innerType, value);
-  }
-}
-
-/** Host time to run: RUN_FOR, or less when a detector's period (any duration it is given) is that short. */
-function runFor({ host, duration }: LoadedScenario): number {
-  const periods = host.vms
-    .flatMap((vm) => [vm.detector, ...(vm.observers ?? [])])
-    .flatMap((use) => (use === undefined ? [] : durationsIn(use.definition.options, use.options)))
-    .filter((period) => period > 0);
-  return Math.min(duration, RUN_FOR, DETECTOR_PERIODS * Math.min(...periods));
-}
+const RUN_FOR = time.ms(20);
 
 const runs = fuzzRuns(150);
 
@@ -511,7 +450,7 @@ describe('scenario documents, fuzzed', () => {
           const loaded = await parseOrIssues(text);
           if (loaded === undefined || !small(loaded)) return;
           try {
-            createHost(loaded.host).run(runFor(loaded));
+            createHost(loaded.host).run(Math.min(loaded.duration, RUN_FOR));
             ran++;
           } catch (error) {
             // A mistake the run names (a workload's page outside its guest's address space) is an

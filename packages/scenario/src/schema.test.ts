@@ -46,6 +46,29 @@ describe('scenario bounds, checked before any run', () => {
     ]);
   });
 
+  it('a detector’s or a policy’s period is refused below 1 ms, naming it', async () => {
+    // Found by fuzzing: an access-bits `interval: 0.25` (0.25 ns) validated, and its scans never let the run end.
+    const units = '(a bare number is nanoseconds; write units, such as "10ms"), got';
+    const detector = (options: string) => vm(`, detector: { ${options} }`);
+    expect(
+      await problems(
+        scenario({
+          vms: [
+            detector('kind: access-bits, interval: 0.25'),
+            detector('kind: sampling, period: 500us'),
+            detector('kind: damon, samplingInterval: 1ms, aggregationInterval: 0'),
+          ],
+          policies: 'reclamation: { kind: vmrm, interval: 100us }',
+        }),
+      ),
+    ).toEqual([
+      { path: 'vms[0].detector.interval', message: `expected at least 1 ms ${units} 0.25 ns` },
+      { path: 'vms[1].detector.period', message: `expected at least 1 ms ${units} 500 µs` },
+      { path: 'vms[2].detector.aggregationInterval', message: `expected at least 1 ms ${units} 0 s` },
+      { path: 'policies.reclamation.interval', message: `expected at least 1 ms ${units} 100 µs` },
+    ]);
+  });
+
   it('a run keeps at most a million metric samples a series', async () => {
     expect(await problems(scenario({ top: 'duration: 2h', host: ', metricInterval: 1ms' }))).toEqual([
       {

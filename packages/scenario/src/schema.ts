@@ -1,14 +1,15 @@
 import { DEFAULT_COSTS, MIN_COSTS } from '@hvsim/machine';
 import {
+  atLeast,
   durationOption,
   formatBytes,
   formatTime,
   MAX_PAGES,
   MAX_SCALE,
+  MIN_PERIOD,
   optionalDurationOption,
   pagesToBytes,
   parsePages,
-  type SimTime,
   time,
   tooLarge,
 } from '@hvsim/spec';
@@ -51,19 +52,6 @@ const size = (description: string, least?: { readonly pages: number; readonly wh
 /** The run's length: 0 would simulate nothing. */
 const positive = <T extends z.ZodType<number | undefined>>(schema: T) =>
   schema.refine((t) => t === undefined || t > 0, 'expected a duration above 0');
-
-/**
- * A period at least `floor` long. A bare number is nanoseconds, so `metricInterval: 1` means 1 ns: a run
- * that samples or rebalances that often never finishes, which is a typo, not a study.
- */
-const atLeast = <T extends z.ZodType<number | undefined>>(floor: SimTime, schema: T) =>
-  schema.refine((t) => t === undefined || t >= floor, {
-    error: (issue) =>
-      `expected at least ${formatTime(floor)} (a bare number is nanoseconds; write units, such as "10ms"), got ${formatTime(issue.input as number)}`,
-  });
-
-/** The shortest period of sampling, rebalancing or scanning. */
-const MIN_PERIOD = time.ms(1);
 
 /** Most metric samples a run keeps per series: more would hold gigabytes and plot as noise. */
 export const MAX_METRIC_SAMPLES = 1_000_000;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HvsimError } from './errors';
 import { scalePages } from './miniature';
 import type { Pages, SimTime } from './units';
-import { MAX_PAGES, parseDuration, parsePages, tooLarge } from './units';
+import { formatTime, MAX_PAGES, parseDuration, parsePages, time, tooLarge } from './units';
 
 // zod schemas for the sizes and durations options take, shared by every package's definitions, so that
 // "64MiB", 16384, 0.5 and "50%" mean the same everywhere and every error names the option at fault.
@@ -114,6 +114,23 @@ export const durationOption = (description: string, options: { readonly default:
   durationSchema()
     .prefault(options.default)
     .describe(`${description} — ${DURATION_HELP} (default ${JSON.stringify(options.default)})`);
+
+/** The shortest period a run repeats something at: sampling, scanning, rebalancing, deciding. */
+export const MIN_PERIOD: SimTime = time.ms(1);
+
+/**
+ * A duration at least `floor` long. A bare number is nanoseconds, so `period: 1` means 1 ns: a run that
+ * samples or scans that often never finishes, which is a typo, not a study.
+ */
+export const atLeast = <T extends z.ZodType<number | undefined>>(floor: SimTime, schema: T) =>
+  schema.refine((t) => t === undefined || t >= floor, {
+    error: (issue) =>
+      `expected at least ${formatTime(floor)} (a bare number is nanoseconds; write units, such as "10ms"), got ${formatTime(issue.input as number)}`,
+  });
+
+/** A period: a duration option of at least `MIN_PERIOD`. */
+export const periodOption = (description: string, options: { readonly default: number | string }) =>
+  atLeast(MIN_PERIOD, durationOption(description, options));
 
 export const requiredDurationOption = (description: string) =>
   durationSchema().describe(`${description} — ${DURATION_HELP}`);
