@@ -1,6 +1,7 @@
 import { idleTax } from '@hvsim/economics';
-import { linuxGuest } from '@hvsim/guest';
+import { linuxGuest, windowsGuest } from '@hvsim/guest';
 import { balloon, cmm1, compression, esxReclamation, hostSwap, vmrm } from '@hvsim/reclaim';
+import { contentBased } from '@hvsim/sharing';
 import {
   cmmOf,
   defineAllocationPolicy,
@@ -8,11 +9,12 @@ import {
   defineReclamationPolicy,
   defineSharingEngine,
   type HostObservation,
+  PageState,
   parsePages,
   time,
   type VmId,
 } from '@hvsim/spec';
-import { fileServer, uniform } from '@hvsim/workloads';
+import { fileServer, phased, uniform } from '@hvsim/workloads';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHost } from './host';
@@ -294,5 +296,99 @@ describe('policy slots', () => {
     const { config } = recordingPolicies();
     const host = createHost({ ...config, policies: { ...config.policies, mechanisms: [] } });
     expect(() => host.run(time.ms(20))).toThrow(/planned with "recorder", which the host does not have/);
+  });
+});
+
+describe('what the targets divide', () => {
+  /**
+   * Two Windows VMs (which zero their memory at boot) that write their OS image's contents into half their
+   * pages, then read them, shared by a content-based scan of every page, under a reclamation policy that plans
+   * nothing and says whether the targets count sharing's savings. Returns, at each rebalance, the memory
+   * offered to the allocation policy, the savings of non-zero sharing counted page by page, and the pages on
+   * the zero frame.
+   */
+  function offered(sharedSavings: boolean) {
+    const available: number[] = [];
+    const savings: number[] = [];
+    const zeros: number[] = [];
+    let host: ReturnType<typeof createHost> | undefined;
+    const recorder = defineAllocationPolicy({
+      name: 'recorder',
+      options: z.object({}),
+      create: () => ({
+        contract: 'allocation-policy@1',
+        name: 'recorder',
+        targets: (input) => {
+          available.push(input.available);
+          savings.push(nonZeroSavings(host!));
+          zeros.push(host!.machine.refCount(host!.machine.zeroFrame));
+          return Float64Array.from(input.vms, (vm) => vm.max);
+        },
+      }),
+    });
+    const idlePolicy = defineReclamationPolicy({
+      name: 'idle',
+      options: z.object({}),
+      create: () => ({
+        contract: 'reclamation-policy@1',
+        name: 'idle',
+        sharedSavings,
+        plan: () => ({ actions: [], blocked: [] }),
+      }),
+    });
+    host = createHost({
+      frames: parsePages('8MiB'),
+      swapPages: parsePages('8MiB'),
+      seed: 1,
+      quantum: time.ms(1),
+      vms: vms.map((vm) => ({
+        ...vm,
+        guest: { definition: windowsGuest, options: { bootTime: '1ms' } },
+        workload: {
+          definition: phased,
+          options: {
+            content: 'os-image',
+            repeat: false,
+            phases: [
+              { duration: '20ms', pages: 0.5, writeFraction: 1 },
+              { duration: '1s', pages: 0.5, writeFraction: 0 },
+            ],
+          },
+        },
+      })),
+      policies: {
+        allocation: { definition: recorder },
+        reclamation: { definition: idlePolicy },
+        sharing: { definition: contentBased, options: {} },
+      },
+      periods: { rebalance: time.ms(10), shareScan: time.ms(5), shareBudget: 4096 },
+    });
+    host.run(time.ms(60));
+    return { available, savings, zeros };
+  }
+
+  /** Pages mapped onto shared frames of non-zero contents, less those frames: found page by page. */
+  function nonZeroSavings(host: ReturnType<typeof createHost>): number {
+    const { machine } = host;
+    const frames = new Set<number>();
+    let mapped = 0;
+    for (const vm of machine.vms()) {
+      for (let ppn = 0; ppn < machine.pageCount(vm); ppn++) {
+        const mpn = machine.frameOf(vm, ppn);
+        if (machine.pageState(vm, ppn) !== PageState.Shared || mpn === machine.zeroFrame) continue;
+        mapped++;
+        frames.add(mpn!);
+      }
+    }
+    return mapped - frames.size;
+  }
+
+  it('is machine memory, and with sharedSavings what sharing non-zero pages saves too', () => {
+    const plain = offered(false);
+    const counted = offered(true);
+    expect(Math.max(...counted.savings)).toBeGreaterThan(100); // the two VMs share their image's pages
+    expect(Math.max(...counted.zeros)).toBeGreaterThan(100); // and Windows' zeroed pages, which do not count
+    expect(counted.savings).toEqual(plain.savings); // the runs are alike but for what is offered
+    counted.available.forEach((a, i) => expect(a - plain.available[i]!).toBe(counted.savings[i]));
   });
 });
