@@ -43,8 +43,8 @@ export class Rebalancer {
   }
 
   /**
-   * Frames that sharing pages of equal non-zero contents saves: the pages mapped onto shared frames, less the
-   * frames, less the pages mapped onto the zero frame (which the `- 1` of the targets already holds).
+   * Frames that sharing pages of equal non-zero contents saves: the pages mapped onto shared frames other than
+   * the zero frame, less those frames. (The zero frame is always held, hence the targets' `- 1`.)
    */
   #contentSavings(running: readonly VmSlot[]): Pages {
     const { machine } = this;
