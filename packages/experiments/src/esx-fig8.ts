@@ -1,7 +1,7 @@
 import { createHost, type Host } from '@hvsim/host';
 import type { ComparisonSeries } from '@hvsim/report';
 import { parseScenario } from '@hvsim/scenario';
-import { PageState, parsePages, time } from '@hvsim/spec';
+import { parsePages, time } from '@hvsim/spec';
 import { above, below, comparison, type Experiment, type ExperimentFindings, figure } from './experiment';
 import { stateBands } from './run-report';
 import { mean, seriesValues } from './series';
@@ -167,7 +167,8 @@ interface BootStorm {
 
 /**
  * Runs the host through the boot storm a second at a time (the metrics' samples, 5 s apart, would miss the
- * peak), looking at what the VMs hold, what is shared and, at each new most shared, how much is zeros.
+ * peak), looking at what the VMs hold, what is shared and, at each new most shared, how much is zeros (the
+ * pages on the zero frame).
  */
 function bootStorm(host: Host): BootStorm {
   const { machine } = host;
@@ -183,15 +184,7 @@ function bootStorm(host: Host): BootStorm {
       shared += p.shared;
     }
     if (s <= PEAK_WITHIN_MIN * 60) peak = Math.max(peak, allocated);
-    if (shared <= most.shared) continue;
-    let zero = 0;
-    for (const vm of machine.vms()) {
-      for (let ppn = 0; ppn < machine.pageCount(vm); ppn++) {
-        if (machine.pageState(vm, ppn) === PageState.Shared && machine.frameOf(vm, ppn) === machine.zeroFrame)
-          zero++;
-      }
-    }
-    most = { shared, zero };
+    if (shared > most.shared) most = { shared, zero: machine.refCount(machine.zeroFrame) };
   }
   const mib = (pages: number) => (pages * host.scale) / PAGES_PER_MIB;
   return { peak: mib(peak), shared: mib(most.shared), zero: mib(most.zero) };

@@ -42,9 +42,9 @@ export interface GuestSettings {
   /** Contents of each disk block as the image ships it. */
   readonly diskContent: (block: number) => ContentId;
   /** VM time the guest takes to boot; the balloon driver is unavailable until then. */
+  readonly bootTime: SimTime;
   /** VM time in which the kernel reads each of its pages once after boot; 0: never. */
   readonly kernelWalk: SimTime;
-  readonly bootTime: SimTime;
   /** CMM2: tell the host which pages are unused (free) and volatile (clean page cache). */
   readonly pageHints: boolean;
   /** Dirty cache pages are written back within this long of being dirtied (0: only when evicted). */

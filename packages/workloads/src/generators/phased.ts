@@ -17,6 +17,7 @@ import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
 import { COMPUTE_SLICE, finish, writeCompute } from './compute';
 import { withLimits } from './limits';
+import { loopingScan } from './looping-scan';
 import {
   contentOption,
   limitOptions,
@@ -102,15 +103,6 @@ function copyReads(batch: OpBatch, count: number, base: number, buffer: number):
   }
 }
 
-/** Writes `count` pages of a looping scan of `pages` pages from `base`, from `next` on; returns the next. */
-function scan(targets: Float64Array, count: number, base: number, pages: number, next: number): number {
-  for (let i = 0; i < count; i++) {
-    targets[i] = base + next;
-    if (++next === pages) next = 0;
-  }
-  return next;
-}
-
 interface Phase {
   readonly end: SimTime;
   readonly base: number;
@@ -192,7 +184,7 @@ export const phased = defineWorkload({
       access.setWriteFraction(phase.writeFraction);
       if (sampler !== undefined) sampler.fill(batch.target, 0, accesses, base);
       else if (pageIndex !== undefined) pageIndex.fill(batch.target, 0, accesses, base);
-      else phase.next = scan(batch.target, accesses, base, phase.pages, phase.next!);
+      else phase.next = loopingScan(batch.target, accesses, base, phase.pages, phase.next!);
       access.putAll(batch, 0, accesses);
       if (phase.file) for (let i = 0; i < accesses; i++) batch.kind[i]! += FILE_OP;
       if (phase.buffer !== undefined) copyReads(batch, accesses, base, phase.buffer);

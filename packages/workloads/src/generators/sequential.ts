@@ -4,6 +4,7 @@ import { createContentModel } from '../content/options';
 import { AccessWriter } from './access-writer';
 import { finish } from './compute';
 import { withLimits } from './limits';
+import { loopingScan } from './looping-scan';
 import { contentOption, limitOptions, offsetOption, writeFractionOption } from './options';
 
 export const sequentialOptions = z.object({
@@ -31,11 +32,8 @@ export const sequential = defineWorkload({
     let next = 0;
     const fill = (batch: OpBatch): number => {
       const { capacity } = batch;
-      for (let i = 0; i < capacity; i++) {
-        const vpn = offset + next;
-        if (++next === pages) next = 0;
-        access.put(batch, i, vpn);
-      }
+      next = loopingScan(batch.target, capacity, offset, pages, next);
+      access.putAll(batch, 0, capacity);
       return finish(batch, capacity);
     };
     return withLimits({ contract: 'workload@1', name: 'sequential', fill }, options, scale);
